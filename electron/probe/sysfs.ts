@@ -1,0 +1,172 @@
+// Read a host's NUMA topology from sysfs: the live /sys, or a copy of its
+// devices/system/{node,cpu} trees taken on another machine (`--sysfs DIR`).
+//
+//   node/nodeN/{cpulist,meminfo,distance,hugepages/hugepages-<size>kB/{nr,free}_hugepages}
+//   cpu/online, cpu/cpuN/online, cpu/cpuN/topology/{physical_package_id,die_id,core_id,thread_siblings_list}
+//
+// A kernel without NUMA has no node/ directory: the host is one node holding every CPU.
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseIdList } from "../../shared/cpulist/cpulist";
+import { TOPOLOGY_VERSION, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
+
+export class ProbeError extends Error {
+  override name = "ProbeError";
+}
+
+export interface SysfsOptions {
+  /** the folder that holds devices/system (default "/sys") */
+  root?: string;
+  /** /proc/meminfo, used when the kernel has no node/ directory */
+  procMeminfo?: string;
+  name?: string;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function readInt(path: string): number | undefined {
+  const t = readText(path)?.trim();
+  if (t === undefined || !/^-?\d+$/.test(t)) return undefined;
+  return Number(t);
+}
+
+function readList(path: string): number[] | undefined {
+  const t = readText(path);
+  if (t === undefined) return undefined;
+  const r = parseIdList(t.trim(), path);
+  if (!r.ok) throw new ProbeError(`${path}: ${r.error}`);
+  return r.ids;
+}
+
+function numberedEntries(dir: string, prefix: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const re = new RegExp(`^${prefix}(\\d+)$`);
+  return names
+    .map((n) => re.exec(n)?.[1])
+    .filter((x): x is string => x !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** "Node 0 MemTotal:  24683520 kB" (node meminfo) or "MemTotal: 24683520 kB" (/proc/meminfo) → bytes */
+export function meminfoField(text: string, field: string): number | undefined {
+  const m = new RegExp(`(?:^|\\n)(?:Node \\d+ )?${field}:\\s+(\\d+) kB`).exec(text);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+function readHugepages(nodeDir: string): Hugepages[] {
+  const dir = join(nodeDir, "hugepages");
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: Hugepages[] = [];
+  for (const name of names) {
+    const m = /^hugepages-(\d+)kB$/.exec(name);
+    if (!m) continue;
+    out.push({
+      pageSize: Number(m[1]) * 1024,
+      total: readInt(join(dir, name, "nr_hugepages")) ?? 0,
+      free: readInt(join(dir, name, "free_hugepages")) ?? 0,
+    });
+  }
+  return out.sort((a, b) => a.pageSize - b.pageSize);
+}
+
+export function readSysfs(opts: SysfsOptions = {}): HostTopology {
+  const root = opts.root ?? "/sys";
+  const nodeRoot = join(root, "devices/system/node");
+  const cpuRoot = join(root, "devices/system/cpu");
+  if (!existsSync(cpuRoot)) {
+    throw new ProbeError(
+      `${cpuRoot} does not exist; a sysfs copy needs devices/system/cpu and devices/system/node (e.g. cp -r /sys/devices/system/{cpu,node} DIR/devices/system/)`,
+    );
+  }
+
+  const cpuIds = numberedEntries(cpuRoot, "cpu");
+  const onlineList = readList(join(cpuRoot, "online"));
+  const onlineSet = onlineList ? new Set(onlineList) : undefined;
+
+  const nodeIds = numberedEntries(nodeRoot, "node");
+  const nodes: HostNode[] = [];
+  const nodeOfCpu = new Map<number, number>();
+  if (nodeIds.length === 0) {
+    // No NUMA in this kernel: one node with everything.
+    const meminfo = readText(opts.procMeminfo ?? join(root, "../proc/meminfo")) ?? "";
+    nodes.push({
+      id: 0,
+      cpus: cpuIds,
+      memTotal: meminfoField(meminfo, "MemTotal") ?? 0,
+      memFree: meminfoField(meminfo, "MemFree") ?? 0,
+      hugepages: [],
+    });
+    for (const c of cpuIds) nodeOfCpu.set(c, 0);
+  } else {
+    for (const id of nodeIds) {
+      const dir = join(nodeRoot, `node${id}`);
+      const cpus = readList(join(dir, "cpulist")) ?? [];
+      const meminfo = readText(join(dir, "meminfo")) ?? "";
+      nodes.push({
+        id,
+        cpus,
+        memTotal: meminfoField(meminfo, "MemTotal") ?? 0,
+        memFree: meminfoField(meminfo, "MemFree") ?? 0,
+        hugepages: readHugepages(dir),
+      });
+      for (const c of cpus) nodeOfCpu.set(c, id);
+    }
+  }
+
+  const cpus: HostCpu[] = cpuIds.map((id) => {
+    const dir = join(cpuRoot, `cpu${id}`);
+    const topo = join(dir, "topology");
+    // cpu0 often has no online file: it cannot be taken offline.
+    const onlineFile = readInt(join(dir, "online"));
+    const online = onlineSet ? onlineSet.has(id) : onlineFile === undefined ? true : onlineFile === 1;
+    const socket = readInt(join(topo, "physical_package_id"));
+    const die = readInt(join(topo, "die_id"));
+    const core = readInt(join(topo, "core_id"));
+    const siblings = readList(join(topo, "thread_siblings_list")) ?? [id];
+    const cpu: HostCpu = {
+      id,
+      node: nodeOfCpu.get(id) ?? 0,
+      socket: socket !== undefined && socket >= 0 ? socket : 0,
+      core: core !== undefined && core >= 0 ? core : id,
+      siblings: siblings.length > 0 ? siblings : [id],
+      online,
+    };
+    if (die !== undefined && die >= 0) cpu.die = die;
+    return cpu;
+  });
+
+  const distances = nodes.map((n) => {
+    const row = readText(join(nodeRoot, `node${n.id}`, "distance"));
+    const values = row?.trim().split(/\s+/).map(Number);
+    if (values && values.length === nodes.length && values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) return values;
+    // Unknown: the ACPI defaults (10 local, 20 remote).
+    return nodes.map((m) => (m.id === n.id ? 10 : 20));
+  });
+
+  return {
+    version: TOPOLOGY_VERSION,
+    name: opts.name ?? (root === "/sys" ? "this host" : root),
+    source: { kind: "sysfs", detail: root },
+    nodes,
+    cpus,
+    distances,
+  };
+}

@@ -1,0 +1,116 @@
+// Layout → QEMU argv. Imported elements come back at their place with their own text
+// (patched only where edited); new elements go after the last element of their kind, in the
+// order people usually write them: -name, -machine, -m, -smp, other options, -numa node,
+// -numa dist, thread-contexts, memory backends.
+
+import type { Layout } from "../layout/schema";
+import { SPECS, type ElementKind, type ElementSpec } from "./elements";
+import { patchElement, readFromText, renderElement } from "./codec";
+import { shellQuote } from "./tokenize";
+
+export const DEFAULT_BINARY = "qemu-system-x86_64";
+
+type ItemKind = ElementKind | "arg";
+
+const RANK: Record<ItemKind, number> = {
+  name: 0,
+  machine: 1,
+  memory: 2,
+  smp: 3,
+  arg: 4,
+  node: 5,
+  distance: 6,
+  threadContext: 7,
+  backend: 8,
+};
+
+interface Item {
+  kind: ItemKind;
+  at: number | undefined;
+  tokens: () => string[];
+}
+
+function elementTokens(spec: ElementSpec, e: Record<string, unknown>): string[] {
+  const origin = e.origin as { tokens: string[] } | undefined;
+  const { origin: _o, ...current } = e;
+  if (origin && origin.tokens.length === 2) {
+    const [opt, text] = origin.tokens as [string, string];
+    const original = readFromText(spec, text).element;
+    return [opt, patchElement(spec, current, text, original)];
+  }
+  return [spec.option, renderElement(spec, current)];
+}
+
+function layoutItems(layout: Layout): Item[] {
+  const items: Item[] = [];
+  const add = (kind: ElementKind, e: Record<string, unknown> | undefined) => {
+    if (!e) return;
+    const origin = e.origin as { at: number } | undefined;
+    items.push({ kind, at: origin?.at, tokens: () => elementTokens(SPECS[kind], e) });
+  };
+  add("name", layout.name);
+  add("machine", layout.machine);
+  add("memory", layout.memory);
+  add("smp", layout.smp);
+  for (const a of layout.args) items.push({ kind: "arg", at: a.at, tokens: () => a.tokens });
+  for (const n of layout.nodes) add("node", n);
+  for (const d of layout.distances) add("distance", d);
+  for (const t of layout.threadContexts) add("threadContext", t);
+  for (const b of layout.backends) add("backend", b);
+  return items;
+}
+
+/** The QEMU arguments (without the binary), ready for spawn(). */
+export function generateArgs(layout: Layout): string[] {
+  const items = layoutItems(layout);
+  const placed = items.filter((x) => x.at !== undefined).sort((a, b) => a.at! - b.at!);
+  for (const item of items) {
+    if (item.at !== undefined) continue;
+    // after the last placed item of the same or an earlier kind
+    let pos = 0;
+    for (let j = placed.length - 1; j >= 0; j--) {
+      if (RANK[placed[j]!.kind] <= RANK[item.kind]) {
+        pos = j + 1;
+        break;
+      }
+    }
+    placed.splice(pos, 0, item);
+  }
+  return placed.flatMap((x) => x.tokens());
+}
+
+/** Every word of the command line: prefix, binary, arguments. */
+export function generateArgv(layout: Layout): string[] {
+  return [...(layout.qemu?.prefix ?? []), layout.qemu?.binary ?? DEFAULT_BINARY, ...generateArgs(layout)];
+}
+
+/** Group arguments into one option (and its value) per entry. */
+export function optionGroups(args: readonly string[]): string[][] {
+  const groups: string[][] = [];
+  for (const a of args) {
+    const last = groups[groups.length - 1];
+    if (a.startsWith("-") || !last || last.length >= 2 || !last[0]!.startsWith("-")) groups.push([a]);
+    else last.push(a);
+  }
+  return groups;
+}
+
+/** The command line for a terminal: shell-quoted, one option per line, `\` continued. */
+export function generateShellLine(layout: Layout): string {
+  const head = [...(layout.qemu?.prefix ?? []).map((w) => [w]), [layout.qemu?.binary ?? DEFAULT_BINARY]];
+  const lines = [...head, ...optionGroups(generateArgs(layout))].map((g) => g.map(shellQuote).join(" "));
+  return lines.map((l, i) => (i === 0 ? l : `  ${l}`)).join(" \\\n") + "\n";
+}
+
+/** A runnable POSIX shell script that execs QEMU with the layout's arguments. */
+export function generateScript(layout: Layout): string {
+  const env = (layout.qemu?.prefix ?? []).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+  const words: string[][] = [["exec"]];
+  if (env.length > 0) words.push(["env"], ...env.map((w) => [w]));
+  words.push([layout.qemu?.binary ?? DEFAULT_BINARY], ...optionGroups(generateArgs(layout)));
+  const body = words
+    .map((g) => g.map(shellQuote).join(" "))
+    .reduce((acc, l, i) => (i === 0 ? l : i === 1 ? `${acc} ${l}` : `${acc} \\\n  ${l}`), "");
+  const title = layout.title ? ` for ${layout.title.replace(/\n/g, " ")}` : "";
+  return `#!/bin/sh\n# QEMU command line${title}, written by Numadesk.\nset -eu\n${body}\n`;
+}

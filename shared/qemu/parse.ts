@@ -1,0 +1,258 @@
+// Import a QEMU command line as people and tools write it into a layout. Lossless: every
+// element remembers the tokens it came from, and everything Numadesk does not model is kept
+// as a passthrough argument, so exporting without an edit gives the same argv back.
+
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { emptyLayout, type Layout, type PassthroughArg } from "../layout/schema";
+import { lineColumn, tokenize, type Token } from "./tokenize";
+import { OPTION_ALIASES, SPECS, type ElementKind, type ElementSpec } from "./elements";
+import { closest, readFromText, splitValue, type ReadProblem } from "./codec";
+import { ENV_ASSIGNMENT, looksLikeQemuBinary, optionName, OTHER_OBJECT_TYPES, PREFIX_WORDS, takesArgument } from "./options";
+
+export interface ParseResult {
+  layout: Layout;
+  /** the QEMU arguments after the binary, as tokens; origins index into this */
+  args: Token[];
+  diagnostics: Diagnostic[];
+}
+
+const MODELLED_BACKENDS = new Set(["memory-backend-ram", "memory-backend-memfd", "memory-backend-file"]);
+
+// libvirt's qemu log puts a "starting up libvirt version" line before the command.
+const LIBVIRT_LOG_HEADER = /^\d{4}-\d\d-\d\d[ T][^\n]*: starting up[^\n]*\n/gm;
+
+export function parseCommandLine(input: string): ParseResult {
+  const text = input.replace(LIBVIRT_LOG_HEADER, (m) => " ".repeat(m.length - 1) + "\n");
+  const { tokens, diagnostics } = tokenize(text);
+  const layout: Layout = emptyLayout();
+  delete layout.memory;
+  const diag = (d: Omit<Diagnostic, "at">, tok?: Token, tokenIndex?: number, path?: string) => {
+    const at: Diagnostic["at"] = {};
+    if (path) at.path = path;
+    if (tokenIndex !== undefined) at.token = tokenIndex;
+    if (tok) {
+      at.span = [tok.start, tok.end];
+      Object.assign(at, lineColumn(text, tok.start));
+    }
+    diagnostics.push({ ...d, at });
+  };
+
+  // Words before the first option: environment, `time`, the binary.
+  let i = 0;
+  const prefix: string[] = [];
+  let binary: string | undefined;
+  while (i < tokens.length && optionName(tokens[i]!.text) === undefined) {
+    const w = tokens[i]!.text;
+    if (binary === undefined && (ENV_ASSIGNMENT.test(w) || PREFIX_WORDS.has(w))) {
+      prefix.push(w);
+      i++;
+      continue;
+    }
+    if (binary !== undefined) break;
+    binary = w;
+    if (!looksLikeQemuBinary(w)) {
+      diag(
+        {
+          code: "PARSE003",
+          severity: "warning",
+          message: `'${w}' does not look like a QEMU binary; Numadesk reads it as one`,
+          fix: "start the line with the QEMU binary (e.g. qemu-system-x86_64) or with its first option",
+        },
+        tokens[i],
+      );
+    }
+    i++;
+  }
+  if (prefix.length > 0 || binary !== undefined) {
+    layout.qemu = {};
+    if (binary !== undefined) layout.qemu.binary = binary;
+    if (prefix.length > 0) layout.qemu.prefix = prefix;
+  }
+  const args = tokens.slice(i);
+  if (args.length === 0 && tokens.length === 0) {
+    diagnostics.push({
+      code: "PARSE004",
+      severity: "error",
+      message: "the command line is empty",
+      fix: "paste a QEMU command line, e.g. qemu-system-x86_64 -m 4G -smp 4",
+    });
+  }
+
+  const passthrough = (at: number, count: number) => {
+    const a: PassthroughArg = { tokens: args.slice(at, at + count).map((t) => t.text), at };
+    layout.args.push(a);
+  };
+
+  let k = 0;
+  while (k < args.length) {
+    const tok = args[k]!;
+    const name = optionName(tok.text);
+    if (name === undefined) {
+      // QEMU reads a bare word as the first disk image.
+      passthrough(k, 1);
+      k++;
+      continue;
+    }
+    if (!takesArgument(name)) {
+      passthrough(k, 1);
+      k++;
+      continue;
+    }
+    const valueTok = args[k + 1];
+    if (valueTok === undefined) {
+      diag(
+        { code: "PARSE005", severity: "error", message: `${tok.text} needs a value and the line ends`, fix: `give ${tok.text} its value or remove it` },
+        tok,
+        k,
+      );
+      passthrough(k, 1);
+      k++;
+      continue;
+    }
+    const option = OPTION_ALIASES[`-${name}`] ?? `-${name}`;
+    const kind = elementKindFor(option, valueTok.text);
+    const handled = kind !== undefined && takeElement(kind, k, tok, valueTok);
+    if (!handled) {
+      if (option === "-object") checkObjectType(k, valueTok);
+      passthrough(k, 2);
+    }
+    k += 2;
+  }
+  return { layout, args, diagnostics };
+
+  function takeElement(kind: ElementKind, at: number, optTok: Token, valueTok: Token): boolean {
+    const spec = SPECS[kind];
+    const slot = spec.slot;
+    const single = slot === "name" || slot === "machine" || slot === "memory" || slot === "smp";
+    if (single && layout[slot] !== undefined) {
+      diag(
+        {
+          code: "PARSE006",
+          severity: "warning",
+          message: `${optTok.text} is given more than once; Numadesk edits the first and keeps the others as written`,
+          fix: `merge the ${optTok.text} options into one`,
+        },
+        optTok,
+        at,
+      );
+      return false;
+    }
+    const problems: ReadProblem[] = [];
+    const { element, split } = readFromText(spec, valueTok.text, problems);
+    if (split.error) {
+      diag(
+        { code: "PARSE007", severity: "error", message: `${optTok.text}: ${split.error}`, fix: "fix the JSON; libvirt writes it as one object with a \"qom-type\" key" },
+        valueTok,
+        at + 1,
+      );
+      return false;
+    }
+    const list = layout[slot];
+    const index = Array.isArray(list) ? list.length : undefined;
+    const path = index === undefined ? slot : `${slot}[${index}]`;
+    for (const p of problems) {
+      diag(
+        {
+          code: p.severity === "error" ? "PARSE008" : "PARSE009",
+          severity: p.severity,
+          message: `${optTok.text} ${shortValue(valueTok.text)}: ${p.message}`,
+          fix: p.severity === "error" ? "correct or remove the property; QEMU refuses the option as it is" : "keep one of them",
+        },
+        valueTok,
+        at + 1,
+        `${path}.${p.key}`,
+      );
+    }
+    const required = requiredMissing(spec, element);
+    if (required) {
+      diag(
+        { code: "PARSE010", severity: "error", message: `${optTok.text} ${shortValue(valueTok.text)}: ${required}`, fix: "add the missing property" },
+        valueTok,
+        at + 1,
+        path,
+      );
+      return false;
+    }
+    element.origin = { at, tokens: [optTok.text, valueTok.text] };
+    if (Array.isArray(list)) (list as unknown[]).push(element);
+    else (layout as Record<string, unknown>)[slot] = element;
+    return true;
+  }
+
+  function checkObjectType(at: number, valueTok: Token) {
+    const split = splitValue(SPECS.backend, valueTok.text);
+    const qomType = split.entries.find((x) => x.key === "qom-type")?.value;
+    if (typeof qomType !== "string") {
+      diag(
+        { code: "PARSE011", severity: "error", message: `-object ${shortValue(valueTok.text)} has no type`, fix: "start the value with the object type, e.g. memory-backend-ram,id=..." },
+        valueTok,
+        at + 1,
+      );
+      return;
+    }
+    if (OTHER_OBJECT_TYPES.includes(qomType)) return;
+    const near = closest(qomType, [...MODELLED_BACKENDS, "thread-context", ...OTHER_OBJECT_TYPES]);
+    diag(
+      near
+        ? {
+            code: "PARSE012",
+            severity: "error",
+            message: `-object: QEMU has no object type '${qomType}'; did you mean '${near}'?`,
+            fix: `write ${near}`,
+          }
+        : {
+            code: "PARSE013",
+            severity: "hint",
+            message: `-object: Numadesk does not know the object type '${qomType}' and keeps it as written`,
+            fix: "nothing to do if your QEMU has this type",
+          },
+      valueTok,
+      at + 1,
+    );
+  }
+}
+
+function elementKindFor(option: string, value: string): ElementKind | undefined {
+  switch (option) {
+    case "-name":
+      return "name";
+    case "-machine":
+      return "machine";
+    case "-m":
+      return "memory";
+    case "-smp":
+      return "smp";
+    case "-numa": {
+      const split = splitValue(SPECS.node, value);
+      const type = split.entries.find((x) => x.key === "type")?.value;
+      return type === "node" ? "node" : type === "dist" ? "distance" : undefined;
+    }
+    case "-object": {
+      const split = splitValue(SPECS.backend, value);
+      const type = split.entries.find((x) => x.key === "qom-type")?.value;
+      if (typeof type !== "string") return undefined;
+      if (MODELLED_BACKENDS.has(type)) return "backend";
+      if (type === "thread-context") return "threadContext";
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function requiredMissing(spec: ElementSpec, e: Record<string, unknown>): string | undefined {
+  if (spec.kind === "backend") {
+    if (e.id === undefined) return "a memory backend needs id=";
+    if (e.size === undefined) return "a memory backend needs size=";
+  }
+  if (spec.kind === "threadContext" && e.id === undefined) return "a thread-context needs id=";
+  if (spec.kind === "distance" && (e.src === undefined || e.dst === undefined || e.val === undefined)) {
+    return "-numa dist needs src=, dst= and val=";
+  }
+  if (spec.kind === "memory" && e.size === undefined) return "-m needs a size";
+  return undefined;
+}
+
+export function shortValue(v: string): string {
+  return v.length > 60 ? `${v.slice(0, 57)}…` : v;
+}

@@ -1,0 +1,41 @@
+// Questions the validator, planner and views ask of a host topology.
+
+import type { HostCpu, HostNode, HostTopology } from "./schema";
+import { formatIdList } from "../cpulist/cpulist";
+
+export function nodeById(host: HostTopology, id: number): HostNode | undefined {
+  return host.nodes.find((n) => n.id === id);
+}
+
+export function cpuById(host: HostTopology, id: number): HostCpu | undefined {
+  return host.cpus.find((c) => c.id === id);
+}
+
+/** Online CPUs of a node, in id order. */
+export function onlineCpusOf(host: HostTopology, node: HostNode): number[] {
+  const online = new Set(host.cpus.filter((c) => c.online).map((c) => c.id));
+  return node.cpus.filter((c) => online.has(c)).sort((a, b) => a - b);
+}
+
+export function onlineCpuCount(host: HostTopology): number {
+  return host.cpus.filter((c) => c.online).length;
+}
+
+export function nodeIdList(host: HostTopology): string {
+  return formatIdList(host.nodes.map((n) => n.id));
+}
+
+export function freeHugepages(node: HostNode, pageSize: number): number {
+  return node.hugepages.find((h) => h.pageSize === pageSize)?.free ?? 0;
+}
+
+export function distance(host: HostTopology, from: number, to: number): number | undefined {
+  const i = host.nodes.findIndex((n) => n.id === from);
+  const j = host.nodes.findIndex((n) => n.id === to);
+  if (i < 0 || j < 0) return undefined;
+  return host.distances[i]?.[j];
+}
+
+export function sockets(host: HostTopology): number[] {
+  return [...new Set(host.cpus.map((c) => c.socket))].sort((a, b) => a - b);
+}

@@ -1,0 +1,29 @@
+// What validation knows besides the layout: the target host, if any, and the QEMU that
+// will run it, if known. Both are optional: a layout can be checked on its own.
+
+import type { HostTopology } from "../topology/schema";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import type { Layout } from "../layout/schema";
+
+export interface QemuFacts {
+  /** "7.2.22" */
+  version?: string;
+}
+
+export interface CheckContext {
+  host?: HostTopology;
+  qemu?: QemuFacts;
+}
+
+export type Rule = (layout: Layout, ctx: CheckContext) => Diagnostic[];
+
+/** [major, minor] from "7.2.22"; undefined if unreadable. */
+export function versionOf(v: string | undefined): [number, number] | undefined {
+  const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+export function versionBelow(v: string | undefined, major: number, minor: number): boolean {
+  const p = versionOf(v);
+  return p !== undefined && (p[0] < major || (p[0] === major && p[1] < minor));
+}

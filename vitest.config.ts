@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["shared/**/*.test.ts", "electron/**/*.test.ts"],
+    testTimeout: 30_000,
+    reporters: ["default"],
+  },
+});
