@@ -161,6 +161,19 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     return nodes.map((m) => (m.id === n.id ? 10 : 20));
   });
 
+  // An offline CPU has no topology/ folder: give it its node's socket and a core of its own.
+  for (const cpu of cpus) {
+    if (cpu.online || existsSync(join(cpuRoot, `cpu${cpu.id}`, "topology/physical_package_id"))) continue;
+    const peers = cpus.filter((c) => c.online && c.node === cpu.node);
+    if (peers.length > 0) {
+      const counts = new Map<number, number>();
+      for (const p of peers) counts.set(p.socket, (counts.get(p.socket) ?? 0) + 1);
+      cpu.socket = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    }
+    const used = cpus.filter((c) => c.socket === cpu.socket && c !== cpu).map((c) => c.core);
+    cpu.core = Math.max(-1, ...used) + 1;
+  }
+
   return {
     version: TOPOLOGY_VERSION,
     name: opts.name ?? (root === "/sys" ? "this host" : root),

@@ -30,7 +30,7 @@ interface Item {
   tokens: () => string[];
 }
 
-function elementTokens(spec: ElementSpec, e: Record<string, unknown>): string[] {
+export function elementTokens(spec: ElementSpec, e: Record<string, unknown>): string[] {
   const origin = e.origin as { tokens: string[] } | undefined;
   const { origin: _o, ...current } = e;
   if (origin && origin.tokens.length === 2) {

@@ -181,6 +181,14 @@ export function parseCommandLine(input: string): ParseResult {
 
   function checkObjectType(at: number, valueTok: Token) {
     const split = splitValue(SPECS.backend, valueTok.text);
+    if (split.error) {
+      diag(
+        { code: "PARSE007", severity: "error", message: `-object: ${split.error}`, fix: "fix the JSON; libvirt writes it as one object with a \"qom-type\" key" },
+        valueTok,
+        at + 1,
+      );
+      return;
+    }
     const qomType = split.entries.find((x) => x.key === "qom-type")?.value;
     if (typeof qomType !== "string") {
       diag(
@@ -191,7 +199,10 @@ export function parseCommandLine(input: string): ParseResult {
       return;
     }
     if (OTHER_OBJECT_TYPES.includes(qomType)) return;
-    const near = closest(qomType, [...MODELLED_BACKENDS, "thread-context", ...OTHER_OBJECT_TYPES]);
+    const backends = [...MODELLED_BACKENDS, ...OTHER_OBJECT_TYPES.filter((t) => t.startsWith("memory-backend-"))];
+    const near =
+      closest(qomType, [...MODELLED_BACKENDS, "thread-context", ...OTHER_OBJECT_TYPES]) ??
+      (qomType.startsWith("memory-backend-") ? backends.join("', '") : undefined);
     diag(
       near
         ? {

@@ -102,5 +102,6 @@ export function humanSize(bytes: number): string {
     i++;
   }
   const digits = v >= 100 || Number.isInteger(v) ? 0 : v >= 10 ? 1 : 2;
-  return `${v.toFixed(digits).replace(/\.?0+$/, "")} ${units[i]}`;
+  const text = v.toFixed(digits);
+  return `${text.includes(".") ? text.replace(/\.?0+$/, "") : text} ${units[i]}`;
 }

@@ -275,7 +275,7 @@ export const hostNodesExist: Rule = (layout, { host }) => {
         d(
           "NUMA010",
           "error",
-          `${backendLabel(b)}: host node${absent.length > 1 ? "s" : ""} ${formatIdList(absent)} ${absent.length > 1 ? "do" : "does"} not exist on ${host.name} (nodes: ${nodeIdList(host)})`,
+          `host node${absent.length > 1 ? "s" : ""} ${formatIdList(absent)} ${absent.length > 1 ? "do" : "does"} not exist on ${host.name} (nodes: ${nodeIdList(host)})`,
           `bind it to one of the host's nodes (${nodeIdList(host)})`,
           `backends[${i}].hostNodes`,
         ),
@@ -298,7 +298,7 @@ export const contextAffinityTargets: Rule = (layout, { host }) => {
         d(
           "NUMA011",
           "error",
-          `thread-context ${t.id}: node-affinity=${t.nodeAffinity} names ${absent.length === bad.length ? "absent" : "CPU-less"} host node${bad.length > 1 ? "s" : ""} ${formatIdList(bad)}; QEMU says "The nodes select no CPUs"`,
+          `node-affinity=${t.nodeAffinity} names ${absent.length === bad.length ? "absent" : "CPU-less"} host node${bad.length > 1 ? "s" : ""} ${formatIdList(bad)}; QEMU says "The nodes select no CPUs"`,
           `use a node with CPUs (${formatIdList(withCpus)}); for memory-only nodes, put the context on the nearest node with CPUs`,
           `threadContexts[${i}].nodeAffinity`,
         ),
@@ -311,7 +311,7 @@ export const contextAffinityTargets: Rule = (layout, { host }) => {
         d(
           "NUMA011",
           "error",
-          `thread-context ${t.id}: cpu-affinity names CPUs ${formatIdList(badCpus)}, which are absent or offline on ${host.name}`,
+          `cpu-affinity names CPUs ${formatIdList(badCpus)}, which are absent or offline on ${host.name}`,
           `use online CPUs (${formatIdList([...online])})`,
           `threadContexts[${i}].cpuAffinity`,
         ),
@@ -328,14 +328,14 @@ export const policyNeedsNodes: Rule = (layout) => {
     const policy = b.policy ?? "default";
     const nodes = ids(b.hostNodes);
     if (policy !== "default" && nodes.length === 0) {
-      out.push(d("NUMA012", "error", `${backendLabel(b)}: policy=${policy} without host-nodes; QEMU refuses it`, `add host-nodes=N, or remove policy=${policy}`, `backends[${i}].policy`));
+      out.push(d("NUMA012", "error", `policy=${policy} without host-nodes; QEMU refuses it`, `add host-nodes=N, or remove policy=${policy}`, `backends[${i}].policy`));
     }
     if (policy === "default" && nodes.length > 0) {
       out.push(
         d(
           "NUMA012",
           "error",
-          `${backendLabel(b)}: host-nodes=${b.hostNodes} with the default policy; QEMU refuses host-nodes without a policy`,
+          `host-nodes=${b.hostNodes} with the default policy; QEMU refuses host-nodes without a policy`,
           `add policy=bind (or preferred, interleave)`,
           `backends[${i}].hostNodes`,
         ),
@@ -392,7 +392,7 @@ export const hugepages: Rule = (layout, { host }) => {
         d(
           "NUMA014",
           "error",
-          `${backendLabel(b)}: size ${b.size} is not a multiple of its huge page size ${humanSize(page)}`,
+          `size ${b.size} is not a multiple of its huge page size ${humanSize(page)}`,
           `use a size that is a multiple of ${humanSize(page)}, e.g. ${humanSize(Math.ceil(bytes / page) * page)}`,
           `backends[${i}].size`,
         ),
@@ -406,7 +406,7 @@ export const hugepages: Rule = (layout, { host }) => {
         d(
           "NUMA014",
           "error",
-          `${backendLabel(b)}: ${host.name} has no ${humanSize(page)} huge pages (it has ${[...sizes].map(humanSize).join(", ")})`,
+          `${host.name} has no ${humanSize(page)} huge pages (it has ${[...sizes].map(humanSize).join(", ")})`,
           `use hugetlbsize=${[...sizes].map((s) => humanSize(s).replace(/ (\w)iB$/, "$1")).join(" or ")}`,
           `backends[${i}].hugetlbsize`,
         ),
@@ -457,7 +457,7 @@ export const threadsClamped: Rule = (layout, { host }) => {
         d(
           "NUMA017",
           "warning",
-          `${backendLabel(b)}: prealloc-threads=${t.requested}, but QEMU will start ${t.effective} (limited by ${t.limits.join(", ")})`,
+          `prealloc-threads=${t.requested}, but QEMU will start ${t.effective} (limited by ${t.limits.join(", ")})`,
           `set prealloc-threads=${t.effective} to say what happens`,
           `backends[${i}].preallocThreads`,
         ),
@@ -541,7 +541,7 @@ export const affinityBoth: Rule = (layout) =>
 // NUMA022: prealloc-threads=0 is refused.
 export const zeroThreads: Rule = (layout) =>
   layout.backends.flatMap((b, i) =>
-    b.preallocThreads === 0 ? [d("NUMA022", "error", `${backendLabel(b)}: prealloc-threads=0 is not accepted by QEMU`, "use 1 or more, or leave it out (QEMU then uses the -smp CPU count)", `backends[${i}].preallocThreads`)] : [],
+    b.preallocThreads === 0 ? [d("NUMA022", "error", `prealloc-threads=0 is not accepted by QEMU`, "use 1 or more, or leave it out (QEMU then uses the -smp CPU count)", `backends[${i}].preallocThreads`)] : [],
   );
 
 // NUMA023: with one preallocation thread QEMU starts no worker and ignores the context.
@@ -639,13 +639,13 @@ export const backendTypeProps: Rule = (layout) => {
     if ((b.hugetlb !== undefined || b.hugetlbsize !== undefined) && b.type !== "memfd") wrong.push("hugetlb");
     if (wrong.length > 0) {
       const want = wrong[0] === "mem-path" ? "file" : "memfd";
-      out.push(d("NUMA029", "error", `${backendLabel(b)}: memory-backend-${b.type} does not take ${wrong.join(", ")}`, `use memory-backend-${want}`, `backends[${i}].type`));
+      out.push(d("NUMA029", "error", `memory-backend-${b.type} does not take ${wrong.join(", ")}`, `use memory-backend-${want}`, `backends[${i}].type`));
     }
     if (b.type === "file" && b.memPath === undefined) {
-      out.push(d("NUMA029", "error", `${backendLabel(b)}: memory-backend-file needs mem-path=`, "add mem-path=/dev/hugepages (or another file or folder)", `backends[${i}]`));
+      out.push(d("NUMA029", "error", `memory-backend-file needs mem-path=`, "add mem-path=/dev/hugepages (or another file or folder)", `backends[${i}]`));
     }
     if (b.hugetlbsize !== undefined && !b.hugetlb) {
-      out.push(d("NUMA029", "error", `${backendLabel(b)}: hugetlbsize= needs hugetlb=on`, "add hugetlb=on", `backends[${i}].hugetlbsize`));
+      out.push(d("NUMA029", "error", `hugetlbsize= needs hugetlb=on`, "add hugetlb=on", `backends[${i}].hugetlbsize`));
     }
   });
   return out;
@@ -673,7 +673,7 @@ export const preallocReserve: Rule = (layout) =>
   layout.backends.flatMap((b, i) => {
     const reserve = b.extra?.reserve;
     const off = reserve === false || (typeof reserve === "string" && /^(off|no|false|n)$/i.test(reserve));
-    return b.prealloc && off ? [d("NUMA031", "error", `${backendLabel(b)}: prealloc=on and reserve=off are incompatible`, "remove reserve=off", `backends[${i}]`)] : [];
+    return b.prealloc && off ? [d("NUMA031", "error", `prealloc=on and reserve=off are incompatible`, "remove reserve=off", `backends[${i}]`)] : [];
   });
 
 export const RULES: Rule[] = [

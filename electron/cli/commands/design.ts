@@ -1,0 +1,177 @@
+// The design commands: topo, parse, check, plan, export. Each returns its exit code and
+// writes through the given streams, so tests can run them in-process as well as spawned.
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+import type { Layout } from "../../../shared/layout/schema";
+import { layoutToText } from "../../../shared/layout/load";
+import { checkLayout } from "../../../shared/validate/check";
+import { generateArgv, generateScript, generateShellLine } from "../../../shared/qemu/generate";
+import { exportLibvirt } from "../../../shared/export/libvirt";
+import { planLayout } from "../../../shared/plan/planner";
+import { summarizeLayout } from "../../../shared/layout/summary";
+import { formatNumactl, formatTopologyText } from "../../../shared/topology/format";
+import { prettyJson } from "../../../shared/json/pretty";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../../../shared/diagnostics/diagnostic";
+import { parseIdList } from "../../../shared/cpulist/cpulist";
+import { EXIT_INPUT, EXIT_OK, InputError, UsageError } from "../errors";
+import { resolveTarget, TARGET_OPTIONS } from "../target";
+import { readInput } from "../input";
+import { formatDiagnostic, summaryLine } from "../report";
+import { sampleNames } from "../../hosts/samples";
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: ParseArgsOptionsConfig, positionals = 0): { values: Values; positionals: string[] } {
+  let r;
+  try {
+    r = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ""));
+  }
+  if (r.positionals.length > positionals) throw new UsageError(`unexpected argument '${r.positionals[positionals]}'`);
+  return { values: r.values as Values, positionals: r.positionals };
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, option: string): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of ${allowed.join(", ")}, not '${value}'`);
+  return value as T;
+}
+
+function printDiagnostics(io: Io, diags: Diagnostic[], layout: Layout | undefined, file?: string) {
+  for (const d of sortDiagnostics(diags)) io.err(formatDiagnostic(d, layout, file) + "\n");
+}
+
+export function topoCommand(args: string[], io: Io): number {
+  const { values } = parse(args, { ...TARGET_OPTIONS, format: { type: "string" }, "list-samples": { type: "boolean" } });
+  if (values["list-samples"]) {
+    io.out(sampleNames().join("\n") + "\n");
+    return EXIT_OK;
+  }
+  const format = oneOf(values.format as string | undefined, ["text", "json", "numactl"] as const, "text", "--format");
+  const host = resolveTarget(values as Record<string, string | undefined>);
+  io.out(format === "json" ? prettyJson(host) + "\n" : format === "numactl" ? formatNumactl(host) : formatTopologyText(host));
+  return EXIT_OK;
+}
+
+function requireLayout(file: string | undefined, io: Io): { layout: Layout; diags: Diagnostic[]; file: string } {
+  if (file === undefined) throw new UsageError("give a layout file or a command-line file (or - for standard input)");
+  const input = readInput(file);
+  if (!input.layout) {
+    printDiagnostics(io, input.diagnostics, undefined, file);
+    throw new InputError(`${file}: the layout cannot be loaded (${input.diagnostics.length} problem${input.diagnostics.length === 1 ? "" : "s"} above)`);
+  }
+  return { layout: input.layout, diags: input.diagnostics, file };
+}
+
+export function parseCommand(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
+  const { layout, diags, file } = requireLayout(positionals[0], io);
+  if (values.json) io.out(prettyJson({ layout, diagnostics: diags }) + "\n");
+  else {
+    io.out(summarizeLayout(layout));
+    printDiagnostics(io, diags, layout, file);
+  }
+  return hasErrors(diags) ? EXIT_INPUT : EXIT_OK;
+}
+
+export function checkCommand(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" } }, 1);
+  const { layout, diags, file } = requireLayout(positionals[0], io);
+  const host = resolveTarget(values as Record<string, string | undefined>);
+  const qemuVersion = values["qemu-version"] as string | undefined;
+  if (qemuVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(qemuVersion)) throw new UsageError(`--qemu-version takes a version like 7.2.0, not '${qemuVersion}'`);
+  const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu: qemuVersion ? { version: qemuVersion } : {} })]);
+  if (values.json) io.out(prettyJson({ host: host.name, diagnostics: all }) + "\n");
+  else {
+    printDiagnostics(io, all, layout, file);
+    io.err(`${file} on ${host.name}: ${summaryLine(all)}\n`);
+  }
+  return hasErrors(all) ? EXIT_INPUT : EXIT_OK;
+}
+
+const FORMATS = ["json", "qemu", "sh", "argv", "libvirt"] as const;
+type Format = (typeof FORMATS)[number];
+
+function writeLayout(layout: Layout, format: Format, io: Io) {
+  switch (format) {
+    case "json":
+      io.out(layoutToText(layout));
+      return;
+    case "qemu":
+      io.out(generateShellLine(layout));
+      return;
+    case "sh":
+      io.out(generateScript(layout));
+      return;
+    case "argv":
+      io.out(JSON.stringify(generateArgv(layout)) + "\n");
+      return;
+    case "libvirt": {
+      const r = exportLibvirt(layout);
+      io.out(r.xml);
+      for (const n of r.notes) io.err(`note: libvirt cannot express ${n}\n`);
+      return;
+    }
+  }
+}
+
+export function exportCommand(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { format: { type: "string" } }, 1);
+  const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
+  const { layout, diags, file } = requireLayout(positionals[0], io);
+  if (hasErrors(diags)) {
+    printDiagnostics(io, diags, layout, file);
+    return EXIT_INPUT;
+  }
+  writeLayout(layout, format, io);
+  return EXIT_OK;
+}
+
+function wholeNumber(v: string | undefined, option: string): number {
+  if (v === undefined) throw new UsageError(`${option} is required`);
+  if (!/^\d{1,9}$/.test(v)) throw new UsageError(`${option} takes a whole number, not '${v}'`);
+  return Number(v);
+}
+
+export function planCommand(args: string[], io: Io): number {
+  const { values } = parse(args, {
+    ...TARGET_OPTIONS,
+    mem: { type: "string" },
+    vcpus: { type: "string" },
+    threads: { type: "string" },
+    nodes: { type: "string" },
+    hugepages: { type: "string" },
+    format: { type: "string" },
+  });
+  const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
+  if (values.mem === undefined) throw new UsageError("--mem is required (e.g. --mem 256G)");
+  const vcpus = wholeNumber(values.vcpus as string | undefined, "--vcpus");
+  const threads = wholeNumber(values.threads as string | undefined, "--threads");
+  let nodes: number[] | undefined;
+  if (values.nodes !== undefined) {
+    const r = parseIdList(values.nodes as string, "--nodes");
+    if (!r.ok) throw new UsageError(r.error);
+    nodes = r.ids;
+  }
+  const host = resolveTarget(values as Record<string, string | undefined>);
+  const req = { mem: values.mem as string, vcpus, threads, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}) };
+  const r = planLayout(host, req);
+  if (!r.ok) {
+    printDiagnostics(io, r.diagnostics, undefined);
+    return EXIT_INPUT;
+  }
+  writeLayout(r.layout, format, io);
+  for (const n of r.notes) io.err(`note: ${n}\n`);
+  const diags = checkLayout(r.layout, { host });
+  printDiagnostics(io, diags, r.layout);
+  if (diags.length > 0) io.err(`plan on ${host.name}: ${summaryLine(diags)}\n`);
+  return hasErrors(diags) ? EXIT_INPUT : EXIT_OK;
+}

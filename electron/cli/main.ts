@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// numadesk: design, check and export NUMA-aware QEMU layouts from the terminal.
+
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { checkCommand, exportCommand, parseCommand, planCommand, topoCommand, type Io } from "./commands/design";
+import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
+import { TARGET_HELP } from "./target";
+
+export const USAGE = `usage: numadesk <command> [options]
+
+commands:
+  topo [target] [--format text|json|numactl] [--list-samples]
+        the host's NUMA topology
+  parse FILE|- [--json]
+        import a QEMU command line (or a layout file); print the layout and problems
+  check FILE|- [target] [--qemu-version X.Y.Z] [--json]
+        check a layout or command line against a host; exit 1 on errors
+  plan --mem SIZE --vcpus N --threads N [--nodes LIST] [--hugepages 2M|1G] [target]
+       [--format qemu|sh|argv|json|libvirt]
+        a layout with one guest node per host node and preallocation on the right node
+  export FILE|- --format qemu|sh|argv|json|libvirt
+        write a layout or command line in another form
+
+${TARGET_HELP}
+
+exit codes: 0 fine, 1 the input has errors, 2 usage
+`;
+
+const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
+  topo: topoCommand,
+  parse: parseCommand,
+  check: checkCommand,
+  plan: planCommand,
+  export: exportCommand,
+};
+
+export function runCli(argv: string[], io: Io): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    (command === undefined ? io.err : io.out)(USAGE);
+    return command === undefined ? EXIT_USAGE : 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`unknown command '${command}'`);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.out(USAGE);
+      return 0;
+    }
+    return run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`numadesk: ${e.message}\n(see: numadesk --help)\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof InputError) {
+      io.err(`numadesk: ${e.message}\n`);
+      return EXIT_INPUT;
+    }
+    // A bug, not bad input: say so in one line; the stack only on request.
+    io.err(`numadesk: internal error: ${(e as Error).message}\n`);
+    if (process.env.NUMADESK_DEBUG) io.err(`${(e as Error).stack}\n`);
+    return 70;
+  }
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const code = runCli(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+  });
+  process.exitCode = code;
+}
+
+export { EXIT_INPUT, EXIT_USAGE };

@@ -1,0 +1,44 @@
+// A layout in a few lines of text, for `numadesk parse` and for people reading a diff.
+
+import type { Layout } from "./schema";
+import { humanSize, parseSize } from "../size/size";
+import { preallocThreads, smpCpus, smpMaxCpus } from "../qemu/prealloc";
+
+export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string {
+  const lines: string[] = [];
+  if (layout.title) lines.push(layout.title);
+  const env = (layout.qemu?.prefix ?? []).filter((w) => w.includes("="));
+  const words = (layout.qemu?.prefix ?? []).filter((w) => !w.includes("="));
+  const bin = [...words, layout.qemu?.binary ?? "(no binary)"].join(" ") + (env.length ? ` (with ${env.length} environment variable${env.length === 1 ? "" : "s"})` : "");
+  const mem = layout.memory ? parseSize(layout.memory.size, "M") : undefined;
+  const memText = layout.memory ? `-m ${layout.memory.size}${mem?.ok ? ` (${humanSize(mem.bytes)})` : ""}` : "no -m (QEMU default 128 MiB)";
+  const smpText = layout.smp ? `${smpCpus(layout.smp)} vCPUs${smpMaxCpus(layout.smp) !== smpCpus(layout.smp) ? ` (max ${smpMaxCpus(layout.smp)})` : ""}` : "no -smp (1 vCPU)";
+  lines.push(`QEMU ${bin}: ${memText}, ${smpText}${layout.machine?.type ? `, machine ${layout.machine.type}` : ""}`);
+  layout.nodes.forEach((n, i) => {
+    const parts = [`vCPUs ${n.cpus ?? "none"}`];
+    if (n.memdev) parts.push(`memory ${n.memdev}`);
+    if (n.mem) parts.push(`mem ${n.mem}`);
+    lines.push(`guest node ${n.nodeid ?? i}: ${parts.join(", ")}`);
+  });
+  for (const d of layout.distances) lines.push(`guest distance ${d.src} → ${d.dst}: ${d.val}`);
+  for (const t of layout.threadContexts) {
+    lines.push(`thread-context ${t.id}: ${t.nodeAffinity !== undefined ? `host node ${t.nodeAffinity}` : t.cpuAffinity !== undefined ? `host CPUs ${t.cpuAffinity}` : "no affinity"}`);
+  }
+  for (const b of layout.backends) {
+    const size = parseSize(b.size);
+    const parts = [`${b.type} ${size.ok ? humanSize(size.bytes) : b.size}`];
+    if (b.hostNodes) parts.push(`${b.policy ?? "default"} to host node ${b.hostNodes}`);
+    if (b.hugetlb) {
+      const page = b.hugetlbsize ? parseSize(b.hugetlbsize) : undefined;
+      parts.push(`huge pages of ${page?.ok ? humanSize(page.bytes) : "the default size"}`);
+    }
+    if (b.prealloc) {
+      const t = preallocThreads(b, layout, hostOnlineCpus);
+      parts.push(`preallocated by ${t.effective} thread${t.effective === 1 ? "" : "s"}${t.effective !== t.requested ? ` (asks ${t.requested})` : ""}`);
+      if (b.preallocContext) parts.push(`context ${b.preallocContext}`);
+    }
+    lines.push(`backend ${b.id}: ${parts.join(", ")}`);
+  }
+  if (layout.args.length > 0) lines.push(`other options: ${layout.args.map((a) => a.tokens.join(" ")).join("  ")}`);
+  return lines.join("\n") + "\n";
+}

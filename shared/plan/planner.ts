@@ -1,0 +1,161 @@
+// The planner: host + guest memory + vCPUs + a preallocation thread budget → a layout that
+// is correct by construction: one guest node per chosen host node, memory and vCPUs split
+// evenly, each backend bound to its node and preallocated by threads that run on that node
+// (one thread-context per node). On the seed host (256G, 104 vCPUs, 16 threads) this is the
+// seed's fast command line plus -smp 104.
+
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { emptyLayout, type Backend, type GuestNode, type Layout, type ThreadContext } from "../layout/schema";
+import type { HostNode, HostTopology } from "../topology/schema";
+import { formatIdList } from "../cpulist/cpulist";
+import { formatSize, humanSize, MiB, parseSize } from "../size/size";
+import { nodeById, nodeIdList, onlineCpusOf } from "../topology/query";
+import { BYTES_PER_PREALLOC_THREAD, MAX_PREALLOC_THREADS } from "../qemu/prealloc";
+
+export interface PlanRequest {
+  /** guest memory, a QEMU size ("256G") */
+  mem: string;
+  vcpus: number;
+  /** preallocation threads for the whole VM, split across nodes */
+  threads: number;
+  /** host nodes to use; default: every node with memory and online CPUs */
+  nodes?: number[];
+  /** memory backend type (default ram) */
+  backend?: "ram" | "memfd";
+  /** huge page size for a memfd backend ("2M", "1G"); implies hugetlb=on */
+  hugepages?: string;
+}
+
+export type PlanResult = { ok: true; layout: Layout; notes: string[] } | { ok: false; diagnostics: Diagnostic[] };
+
+function err(message: string, fix: string): Diagnostic {
+  return { code: "PLAN001", severity: "error", message, fix };
+}
+
+/** Split `total` units into `k` near-equal parts, the first ones larger. */
+function split(total: number, k: number): number[] {
+  const base = Math.floor(total / k);
+  return Array.from({ length: k }, (_, i) => base + (i < total % k ? 1 : 0));
+}
+
+function nearestCpuNode(host: HostTopology, node: HostNode): HostNode | undefined {
+  const i = host.nodes.indexOf(node);
+  return host.nodes
+    .filter((n) => onlineCpusOf(host, n).length > 0)
+    .sort((a, b) => (host.distances[i]?.[host.nodes.indexOf(a)] ?? 99) - (host.distances[i]?.[host.nodes.indexOf(b)] ?? 99) || a.id - b.id)[0];
+}
+
+export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
+  const problems: Diagnostic[] = [];
+  const mem = parseSize(req.mem, "M");
+  if (!mem.ok) problems.push(err(`--mem: ${mem.error}`, "give the guest memory like 256G or 4096M"));
+  if (!Number.isSafeInteger(req.vcpus) || req.vcpus < 1 || req.vcpus > 4096) problems.push(err(`--vcpus ${req.vcpus} is not a vCPU count from 1 to 4096`, "give a whole number, e.g. --vcpus 8"));
+  if (!Number.isSafeInteger(req.threads) || req.threads < 0 || req.threads > 65536) problems.push(err(`--threads ${req.threads} is not a thread count`, "give a whole number, e.g. --threads 16 (0: no preallocation)"));
+  let page = 2 * MiB; // THP-sized pieces for anonymous memory
+  if (req.hugepages !== undefined) {
+    const h = parseSize(req.hugepages);
+    if (!h.ok || h.bytes === 0) problems.push(err(`--hugepages: ${h.ok ? "0 is not a page size" : h.error}`, "use 2M or 1G"));
+    else page = h.bytes;
+  }
+  const wanted = req.nodes ?? host.nodes.filter((n) => n.memTotal > 0 && onlineCpusOf(host, n).length > 0).map((n) => n.id);
+  const absent = wanted.filter((id) => !nodeById(host, id));
+  if (absent.length > 0) problems.push(err(`host node ${formatIdList(absent)} does not exist on ${host.name} (nodes: ${nodeIdList(host)})`, `choose from ${nodeIdList(host)}`));
+  if (wanted.length === 0) problems.push(err(`${host.name} has no node with both memory and CPUs`, "name the nodes to use with --nodes"));
+  if (problems.length > 0 || !mem.ok) return { ok: false, diagnostics: problems };
+  if (mem.bytes % page !== 0 || mem.bytes < page * wanted.length) {
+    return {
+      ok: false,
+      diagnostics: [err(`--mem ${req.mem} cannot be split into ${wanted.length} node${wanted.length > 1 ? "s" : ""} of whole ${humanSize(page)} pages`, `use a multiple of ${humanSize(page * wanted.length)}`)],
+    };
+  }
+
+  const nodes = [...new Set(wanted)].map((id) => nodeById(host, id)!);
+  const notes: string[] = [];
+  const layout = emptyLayout(formatSize(mem.bytes, "M"));
+  layout.title = `${humanSize(mem.bytes)}, ${req.vcpus} vCPUs on ${host.name}`;
+  layout.name = { debugThreads: true };
+  layout.smp = { cpus: req.vcpus };
+
+  // Memory: equal shares, in whole pages.
+  const memShares = split(mem.bytes / page, nodes.length).map((units) => units * page);
+
+  // vCPUs: mirror the host's numbering when the guest fits in the chosen nodes' CPUs, so
+  // guest vCPU k and host CPU k sit on the same node (the seed's cpus=0-25,cpus=52-77).
+  const cpuNodes = nodes.filter((n) => onlineCpusOf(host, n).length > 0);
+  const vcpuSets = new Map<number, number[]>();
+  const hostCpuCount = cpuNodes.reduce((a, n) => a + onlineCpusOf(host, n).length, 0);
+  if (cpuNodes.length > 0 && req.vcpus <= hostCpuCount) {
+    const want = split(req.vcpus, cpuNodes.length);
+    // a node with fewer CPUs than its share gives the rest to the others
+    let spill = 0;
+    cpuNodes.forEach((n, i) => {
+      const have = onlineCpusOf(host, n).length;
+      if (want[i]! > have) {
+        spill += want[i]! - have;
+        want[i] = have;
+      }
+    });
+    cpuNodes.forEach((n, i) => {
+      const room = onlineCpusOf(host, n).length - want[i]!;
+      const extra = Math.min(room, spill);
+      want[i] = want[i]! + extra;
+      spill -= extra;
+    });
+    const picked = cpuNodes.flatMap((n, i) => onlineCpusOf(host, n).slice(0, want[i]).map((cpu) => ({ cpu, node: n.id })));
+    picked.sort((a, b) => a.cpu - b.cpu).forEach((p, rank) => vcpuSets.set(p.node, [...(vcpuSets.get(p.node) ?? []), rank]));
+  } else {
+    const counts = split(req.vcpus, Math.max(1, cpuNodes.length));
+    let next = 0;
+    (cpuNodes.length > 0 ? cpuNodes : nodes.slice(0, 1)).forEach((n, i) => {
+      vcpuSets.set(n.id, Array.from({ length: counts[i]! }, (_, k) => next + k));
+      next += counts[i]!;
+    });
+    if (cpuNodes.length > 0) notes.push(`${req.vcpus} vCPUs is more than the ${hostCpuCount} host CPUs of the chosen nodes: vCPUs are split in blocks, not mirrored`);
+  }
+
+  // Preallocation threads: the budget split over the nodes, capped by each node's CPUs.
+  const threadShares = split(req.threads, nodes.length);
+  const contexts = new Map<number, ThreadContext>();
+  nodes.forEach((n, g) => {
+    const memdev = `ram-node${g}`;
+    const guest: GuestNode = { nodeid: g };
+    const cpus = vcpuSets.get(n.id);
+    if (cpus && cpus.length > 0) guest.cpus = formatIdList(cpus);
+    guest.memdev = memdev;
+    layout.nodes.push(guest);
+
+    const backend: Backend = { id: memdev, type: req.hugepages ? "memfd" : (req.backend ?? "ram"), size: formatSize(memShares[g]!) };
+    if (req.hugepages) {
+      backend.hugetlb = true;
+      backend.hugetlbsize = formatSize(page);
+    }
+    backend.hostNodes = String(n.id);
+    backend.policy = "bind";
+    const budget = threadShares[g]!;
+    if (budget > 0) {
+      backend.prealloc = true;
+      const ctxNode = onlineCpusOf(host, n).length > 0 ? n : nearestCpuNode(host, n);
+      const cap = Math.min(
+        budget,
+        ctxNode ? onlineCpusOf(host, ctxNode).length : budget,
+        MAX_PREALLOC_THREADS,
+        Math.max(1, Math.floor(memShares[g]! / BYTES_PER_PREALLOC_THREAD)),
+      );
+      if (cap < budget) notes.push(`${memdev}: ${budget} threads asked, ${cap} used (capped by the node's CPUs, QEMU's 16 or one per 64 MiB)`);
+      if (ctxNode && cap >= 2) {
+        if (!contexts.has(ctxNode.id)) {
+          const tc: ThreadContext = { id: `tc${ctxNode.id}`, nodeAffinity: String(ctxNode.id) };
+          contexts.set(ctxNode.id, tc);
+          layout.threadContexts.push(tc);
+        }
+        if (ctxNode !== n) notes.push(`host node ${n.id} has no CPUs: ${memdev} is preallocated by threads on the nearest node, ${ctxNode.id}`);
+        backend.preallocContext = `tc${ctxNode.id}`;
+      } else if (cap < 2) {
+        notes.push(`${memdev}: 1 preallocation thread, so QEMU uses its main thread and no thread-context is set`);
+      }
+      backend.preallocThreads = cap;
+    }
+    layout.backends.push(backend);
+  });
+  return { ok: true, layout, notes };
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseCommandLine } from "../qemu/parse";
+import { checkLayout } from "./check";
+import { topologySchema, type HostTopology } from "../topology/schema";
+import type { CheckContext } from "./context";
+
+const root = join(import.meta.dirname, "../..");
+const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
+const seedHost = host("bm-standard2-52");
+const cxl = host("cxl-4node");
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../qemu/fixtures", name), "utf8");
+
+function check(line: string, ctx: CheckContext = {}) {
+  const { layout } = parseCommandLine(line);
+  return checkLayout(layout, ctx);
+}
+
+const Q = "qemu-system-x86_64 -name debug-threads=on";
+// A clean 2-node layout on the seed host: the planner's output for 4G, 4 vCPUs, 4 threads.
+const GOOD2 = `${Q} -m 4G -smp 4 -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1
+  -object thread-context,id=tc0,node-affinity=0 -object thread-context,id=tc1,node-affinity=1
+  -object memory-backend-ram,id=m0,size=2G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0
+  -object memory-backend-ram,id=m1,size=2G,host-nodes=1,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc1`;
+
+interface Case {
+  code: string;
+  what: string;
+  bad: string;
+  good: string;
+  ctx?: CheckContext;
+}
+
+const CASES: Case[] = [
+  { code: "NUMA001", what: "backend sizes differ from -m", bad: GOOD2.replace("-m 4G", "-m 6G"), good: GOOD2 },
+  { code: "NUMA001", what: "the boot backend differs from -m", bad: `${Q} -m 3G -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=2G`, good: `${Q} -m 2G -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=2G` },
+  { code: "NUMA002", what: "a vCPU index at or above -smp", bad: GOOD2.replace("-smp 4", "-smp 3"), good: GOOD2 },
+  { code: "NUMA003", what: "a vCPU in two guest nodes", bad: GOOD2.replace("cpus=2-3", "cpus=1-3"), good: GOOD2 },
+  { code: "NUMA004", what: "a vCPU in no guest node", bad: GOOD2.replace("-smp 4", "-smp 6"), good: GOOD2 },
+  { code: "NUMA005", what: "memdev names no backend", bad: GOOD2.replace("memdev=m1", "memdev=m9"), good: GOOD2 },
+  { code: "NUMA006", what: "prealloc-context names no thread-context", bad: GOOD2.replace("prealloc-context=tc1", "prealloc-context=tc9"), good: GOOD2 },
+  { code: "NUMA007", what: "two objects with one id", bad: GOOD2.replace("thread-context,id=tc1", "thread-context,id=tc0").replace("prealloc-context=tc1", "prealloc-context=tc0"), good: GOOD2 },
+  { code: "NUMA008", what: "a malformed id", bad: GOOD2.replaceAll("m1", "1m"), good: GOOD2 },
+  { code: "NUMA009", what: "a duplicate guest node id", bad: GOOD2.replace("nodeid=1", "nodeid=0"), good: GOOD2 },
+  { code: "NUMA010", what: "host-nodes not on the target host", bad: GOOD2.replace("host-nodes=1", "host-nodes=3"), good: GOOD2, ctx: { host: seedHost } },
+  { code: "NUMA011", what: "a thread-context on a CPU-less node", bad: GOOD2.replace("node-affinity=1", "node-affinity=3").replace("host-nodes=1", "host-nodes=3"), good: GOOD2, ctx: { host: cxl } },
+  { code: "NUMA012", what: "a policy without host-nodes", bad: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G,policy=bind -machine memory-backend=r`, good: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G -machine memory-backend=r` },
+  { code: "NUMA013", what: "more preallocated memory than the node has free", bad: GOOD2.replace("-m 4G", "-m 502G").replace("id=m0,size=2G", "id=m0,size=500G"), good: GOOD2, ctx: { host: seedHost } },
+  { code: "NUMA014", what: "a huge-page backend not a multiple of its page size", bad: `${Q} -m 1025M -object memory-backend-memfd,id=h,size=1025M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
+  { code: "NUMA015", what: "more huge pages than the node has free", bad: `${Q} -m 4G -object memory-backend-memfd,id=h,size=4G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
+  { code: "NUMA016", what: "prealloc-threads without prealloc", bad: GOOD2.replace("prealloc=on,prealloc-threads=2,prealloc-context=tc1", "prealloc-threads=2"), good: GOOD2 },
+  { code: "NUMA017", what: "more threads than QEMU will start", bad: GOOD2.replaceAll("prealloc-threads=2", "prealloc-threads=64"), good: GOOD2, ctx: { host: seedHost } },
+  { code: "NUMA018", what: "a context on another node than the memory", bad: GOOD2.replace("prealloc-context=tc1", "prealloc-context=tc0"), good: GOOD2 },
+  { code: "NUMA019", what: "bound, preallocated memory without a context on a multi-node host", bad: fixture("seed-baseline.sh"), good: fixture("seed-fast.sh"), ctx: { host: seedHost } },
+  { code: "NUMA020", what: "a thread-context with QEMU 7.1", bad: GOOD2, good: GOOD2, ctx: { qemu: { version: "7.1.0" } } },
+  { code: "NUMA021", what: "both node and CPU affinity", bad: GOOD2.replace("node-affinity=0", "node-affinity=0,cpu-affinity=0-3"), good: GOOD2 },
+  { code: "NUMA022", what: "prealloc-threads=0", bad: GOOD2.replace("prealloc-threads=2,prealloc-context=tc0", "prealloc-threads=0"), good: GOOD2 },
+  { code: "NUMA023", what: "a context with one preallocation thread", bad: GOOD2.replace("prealloc-threads=2,prealloc-context=tc0", "prealloc-threads=1,prealloc-context=tc0"), good: GOOD2 },
+  { code: "NUMA024", what: "-machine none with -numa", bad: GOOD2 + " -machine none", good: GOOD2 + " -machine q35" },
+  { code: "NUMA025", what: "a node without memdev among nodes with one", bad: GOOD2.replace(",memdev=m1", "") + " -numa node,nodeid=2", good: GOOD2 },
+  { code: "NUMA026", what: "an -smp topology that does not multiply out", bad: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=4,threads=1"), good: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=2,threads=1") },
+  { code: "NUMA027", what: "a backend nothing uses", bad: GOOD2 + " -object memory-backend-ram,id=spare,size=1G", good: GOOD2 + " -object memory-backend-ram,id=spare,size=1G -device pc-dimm,id=d0,memdev=spare" },
+  { code: "NUMA028", what: "a guest distance to a node that does not exist", bad: GOOD2 + " -numa dist,src=0,dst=5,val=21", good: GOOD2 + " -numa dist,src=0,dst=1,val=21" },
+  { code: "NUMA029", what: "mem-path on a ram backend", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-ram,id=m1,size=2G,mem-path=/dev/hugepages"), good: GOOD2 },
+  { code: "NUMA030", what: "preallocation without thread names", bad: GOOD2.replace("-name debug-threads=on", ""), good: GOOD2 },
+  { code: "NUMA031", what: "prealloc=on with reserve=off", bad: GOOD2.replace("id=m1,size=2G", "id=m1,size=2G,reserve=off"), good: GOOD2.replace("id=m1,size=2G", "id=m1,size=2G,reserve=on") },
+];
+
+describe("validation codes", () => {
+  it("the clean 2-node layout has no diagnostics at all on the seed host", () => {
+    expect(check(GOOD2, { host: seedHost })).toEqual([]);
+  });
+
+  it.each(CASES)("$code fires for $what", ({ code, bad, ctx }) => {
+    const diags = check(bad, ctx);
+    const d = diags.find((x) => x.code === code);
+    expect(d, JSON.stringify(diags.map((x) => x.code))).toBeDefined();
+    expect(d!.fix.length).toBeGreaterThan(5);
+  });
+
+  it.each(CASES)("$code stays quiet when the layout is right ($what)", ({ code, good, ctx }) => {
+    const ok = code === "NUMA020" ? check(good, { qemu: { version: "7.2.0" } }) : check(good, ctx);
+    expect(ok.map((x) => x.code)).not.toContain(code);
+  });
+
+  it("every rule code in rules.ts has a case here", () => {
+    const src = readFileSync(join(import.meta.dirname, "rules.ts"), "utf8");
+    const all = new Set([...src.matchAll(/"(NUMA\d{3})"/g)].map((m) => m[1]));
+    expect([...all].filter((c) => !CASES.some((x) => x.code === c))).toEqual([]);
+  });
+});
+
+describe("the seed's command lines", () => {
+  it.each(["seed-baseline.sh", "seed-fast.sh"])("%s has exactly one error on the seed host: the missing -smp", (name) => {
+    const errors = check(fixture(name), { host: seedHost }).filter((d) => d.severity === "error");
+    expect(errors.map((d) => d.code)).toEqual(["NUMA002"]);
+    expect(errors[0]!.message).toMatch(/no -smp/);
+    expect(errors[0]!.fix).toBe("add -smp 104");
+  });
+
+  it.each(["seed-baseline.sh", "seed-fast.sh"])("%s with -smp 104 has no error or warning on the seed host", (name) => {
+    const line = fixture(name).replace("-m 256G", "-m 256G -smp 104");
+    const diags = check(line, { host: seedHost });
+    expect(diags.filter((d) => d.severity !== "hint")).toEqual([]);
+  });
+
+  it("the fast line with -smp 104 checks clean, hints included", () => {
+    expect(check(fixture("seed-fast.sh").replace("-m 256G", "-m 256G -smp 104"), { host: seedHost })).toEqual([]);
+  });
+
+  it("the fast line says what is wrong on a 1-node host: node 1 is missing", () => {
+    const oneNode = { ...seedHost, name: "one node", nodes: [seedHost.nodes[0]!], distances: [[10]], cpus: seedHost.cpus.filter((c) => c.node === 0) };
+    const codes = check(fixture("seed-fast.sh").replace("-m 256G", "-m 256G -smp 104"), { host: oneNode }).map((d) => d.code);
+    expect(codes).toContain("NUMA010");
+    expect(codes).toContain("NUMA011");
+  });
+});
