@@ -3,6 +3,7 @@
 
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { prettyJson } from "../json/pretty";
+import { z } from "zod";
 import { LAYOUT_VERSION, layoutSchema, type Layout } from "./schema";
 import { lineColumn } from "../qemu/tokenize";
 
@@ -110,6 +111,21 @@ function danglingReferences(layout: Layout): Diagnostic[] {
   return out;
 }
 
+/** Keys in the schema's order, so saved files read the same whatever built the layout. */
+function ordered(value: unknown, schema: z.ZodType): unknown {
+  if (schema instanceof z.ZodOptional) return ordered(value, schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodArray && Array.isArray(value)) return value.map((v) => ordered(v, schema.element as z.ZodType));
+  if (schema instanceof z.ZodObject && value && typeof value === "object" && !Array.isArray(value)) {
+    const src = value as Record<string, unknown>;
+    const shape = schema.shape as Record<string, z.ZodType>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(shape)) if (src[key] !== undefined) out[key] = ordered(src[key], shape[key]!);
+    for (const key of Object.keys(src)) if (!(key in out) && src[key] !== undefined) out[key] = src[key];
+    return out;
+  }
+  return value;
+}
+
 export function layoutToText(layout: Layout): string {
-  return prettyJson(layout) + "\n";
+  return prettyJson(ordered(layout, layoutSchema)) + "\n";
 }

@@ -52,6 +52,13 @@ const CASES: Case[] = [
   { code: "NUMA016", what: "prealloc-threads without prealloc", bad: GOOD2.replace("prealloc=on,prealloc-threads=2,prealloc-context=tc1", "prealloc-threads=2"), good: GOOD2 },
   { code: "NUMA017", what: "more threads than QEMU will start", bad: GOOD2.replaceAll("prealloc-threads=2", "prealloc-threads=64"), good: GOOD2, ctx: { host: seedHost } },
   { code: "NUMA018", what: "a context on another node than the memory", bad: GOOD2.replace("prealloc-context=tc1", "prealloc-context=tc0"), good: GOOD2 },
+  {
+    code: "NUMA018",
+    what: "a memory-only node preallocated from a far node instead of the nearest",
+    bad: `${Q} -m 2G -numa node,memdev=c -object thread-context,id=t,node-affinity=0 -object memory-backend-ram,id=c,size=2G,host-nodes=3,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=t`,
+    good: `${Q} -m 2G -numa node,memdev=c -object thread-context,id=t,node-affinity=2 -object memory-backend-ram,id=c,size=2G,host-nodes=3,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=t`,
+    ctx: { host: cxl },
+  },
   { code: "NUMA019", what: "bound, preallocated memory without a context on a multi-node host", bad: fixture("seed-baseline.sh"), good: fixture("seed-fast.sh"), ctx: { host: seedHost } },
   { code: "NUMA020", what: "a thread-context with QEMU 7.1", bad: GOOD2, good: GOOD2, ctx: { qemu: { version: "7.1.0" } } },
   { code: "NUMA021", what: "both node and CPU affinity", bad: GOOD2.replace("node-affinity=0", "node-affinity=0,cpu-affinity=0-3"), good: GOOD2 },

@@ -477,6 +477,24 @@ function contextNodes(layout: Layout, contextId: string, host: HostTopology | un
   return undefined;
 }
 
+/** The nodes with online CPUs closest to any of `nodes` (ties all included). */
+function nearestCpuNodes(host: HostTopology, nodes: number[]): number[] {
+  const withCpus = host.nodes.filter((n) => onlineCpusOf(host, n).length > 0);
+  let best = Infinity;
+  let out: number[] = [];
+  for (const m of nodes) {
+    const i = host.nodes.findIndex((n) => n.id === m);
+    for (const c of withCpus) {
+      const dist = host.distances[i]?.[host.nodes.indexOf(c)] ?? Infinity;
+      if (dist < best) {
+        best = dist;
+        out = [c.id];
+      } else if (dist === best && !out.includes(c.id)) out.push(c.id);
+    }
+  }
+  return out;
+}
+
 // NUMA018: the context's threads should run on the nodes the memory is bound to.
 export const contextMatchesNodes: Rule = (layout, { host }) => {
   const out: Diagnostic[] = [];
@@ -486,6 +504,12 @@ export const contextMatchesNodes: Rule = (layout, { host }) => {
     const ctx = contextNodes(layout, b.preallocContext, host);
     if (!ctx || ctx.length === 0 || mem.length === 0) return;
     const off = ctx.filter((n) => !mem.includes(n));
+    // Memory-only nodes (CXL, some SNC/NPS modes) have no CPUs of their own: the nearest node
+    // with CPUs is the right place for their threads.
+    if (off.length > 0 && host && mem.every((m) => onlineCpusOf(host, nodeById(host, m) ?? { id: m, cpus: [], memTotal: 0, memFree: 0, hugepages: [] }).length === 0)) {
+      const nearest = nearestCpuNodes(host, mem);
+      if (ctx.every((n) => nearest.includes(n))) return;
+    }
     if (off.length > 0) {
       out.push(
         d(

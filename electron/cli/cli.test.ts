@@ -1,0 +1,124 @@
+// The CLI as a user runs it: a real process, its exit code, stdout and stderr.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "../..");
+const seedFast = join(root, "shared/qemu/fixtures/seed-fast.sh");
+const seedBase = join(root, "shared/qemu/fixtures/seed-baseline.sh");
+const tmp = mkdtempSync(join(tmpdir(), "numadesk-cli-"));
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", input, timeout: 30_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function noStack(s: string) {
+  expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
+
+describe("numadesk CLI", () => {
+  it("check: the seed's fast line on the seed host fails with exactly the missing -smp error", () => {
+    const r = run(["check", seedFast, "--sample", "bm-standard2-52"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error[NUMA002] -smp: the guest nodes name vCPUs 0-103, but there is no -smp");
+    expect(r.err).toContain("fix: add -smp 104");
+    expect(r.err).toMatch(/1 error, 0 warnings, 0 hints/);
+  });
+
+  it("check: with -smp 104 the fast line passes on the seed host and on its sysfs tree", () => {
+    const file = join(tmp, "fast-smp.sh");
+    writeFileSync(file, readFileSync(seedFast, "utf8").replace("-m 256G", "-m 256G -smp 104"));
+    expect(run(["check", file, "--sample", "bm-standard2-52"]).code).toBe(0);
+    const r = run(["check", file, "--sysfs", join(root, "electron/probe/fixtures/sysfs-bm-standard2-52")]);
+    expect(r.err).toMatch(/0 errors, 0 warnings, 0 hints/);
+    expect(r.code).toBe(0);
+  });
+
+  it("check: points at the backend bound to a node this host lacks", () => {
+    const r = run(["check", seedFast, "--sysfs", join(root, "electron/probe/fixtures/sysfs-this-vm-1node")]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error[NUMA010] -object memory-backend-ram,id=ram-node1: host node 1 does not exist on");
+  });
+
+  it("parse reads standard input and prints the layout", () => {
+    const r = run(["parse", "-"], readFileSync(seedBase, "utf8"));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("backend ram-node1: ram 128 GiB, bind to host node 1, preallocated by 8 threads");
+  });
+
+  it("parse --json gives the layout and diagnostics as JSON", () => {
+    const r = run(["parse", "--json", seedFast]);
+    const doc = JSON.parse(r.out);
+    expect(doc.layout.backends).toHaveLength(2);
+    expect(doc.diagnostics).toEqual([]);
+  });
+
+  it("export --format argv reproduces the seed's argv token for token", () => {
+    const r = run(["export", seedFast, "--format", "argv"]);
+    const argv = JSON.parse(r.out);
+    const text = readFileSync(seedFast, "utf8").replace(/\\\n/g, " ");
+    expect(argv).toEqual(text.split(/\s+/).filter(Boolean));
+  });
+
+  it("plan writes the seed's fast line with -smp 104 for the seed host", () => {
+    const r = run(["plan", "--mem", "256G", "--vcpus", "104", "--threads", "16", "--sample", "bm-standard2-52"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("-numa node,nodeid=0,cpus=0-25,cpus=52-77,memdev=ram-node0");
+    expect(r.out).toContain("-object memory-backend-ram,id=ram-node1,size=128G,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");
+    expect(r.out).toContain("-smp 104");
+  });
+
+  it("plan --format json then check gives a clean layout file", () => {
+    const file = join(tmp, "plan.numadesk.json");
+    const r = run(["plan", "--mem", "8G", "--vcpus", "8", "--threads", "4", "--sample", "bm-standard2-52", "--format", "json"]);
+    writeFileSync(file, r.out);
+    expect(run(["check", file, "--sample", "bm-standard2-52"]).code).toBe(0);
+  });
+
+  it("export --format libvirt lists what libvirt cannot express on stderr", () => {
+    const r = run(["export", seedFast, "--format", "libvirt"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("<allocation mode='immediate' threads='8'/>");
+    expect(r.err).toMatch(/note: libvirt cannot express explicit thread-contexts/);
+  });
+
+  it("topo --format numactl prints the seed host as numactl would", () => {
+    const r = run(["topo", "--sample", "bm-standard2-52", "--format", "numactl"]);
+    expect(r.out.split("\n").slice(0, 2)).toEqual(["available: 2 nodes (0-1)", `node 0 cpus: ${[...Array(26).keys(), ...Array.from({ length: 26 }, (_, i) => 52 + i)].join(" ")}`]);
+    expect(r.out).toContain("node   0   1 \n  0:  10  21 \n  1:  21  10 \n");
+  });
+
+  it("usage errors exit 2 with one clear line", () => {
+    for (const args of [["frobnicate"], ["plan", "--mem", "1G"], ["topo", "--format", "xml"], ["check", seedFast, "--sample", "a", "--sysfs", "b"], ["plan", "--mem", "1G", "--vcpus", "two", "--threads", "1"]]) {
+      const r = run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(/^numadesk: /);
+      noStack(r.err);
+    }
+  });
+
+  it("bad input exits 1 with a message that says what to do, never a stack trace", () => {
+    const badJson = join(tmp, "bad.numadesk.json");
+    writeFileSync(badJson, '{"version": 1, "memory": {"size": "lots"}, "nodes": [], "distances": [], "threadContexts": [], "backends": [], "args": []}');
+    const cases = [
+      run(["check", "/nonexistent/file"]),
+      run(["check", tmp]),
+      run(["topo", "--sample", "no-such-host"]),
+      run(["topo", "--sysfs", "/nonexistent"]),
+      run(["topo", "--topo", seedFast]),
+      run(["export", badJson, "--format", "qemu"]),
+      run(["export", "-", "--format", "qemu"], "qemu -object '{\"qom-type\":"),
+    ];
+    for (const r of cases) {
+      expect(r.code).toBe(1);
+      expect(r.err.length).toBeGreaterThan(10);
+      noStack(r.err);
+    }
+    expect(cases[2]!.err).toContain("samples: bm-standard2-52");
+    expect(cases[5]!.err).toContain("$.memory.size");
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ProbeError, readSysfs } from "./sysfs";
+import { formatNumactl } from "../../shared/topology/format";
+import { topologySchema } from "../../shared/topology/schema";
+
+const fixtures = join(import.meta.dirname, "fixtures");
+
+describe("reading sysfs", () => {
+  it("reads the seed host's 2-node tree: CPUs per node, SMT siblings n and n+52, distances", () => {
+    const t = readSysfs({ root: join(fixtures, "sysfs-bm-standard2-52") });
+    expect(t.nodes.map((n) => n.cpus.length)).toEqual([52, 52]);
+    expect(t.nodes[0]!.cpus.slice(24, 28)).toEqual([24, 25, 52, 53]);
+    expect(t.cpus.find((c) => c.id === 30)).toMatchObject({ node: 1, socket: 1, siblings: [30, 82], online: true });
+    expect(t.distances).toEqual([
+      [10, 21],
+      [21, 10],
+    ]);
+    expect(t.nodes[1]!.memTotal).toBe(396_345_812 * 1024);
+    expect(topologySchema.safeParse(t).success).toBe(true);
+  });
+
+  it("reads a 4-node tree with a memory-only node, an offline CPU and huge pages", () => {
+    const t = readSysfs({ root: join(fixtures, "sysfs-4node-cxl") });
+    expect(t.nodes.map((n) => n.id)).toEqual([0, 1, 2, 3]);
+    expect(t.nodes[3]!.cpus).toEqual([]);
+    expect(t.cpus.find((c) => c.id === 23)).toMatchObject({ online: false, node: 2, socket: 1 });
+    expect(t.nodes[0]!.hugepages).toEqual([
+      { pageSize: 2 * 2 ** 20, total: 1024, free: 1000 },
+      { pageSize: 2 ** 30, total: 0, free: 0 },
+    ]);
+    expect(t.distances[3]).toEqual([30, 30, 28, 10]);
+  });
+
+  it("reads a captured copy of a real 1-node VM", () => {
+    const t = readSysfs({ root: join(fixtures, "sysfs-this-vm-1node") });
+    expect(t.nodes).toHaveLength(1);
+    expect(t.cpus.map((c) => c.id)).toEqual([0, 1]);
+    expect(t.nodes[0]!.memTotal).toBeGreaterThan(0);
+  });
+
+  it("treats a kernel without node/ as one node holding every CPU", () => {
+    const dir = mkdtempSync(join(tmpdir(), "numadesk-sysfs-"));
+    try {
+      execFileSync("cp", ["-r", join(fixtures, "sysfs-this-vm-1node/devices"), dir]);
+      rmSync(join(dir, "devices/system/node"), { recursive: true });
+      const t = readSysfs({ root: dir, procMeminfo: "/proc/meminfo" });
+      expect(t.nodes).toEqual([expect.objectContaining({ id: 0, cpus: [0, 1] })]);
+      expect(t.nodes[0]!.memTotal).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says what a sysfs copy must contain when the folder is wrong", () => {
+    expect(() => readSysfs({ root: "/nonexistent" })).toThrow(ProbeError);
+    expect(() => readSysfs({ root: "/nonexistent" })).toThrow(/devices\/system\/cpu/);
+  });
+
+  it("reads this machine's real /sys the way numactl --hardware does", () => {
+    const t = readSysfs();
+    expect(t.nodes.length).toBeGreaterThan(0);
+    expect(t.cpus.filter((c) => c.online).length).toBeGreaterThan(0);
+    if (!existsSync("/usr/bin/numactl")) return; // .ci/run installs numactl; locally it may be absent
+    const real = execFileSync("numactl", ["--hardware"], { encoding: "utf8" });
+    const ours = formatNumactl(t);
+    const stable = (s: string) => s.split("\n").filter((l) => !/ free: /.test(l));
+    expect(stable(ours)).toEqual(stable(real));
+  });
+});

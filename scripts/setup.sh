@@ -1,0 +1,45 @@
+#!/bin/sh
+# Installs what Numadesk needs on Debian or Ubuntu: the system packages (QEMU, numactl,
+# Chromium for the browser tests) and the npm packages. Safe to run again: it only does
+# what is missing. `npm start` and `npm test` run it first.
+set -eu
+cd "$(dirname "$0")/.."
+
+quiet=${NUMADESK_SETUP_QUIET:-}
+say() { [ -n "$quiet" ] || echo "setup: $*"; }
+
+need=""
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need="$need qemu-system-x86"
+command -v numactl >/dev/null 2>&1 || need="$need numactl"
+if [ -n "${NUMADESK_SETUP_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then need="$need chromium"; fi
+
+if [ -n "$need" ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: please install:$need (this script knows only apt-get)" >&2
+  else
+    if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else sudo="none"; fi
+    if [ "$sudo" = none ]; then
+      echo "setup: please install as root: apt-get install$need" >&2
+    else
+      say "installing Debian packages:$need"
+      $sudo apt-get update -qq
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $need >/dev/null
+    fi
+  fi
+fi
+
+# npm packages: install when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  if ! npm ci --no-audit --no-fund --loglevel=error; then
+    # Machines without access to Electron's download host still get the package and its
+    # types; only the desktop window needs the binary (the browser mode does not).
+    if [ -z "${ELECTRON_SKIP_BINARY_DOWNLOAD:-}" ]; then
+      echo "setup: npm ci failed; retrying without the Electron binary download" >&2
+      ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+    else
+      exit 1
+    fi
+  fi
+fi

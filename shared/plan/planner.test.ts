@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { planLayout } from "./planner";
+import { generateArgs } from "../qemu/generate";
+import { parseCommandLine } from "../qemu/parse";
+import { checkLayout } from "../validate/check";
+import { topologySchema, type HostTopology } from "../topology/schema";
+import { parseSize } from "../size/size";
+
+const root = join(import.meta.dirname, "../..");
+const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
+const seedHost = host("bm-standard2-52");
+const cxl = host("cxl-4node");
+const thisVm = { ...seedHost, name: "1-node", nodes: [{ ...seedHost.nodes[0]!, cpus: [0, 1], memFree: 20 * 2 ** 30 }], cpus: seedHost.cpus.filter((c) => c.id < 2), distances: [[10]] };
+
+function ok(r: ReturnType<typeof planLayout>) {
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("; "));
+  return r;
+}
+
+/** Sizes in bytes, so 128G and 128g compare equal. */
+function normalized(args: string[]): string[] {
+  return args.map((a) => a.replace(/size=(\d+[kKmMgGtT]?)/g, (_, s: string) => `size=${(parseSize(s) as { bytes: number }).bytes}`));
+}
+
+describe("the planner", () => {
+  it("on the seed host with 256G, 104 vCPUs and 16 threads produces the seed's fast line plus -smp 104", () => {
+    const { layout } = ok(planLayout(seedHost, { mem: "256G", vcpus: 104, threads: 16 }));
+    const seed = parseCommandLine(readFileSync(join(root, "shared/qemu/fixtures/seed-fast.sh"), "utf8")).layout;
+    seed.args = seed.args.filter((a) => a.tokens[0] !== "-nographic" && a.tokens[0] !== "-monitor");
+    seed.smp = { cpus: 104 };
+    expect(normalized(generateArgs(layout))).toEqual(normalized(generateArgs(seed)));
+  });
+
+  it("its seed plan checks clean on the seed host", () => {
+    const { layout } = ok(planLayout(seedHost, { mem: "256G", vcpus: 104, threads: 16 }));
+    expect(checkLayout(layout, { host: seedHost })).toEqual([]);
+  });
+
+  it("gives each node contiguous vCPUs when the guest is smaller than the host", () => {
+    const { layout } = ok(planLayout(seedHost, { mem: "8G", vcpus: 8, threads: 4 }));
+    expect(layout.nodes.map((n) => n.cpus)).toEqual(["0-3", "4-7"]);
+    expect(layout.backends.map((b) => [b.size, b.hostNodes, b.preallocThreads, b.preallocContext])).toEqual([
+      ["4G", "0", 2, "tc0"],
+      ["4G", "1", 2, "tc1"],
+    ]);
+  });
+
+  it("splits memory unevenly only by whole 2 MiB pages", () => {
+    const { layout } = ok(planLayout(seedHost, { mem: "6M", vcpus: 2, threads: 0 }));
+    expect(layout.backends.map((b) => b.size)).toEqual(["4M", "2M"]);
+    expect(layout.backends.every((b) => b.prealloc === undefined)).toBe(true);
+  });
+
+  it("caps threads by QEMU's 16, the node's CPUs and one per 64 MiB, and says so", () => {
+    const r = ok(planLayout(seedHost, { mem: "256M", vcpus: 2, threads: 64 }));
+    expect(r.layout.backends.map((b) => b.preallocThreads)).toEqual([2, 2]);
+    expect(r.notes.join(" ")).toMatch(/32 threads asked, 2 used/);
+  });
+
+  it("on a 1-node host still gives one bound node with a context", () => {
+    const { layout } = ok(planLayout(thisVm, { mem: "1G", vcpus: 2, threads: 2 }));
+    expect(layout.nodes).toEqual([{ nodeid: 0, cpus: "0-1", memdev: "ram-node0" }]);
+    expect(layout.threadContexts).toEqual([{ id: "tc0", nodeAffinity: "0" }]);
+    expect(checkLayout(layout, { host: thisVm }).filter((d) => d.severity !== "hint")).toEqual([]);
+  });
+
+  it("with one thread per node sets no context, since QEMU would not use it", () => {
+    const r = ok(planLayout(thisVm, { mem: "1G", vcpus: 2, threads: 1 }));
+    expect(r.layout.threadContexts).toEqual([]);
+    expect(r.layout.backends[0]!.preallocThreads).toBe(1);
+  });
+
+  it("preallocates a memory-only node from the nearest node with CPUs", () => {
+    const r = ok(planLayout(cxl, { mem: "8G", vcpus: 4, threads: 4, nodes: [2, 3] }));
+    expect(r.layout.backends.map((b) => [b.hostNodes, b.preallocContext])).toEqual([
+      ["2", "tc2"],
+      ["3", "tc2"],
+    ]);
+    expect(r.layout.nodes[1]!.cpus).toBeUndefined();
+    expect(r.notes.join(" ")).toMatch(/node 3 has no CPUs/);
+  });
+
+  it("plans huge-page backends as memfd with hugetlb", () => {
+    const { layout } = ok(planLayout(cxl, { mem: "2G", vcpus: 2, threads: 2, nodes: [1], hugepages: "1G" }));
+    expect(layout.backends[0]).toMatchObject({ type: "memfd", hugetlb: true, hugetlbsize: "1G", size: "2G" });
+    expect(checkLayout(layout, { host: cxl }).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("refuses impossible requests with diagnostics", () => {
+    const bad = [
+      planLayout(seedHost, { mem: "4X", vcpus: 2, threads: 2 }),
+      planLayout(seedHost, { mem: "4G", vcpus: 0, threads: 2 }),
+      planLayout(seedHost, { mem: "4G", vcpus: 2, threads: 2, nodes: [7] }),
+      planLayout(seedHost, { mem: "3M", vcpus: 2, threads: 2 }),
+    ];
+    for (const r of bad) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.diagnostics[0]!.code).toBe("PLAN001");
+    }
+  });
+});
