@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = join(root, "dist/numadesk.js");
 if (existsSync(bundle)) {
   const { runCli } = await import(pathToFileURL(bundle).href);
-  process.exitCode = runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+  process.exitCode = await runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
 } else {
   // resolve tsx from this checkout, not from the caller's folder
   const tsx = pathToFileURL(createRequire(join(root, "package.json")).resolve("tsx")).href;

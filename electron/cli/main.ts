@@ -4,6 +4,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { checkCommand, exportCommand, parseCommand, planCommand, topoCommand, type Io } from "./commands/design";
+import { runCommand, runsCommand } from "./commands/run";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -21,21 +22,27 @@ commands:
         a layout with one guest node per host node and preallocation on the right node
   export FILE|- --format qemu|sh|argv|json|libvirt
         write a layout or command line in another form
+  run FILE [--qemu PATH] [--rate HZ] [--timeout S] [--force] [--label TEXT] [--json] [--no-save]
+        preallocate the layout's memory with QEMU on this host; time it and sample its threads
+  runs [list | show ID | compare ID ID… | delete ID…] [--json] [--dir DIR]
+        saved run records
 
 ${TARGET_HELP}
 
 exit codes: 0 fine, 1 the input has errors, 2 usage
 `;
 
-const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
+const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   topo: topoCommand,
   parse: parseCommand,
   check: checkCommand,
   plan: planCommand,
   export: exportCommand,
+  run: runCommand,
+  runs: runsCommand,
 };
 
-export function runCli(argv: string[], io: Io): number {
+export async function runCli(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     (command === undefined ? io.err : io.out)(USAGE);
@@ -48,7 +55,7 @@ export function runCli(argv: string[], io: Io): number {
       io.out(USAGE);
       return 0;
     }
-    return run(rest, io);
+    return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`numadesk: ${e.message}\n(see: numadesk --help)\n`);
@@ -76,11 +83,10 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  const code = runCli(process.argv.slice(2), {
+  process.exitCode = await runCli(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
   });
-  process.exitCode = code;
 }
 
 export { EXIT_INPUT, EXIT_USAGE };

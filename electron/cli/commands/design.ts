@@ -1,9 +1,6 @@
 // The design commands: topo, parse, check, plan, export. Each returns its exit code and
 // writes through the given streams, so tests can run them in-process as well as spawned.
 
-import { parseArgs, type ParseArgsConfig } from "node:util";
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 import type { Layout } from "../../../shared/layout/schema";
 import { layoutToText } from "../../../shared/layout/load";
 import { checkLayout } from "../../../shared/validate/check";
@@ -16,6 +13,7 @@ import { prettyJson } from "../../../shared/json/pretty";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../../../shared/diagnostics/diagnostic";
 import { parseIdList } from "../../../shared/cpulist/cpulist";
 import { EXIT_INPUT, EXIT_OK, InputError, UsageError } from "../errors";
+import { parseCliArgs } from "../args";
 import { resolveTarget, TARGET_OPTIONS } from "../target";
 import { readInput } from "../input";
 import { formatDiagnostic, summaryLine } from "../report";
@@ -26,18 +24,7 @@ export interface Io {
   err: (s: string) => void;
 }
 
-type Values = Record<string, string | boolean | undefined>;
-
-function parse(args: string[], options: ParseArgsOptionsConfig, positionals = 0): { values: Values; positionals: string[] } {
-  let r;
-  try {
-    r = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ""));
-  }
-  if (r.positionals.length > positionals) throw new UsageError(`unexpected argument '${r.positionals[positionals]}'`);
-  return { values: r.values as Values, positionals: r.positionals };
-}
+const parse = parseCliArgs;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, option: string): T {
   if (value === undefined) return fallback;

@@ -1,0 +1,113 @@
+// Find qemu-system-<arch>, read its version and ask the binary itself what it supports:
+// `-object help` lists the object types, `-object thread-context,help` its properties, and a
+// short start with a node-affinity context tells whether it was built with libnuma.
+// No QEMU installed is a normal state: design and export still work.
+
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { versionBelow } from "../../shared/validate/context";
+
+export interface QemuFeatures {
+  threadContext: boolean;
+  /** node-affinity= works (needs a QEMU built with libnuma) */
+  nodeAffinity: boolean;
+  memfd: boolean;
+  /** several backends preallocated at once (QEMU ≥ 9.0; not visible in -help, so from the version) */
+  parallelPrealloc: boolean;
+  /** threads are named only with -name debug-threads=on (QEMU < 11) */
+  debugThreadsNeeded: boolean;
+}
+
+export interface QemuInfo {
+  binary: string;
+  version: string;
+  features: QemuFeatures;
+}
+
+export class QemuNotFound extends Error {
+  override name = "QemuNotFound";
+}
+
+export const INSTALL_HINT = "install it with: apt-get install qemu-system-x86 (Debian, Ubuntu) or dnf install qemu-system-x86 (Fedora), or give its path with --qemu PATH (or NUMADESK_QEMU)";
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The binary to use: an explicit path, $NUMADESK_QEMU, or qemu-system-<arch> on PATH. */
+export function findQemu(explicit?: string, arch = "x86_64"): string {
+  const wanted = explicit ?? process.env.NUMADESK_QEMU;
+  if (wanted) {
+    if (!executable(wanted)) throw new QemuNotFound(`${wanted} is not an executable file; ${INSTALL_HINT}`);
+    return wanted;
+  }
+  const name = `qemu-system-${arch}`;
+  for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(delimiter)) {
+    const p = join(dir || ".", name);
+    if (executable(p)) return p;
+  }
+  throw new QemuNotFound(`${name} is not on PATH; ${INSTALL_HINT}`);
+}
+
+function run(binary: string, args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(binary, args, { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] });
+  if (r.error) throw new QemuNotFound(`${binary} could not be run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}); ${INSTALL_HINT}`);
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)" → "7.2.22" */
+export function parseQemuVersion(text: string): string | undefined {
+  return /QEMU emulator version (\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1];
+}
+
+/** Does a thread-context with node-affinity start? Quits through the monitor at once. */
+function nodeAffinityWorks(binary: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, ["-machine", "none", "-nodefaults", "-display", "none", "-S", "-object", "thread-context,id=probe,node-affinity=0", "-monitor", "stdio"], {
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.on("error", () => resolve(false));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end("quit\n");
+  });
+}
+
+const cache = new Map<string, QemuInfo>();
+
+export async function probeQemu(explicit?: string): Promise<QemuInfo> {
+  const binary = findQemu(explicit);
+  const hit = cache.get(binary);
+  if (hit) return hit;
+  const v = run(binary, ["--version"]);
+  const version = parseQemuVersion(v.out);
+  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().slice(0, 80)}); ${INSTALL_HINT}`);
+  const objects = run(binary, ["-object", "help"]).out;
+  const threadContext = /^\s*thread-context$/m.test(objects);
+  const memfd = /^\s*memory-backend-memfd$/m.test(objects);
+  const tcProps = threadContext ? run(binary, ["-object", "thread-context,help"]).out : "";
+  const nodeAffinity = /node-affinity/.test(tcProps) && (await nodeAffinityWorks(binary));
+  const info: QemuInfo = {
+    binary,
+    version,
+    features: {
+      threadContext,
+      nodeAffinity,
+      memfd,
+      parallelPrealloc: !versionBelow(version, 9, 0),
+      debugThreadsNeeded: versionBelow(version, 11, 0),
+    },
+  };
+  cache.set(binary, info);
+  return info;
+}

@@ -1,0 +1,133 @@
+// Real QEMU, real /proc: preallocation runs on this host, and what they leave behind.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { readSysfs } from "../probe/sysfs";
+import { planLayout } from "../../shared/plan/planner";
+import { parseCommandLine } from "../../shared/qemu/parse";
+import { runDirsLeft, runPrealloc, RunRefused } from "./launch";
+import { QemuNotFound } from "./discover";
+import { runRecordSchema } from "../../shared/run/types";
+import type { Layout } from "../../shared/layout/schema";
+
+const host = readSysfs();
+const cpus = host.cpus.filter((c) => c.online).length;
+
+function plan(mem: string, threads: number): Layout {
+  const r = planLayout(host, { mem, vcpus: Math.min(2, cpus), threads });
+  if (!r.ok) throw new Error(r.diagnostics[0]!.message);
+  return r.layout;
+}
+
+/** QEMU processes whose command line mentions a numadesk run folder. */
+function qemuOfRuns(): string[] {
+  try {
+    return execFileSync("pgrep", ["-af", "numadesk-run-"], { encoding: "utf8" }).trim().split("\n").filter((l) => l.includes("qemu-system"));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+afterEach(() => {
+  expect(qemuOfRuns()).toEqual([]);
+  expect(runDirsLeft()).toEqual([]);
+});
+
+describe("preallocation runs with the real QEMU", () => {
+  it("preallocates 768 MiB with a thread-context, sees its touch_pages threads on node 0, and leaves nothing behind", async () => {
+    // big enough that the threads live for many sampling periods even with warm huge pages
+    const layout = plan("768M", 2);
+    const r = await runPrealloc(layout, { host, rateHz: 1000 });
+    expect(r.outcome).toBe("ok");
+    expect(runRecordSchema.safeParse(r).success).toBe(true);
+    expect(r.timings.preallocMs).toBeGreaterThan(0);
+    expect(r.timings.totalMs).toBeGreaterThanOrEqual(r.timings.preallocMs!);
+    const workers = r.threads.filter((t) => t.name === "touch_pages");
+    expect(workers.length).toBe(Math.min(2, cpus));
+    for (const t of workers) {
+      expect(t.backend).toBe("ram-node0");
+      expect(t.locality).toBe(1);
+      expect(t.cpus.every((c) => host.cpus.find((x) => x.id === c)?.node === 0)).toBe(true);
+    }
+    expect(r.threads.some((t) => t.name === "TC tc0")).toBe(true);
+    expect(r.backends[0]).toMatchObject({ id: "ram-node0", expectedThreads: Math.min(2, cpus), seenThreads: Math.min(2, cpus), locality: 1 });
+    expect(r.memory.rssBytes).toBeGreaterThanOrEqual(768 * 2 ** 20);
+    expect(r.sampler.ticks).toBeGreaterThan(0);
+    expect(r.argv).toContain("debug-threads=on");
+  });
+
+  it("preallocates two backends one after the other (QEMU 7.2 has no parallel preallocation)", async () => {
+    const layout = parseCommandLine(
+      `qemu-system-x86_64 -name debug-threads=on -m 2G -smp 2 -numa node,nodeid=0,cpus=0,memdev=a -numa node,nodeid=1,cpus=1,memdev=b
+       -object thread-context,id=tc0,node-affinity=0
+       -object memory-backend-ram,id=a,size=1G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0
+       -object memory-backend-ram,id=b,size=1G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0`,
+    ).layout;
+    const r = await runPrealloc(layout, { host, rateHz: 1000 });
+    expect(r.outcome).toBe("ok");
+    const [a, b] = r.backends;
+    expect(a!.seenThreads + b!.seenThreads).toBe(2 * Math.min(2, cpus));
+    expect(a!.lastMs!).toBeLessThanOrEqual(b!.firstMs! + 5);
+  });
+
+  it("keeps the layout's display and monitor options out of the run and says so", async () => {
+    const layout = plan("128M", 2);
+    layout.args.push({ tokens: ["-nographic"] }, { tokens: ["-monitor", "stdio"] });
+    const r = await runPrealloc(layout, { host });
+    expect(r.outcome).toBe("ok");
+    expect(r.dropped).toEqual(["-nographic", "-monitor stdio"]);
+  });
+});
+
+describe("bad layouts on this host", () => {
+  it("a host node that does not exist is refused before QEMU starts, with the element named", async () => {
+    const layout = plan("128M", 2);
+    layout.backends[0]!.hostNodes = "7";
+    const err = await runPrealloc(layout, { host }).catch((e) => e);
+    expect(err).toBeInstanceOf(RunRefused);
+    expect((err as RunRefused).diagnostics.map((d) => d.code)).toContain("NUMA010");
+    expect((err as RunRefused).diagnostics.find((d) => d.code === "NUMA010")!.at?.path).toBe("backends[0].hostNodes");
+  });
+
+  it("more memory than the host has is refused by the memory check", async () => {
+    const layout = plan("64G", 2);
+    const err = await runPrealloc(layout, { host }).catch((e) => e);
+    expect(err).toBeInstanceOf(RunRefused);
+    expect((err as RunRefused).diagnostics.map((d) => d.code)).toContain("NUMA013");
+  });
+
+  it("with --force QEMU itself fails on more memory than the host has, and the message names the backend", async () => {
+    const layout = plan("64G", 2);
+    const r = await runPrealloc(layout, { host, force: true });
+    expect(r.outcome).toBe("failed");
+    expect(r.error).toMatch(/ram-node0|ran out of memory|cannot give/);
+    expect(r.stderr).toMatch(/Cannot allocate memory/);
+  });
+
+  it("a broken QEMU path says how to install QEMU", async () => {
+    const err = await runPrealloc(plan("128M", 2), { host, qemu: "/nonexistent/qemu-system-x86_64" }).catch((e) => e);
+    expect(err).toBeInstanceOf(QemuNotFound);
+    expect((err as Error).message).toMatch(/apt-get install qemu-system-x86/);
+  });
+
+  it("a binary that is not QEMU is named as such", async () => {
+    const err = await runPrealloc(plan("128M", 2), { host, qemu: "/bin/true" }).catch((e) => e);
+    expect(err).toBeInstanceOf(QemuNotFound);
+    expect((err as Error).message).toMatch(/does not answer --version like QEMU/);
+  });
+
+  it("a cancelled run stops QEMU and cleans up", async () => {
+    const controller = new AbortController();
+    const layout = plan("2G", 1);
+    const run = runPrealloc(layout, { host, signal: controller.signal, onEvent: (e) => e.type === "spawned" && setTimeout(() => controller.abort(), 100) });
+    const r = await run;
+    expect(r.outcome).toBe("cancelled");
+    expect(r.timings.preallocMs).toBeUndefined();
+  });
+
+  it("a run that takes longer than its timeout is stopped", async () => {
+    const r = await runPrealloc(plan("2G", 1), { host, timeoutMs: 50 });
+    expect(r.outcome).toBe("timeout");
+    expect(r.error).toMatch(/within 0 s|within/);
+  });
+});

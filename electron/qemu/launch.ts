@@ -1,0 +1,291 @@
+// One preallocation run on this host: check the layout, guard memory, spawn QEMU (argv
+// array, own process group, killed if we die), sample its threads, time spawn → QMP
+// greeting, quit through QMP, and leave nothing behind: no process, no socket, no folder.
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Layout } from "../../shared/layout/schema";
+import type { HostTopology } from "../../shared/topology/schema";
+import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
+import { hasErrors } from "../../shared/diagnostics/diagnostic";
+import { checkLayout } from "../../shared/validate/check";
+import { prepareRunArgs } from "../../shared/run/prepare";
+import { packSamples, summarizeRun } from "../../shared/run/summarize";
+import { RUN_RECORD_VERSION, type RunRecord, type Sample } from "../../shared/run/types";
+import { explainQemuError } from "../../shared/qemu/errors";
+import { onlineCpuCount } from "../../shared/topology/query";
+import { humanSize } from "../../shared/size/size";
+import { freeHugepages, nodeById } from "../../shared/topology/query";
+import { probeQemu, type QemuInfo } from "./discover";
+import { QmpClient } from "./qmp";
+import { Sampler } from "../run/sampler";
+import { memAvailable, processMemory } from "../run/meminfo";
+
+export class RunRefused extends Error {
+  override name = "RunRefused";
+  constructor(
+    message: string,
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export type RunEvent =
+  | { type: "spawned"; pid: number; argv: string[] }
+  | { type: "samples"; samples: Sample[] }
+  | { type: "prealloc-done"; ms: number }
+  | { type: "exited"; code: number | null; signal: string | null };
+
+export interface RunOptions {
+  host: HostTopology;
+  /** QEMU binary (default: qemu-system-x86_64 on PATH or $NUMADESK_QEMU) */
+  qemu?: string;
+  rateHz?: number;
+  /** give up after this long (default 10 minutes) */
+  timeoutMs?: number;
+  /** run even when the memory guard says no */
+  force?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (e: RunEvent) => void;
+  label?: string;
+  kind?: RunRecord["kind"];
+}
+
+const RUN_DIR_PREFIX = "numadesk-run-";
+// Keep a margin: the rest of the system needs memory while QEMU fills its share.
+const GUARD_SHARE = 0.9;
+const MAX_STDERR = 64 * 1024;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Remove run folders whose owner died without cleaning up (e.g. killed with SIGKILL). */
+export function sweepStaleRunDirs(base = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(base).filter((n) => n.startsWith(RUN_DIR_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    const dir = join(base, n);
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(join(dir, "owner"), "utf8"));
+    } catch {
+      /* no owner file: a half-made folder */
+    }
+    if (Number.isInteger(owner) && alive(owner)) continue;
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+let setprivChecked: boolean | undefined;
+/** util-linux setpriv can give QEMU a parent-death signal, so it dies with us even on SIGKILL. */
+function hasSetprivPdeathsig(): boolean {
+  if (setprivChecked === undefined) {
+    const r = spawnSync("setpriv", ["--help"], { encoding: "utf8" });
+    setprivChecked = !r.error && /--pdeathsig/.test(r.stdout ?? "");
+  }
+  return setprivChecked;
+}
+
+export function hostFingerprint(host: HostTopology): string {
+  const shape = host.nodes.map((n) => [n.id, n.cpus, n.memTotal]);
+  return createHash("sha256").update(JSON.stringify([hostname(), shape])).digest("hex").slice(0, 16);
+}
+
+/** Refuse a run that would take more memory than this host can give. */
+export function memoryGuard(preallocBytes: number, hugepages: Map<number, Map<number, number>>, host: HostTopology, available = memAvailable()): string | undefined {
+  const anon = preallocBytes - [...hugepages.entries()].reduce((a, [page, nodes]) => a + [...nodes.values()].reduce((x, n) => x + n * page, 0), 0);
+  if (available !== undefined && anon > available * GUARD_SHARE) {
+    return `the run would preallocate ${humanSize(anon)}, but this host has ${humanSize(available)} available (MemAvailable); QEMU would be ended by the OOM killer. Use less memory, or --force if you know better`;
+  }
+  for (const [page, nodes] of hugepages) {
+    for (const [node, pages] of nodes) {
+      const pool = node >= 0 ? [nodeById(host, node)].filter((n) => n !== undefined) : host.nodes;
+      const free = pool.reduce((a, n) => a + freeHugepages(n, page), 0);
+      if (pages > free) {
+        return `the run needs ${pages} huge pages of ${humanSize(page)}${node >= 0 ? ` on node ${node}` : ""}, but ${free} are free; reserve them first (echo ${pages} > /sys/devices/system/node/node${Math.max(0, node)}/hugepages/hugepages-${page / 1024}kB/nr_hugepages)`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<RunRecord> {
+  const host = opts.host;
+  const qemu: QemuInfo = await probeQemu(opts.qemu);
+  // --force overrides the memory checks (this host's free memory is a moving target), not
+  // the rest: QEMU would refuse those layouts anyway.
+  const MEMORY_CODES = new Set(["NUMA013", "NUMA015"]);
+  const diags = checkLayout(layout, { host, qemu: { version: qemu.version } }).filter((d) => !(opts.force && MEMORY_CODES.has(d.code)));
+  if (hasErrors(diags)) throw new RunRefused("the layout has errors; fix them before launching", diags);
+  if (layout.threadContexts.length > 0 && !qemu.features.threadContext) {
+    throw new RunRefused(`${qemu.binary} (QEMU ${qemu.version}) has no thread-context object; QEMU 7.2 or newer has it`);
+  }
+  if (layout.threadContexts.some((t) => t.nodeAffinity !== undefined) && !qemu.features.nodeAffinity) {
+    throw new RunRefused(`${qemu.binary} cannot set node-affinity (it was built without libnuma); use cpu-affinity instead`);
+  }
+
+  sweepStaleRunDirs();
+  const dir = mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX)); // mkdtemp makes it 0700
+  writeFileSync(join(dir, "owner"), String(process.pid));
+  const socket = join(dir, "qmp.sock");
+  const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded });
+  const guard = memoryGuard(prepared.preallocBytes, prepared.hugepages, host);
+  if (guard && !opts.force) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new RunRefused(guard);
+  }
+
+  const nodeOfCpu = new Map(host.cpus.map((c) => [c.id, c.node]));
+  const useSetpriv = hasSetprivPdeathsig();
+  const command = useSetpriv ? "setpriv" : qemu.binary;
+  const args = useSetpriv ? ["--pdeathsig", "KILL", "--", qemu.binary, ...prepared.args] : prepared.args;
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (s: string) => {
+    if (stderr.length < MAX_STDERR) stderr += s;
+  });
+  let exit: { code: number | null; signal: string | null; ms: number } | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.on("exit", (code, signal) => {
+      exit = { code, signal, ms: performance.now() - t0 };
+      opts.onEvent?.({ type: "exited", code, signal });
+      resolve();
+    });
+    child.on("error", (e) => {
+      stderr += `\n${e.message}`;
+      exit ??= { code: null, signal: null, ms: performance.now() - t0 };
+      resolve();
+    });
+  });
+  // Ctrl-C in a terminal goes to the whole foreground group; QEMU has its own group, so only
+  // we decide when it stops.
+  const onExitHook = () => killGroup(child, "SIGKILL");
+  process.once("exit", onExitHook);
+
+  const sampler = new Sampler({ pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c) => nodeOfCpu.get(c) ?? -1, t0, onBatch: (s) => opts.onEvent?.({ type: "samples", samples: s }) });
+  if (child.pid !== undefined) {
+    opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...prepared.args] });
+    sampler.start();
+  }
+
+  let outcome: RunRecord["outcome"] = "ok";
+  let error: string | undefined;
+  let preallocMs: number | undefined;
+  let mem: ReturnType<typeof processMemory>;
+  const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
+  let qmp: QmpClient | undefined;
+  try {
+    const stop = new Promise<"timeout" | "cancelled">((resolve) => {
+      const timer = setTimeout(() => resolve("timeout"), timeoutMs);
+      exited.then(() => clearTimeout(timer));
+      if (opts.signal) {
+        if (opts.signal.aborted) resolve("cancelled");
+        opts.signal.addEventListener("abort", () => resolve("cancelled"), { once: true });
+      }
+    });
+    const greeting = (async () => {
+      qmp = await QmpClient.connect(socket, () => exit === undefined, Date.now() + timeoutMs);
+      const g = await qmp.greeting();
+      if (g.QMP === undefined) throw new Error(g.error?.desc ?? "no QMP greeting");
+      return performance.now() - t0;
+    })();
+    const first = await Promise.race([greeting.then((ms) => ({ ms })), exited.then(() => "exited" as const), stop]).catch((e: Error) => ({ failed: e.message }));
+    if (typeof first === "object" && "ms" in first) {
+      preallocMs = first.ms;
+      sampler.tick();
+      opts.onEvent?.({ type: "prealloc-done", ms: preallocMs });
+      mem = processMemory(child.pid!);
+      await qmp!.execute("qmp_capabilities");
+      await qmp!.execute("quit");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    } else if (first === "timeout" || first === "cancelled") {
+      outcome = first;
+      error = first === "timeout" ? `QEMU did not finish preallocating within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
+    } else {
+      outcome = "failed";
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      const why = explainQemuError(stderr, layout, host);
+      error = why ? why.message : typeof first === "object" && "failed" in first ? first.failed : `QEMU exited with code ${exit?.code} before preallocation finished`;
+    }
+  } finally {
+    sampler.stop();
+    qmp?.close();
+    if (exit === undefined) {
+      killGroup(child, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      if (exit === undefined) {
+        killGroup(child, "SIGKILL");
+        await exited;
+      }
+    }
+    process.removeListener("exit", onExitHook);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const { samples, stats } = sampler.stop();
+  const { threads, backends } = summarizeRun({ layout, backendOrder: prepared.backendOrder, samples, hostOnlineCpus: onlineCpuCount(host) });
+  const record: RunRecord = {
+    version: RUN_RECORD_VERSION,
+    id: `${startedAt.replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`,
+    kind: opts.kind ?? "host",
+    startedAt,
+    layout,
+    argv: [qemu.binary, ...prepared.args],
+    dropped: prepared.dropped,
+    qemu: { binary: qemu.binary, version: qemu.version },
+    host: { name: host.name, fingerprint: hostFingerprint(host), nodes: host.nodes.length, cpus: host.cpus.length },
+    outcome,
+    timings: { totalMs: Math.round((exit?.ms ?? performance.now() - t0) * 100) / 100 },
+    memory: { preallocBytes: prepared.preallocBytes },
+    sampler: stats,
+    threads,
+    backends,
+    samples: packSamples(samples),
+  };
+  if (opts.label) record.label = opts.label;
+  if (preallocMs !== undefined) record.timings.preallocMs = Math.round(preallocMs * 100) / 100;
+  if (mem) Object.assign(record.memory, mem);
+  if (error) record.error = error;
+  if (stderr.trim()) record.stderr = stderr.trim();
+  return record;
+}
+
+
+/** Is a folder left by a run still there? (tests) */
+export function runDirsLeft(base = tmpdir()): string[] {
+  if (!existsSync(base)) return [];
+  return readdirSync(base).filter((n) => n.startsWith(RUN_DIR_PREFIX));
+}

@@ -1,0 +1,124 @@
+// Run records as files in the app's data directory ($XDG_DATA_HOME/numadesk/runs, or
+// ~/.local/share/numadesk/runs), written atomically: a temp file in the same folder, fsync,
+// rename. A reader never sees half a record.
+
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { runRecordSchema, type RunRecord } from "../../shared/run/types";
+import { jsonPath, parseJsonText } from "../../shared/layout/load";
+
+export class RecordError extends Error {
+  override name = "RecordError";
+}
+
+export function dataDir(): string {
+  const base = process.env.NUMADESK_DATA_DIR ?? join(process.env.XDG_DATA_HOME || join(homedir(), ".local/share"), "numadesk");
+  return base;
+}
+
+export function runsDir(root = dataDir()): string {
+  return join(root, "runs");
+}
+
+/** Write a file so that it is either the old content or the new one, never a mix. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  // make the rename itself durable
+  try {
+    const dir = openSync(join(path, ".."), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    /* some file systems do not fsync folders */
+  }
+}
+
+const ID_RE = /^[A-Za-z0-9._-]+$/;
+
+function checkId(id: string) {
+  if (!ID_RE.test(id)) throw new RecordError(`'${id}' is not a run id (letters, digits, '.', '_', '-')`);
+}
+
+export function saveRecord(record: RunRecord, dir = runsDir()): string {
+  checkId(record.id);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${record.id}.json`);
+  writeFileAtomic(path, JSON.stringify(record) + "\n");
+  return path;
+}
+
+export function loadRecord(id: string, dir = runsDir()): RunRecord {
+  checkId(id);
+  const path = join(dir, `${id}.json`);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new RecordError(`there is no run '${id}' in ${dir}`);
+  }
+  const parsed = parseJsonText(text, "run record");
+  if (!parsed.ok) throw new RecordError(`${path}: ${parsed.diagnostics[0]!.message}`);
+  const r = runRecordSchema.safeParse(parsed.value);
+  if (!r.success) throw new RecordError(`${path}: ${jsonPath(r.error.issues[0]!.path)}: ${r.error.issues[0]!.message}`);
+  return r.data;
+}
+
+export interface RecordListing {
+  id: string;
+  startedAt: string;
+  label?: string;
+  outcome: RunRecord["outcome"];
+  preallocMs?: number;
+  preallocBytes: number;
+  kind: RunRecord["kind"];
+}
+
+export function listRecords(dir = runsDir()): { records: RecordListing[]; unreadable: string[] } {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".json"));
+  } catch {
+    return { records: [], unreadable: [] };
+  }
+  const records: RecordListing[] = [];
+  const unreadable: string[] = [];
+  for (const n of names) {
+    try {
+      const r = loadRecord(n.slice(0, -5), dir);
+      const item: RecordListing = { id: r.id, startedAt: r.startedAt, outcome: r.outcome, preallocBytes: r.memory.preallocBytes, kind: r.kind };
+      if (r.label) item.label = r.label;
+      if (r.timings.preallocMs !== undefined) item.preallocMs = r.timings.preallocMs;
+      records.push(item);
+    } catch {
+      unreadable.push(n);
+    }
+  }
+  records.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { records, unreadable };
+}
+
+export function deleteRecord(id: string, dir = runsDir()): void {
+  checkId(id);
+  try {
+    rmSync(join(dir, `${id}.json`));
+  } catch {
+    throw new RecordError(`there is no run '${id}' in ${dir}`);
+  }
+}

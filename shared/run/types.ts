@@ -1,0 +1,116 @@
+// A preallocation run: what was launched, how long QEMU took to preallocate, and where
+// its threads ran. Shared by the runner (electron/), the CLI, the UI and saved records.
+
+import { z } from "zod";
+import { layoutSchema } from "../layout/schema";
+
+export const RUN_RECORD_VERSION = 1;
+
+/** One observation of one thread. */
+export interface Sample {
+  /** ms since spawn */
+  t: number;
+  tid: number;
+  name: string;
+  /** last CPU the thread ran on (field 39 of /proc/PID/task/TID/stat) */
+  cpu: number;
+  /** host node of that CPU */
+  node: number;
+  /** R running/runnable, D uninterruptible, S sleeping, … */
+  state: string;
+  /** CPU time used since the previous sample of this thread, in µs (schedstat) */
+  ranUs: number;
+}
+
+const count = z.number().int().min(0);
+
+export const threadSummarySchema = z
+  .object({
+    tid: count,
+    name: z.string(),
+    firstMs: z.number(),
+    lastMs: z.number(),
+    samples: count,
+    cpus: z.array(count),
+    /** samples per host node */
+    nodes: z.record(z.string(), count),
+    states: z.record(z.string(), count),
+    cpuTimeMs: z.number(),
+    /** the backend this touch_pages thread worked for, when it can be told */
+    backend: z.string().optional(),
+    /** share of samples on the backend's host nodes (0..1) */
+    locality: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const backendRunSchema = z
+  .object({
+    id: z.string(),
+    bytes: count,
+    hostNodes: z.array(count),
+    /** touch_pages threads QEMU was expected to start */
+    expectedThreads: count,
+    /** touch_pages threads seen */
+    seenThreads: count,
+    locality: z.number().min(0).max(1).optional(),
+    /** ms from spawn when its first and last thread were seen */
+    firstMs: z.number().optional(),
+    lastMs: z.number().optional(),
+  })
+  .strict();
+
+export const runRecordSchema = z
+  .object({
+    version: z.literal(RUN_RECORD_VERSION),
+    id: z.string().regex(/^[A-Za-z0-9._-]+$/),
+    kind: z.enum(["host", "lab"]),
+    label: z.string().optional(),
+    startedAt: z.string(),
+    layout: layoutSchema,
+    argv: z.array(z.string()),
+    /** options of the layout left out of the run (display, disks, …) */
+    dropped: z.array(z.string()),
+    qemu: z.object({ binary: z.string(), version: z.string() }).strict(),
+    host: z.object({ name: z.string(), fingerprint: z.string(), nodes: count, cpus: count }).strict(),
+    outcome: z.enum(["ok", "failed", "cancelled", "timeout"]),
+    error: z.string().optional(),
+    stderr: z.string().optional(),
+    timings: z
+      .object({
+        /** spawn → QMP greeting: QEMU sends it once every backend is preallocated */
+        preallocMs: z.number().optional(),
+        /** spawn → process exit */
+        totalMs: z.number(),
+      })
+      .strict(),
+    memory: z
+      .object({
+        preallocBytes: count,
+        /** QEMU's resident memory and the part in transparent huge pages, after preallocation */
+        rssBytes: count.optional(),
+        anonHugeBytes: count.optional(),
+        hugetlbBytes: count.optional(),
+      })
+      .strict(),
+    sampler: z.object({ rateHz: z.number(), ticks: count, missedTicks: count, cpuPercent: z.number() }).strict(),
+    threads: z.array(threadSummarySchema),
+    backends: z.array(backendRunSchema),
+    samples: z
+      .object({
+        t: z.array(z.number()),
+        tid: z.array(count),
+        cpu: z.array(count),
+        node: z.array(count),
+        state: z.string(),
+        ranUs: z.array(z.number()),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type ThreadSummary = z.infer<typeof threadSummarySchema>;
+export type BackendRun = z.infer<typeof backendRunSchema>;
+
+/** QEMU 7.2–10.x name their preallocation workers like this (15-byte limit included). */
+export const TOUCH_PAGES = "touch_pages";
