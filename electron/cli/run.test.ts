@@ -1,0 +1,86 @@
+// `numadesk run` as a user runs it: a real CLI process launching a real QEMU.
+
+import { afterAll, describe, expect, it } from "vitest";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runDirsLeft, sweepStaleRunDirs } from "../qemu/launch";
+
+const root = join(import.meta.dirname, "../..");
+const tmp = mkdtempSync(join(tmpdir(), "numadesk-clirun-"));
+const env = { ...process.env, NUMADESK_DATA_DIR: join(tmp, "data") };
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env, timeout: 60_000 });
+
+function qemuOfRuns(): number[] {
+  try {
+    return execFileSync("pgrep", ["-f", "qemu-system-x86_64.*numadesk-run-"], { encoding: "utf8" }).trim().split("\n").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const waitFor = async (pred: () => boolean, ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (pred()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return pred();
+};
+
+describe("numadesk run", () => {
+  it("runs a planned layout, prints the summary and saves a record that runs list and show read back", () => {
+    const plan = cli(["plan", "--mem", "512M", "--vcpus", "2", "--threads", "2", "--format", "json"]);
+    const file = join(tmp, "small.numadesk.json");
+    writeFileSync(file, plan.stdout);
+    const r = cli(["run", file, "--label", "small", "--rate", "1000"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/preallocated 512 MiB in \d+\.\d+ s \(\d+\.\d+ GiB\/s\)/);
+    expect(r.stdout).toMatch(/ram-node0 +512 MiB +0 +\d\/\d +100 %/);
+    expect(r.stdout).toMatch(/touch_pages \d+ +ram-node0/);
+    const id = /run (\S+) \(small\)/.exec(r.stdout)![1]!;
+    expect(cli(["runs"]).stdout).toContain(id);
+    expect(cli(["runs", "show", id]).stdout).toContain("preallocated 512 MiB");
+    expect(cli(["runs", "compare", id, id]).stdout).toMatch(/1\.00×/);
+    expect(cli(["runs", "delete", id]).status).toBe(0);
+    expect(cli(["runs"]).stdout).not.toContain(id);
+  });
+
+  it("refuses a layout with errors and prints them, exit 1, no QEMU started", () => {
+    const r = cli(["run", join(root, "shared/qemu/fixtures/seed-fast.sh"), "--no-save"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("error[NUMA002]");
+    expect(r.stderr).toMatch(/numadesk: the layout has errors/);
+    expect(qemuOfRuns()).toEqual([]);
+  });
+
+  it("Ctrl-C (SIGINT) stops the run: QEMU gone, folder gone, the record says cancelled", async () => {
+    const plan = cli(["plan", "--mem", "4G", "--vcpus", "1", "--threads", "1", "--format", "json"]);
+    const file = join(tmp, "big.numadesk.json");
+    writeFileSync(file, plan.stdout);
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", file, "--no-save"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    expect(await waitFor(() => qemuOfRuns().length > 0, 10_000)).toBe(true);
+    child.kill("SIGINT");
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code).toBe(1);
+    expect(out).toMatch(/: cancelled/);
+    expect(qemuOfRuns()).toEqual([]);
+    expect(runDirsLeft()).toEqual([]);
+  });
+
+  it("when the CLI is killed with SIGKILL, QEMU dies with it and the next run sweeps the folder", async () => {
+    const file = join(tmp, "big.numadesk.json");
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", file, "--no-save"], { cwd: root, env, stdio: "ignore" });
+    expect(await waitFor(() => qemuOfRuns().length > 0, 10_000)).toBe(true);
+    child.kill("SIGKILL");
+    expect(await waitFor(() => qemuOfRuns().length === 0, 5000)).toBe(true);
+    expect(runDirsLeft().length).toBe(1);
+    expect(sweepStaleRunDirs().length).toBe(1);
+    expect(runDirsLeft()).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deleteRecord, listRecords, loadRecord, RecordError, saveRecord, writeFileAtomic } from "./records";
+import { RUN_RECORD_VERSION, type RunRecord } from "../../shared/run/types";
+import { emptyLayout } from "../../shared/layout/schema";
+
+const dir = mkdtempSync(join(tmpdir(), "numadesk-records-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function record(id: string, ms: number): RunRecord {
+  return {
+    version: RUN_RECORD_VERSION,
+    id,
+    kind: "host",
+    startedAt: `2026-11-25T10:00:${String(ms % 60).padStart(2, "0")}.000Z`,
+    layout: emptyLayout("1G"),
+    argv: ["qemu-system-x86_64", "-m", "1G"],
+    dropped: [],
+    qemu: { binary: "/usr/bin/qemu-system-x86_64", version: "7.2.22" },
+    host: { name: "this host", fingerprint: "abc", nodes: 1, cpus: 2 },
+    outcome: "ok",
+    timings: { preallocMs: ms, totalMs: ms + 20 },
+    memory: { preallocBytes: 2 ** 30 },
+    sampler: { rateHz: 200, ticks: 10, missedTicks: 0, cpuPercent: 1 },
+    threads: [],
+    backends: [],
+    samples: { t: [1, 2], tid: [5, 5], cpu: [0, 1], node: [0, 0], state: "RD", ranUs: [0, 900] },
+  };
+}
+
+describe("run records", () => {
+  it("saves, lists, loads and deletes records", () => {
+    saveRecord(record("run-b", 20), dir);
+    saveRecord(record("run-a", 10), dir);
+    expect(listRecords(dir).records.map((r) => r.id)).toEqual(["run-a", "run-b"]);
+    expect(loadRecord("run-b", dir).timings.preallocMs).toBe(20);
+    deleteRecord("run-a", dir);
+    expect(listRecords(dir).records.map((r) => r.id)).toEqual(["run-b"]);
+  });
+
+  it("leaves no temporary file after a save", () => {
+    saveRecord(record("run-c", 30), dir);
+    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("lists a corrupt record as unreadable and keeps the good ones", () => {
+    writeFileSync(join(dir, "broken.json"), '{"version": 1, "id": "broken", "outc');
+    const { records, unreadable } = listRecords(dir);
+    expect(unreadable).toEqual(["broken.json"]);
+    expect(records.length).toBeGreaterThan(0);
+    expect(() => loadRecord("broken", dir)).toThrow(/not valid JSON/);
+  });
+
+  it("refuses ids that could leave the folder", () => {
+    expect(() => loadRecord("../../etc/passwd", dir)).toThrow(RecordError);
+    expect(() => deleteRecord("a/b", dir)).toThrow(/not a run id/);
+  });
+
+  it("an atomic write replaces the whole file", () => {
+    const f = join(dir, "file.txt");
+    writeFileAtomic(f, "old");
+    writeFileAtomic(f, "new content");
+    expect(readdirSync(dir).filter((n) => n.startsWith("file.txt"))).toEqual(["file.txt"]);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { parseStat, Sampler } from "./sampler";
+
+describe("the /proc sampler", () => {
+  it("reads state and last CPU from a stat line whose name has spaces and parentheses", () => {
+    const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
+    fields[0] = "D";
+    fields[36] = "77";
+    expect(parseStat(`1234 (TC a) b)) ${fields.join(" ")}`)).toEqual({ state: "D", cpu: 77 });
+  });
+
+  it("samples a real process's threads at the asked rate and measures its own cost", async () => {
+    // a shell busy in a loop: one thread, always runnable
+    const child = spawn("sh", ["-c", "while :; do :; done"], { stdio: "ignore" });
+    const t0 = performance.now();
+    const sampler = new Sampler({ pid: child.pid!, rateHz: 200, nodeOf: () => 0, t0, keep: () => true });
+    sampler.start();
+    await new Promise((r) => setTimeout(r, 500));
+    const { samples, stats } = sampler.stop();
+    child.kill("SIGKILL");
+    expect(stats.ticks).toBeGreaterThan(50);
+    expect(samples.length).toBeGreaterThanOrEqual(stats.ticks - 1);
+    expect(samples.every((s) => s.tid === child.pid && s.name === "sh")).toBe(true);
+    expect(samples.filter((s) => s.state === "R").length).toBeGreaterThan(samples.length / 2);
+    expect(samples.reduce((a, s) => a + s.ranUs, 0)).toBeGreaterThan(100_000);
+    expect(stats.cpuPercent).toBeGreaterThan(0);
+  });
+
+  it("stops quietly when the process goes away", async () => {
+    const child = spawn("sleep", ["0.05"], { stdio: "ignore" });
+    const sampler = new Sampler({ pid: child.pid!, rateHz: 500, nodeOf: () => 0, t0: performance.now(), keep: () => true });
+    sampler.start();
+    await new Promise((r) => setTimeout(r, 200));
+    const { samples } = sampler.stop();
+    expect(samples.length).toBeGreaterThan(0);
+    expect(Math.max(...samples.map((s) => s.t))).toBeLessThan(150);
+  });
+});
