@@ -5,6 +5,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { checkCommand, exportCommand, parseCommand, planCommand, topoCommand, type Io } from "./commands/design";
 import { runCommand, runsCommand } from "./commands/run";
+import { benchCommand } from "./commands/bench";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -26,6 +27,9 @@ commands:
         preallocate the layout's memory with QEMU on this host; time it and sample its threads
   runs [list | show ID | compare ID ID… | delete ID…] [--json] [--dir DIR]
         saved run records
+  bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH] [--out FILE]
+        the seed's experiment on this host: QEMU's defaults, the seed's baseline and
+        Numadesk's plan, alternated, beside the host's own preallocation limit
 
 ${TARGET_HELP}
 
@@ -40,6 +44,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   export: exportCommand,
   run: runCommand,
   runs: runsCommand,
+  bench: benchCommand,
 };
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -166,7 +166,8 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
     throw new RunRefused(guard);
   }
 
-  const nodeOfCpu = new Map(host.cpus.map((c) => [c.id, c.node]));
+  const nodeOfCpu = new Int16Array(Math.max(0, ...host.cpus.map((c) => c.id)) + 1).fill(-1);
+  for (const c of host.cpus) nodeOfCpu[c.id] = c.node;
   const useSetpriv = hasSetprivPdeathsig();
   const command = useSetpriv ? "setpriv" : qemu.binary;
   const args = useSetpriv ? ["--pdeathsig", "KILL", "--", qemu.binary, ...prepared.args] : prepared.args;
@@ -196,7 +197,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   const onExitHook = () => killGroup(child, "SIGKILL");
   process.once("exit", onExitHook);
 
-  const sampler = new Sampler({ pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c) => nodeOfCpu.get(c) ?? -1, t0, onBatch: (s) => opts.onEvent?.({ type: "samples", samples: s }) });
+  const sampler = new Sampler({ pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c) => nodeOfCpu[c] ?? -1, t0, onBatch: (s) => opts.onEvent?.({ type: "samples", samples: s }) });
   if (child.pid !== undefined) {
     opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...prepared.args] });
     sampler.start();

@@ -24,7 +24,7 @@ export interface SamplerOptions {
 export interface SamplerStats {
   rateHz: number;
   ticks: number;
-  /** ticks that came later than one period after the one before */
+  /** periods in which no tick happened because the one before came too late */
   missedTicks: number;
   /** time spent sampling as a share of the time sampled, in % of one core */
   cpuPercent: number;
@@ -38,34 +38,91 @@ interface Task {
   name: string;
   lastRunNs: number;
   looks: number;
+  settled: boolean;
+  kept: boolean;
 }
 
 const buf = Buffer.alloc(1024);
 
-function pread(fd: number): string | undefined {
+function preadBytes(fd: number): number {
   try {
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.toString("latin1", 0, n);
+    return readSync(fd, buf, 0, buf.length, 0);
   } catch {
-    return undefined; // the thread has exited
+    return -1; // the thread has exited
   }
 }
 
+function pread(fd: number): string | undefined {
+  const n = preadBytes(fd);
+  return n < 0 ? undefined : buf.toString("latin1", 0, n);
+}
+
+/** The first number of a schedstat line (ns on CPU), from the bytes. */
+function firstNumber(n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
+}
+
+const STATE_CHARS = new Map<number, string>();
+function stateChar(code: number): string {
+  let s = STATE_CHARS.get(code);
+  if (s === undefined) {
+    s = String.fromCharCode(code);
+    STATE_CHARS.set(code, s);
+  }
+  return s;
+}
+
+// CPU time moves slowly compared with the last-CPU field: read it every few ticks, and list
+// the threads every fourth tick (a new thread is noticed within 4 periods, 20 ms at 200 Hz;
+// touch_pages threads live for the whole preallocation of their backend).
+const SCHEDSTAT_EVERY = 8;
+const LIST_EVERY = 4;
+
 /** state and last CPU from a stat line; the name in parentheses may contain spaces and ')'. */
 export function parseStat(line: string): { state: string; cpu: number } | undefined {
-  const close = line.lastIndexOf(")");
-  if (close < 0) return undefined;
-  const fields = line.slice(close + 2).split(" ");
-  // fields[0] is field 3 (state); field 39 (processor) is fields[36]
-  const cpu = Number(fields[36]);
-  if (!fields[0] || !Number.isInteger(cpu)) return undefined;
-  return { state: fields[0], cpu };
+  const b = Buffer.from(line, "latin1");
+  const r = parseStatBytes(b, b.length);
+  return r ? { state: String.fromCharCode(r.state), cpu: r.cpu } : undefined;
+}
+
+const CLOSE_PAREN = 0x29;
+const SPACE = 0x20;
+
+/**
+ * The same, straight from the bytes pread returned: no string is made on the hot path.
+ * Field 3 (state) follows ") "; field 39 (processor) is 36 spaces further on.
+ */
+export function parseStatBytes(b: Buffer, n: number): { state: number; cpu: number } | undefined {
+  let i = n - 1;
+  while (i >= 0 && b[i] !== CLOSE_PAREN) i--;
+  if (i < 0 || i + 2 >= n) return undefined;
+  const state = b[i + 2]!;
+  let field = 3;
+  let j = i + 3;
+  for (; j < n && field < 39; j++) if (b[j] === SPACE) field++;
+  if (field !== 39) return undefined;
+  let cpu = 0;
+  let digits = 0;
+  for (; j < n; j++) {
+    const c = b[j]!;
+    if (c < 0x30 || c > 0x39) break;
+    cpu = cpu * 10 + (c - 0x30);
+    digits++;
+  }
+  return digits > 0 ? { state, cpu } : undefined;
 }
 
 export const defaultKeep = (name: string, tid: number, pid: number) => name === "touch_pages" || name.startsWith("TC ") || tid === pid;
 
 export class Sampler {
   private tasks = new Map<number, Task>();
+  private tidList: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly samples: Sample[] = [];
   private ticks = 0;
@@ -88,9 +145,16 @@ export class Sampler {
     this.loop();
   }
 
+  private lastTickAt = 0;
+
   private loop = (): void => {
     const now = performance.now();
-    if (now - this.nextAt > this.periodMs) this.missed++;
+    // A tick is missed when the gap since the last one could have held another whole tick.
+    if (this.lastTickAt > 0) {
+      const gap = now - this.lastTickAt;
+      if (gap >= 2 * this.periodMs) this.missed += Math.floor(gap / this.periodMs) - 1;
+    }
+    this.lastTickAt = now;
     this.tick();
     this.nextAt += this.periodMs;
     // catch up without bursts: never schedule in the past
@@ -104,15 +168,19 @@ export class Sampler {
     this.ticks++;
     const dir = `/proc/${this.opts.pid}/task`;
     let tids: number[];
-    try {
-      tids = readdirSync(dir).map(Number);
-    } catch {
-      tids = [];
-    }
-    const seen = new Set(tids);
-    for (const [tid, task] of this.tasks) {
-      if (!seen.has(tid)) this.drop(tid, task);
-    }
+    if (this.ticks % LIST_EVERY === 1 || this.tasks.size === 0) {
+      try {
+        tids = readdirSync(dir).map(Number);
+      } catch {
+        tids = [];
+      }
+      const seen = new Set(tids);
+      for (const [tid, task] of this.tasks) {
+        if (!seen.has(tid)) this.drop(tid, task);
+      }
+    } else tids = this.tidList;
+    this.tidList = tids;
+    const readSched = this.ticks % SCHEDSTAT_EVERY === 1;
     const batch: Sample[] = [];
     const t = begin - this.opts.t0;
     for (const tid of tids) {
@@ -127,6 +195,8 @@ export class Sampler {
             name: "",
             lastRunNs: -1,
             looks: 0,
+            settled: false,
+            kept: false,
           };
         } catch {
           continue; // gone between readdir and open
@@ -134,19 +204,26 @@ export class Sampler {
         this.tasks.set(tid, task);
       }
       // QEMU names a thread right after creating it: look again until the name settles.
-      if (task.looks < 3 || task.name.startsWith("qemu-system") || task.name === "") {
+      if (!task.settled) {
         if (task.looks % 8 === 0 || task.looks < 3) task.name = (pread(task.comm) ?? task.name).trim();
         task.looks++;
+        task.settled = task.looks >= 3 && task.name !== "" && !task.name.startsWith("qemu-system");
+        task.kept = this.keep(task.name, tid, this.opts.pid);
       }
-      if (!this.keep(task.name, tid, this.opts.pid)) continue;
-      const stat = pread(task.stat);
-      const parsed = stat ? parseStat(stat) : undefined;
+      if (!task.kept) continue;
+      const n = preadBytes(task.stat);
+      const parsed = n > 0 ? parseStatBytes(buf, n) : undefined;
       if (!parsed) continue;
-      const sched = pread(task.schedstat);
-      const runNs = sched ? Number(sched.split(" ")[0]) : 0;
-      const ranUs = task.lastRunNs >= 0 ? Math.max(0, (runNs - task.lastRunNs) / 1000) : 0;
-      task.lastRunNs = runNs;
-      batch.push({ t, tid, name: task.name, cpu: parsed.cpu, node: this.opts.nodeOf(parsed.cpu), state: parsed.state, ranUs });
+      let ranUs = 0;
+      if (readSched || task.lastRunNs < 0) {
+        const m = preadBytes(task.schedstat);
+        if (m > 0) {
+          const runNs = firstNumber(m);
+          if (task.lastRunNs >= 0) ranUs = Math.max(0, (runNs - task.lastRunNs) / 1000);
+          task.lastRunNs = runNs;
+        }
+      }
+      batch.push({ t, tid, name: task.name, cpu: parsed.cpu, node: this.opts.nodeOf(parsed.cpu), state: stateChar(parsed.state), ranUs });
     }
     for (const s of batch) this.samples.push(s);
     if (batch.length > 0) this.opts.onBatch?.(batch);

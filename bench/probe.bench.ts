@@ -1,0 +1,35 @@
+// Probe speed: reading a 2-node, 104-CPU sysfs tree into a topology, against the floor of
+// just reading the same files, in the same run.
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { readSysfs } from "../electron/probe/sysfs";
+import { spreadOf } from "../shared/bench/stats";
+
+const tree = join(import.meta.dirname, "../electron/probe/fixtures/sysfs-bm-standard2-52");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
+export function benchProbe(rounds = 60) {
+  const all = files(tree);
+  const probe: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    // alternate so both see the same cache state and machine noise
+    let t = performance.now();
+    for (const f of all) readFileSync(f, "utf8");
+    floor.push(performance.now() - t);
+    t = performance.now();
+    readSysfs({ root: tree });
+    probe.push(performance.now() - t);
+  }
+  const p = spreadOf(probe.slice(5))!;
+  const f = spreadOf(floor.slice(5))!;
+  return { name: "probe", files: all.length, probeMs: p, readAllFilesMs: f, ratio: p.median / f.median, target: "under 50 ms on a 2-node, 104-CPU tree" };
+}

@@ -1,0 +1,36 @@
+// `npm run bench`: every benchmark the repo carries, each as a ratio against a baseline
+// measured in the same run. Results go to .bench/results-<time>.json.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { benchProbe } from "./probe.bench";
+import { benchSampler } from "./sampler.bench";
+import { benchPrealloc, formatBenchReport } from "../electron/bench/prealloc";
+import { readSysfs } from "../electron/probe/sysfs";
+import { prettyJson } from "../shared/json/pretty";
+import { GiB } from "../shared/size/size";
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+const results: Record<string, unknown> = {};
+
+if (want("probe")) {
+  const p = benchProbe();
+  results.probe = p;
+  console.log(`probe: ${p.files} files, readSysfs median ${p.probeMs.median.toFixed(2)} ms (spread ${Math.round(p.probeMs.spread * 100)} %), reading the files alone ${p.readAllFilesMs.median.toFixed(2)} ms: ${p.ratio.toFixed(2)}× the floor; target ${p.target}`);
+}
+if (want("sampler")) {
+  const s = await benchSampler();
+  results.sampler = s;
+  console.log(`sampler: ${s.threads} threads at ${s.achievedHz.toFixed(0)} Hz: ${s.preadCpuPercent.toFixed(2)} % of one core with pread (whole process, kernel's count: ${s.processCpuPercent.toFixed(2)} %), ${s.naiveCpuPercent.toFixed(2)} % opening every file each tick (${s.ratio.toFixed(2)}×); target ${s.target}`);
+}
+if (want("prealloc")) {
+  const r = await benchPrealloc({ host: readSysfs(), bytes: Number(process.env.NUMADESK_BENCH_BYTES ?? GiB), runs: Number(process.env.NUMADESK_BENCH_RUNS ?? 3), onProgress: (m) => process.stderr.write(`  ${m}\n`) });
+  results.prealloc = r;
+  console.log(formatBenchReport(r));
+}
+const dir = join(import.meta.dirname, "../.bench");
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, prettyJson(results) + "\n");
+console.log(`written: ${file}`);
