@@ -13,7 +13,8 @@ export const USAGE = `usage: numadesk <command> [options]
 
 commands:
   topo [target] [--format text|json|numactl] [--list-samples]
-        the host's NUMA topology
+  topo --from numactl|lscpu|lscpu-p|hwloc|libvirt FILE|- [--format text|json|numactl]
+        the host's NUMA topology, or one read from another tool's output
   parse FILE|- [--json]
         import a QEMU command line (or a layout file); print the layout and problems
   check FILE|- [target] [--qemu-version X.Y.Z] [--json]

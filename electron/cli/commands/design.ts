@@ -15,7 +15,9 @@ import { parseIdList } from "../../../shared/cpulist/cpulist";
 import { EXIT_INPUT, EXIT_OK, InputError, UsageError } from "../errors";
 import { parseCliArgs } from "../args";
 import { resolveTarget, TARGET_OPTIONS } from "../target";
-import { readInput } from "../input";
+import { readInput, readInputText } from "../input";
+import { basename } from "node:path";
+import { importTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../../shared/topology/import/formats";
 import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
 
@@ -37,13 +39,25 @@ function printDiagnostics(io: Io, diags: Diagnostic[], layout: Layout | undefine
 }
 
 export function topoCommand(args: string[], io: Io): number {
-  const { values } = parse(args, { ...TARGET_OPTIONS, format: { type: "string" }, "list-samples": { type: "boolean" } });
+  const { values, positionals } = parse(args, { ...TARGET_OPTIONS, format: { type: "string" }, from: { type: "string" }, "list-samples": { type: "boolean" } }, 1);
   if (values["list-samples"]) {
     io.out(sampleNames().join("\n") + "\n");
     return EXIT_OK;
   }
   const format = oneOf(values.format as string | undefined, ["text", "json", "numactl"] as const, "text", "--format");
-  const host = resolveTarget(values as Record<string, string | undefined>);
+  let host;
+  if (values.from !== undefined) {
+    const kind = oneOf(values.from as string, Object.keys(TOPOLOGY_FORMATS) as TopologyFormat[], "numactl", "--from");
+    const file = positionals[0];
+    if (file === undefined) throw new UsageError(`--from ${kind} needs a file with the output of ${TOPOLOGY_FORMATS[kind].what} (or - for standard input)`);
+    const r = importTopology(kind, readInputText(file), file === "-" ? TOPOLOGY_FORMATS[kind].what : basename(file));
+    if (!r.ok) throw new InputError(`${file}: ${r.error}`);
+    host = r.topology;
+    if (r.lacks.length > 0) io.err(`note: ${TOPOLOGY_FORMATS[kind].what} does not say: ${r.lacks.join("; ")}\n`);
+  } else {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (to read a file, say its format with --from)`);
+    host = resolveTarget(values as Record<string, string | undefined>);
+  }
   io.out(format === "json" ? prettyJson(host) + "\n" : format === "numactl" ? formatNumactl(host) : formatTopologyText(host));
   return EXIT_OK;
 }
