@@ -1,6 +1,6 @@
 // `numadesk run` as a user runs it: a real CLI process launching a real QEMU.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +31,12 @@ const waitFor = async (pred: () => boolean, ms: number) => {
   return pred();
 };
 
+// A layout that takes seconds to preallocate: 4 GiB by one thread.
+const big = join(tmp, "big.numadesk.json");
+beforeAll(() => {
+  writeFileSync(big, cli(["plan", "--mem", "4G", "--vcpus", "1", "--threads", "1", "--format", "json"]).stdout);
+});
+
 describe("numadesk run", () => {
   it("runs a planned layout, prints the summary and saves a record that runs list and show read back", () => {
     const plan = cli(["plan", "--mem", "512M", "--vcpus", "2", "--threads", "2", "--format", "json"]);
@@ -58,10 +64,7 @@ describe("numadesk run", () => {
   });
 
   it("Ctrl-C (SIGINT) stops the run: QEMU gone, folder gone, the record says cancelled", async () => {
-    const plan = cli(["plan", "--mem", "4G", "--vcpus", "1", "--threads", "1", "--format", "json"]);
-    const file = join(tmp, "big.numadesk.json");
-    writeFileSync(file, plan.stdout);
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", file, "--no-save"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", big, "--no-save"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     expect(await waitFor(() => qemuOfRuns().length > 0, 10_000)).toBe(true);
@@ -74,10 +77,10 @@ describe("numadesk run", () => {
   });
 
   it("when the CLI is killed with SIGKILL, QEMU dies with it and the next run sweeps the folder", async () => {
-    const file = join(tmp, "big.numadesk.json");
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", file, "--no-save"], { cwd: root, env, stdio: "ignore" });
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", big, "--no-save"], { cwd: root, env, stdio: "ignore" });
     expect(await waitFor(() => qemuOfRuns().length > 0, 10_000)).toBe(true);
     child.kill("SIGKILL");
+    // the sweep must also work while the killed process is an unreaped zombie
     expect(await waitFor(() => qemuOfRuns().length === 0, 5000)).toBe(true);
     expect(runDirsLeft().length).toBe(1);
     expect(sweepStaleRunDirs().length).toBe(1);
