@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { checkCommand, exportCommand, parseCommand, planCommand, topoCommand, type Io } from "./commands/design";
 import { runCommand, runsCommand } from "./commands/run";
 import { benchCommand } from "./commands/bench";
+import { serveCommand } from "./commands/serve";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -31,6 +32,8 @@ commands:
   bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH] [--out FILE]
         the seed's experiment on this host: QEMU's defaults, the seed's baseline and
         Numadesk's plan, alternated, beside the host's own preallocation limit
+  serve [--port N] [--host ADDR]
+        the app in a browser: serves it on 127.0.0.1 and prints the URL with its token
 
 ${TARGET_HELP}
 
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   run: runCommand,
   runs: runsCommand,
   bench: benchCommand,
+  serve: serveCommand,
 };
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -43,6 +43,25 @@ export function summarizeThreads(samples: readonly Sample[]): ThreadSummary[] {
     .map(({ cpuSet, ranUs, ...t }) => ({ ...t, cpus: [...cpuSet].sort((a, b) => a - b), cpuTimeMs: Math.round(ranUs / 10) / 100 }));
 }
 
+/**
+ * Which backend each touch_pages thread served: thread ids in creation order, taken in
+ * batches of each backend's expected thread count, backends in command-line order.
+ */
+export function assignThreads(tids: readonly number[], layout: Layout, backendOrder: readonly string[], hostOnlineCpus: number): Map<number, string> {
+  const sorted = [...new Set(tids)].sort((a, b) => a - b);
+  const out = new Map<number, string>();
+  let next = 0;
+  for (const id of backendOrder) {
+    const b = layout.backends.find((x) => x.id === id);
+    if (!b || !b.prealloc) continue;
+    const expected = preallocThreads(b, layout, hostOnlineCpus).effective;
+    if (expected < 2) continue;
+    for (const tid of sorted.slice(next, next + expected)) out.set(tid, id);
+    next += expected;
+  }
+  return out;
+}
+
 export function summarizeRun(input: SummaryInput): { threads: ThreadSummary[]; backends: BackendRun[] } {
   const threads = summarizeThreads(input.samples);
   const byId = new Map(input.layout.backends.map((b) => [b.id, b]));

@@ -1,0 +1,49 @@
+// The window: target bar on top, host canvas and guest layout side by side, command line and
+// run view below.
+
+import { useEffect } from "react";
+import { useApp } from "./views/useApp";
+import { TargetBar } from "./views/TargetBar";
+import { HostCanvas } from "./views/HostCanvas";
+import { LayoutPanel } from "./views/LayoutPanel";
+import { CommandPanel } from "./views/CommandPanel";
+import { RunPanel } from "./views/RunPanel";
+
+export function App() {
+  const theme = useApp((s) => s.theme);
+  const message = useApp((s) => s.message);
+  const undo = useApp((s) => s.undo);
+  const redo = useApp((s) => s.redo);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
+      if ((e.target as HTMLElement).closest("input, textarea")) return;
+      e.preventDefault();
+      if (e.shiftKey) redo();
+      else undo();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [undo, redo]);
+
+  return (
+    <div className="app">
+      <TargetBar />
+      {message ? (
+        <div className={`message ${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
+          {message.text}
+        </div>
+      ) : null}
+      <main>
+        <HostCanvas />
+        <LayoutPanel />
+        <CommandPanel />
+        <RunPanel />
+      </main>
+    </div>
+  );
+}

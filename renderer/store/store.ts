@@ -1,0 +1,271 @@
+// The app's state: the target host, the layout being designed (with undo/redo), the run
+// going on and the run history. Every change goes through an action here; the domain in
+// shared/ does the work, components only read slices and call actions.
+
+import { createStore } from "zustand/vanilla";
+import type { Api, ApiError, RunStreamEvent } from "../../shared/api/contract";
+import { ApiFailure } from "../../shared/api/contract";
+import type { HostTopology } from "../../shared/topology/schema";
+import { emptyLayout, type Layout } from "../../shared/layout/schema";
+import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
+import { checkLayout } from "../../shared/validate/check";
+import { parseCommandLine } from "../../shared/qemu/parse";
+import { planLayout, type PlanRequest } from "../../shared/plan/planner";
+import { loadLayoutText } from "../../shared/layout/load";
+import { importTopology, detectTopologyFormat, type TopologyFormat } from "../../shared/topology/import/formats";
+import type { RunRecord, Sample } from "../../shared/run/types";
+import { addGuestNode, applyThreadBudget, bindBackend, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
+
+export type TargetKind = "host" | "sample" | "imported";
+
+export interface RunState {
+  status: "idle" | "starting" | "running" | "done" | "failed";
+  runId?: string;
+  samples: Sample[];
+  preallocMs?: number;
+  startedAt?: number;
+  record?: RunRecord;
+  error?: string;
+  diagnostics?: Diagnostic[];
+}
+
+export interface AppState {
+  target?: { kind: TargetKind; name: string };
+  host?: HostTopology;
+  samples: Array<{ name: string; description?: string }>;
+  qemu?: { available: boolean; version?: string; error?: string };
+  layout: Layout;
+  past: Layout[];
+  future: Layout[];
+  /** the parse problems of the last imported command line */
+  importDiagnostics: Diagnostic[];
+  selected?: string;
+  message?: { kind: "info" | "error"; text: string };
+  run: RunState;
+  history: Array<{ id: string; label?: string; outcome: string; preallocMs?: number; preallocBytes: number; startedAt: string }>;
+  compare: RunRecord[];
+  theme: "light" | "dark";
+}
+
+export interface AppActions {
+  init(): Promise<void>;
+  chooseHost(): Promise<void>;
+  chooseSample(name: string): Promise<void>;
+  importTopologyText(text: string, format?: TopologyFormat): boolean;
+  edit(change: (l: Layout) => Layout): void;
+  undo(): void;
+  redo(): void;
+  plan(req: Omit<PlanRequest, "nodes"> & { nodes?: number[] }): void;
+  importCommandLine(text: string): void;
+  openLayoutText(text: string): void;
+  newLayout(): void;
+  bind(backendId: string, hostNode: number): void;
+  threadBudget(hostNode: number, threads: number): void;
+  resize(backendId: string, size: string): void;
+  addNode(hostNode: number, size: string, vcpus: number): void;
+  removeNode(index: number): void;
+  splitNode(index: number): void;
+  select(id: string | undefined): void;
+  launch(label?: string): Promise<void>;
+  cancelRun(): Promise<void>;
+  onRunEvent(e: RunStreamEvent): void;
+  refreshHistory(): Promise<void>;
+  toggleCompare(id: string): Promise<void>;
+  deleteRun(id: string): Promise<void>;
+  setTheme(theme: AppState["theme"]): void;
+  say(kind: "info" | "error", text: string): void;
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+const UNDO_LIMIT = 200;
+
+function errorText(e: unknown): { text: string; diagnostics?: Diagnostic[] } {
+  if (e instanceof ApiFailure) {
+    const err: ApiError = e.error;
+    return err.diagnostics ? { text: err.message, diagnostics: err.diagnostics as Diagnostic[] } : { text: err.message };
+  }
+  return { text: (e as Error).message };
+}
+
+export function createAppStore(api: Api) {
+  return createStore<AppState & AppActions>()((set, get) => {
+    const commit = (layout: Layout) => {
+      const { layout: before, past } = get();
+      if (layout === before) return;
+      set({ layout, past: [...past, before].slice(-UNDO_LIMIT), future: [] });
+    };
+    return {
+      samples: [],
+      layout: emptyLayout("1G"),
+      past: [],
+      future: [],
+      importDiagnostics: [],
+      run: { status: "idle", samples: [] },
+      history: [],
+      compare: [],
+      theme: "light",
+
+      async init() {
+        const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
+        set({ samples, qemu });
+        await get().chooseHost();
+        await get().refreshHistory();
+      },
+      async chooseHost() {
+        try {
+          const host = await api.probeHost({});
+          set({ host, target: { kind: "host", name: "this host" } });
+        } catch (e) {
+          get().say("error", `cannot read this host: ${errorText(e).text}`);
+        }
+      },
+      async chooseSample(name) {
+        try {
+          const host = await api.loadSample({ name });
+          set({ host, target: { kind: "sample", name } });
+        } catch (e) {
+          get().say("error", errorText(e).text);
+        }
+      },
+      importTopologyText(text, format) {
+        const f = format ?? detectTopologyFormat(text);
+        if (!f) {
+          get().say("error", "this text is not numactl -H, lscpu, lscpu -p, hwloc XML or virsh capabilities output");
+          return false;
+        }
+        const r = importTopology(f, text, `imported ${f}`);
+        if (!r.ok) {
+          get().say("error", r.error);
+          return false;
+        }
+        set({ host: r.topology, target: { kind: "imported", name: r.topology.name } });
+        if (r.lacks.length) get().say("info", `${f} does not say: ${r.lacks.join("; ")}`);
+        return true;
+      },
+      edit(change) {
+        commit(change(get().layout));
+      },
+      undo() {
+        const { past, layout, future } = get();
+        const prev = past[past.length - 1];
+        if (!prev) return;
+        set({ layout: prev, past: past.slice(0, -1), future: [layout, ...future] });
+      },
+      redo() {
+        const { past, layout, future } = get();
+        const next = future[0];
+        if (!next) return;
+        set({ layout: next, past: [...past, layout], future: future.slice(1) });
+      },
+      plan(req) {
+        const host = get().host;
+        if (!host) return get().say("error", "choose a host first");
+        const r = planLayout(host, req);
+        if (!r.ok) return get().say("error", r.diagnostics.map((d) => d.message).join("; "));
+        commit(r.layout);
+        set({ importDiagnostics: [] });
+        if (r.notes.length) get().say("info", r.notes.join("; "));
+      },
+      importCommandLine(text) {
+        const r = parseCommandLine(text);
+        commit(r.layout);
+        set({ importDiagnostics: r.diagnostics });
+      },
+      openLayoutText(text) {
+        const r = loadLayoutText(text);
+        if (!r.ok) return get().say("error", r.diagnostics.map((d) => d.message).join("; "));
+        commit(r.layout);
+        set({ importDiagnostics: [] });
+      },
+      newLayout() {
+        commit(emptyLayout("1G"));
+        set({ importDiagnostics: [] });
+      },
+      bind: (id, node) => get().edit((l) => bindBackend(l, id, node)),
+      threadBudget: (node, n) => get().edit((l) => applyThreadBudget(l, node, n)),
+      resize: (id, size) => get().edit((l) => setBackendSize(l, id, size)),
+      addNode: (node, size, vcpus) => get().edit((l) => addGuestNode(l, node, size, vcpus)),
+      removeNode: (i) => get().edit((l) => removeGuestNode(l, i)),
+      splitNode: (i) => get().edit((l) => splitGuestNode(l, i)),
+      select: (id) => set({ selected: id }),
+
+      async launch(label) {
+        const { layout, run } = get();
+        if (run.status === "starting" || run.status === "running") return;
+        set({ run: { status: "starting", samples: [], startedAt: Date.now() } });
+        try {
+          const { runId } = await api.startRun(label ? { layout, label } : { layout });
+          set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
+        } catch (e) {
+          const { text, diagnostics } = errorText(e);
+          set({ run: { status: "failed", samples: [], error: text, ...(diagnostics ? { diagnostics } : {}) } });
+        }
+      },
+      async cancelRun() {
+        const id = get().run.runId;
+        if (id) await api.cancelRun({ runId: id }).catch(() => undefined);
+      },
+      onRunEvent(e) {
+        const run = get().run;
+        if (run.runId && run.runId !== e.runId) return;
+        switch (e.type) {
+          case "spawned":
+            set({ run: { ...run, runId: e.runId, status: "running" } });
+            return;
+          case "samples":
+            set({ run: { ...run, runId: e.runId, samples: run.samples.concat(e.samples) } });
+            return;
+          case "prealloc-done":
+            set({ run: { ...run, preallocMs: e.ms } });
+            return;
+          case "finished":
+            void api.loadRun({ id: e.recordId }).then((record) => {
+              set({ run: { ...get().run, status: e.outcome === "ok" ? "done" : "failed", record, ...(e.error ? { error: e.error } : {}) } });
+              void get().refreshHistory();
+            });
+            return;
+          case "failed":
+            set({ run: { ...run, status: "failed", error: e.error.message } });
+            return;
+        }
+      },
+      async refreshHistory() {
+        const history = await api.listRuns({}).catch(() => []);
+        set({ history: [...history].reverse() });
+      },
+      async toggleCompare(id) {
+        const { compare } = get();
+        if (compare.some((r) => r.id === id)) return set({ compare: compare.filter((r) => r.id !== id) });
+        try {
+          const record = await api.loadRun({ id });
+          set({ compare: [...get().compare, record] });
+        } catch (e) {
+          get().say("error", errorText(e).text);
+        }
+      },
+      async deleteRun(id) {
+        await api.deleteRun({ id }).catch((e) => get().say("error", errorText(e).text));
+        set({ compare: get().compare.filter((r) => r.id !== id) });
+        await get().refreshHistory();
+      },
+      setTheme: (theme) => set({ theme }),
+      say: (kind, text) => set({ message: { kind, text } }),
+    };
+  });
+}
+
+/** Diagnostics for the layout on the current target, errors first; cached per (layout, host). */
+const cache = new WeakMap<Layout, WeakMap<object, Diagnostic[]>>();
+const NO_HOST = {};
+export function diagnosticsOf(s: Pick<AppState, "layout" | "host" | "qemu" | "importDiagnostics">): Diagnostic[] {
+  const key = s.host ?? NO_HOST;
+  let byHost = cache.get(s.layout);
+  if (!byHost) cache.set(s.layout, (byHost = new WeakMap()));
+  let d = byHost.get(key);
+  if (!d) {
+    d = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version } } : {}) })];
+    byHost.set(key, d);
+  }
+  return d;
+}

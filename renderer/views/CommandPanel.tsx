@@ -1,0 +1,140 @@
+// The command line, live: copy it, save it as a script, export it (JSON, libvirt XML, argv),
+// or paste one to import. Diagnostics below it, errors first; clicking one selects the
+// element it is about.
+
+import { useMemo, useState } from "react";
+import { useApp } from "./useApp";
+import { diagnosticsOf } from "../store/store";
+import { generateArgv, generateScript, generateShellLine } from "../../shared/qemu/generate";
+import { exportLibvirt } from "../../shared/export/libvirt";
+import { layoutToText } from "../../shared/layout/load";
+import { labelAt } from "../../shared/layout/label";
+
+type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
+
+const FILES: Record<Format, [string, string]> = {
+  qemu: ["qemu-command.txt", "text/plain"],
+  sh: ["run-qemu.sh", "text/x-shellscript"],
+  json: ["layout.numadesk.json", "application/json"],
+  libvirt: ["numa.xml", "application/xml"],
+  argv: ["argv.json", "application/json"],
+};
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function CommandPanel() {
+  const layout = useApp((s) => s.layout);
+  const host = useApp((s) => s.host);
+  const qemu = useApp((s) => s.qemu);
+  const importDiagnostics = useApp((s) => s.importDiagnostics);
+  const importCommandLine = useApp((s) => s.importCommandLine);
+  const selectEl = useApp((s) => s.select);
+  const say = useApp((s) => s.say);
+  const [format, setFormat] = useState<Format>("qemu");
+  const [pasting, setPasting] = useState(false);
+  const [pasted, setPasted] = useState("");
+
+  const text = useMemo(() => {
+    try {
+      switch (format) {
+        case "qemu":
+          return generateShellLine(layout);
+        case "sh":
+          return generateScript(layout);
+        case "json":
+          return layoutToText(layout);
+        case "libvirt":
+          return exportLibvirt(layout).xml;
+        case "argv":
+          return JSON.stringify(generateArgv(layout), null, 1);
+      }
+    } catch (e) {
+      return `cannot write this layout: ${(e as Error).message}`;
+    }
+  }, [layout, format]);
+  const diagnostics = diagnosticsOf({ layout, host, qemu, importDiagnostics });
+
+  return (
+    <section className="panel command-panel" aria-label="command line">
+      <header>
+        <h2>Command line</h2>
+        <div className="row">
+          <select aria-label="export format" value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+            <option value="qemu">QEMU command line</option>
+            <option value="sh">shell script</option>
+            <option value="argv">argv (JSON)</option>
+            <option value="json">layout JSON</option>
+            <option value="libvirt">libvirt XML</option>
+          </select>
+          <button
+            type="button"
+            onClick={() =>
+              navigator.clipboard?.writeText(text).then(
+                () => say("info", "copied"),
+                () => say("error", "the browser refused the clipboard; select the text and copy it"),
+              )
+            }
+          >
+            copy
+          </button>
+          <button type="button" onClick={() => download(FILES[format][0], FILES[format][1], text)}>
+            save
+          </button>
+          <button type="button" onClick={() => setPasting(!pasting)} aria-expanded={pasting}>
+            import…
+          </button>
+        </div>
+      </header>
+      {pasting ? (
+        <form
+          className="paste"
+          onSubmit={(e) => {
+            e.preventDefault();
+            importCommandLine(pasted);
+            setPasting(false);
+          }}
+        >
+          <textarea aria-label="command line to import" rows={6} value={pasted} onChange={(e) => setPasted(e.target.value)} placeholder="qemu-system-x86_64 -m 4G -smp 4 …   (a libvirt log line works too)" />
+          <button type="submit">import</button>
+        </form>
+      ) : null}
+      <pre className="cmdline" data-testid="cmdline">
+        {text}
+      </pre>
+      <Diagnostics list={diagnostics} onPick={(path) => {
+        const m = path ? /^\$?\.?backends\[(\d+)\]/.exec(path) : null;
+        const id = m ? layout.backends[Number(m[1])]?.id : undefined;
+        if (id) selectEl(id);
+      }} label={(path) => labelAt(layout, path)} />
+    </section>
+  );
+}
+
+function Diagnostics({ list, onPick, label }: { list: ReturnType<typeof diagnosticsOf>; onPick: (path?: string) => void; label: (path?: string) => string | undefined }) {
+  if (list.length === 0) return <p className="ok-line" data-testid="diagnostics">✓ no problems on this target</p>;
+  const count = (s: string) => list.filter((d) => d.severity === s).length;
+  return (
+    <div data-testid="diagnostics">
+      <p className="muted">
+        {count("error")} errors · {count("warning")} warnings · {count("hint")} hints
+      </p>
+      <ul className="diagnostics">
+        {list.map((d, i) => (
+          <li key={i} className={d.severity} data-code={d.code}>
+            <button type="button" className="link" onClick={() => onPick(d.at?.path)}>
+              <span className="sev">{d.severity}</span> <code>{d.code}</code> {label(d.at?.path) ? <code className="where">{label(d.at?.path)}</code> : null} {d.message}
+            </button>
+            <div className="fix">→ {d.fix}</div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+// Runs side by side: a bar per run of its preallocation time, for slides (SVG or PNG).
+
+import { useRef } from "react";
+import { scaleBand, scaleLinear } from "d3-scale";
+import type { RunRecord } from "../../shared/run/types";
+import { PALETTE } from "./palette";
+
+const W = 520;
+const H = 180;
+const M = { left: 150, right: 60, top: 10, bottom: 24 };
+
+export function CompareChart({ runs }: { runs: RunRecord[] }) {
+  const ref = useRef<SVGSVGElement>(null);
+  const max = Math.max(1, ...runs.map((r) => r.timings.preallocMs ?? 0));
+  const x = scaleLinear().domain([0, max]).range([0, W - M.left - M.right]);
+  const y = scaleBand<string>().domain(runs.map((r) => r.id)).range([M.top, H - M.bottom]).padding(0.25);
+
+  const exportSvg = () => {
+    if (!ref.current) return;
+    const text = new XMLSerializer().serializeToString(ref.current);
+    save(new Blob([text], { type: "image/svg+xml" }), "numadesk-compare.svg");
+  };
+  const exportPng = () => {
+    if (!ref.current) return;
+    const img = new Image();
+    const text = new XMLSerializer().serializeToString(ref.current);
+    img.onload = () => {
+      const c = document.createElement("canvas");
+      c.width = W * 2;
+      c.height = H * 2;
+      const ctx = c.getContext("2d")!;
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, c.width, c.height);
+      ctx.drawImage(img, 0, 0, c.width, c.height);
+      c.toBlob((b) => b && save(b, "numadesk-compare.png"));
+    };
+    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+  };
+
+  return (
+    <figure className="compare-chart">
+      <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={11}>
+        {runs.map((r, i) => {
+          const ms = r.timings.preallocMs;
+          return (
+            <g key={r.id} transform={`translate(0,${y(r.id)})`}>
+              <text x={M.left - 6} y={y.bandwidth() / 2 + 4} textAnchor="end" fill="currentColor">
+                {(r.label ?? r.id).slice(0, 24)}
+              </text>
+              <rect x={M.left} width={x(ms ?? 0)} height={y.bandwidth()} fill={PALETTE[i % PALETTE.length]} />
+              <text x={M.left + x(ms ?? 0) + 4} y={y.bandwidth() / 2 + 4} fill="currentColor">
+                {ms !== undefined ? `${(ms / 1000).toFixed(2)} s` : r.outcome}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption>
+        <button type="button" onClick={exportSvg}>
+          save SVG
+        </button>
+        <button type="button" onClick={exportPng}>
+          save PNG
+        </button>
+      </figcaption>
+    </figure>
+  );
+}
+
+function save(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

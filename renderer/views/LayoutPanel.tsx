@@ -1,0 +1,159 @@
+// The guest side of the layout: guest NUMA nodes with their vCPUs and memory backends.
+// Backend chips and the thread budget can be dragged onto host node cards; every drag has a
+// keyboard and menu equivalent (focus a chip and press a node number, or use its menu).
+
+import { useState } from "react";
+import { useApp, DND_TYPE, type DragItem } from "./useApp";
+import { idList } from "../../shared/cpulist/cpulist";
+import { humanSize, parseSize } from "../../shared/size/size";
+import { preallocThreads } from "../../shared/qemu/prealloc";
+import { onlineCpuCount } from "../../shared/topology/query";
+import { nodeColor } from "./palette";
+
+function drag(item: DragItem) {
+  return (e: React.DragEvent) => {
+    e.dataTransfer.setData(DND_TYPE, JSON.stringify(item));
+    e.dataTransfer.effectAllowed = "move";
+  };
+}
+
+export function LayoutPanel() {
+  const host = useApp((s) => s.host);
+  const layout = useApp((s) => s.layout);
+  const selected = useApp((s) => s.selected);
+  const bind = useApp((s) => s.bind);
+  const resize = useApp((s) => s.resize);
+  const threadBudget = useApp((s) => s.threadBudget);
+  const addNode = useApp((s) => s.addNode);
+  const removeNode = useApp((s) => s.removeNode);
+  const splitNode = useApp((s) => s.splitNode);
+  const selectEl = useApp((s) => s.select);
+  const [budget, setBudget] = useState(2);
+  const [budgetNode, setBudgetNode] = useState(0);
+  const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: 2 });
+  const hostNodes = host?.nodes.map((n) => n.id) ?? [];
+  const cpus = host ? onlineCpuCount(host) : undefined;
+
+  return (
+    <section className="panel layout-panel" aria-label="layout">
+      <header>
+        <h2>Guest layout</h2>
+      </header>
+      {layout.nodes.length === 0 && layout.backends.length === 0 ? (
+        <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p>
+      ) : null}
+      <ol className="guest-nodes">
+        {layout.nodes.map((n, i) => {
+          const b = layout.backends.find((x) => x.id === n.memdev);
+          const size = b ? parseSize(b.size) : undefined;
+          const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
+          return (
+            <li key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} className="guest-node" data-guest-node={n.nodeid ?? i}>
+              <div className="row">
+                <strong>guest node {n.nodeid ?? i}</strong>
+                <span className="muted">vCPUs {n.cpus ?? "none"}</span>
+                <span className="spacer" />
+                <button type="button" onClick={() => splitNode(i)} title="split into two nodes on the same host node">
+                  split
+                </button>
+                <button type="button" onClick={() => removeNode(i)} title="delete this guest node and its backend">
+                  delete
+                </button>
+              </div>
+              {b ? (
+                <div className="row backend-row">
+                  <span
+                    className={`chip${selected === b.id ? " selected" : ""}`}
+                    style={{ background: idList(b.hostNodes).length === 1 && host ? nodeColor(host.nodes.findIndex((h) => h.id === idList(b.hostNodes)[0])) : undefined }}
+                    draggable
+                    tabIndex={0}
+                    role="button"
+                    aria-label={`backend ${b.id}: drag onto a host node, or press a node number`}
+                    data-backend={b.id}
+                    onDragStart={drag({ kind: "backend", id: b.id })}
+                    onClick={() => selectEl(b.id)}
+                    onKeyDown={(e) => {
+                      if (/^\d$/.test(e.key) && hostNodes.includes(Number(e.key))) bind(b.id, Number(e.key));
+                    }}
+                  >
+                    {b.id}
+                  </span>
+                  <label>
+                    size
+                    <input
+                      className="size"
+                      defaultValue={b.size}
+                      key={b.size}
+                      aria-label={`size of ${b.id}`}
+                      onBlur={(e) => e.target.value !== b.size && resize(b.id, e.target.value)}
+                      onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
+                    />
+                  </label>
+                  <label>
+                    host node
+                    <select aria-label={`host node of ${b.id}`} value={idList(b.hostNodes)[0] ?? ""} onChange={(e) => bind(b.id, Number(e.target.value))}>
+                      <option value="" disabled>
+                        –
+                      </option>
+                      {hostNodes.map((h) => (
+                        <option key={h} value={h}>
+                          {h}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <span className="muted">
+                    {size?.ok ? humanSize(size.bytes) : b.size}
+                    {t ? ` · ${t.effective} thread${t.effective === 1 ? "" : "s"}` : " · not preallocated"}
+                    {b.preallocContext ? ` · ⚙ ${b.preallocContext}` : ""}
+                  </span>
+                </div>
+              ) : (
+                <div className="muted">{n.memdev ? `memdev ${n.memdev} (missing)` : "no memory backend"}</div>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+
+      <div className="tools">
+        <div className="row">
+          <span className="chip threads" draggable tabIndex={0} role="button" aria-label={`thread budget of ${budget}: drag onto a host node`} data-threads={budget} onDragStart={drag({ kind: "threads", threads: budget })}>
+            {budget} threads
+          </span>
+          <input type="number" min={0} max={64} value={budget} aria-label="threads per backend" onChange={(e) => setBudget(Math.max(0, Math.min(64, Number(e.target.value) || 0)))} />
+          <span className="muted">drag onto a node, or</span>
+          <select aria-label="node for the thread budget" value={budgetNode} onChange={(e) => setBudgetNode(Number(e.target.value))}>
+            {hostNodes.map((h) => (
+              <option key={h} value={h}>
+                node {h}
+              </option>
+            ))}
+          </select>
+          <button type="button" onClick={() => threadBudget(budgetNode, budget)}>
+            apply
+          </button>
+        </div>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            addNode(newNode.host, newNode.size, newNode.vcpus);
+          }}
+        >
+          <span>add guest node on host node</span>
+          <select aria-label="host node of the new guest node" value={newNode.host} onChange={(e) => setNewNode({ ...newNode, host: Number(e.target.value) })}>
+            {hostNodes.map((h) => (
+              <option key={h} value={h}>
+                {h}
+              </option>
+            ))}
+          </select>
+          <input className="size" aria-label="memory of the new guest node" value={newNode.size} onChange={(e) => setNewNode({ ...newNode, size: e.target.value })} />
+          <input type="number" min={0} max={512} aria-label="vCPUs of the new guest node" value={newNode.vcpus} onChange={(e) => setNewNode({ ...newNode, vcpus: Number(e.target.value) || 0 })} />
+          <button type="submit">add</button>
+        </form>
+      </div>
+    </section>
+  );
+}

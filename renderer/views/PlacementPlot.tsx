@@ -1,0 +1,142 @@
+// The live placement plot: x is time since QEMU started, y the host's CPUs in node bands, one
+// mark per sample per touch_pages thread, colored by the backend it serves. A mark on a node
+// the backend is not bound to is drawn as a red cross. Canvas, drawn incrementally, so 200 Hz
+// × 64 threads stays smooth.
+
+import { useEffect, useMemo, useRef } from "react";
+import type { HostTopology } from "../../shared/topology/schema";
+import type { Layout } from "../../shared/layout/schema";
+import type { Sample } from "../../shared/run/types";
+import { assignThreads } from "../../shared/run/summarize";
+import { idList } from "../../shared/cpulist/cpulist";
+import { generateArgs } from "../../shared/qemu/generate";
+import { onlineCpuCount } from "../../shared/topology/query";
+import { PALETTE, OFF_NODE, nodeColor } from "./palette";
+
+export interface PlotProps {
+  host: HostTopology;
+  layout: Layout;
+  samples: readonly Sample[];
+  width?: number;
+  height?: number;
+  label?: string;
+}
+
+const LEFT = 64;
+const BOTTOM = 22;
+
+export function backendOrderOf(layout: Layout): string[] {
+  const args = generateArgs(layout);
+  const pos = (id: string) => args.findIndex((a) => a.includes(`id=${id},`) || a.endsWith(`id=${id}`) || a.includes(`"id":"${id}"`));
+  return layout.backends.map((b) => b.id).sort((a, b) => pos(a) - pos(b));
+}
+
+export function PlacementPlot({ host, layout, samples, width = 720, height = 260, label }: PlotProps) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const drawn = useRef({ count: 0, tMax: 0 });
+  const rows = useMemo(() => {
+    const cpus = [...host.cpus].sort((a, b) => a.node - b.node || a.id - b.id);
+    return new Map(cpus.map((c, i) => [c.id, i]));
+  }, [host]);
+  const order = useMemo(() => backendOrderOf(layout), [layout]);
+  const colorOf = useMemo(() => new Map(order.map((id, i) => [id, PALETTE[i % PALETTE.length]!])), [order]);
+  const bound = useMemo(() => new Map(layout.backends.map((b) => [b.id, new Set(idList(b.hostNodes))])), [layout]);
+
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext("2d");
+    if (!canvas || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== width * dpr) {
+      canvas.width = width * dpr;
+      canvas.height = height * dpr;
+      drawn.current = { count: 0, tMax: 0 };
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const plotW = width - LEFT - 8;
+    const plotH = height - BOTTOM - 6;
+    const n = Math.max(1, rows.size);
+    const rowH = plotH / n;
+    const last = samples.length ? samples[samples.length - 1]!.t : 0;
+    // the time axis grows by doubling, so a full redraw happens only a few times per run
+    let tMax = drawn.current.tMax || 1000;
+    while (last > tMax) tMax *= 2;
+    const full = tMax !== drawn.current.tMax || samples.length < drawn.current.count;
+    const style = getComputedStyle(canvas);
+    const fg = style.getPropertyValue("--fg") || "#222";
+    const muted = style.getPropertyValue("--muted") || "#888";
+    if (full) {
+      ctx.clearRect(0, 0, width, height);
+      // node bands
+      let y = 6;
+      host.nodes.forEach((node, i) => {
+        const count = host.cpus.filter((c) => c.node === node.id).length;
+        ctx.fillStyle = nodeColor(i) + "22";
+        ctx.fillRect(LEFT, y, plotW, count * rowH);
+        ctx.fillStyle = fg;
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "right";
+        if (count > 0) ctx.fillText(`node ${node.id}`, LEFT - 6, y + (count * rowH) / 2 + 4);
+        y += count * rowH;
+      });
+      ctx.fillStyle = muted;
+      ctx.textAlign = "center";
+      for (let k = 0; k <= 4; k++) {
+        const t = (tMax / 4) * k;
+        ctx.fillText(`${(t / 1000).toFixed(t < 4000 ? 1 : 0)} s`, LEFT + (plotW * k) / 4, height - 6);
+      }
+      drawn.current = { count: 0, tMax };
+    }
+    const workers = samples.filter((s) => s.name === "touch_pages").map((s) => s.tid);
+    const owner = assignThreads(workers, layout, order, onlineCpuCount(host));
+    const w = Math.max(1.5, plotW / (tMax / 5));
+    for (let i = drawn.current.count; i < samples.length; i++) {
+      const s = samples[i]!;
+      const row = rows.get(s.cpu);
+      if (row === undefined) continue;
+      const x = LEFT + (s.t / tMax) * plotW;
+      const y = 6 + row * rowH;
+      if (s.name !== "touch_pages") {
+        ctx.fillStyle = muted;
+        ctx.fillRect(x, y + rowH * 0.35, w, Math.max(1, rowH * 0.3));
+        continue;
+      }
+      const backend = owner.get(s.tid);
+      const onNode = !backend || (bound.get(backend)?.size ?? 0) === 0 || bound.get(backend)!.has(s.node);
+      if (onNode) {
+        ctx.fillStyle = backend ? colorOf.get(backend)! : fg;
+        ctx.globalAlpha = s.state === "R" ? 1 : 0.45;
+        ctx.fillRect(x, y + 1, w, Math.max(1.5, rowH - 2));
+        ctx.globalAlpha = 1;
+      } else {
+        ctx.strokeStyle = OFF_NODE;
+        ctx.lineWidth = 1.5;
+        const h = Math.max(4, rowH);
+        ctx.beginPath();
+        ctx.moveTo(x - 2, y);
+        ctx.lineTo(x + 2, y + h);
+        ctx.moveTo(x + 2, y);
+        ctx.lineTo(x - 2, y + h);
+        ctx.stroke();
+      }
+    }
+    drawn.current.count = samples.length;
+  }, [samples, rows, order, colorOf, bound, host, layout, width, height]);
+
+  return (
+    <figure className="plot">
+      <canvas ref={ref} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={samples.length} />
+      <figcaption>
+        {order.map((id) => (
+          <span key={id} className="legend">
+            <i style={{ background: colorOf.get(id) }} /> {id}
+          </span>
+        ))}
+        <span className="legend">
+          <i className="cross" /> off its node
+        </span>
+        <span className="legend muted">faint: waiting (D/S), grey: other QEMU threads</span>
+      </figcaption>
+    </figure>
+  );
+}

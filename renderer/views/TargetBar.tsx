@@ -1,0 +1,131 @@
+// What the layout is for and where it comes from: the target host, "plan for me", layout
+// files, undo/redo, theme.
+
+import { useRef, useState } from "react";
+import { useApp } from "./useApp";
+import { layoutToText } from "../../shared/layout/load";
+import { onlineCpuCount } from "../../shared/topology/query";
+
+export function TargetBar() {
+  const target = useApp((s) => s.target);
+  const samples = useApp((s) => s.samples);
+  const host = useApp((s) => s.host);
+  const chooseHost = useApp((s) => s.chooseHost);
+  const chooseSample = useApp((s) => s.chooseSample);
+  const importTopologyText = useApp((s) => s.importTopologyText);
+  const plan = useApp((s) => s.plan);
+  const undo = useApp((s) => s.undo);
+  const redo = useApp((s) => s.redo);
+  const canUndo = useApp((s) => s.past.length > 0);
+  const canRedo = useApp((s) => s.future.length > 0);
+  const layout = useApp((s) => s.layout);
+  const openLayoutText = useApp((s) => s.openLayoutText);
+  const newLayout = useApp((s) => s.newLayout);
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const [req, setReq] = useState({ mem: "4G", vcpus: 4, threads: 4 });
+  const [topoText, setTopoText] = useState<string | undefined>();
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const value = target?.kind === "sample" ? `sample:${target.name}` : target?.kind === "host" ? "host" : "imported";
+  return (
+    <header className="topbar">
+      <h1>Numadesk</h1>
+      <label>
+        target
+        <select
+          aria-label="target host"
+          value={value}
+          onChange={(e) => {
+            const v = e.target.value;
+            if (v === "host") void chooseHost();
+            else if (v.startsWith("sample:")) void chooseSample(v.slice(7));
+            else if (v === "import") setTopoText("");
+          }}
+        >
+          <option value="host">this host</option>
+          {samples.map((s) => (
+            <option key={s.name} value={`sample:${s.name}`} title={s.description}>
+              sample: {s.name}
+            </option>
+          ))}
+          {target?.kind === "imported" ? <option value="imported">{target.name}</option> : null}
+          <option value="import">import a topology…</option>
+        </select>
+      </label>
+      <form
+        className="plan"
+        onSubmit={(e) => {
+          e.preventDefault();
+          plan(req);
+        }}
+      >
+        <input aria-label="guest memory" className="size" value={req.mem} onChange={(e) => setReq({ ...req, mem: e.target.value })} />
+        <input aria-label="vCPUs" type="number" min={1} max={4096} value={req.vcpus} onChange={(e) => setReq({ ...req, vcpus: Number(e.target.value) || 1 })} />
+        <input aria-label="preallocation threads" type="number" min={0} max={1024} value={req.threads} onChange={(e) => setReq({ ...req, threads: Number(e.target.value) || 0 })} />
+        <button type="submit" disabled={!host}>
+          plan for me
+        </button>
+        {host ? (
+          <button type="button" className="link" onClick={() => setReq({ mem: "256G", vcpus: onlineCpuCount(host), threads: Math.min(16 * host.nodes.length, onlineCpuCount(host)) })}>
+            whole host
+          </button>
+        ) : null}
+      </form>
+      <span className="spacer" />
+      <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
+        undo
+      </button>
+      <button type="button" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
+        redo
+      </button>
+      <button type="button" onClick={newLayout}>
+        new
+      </button>
+      <button type="button" onClick={() => fileRef.current?.click()}>
+        open…
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        aria-label="layout file to open"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void f.text().then(openLayoutText);
+          e.target.value = "";
+        }}
+      />
+      <button
+        type="button"
+        onClick={() => {
+          const url = URL.createObjectURL(new Blob([layoutToText(layout)], { type: "application/json" }));
+          const a = document.createElement("a");
+          a.href = url;
+          a.download = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
+          a.click();
+        }}
+      >
+        save
+      </button>
+      <button type="button" onClick={() => setTheme(theme === "light" ? "dark" : "light")} aria-label="switch theme">
+        {theme === "light" ? "☾" : "☀"}
+      </button>
+      {topoText !== undefined ? (
+        <div className="dialog" role="dialog" aria-label="import a topology">
+          <p>Paste the output of numactl --hardware, lscpu, lscpu -p, lstopo --of xml or virsh capabilities:</p>
+          <textarea rows={10} aria-label="topology text" value={topoText} onChange={(e) => setTopoText(e.target.value)} />
+          <div className="row">
+            <button type="button" onClick={() => importTopologyText(topoText) && setTopoText(undefined)}>
+              import
+            </button>
+            <button type="button" onClick={() => setTopoText(undefined)}>
+              cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </header>
+  );
+}

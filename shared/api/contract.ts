@@ -1,0 +1,100 @@
+// The one API between the UI and the host side. Each method has a request and a response
+// schema; both transports (Electron IPC and the local HTTP server) are generated from this
+// table and check every payload against it before the backend sees it.
+
+import { z } from "zod";
+import { layoutSchema } from "../layout/schema";
+import { topologySchema } from "../topology/schema";
+import { runRecordSchema } from "../run/types";
+
+const empty = z.object({}).strict();
+const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
+
+export const qemuInfoSchema = z
+  .object({
+    available: z.boolean(),
+    binary: z.string().optional(),
+    version: z.string().optional(),
+    features: z.record(z.string(), z.boolean()).optional(),
+    error: z.string().optional(),
+  })
+  .strict();
+
+export const runListingSchema = z
+  .object({
+    id: z.string(),
+    startedAt: z.string(),
+    label: z.string().optional(),
+    outcome: z.enum(["ok", "failed", "cancelled", "timeout"]),
+    preallocMs: z.number().optional(),
+    preallocBytes: z.number(),
+    kind: z.enum(["host", "lab"]),
+  })
+  .strict();
+
+export const API = {
+  probeHost: { req: empty, res: topologySchema },
+  listSamples: { req: empty, res: z.array(z.object({ name: z.string(), description: z.string().optional() }).strict()) },
+  loadSample: { req: z.object({ name: z.string().min(1).max(100) }).strict(), res: topologySchema },
+  qemuInfo: { req: empty, res: qemuInfoSchema },
+  startRun: {
+    req: z
+      .object({
+        layout: layoutSchema,
+        label: z.string().max(200).optional(),
+        force: z.boolean().optional(),
+        rateHz: z.number().min(1).max(2000).optional(),
+      })
+      .strict(),
+    res: z.object({ runId }).strict(),
+  },
+  cancelRun: { req: z.object({ runId }).strict(), res: z.object({ cancelled: z.boolean() }).strict() },
+  listRuns: { req: empty, res: z.array(runListingSchema) },
+  loadRun: { req: z.object({ id: runId }).strict(), res: runRecordSchema },
+  deleteRun: { req: z.object({ id: runId }).strict(), res: empty },
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export type ApiRequest<M extends ApiMethod> = z.input<(typeof API)[M]["req"]>;
+export type ApiResponse<M extends ApiMethod> = z.infer<(typeof API)[M]["res"]>;
+export type Api = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponse<M>> };
+
+export const API_METHODS = Object.keys(API) as ApiMethod[];
+
+/** A failed call: what went wrong, for people, plus diagnostics when the layout is at fault. */
+export const apiErrorSchema = z
+  .object({
+    code: z.enum(["bad-request", "refused", "not-found", "unavailable", "internal"]),
+    message: z.string(),
+    diagnostics: z.array(z.object({ code: z.string(), severity: z.enum(["error", "warning", "hint"]), message: z.string(), fix: z.string(), at: z.unknown().optional() })).optional(),
+  })
+  .strict();
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export class ApiFailure extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+/** Events of a run, pushed to the UI as they happen. */
+export type RunStreamEvent =
+  | { runId: string; type: "spawned"; pid: number; argv: string[] }
+  | { runId: string; type: "samples"; samples: Array<{ t: number; tid: number; name: string; cpu: number; node: number; state: string; ranUs: number }> }
+  | { runId: string; type: "prealloc-done"; ms: number }
+  | { runId: string; type: "finished"; recordId: string; outcome: string; error?: string }
+  | { runId: string; type: "failed"; error: ApiError };
+
+/** Check a request against its schema; the error names the JSON path of the first problem. */
+export function checkRequest<M extends ApiMethod>(method: M, payload: unknown): { ok: true; value: ApiRequest<M> } | { ok: false; error: ApiError } {
+  const schema = API[method].req;
+  const r = schema.safeParse(payload ?? {});
+  if (r.success) return { ok: true, value: r.data as ApiRequest<M> };
+  const issue = r.error.issues[0]!;
+  const path = "$" + issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  return { ok: false, error: { code: "bad-request", message: `${method}: ${path}: ${issue.message}` } };
+}
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(API, name);
+}

@@ -1,0 +1,163 @@
+// Edits the UI makes to a layout, as pure functions: each returns a new layout and leaves
+// every element it does not concern as it was (so an imported command line keeps its text).
+
+import type { Backend, Layout, ThreadContext } from "./schema";
+import { formatIdList, parseIdList } from "../cpulist/cpulist";
+import { formatSize, parseSize } from "../size/size";
+
+function clone(l: Layout): Layout {
+  return structuredClone(l);
+}
+
+/** The thread-context pinned to exactly this host node, if there is one. */
+export function contextForNode(l: Layout, node: number): ThreadContext | undefined {
+  return l.threadContexts.find((t) => t.nodeAffinity !== undefined && t.cpuAffinity === undefined && formatIdList(ids(t.nodeAffinity)) === String(node));
+}
+
+function ids(text: string | undefined): number[] {
+  const r = text === undefined ? undefined : parseIdList(text);
+  return r && r.ok ? r.ids : [];
+}
+
+function freeId(l: Layout, base: string): string {
+  const used = new Set([...l.backends.map((b) => b.id), ...l.threadContexts.map((t) => t.id)]);
+  if (!used.has(base)) return base;
+  for (let i = 1; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+function ensureContext(l: Layout, node: number): ThreadContext {
+  const existing = contextForNode(l, node);
+  if (existing) return existing;
+  const tc: ThreadContext = { id: freeId(l, `tc${node}`), nodeAffinity: String(node) };
+  l.threadContexts.push(tc);
+  return tc;
+}
+
+/** Drop contexts that no backend uses any more (ones the user wrote by hand stay if used). */
+function pruneContexts(l: Layout) {
+  const used = new Set(l.backends.map((b) => b.preallocContext).filter(Boolean));
+  l.threadContexts = l.threadContexts.filter((t) => used.has(t.id));
+}
+
+/** Drop a memory backend chip on a host node: bind it there, and move its threads with it. */
+export function bindBackend(layout: Layout, backendId: string, hostNode: number): Layout {
+  const l = clone(layout);
+  const b = l.backends.find((x) => x.id === backendId);
+  if (!b) return layout;
+  b.hostNodes = String(hostNode);
+  if (!b.policy || b.policy === "default") b.policy = "bind";
+  if (b.preallocContext) {
+    b.preallocContext = ensureContext(l, hostNode).id;
+    pruneContexts(l);
+  }
+  return l;
+}
+
+/** Drop a thread budget on a host node: a context there, and `threads` threads for each backend bound to it. */
+export function applyThreadBudget(layout: Layout, hostNode: number, threads: number): Layout {
+  const l = clone(layout);
+  const here = l.backends.filter((b) => formatIdList(ids(b.hostNodes)) === String(hostNode));
+  if (here.length === 0) return layout;
+  if (threads <= 0) {
+    for (const b of here) {
+      delete b.preallocThreads;
+      delete b.preallocContext;
+    }
+    pruneContexts(l);
+    return l;
+  }
+  const tc = threads >= 2 ? ensureContext(l, hostNode) : undefined;
+  for (const b of here) {
+    b.prealloc = true;
+    b.preallocThreads = threads;
+    if (tc) b.preallocContext = tc.id;
+    else delete b.preallocContext;
+  }
+  pruneContexts(l);
+  return l;
+}
+
+export function setBackendSize(layout: Layout, backendId: string, size: string): Layout {
+  const r = parseSize(size);
+  if (!r.ok || r.bytes === 0) return layout;
+  const l = clone(layout);
+  const b = l.backends.find((x) => x.id === backendId);
+  if (!b) return layout;
+  b.size = size;
+  syncMemory(l);
+  return l;
+}
+
+/** Keep -m equal to the guest nodes' memory after an edit of sizes. */
+function syncMemory(l: Layout) {
+  if (l.nodes.length === 0 || !l.nodes.every((n) => n.memdev)) return;
+  const sum = l.nodes.reduce((a, n) => {
+    const b = l.backends.find((x) => x.id === n.memdev);
+    const r = b ? parseSize(b.size) : undefined;
+    return a + (r && r.ok ? r.bytes : 0);
+  }, 0);
+  const cur = l.memory ? parseSize(l.memory.size, "M") : undefined;
+  if (!cur || !cur.ok || cur.bytes !== sum) l.memory = { ...(l.memory ?? {}), size: formatSize(sum, "M") };
+}
+
+/** Keep -smp covering every vCPU the guest nodes name. */
+function syncSmp(l: Layout) {
+  const all = l.nodes.flatMap((n) => ids(n.cpus));
+  const need = all.length ? Math.max(...all) + 1 : 1;
+  const have = l.smp?.maxcpus ?? l.smp?.cpus ?? 1;
+  if (need > have || !l.smp) l.smp = { ...(l.smp ?? {}), cpus: Math.max(need, l.smp?.cpus ?? 0) };
+}
+
+/** A new guest node with its own backend bound to a host node. */
+export function addGuestNode(layout: Layout, hostNode: number, size: string, vcpus: number): Layout {
+  const l = clone(layout);
+  const nodeid = l.nodes.length === 0 ? 0 : Math.max(...l.nodes.map((n, i) => n.nodeid ?? i)) + 1;
+  const first = l.nodes.flatMap((n) => ids(n.cpus)).reduce((a, c) => Math.max(a, c + 1), 0);
+  const backend: Backend = { id: freeId(l, `ram-node${nodeid}`), type: "ram", size, hostNodes: String(hostNode), policy: "bind" };
+  l.backends.push(backend);
+  const node = { nodeid, memdev: backend.id } as Layout["nodes"][number];
+  if (vcpus > 0) node.cpus = formatIdList(Array.from({ length: vcpus }, (_, i) => first + i));
+  l.nodes.push(node);
+  syncMemory(l);
+  syncSmp(l);
+  return l;
+}
+
+/** Remove a guest node and the backend only it used. */
+export function removeGuestNode(layout: Layout, index: number): Layout {
+  const l = clone(layout);
+  const [node] = l.nodes.splice(index, 1);
+  if (!node) return layout;
+  if (node.memdev && !l.nodes.some((n) => n.memdev === node.memdev) && l.machine?.memoryBackend !== node.memdev) {
+    l.backends = l.backends.filter((b) => b.id !== node.memdev);
+  }
+  l.distances = l.distances.filter((d) => d.src !== (node.nodeid ?? index) && d.dst !== (node.nodeid ?? index));
+  pruneContexts(l);
+  syncMemory(l);
+  return l;
+}
+
+/** Split a guest node in two on the same host node: half the memory and half the vCPUs each. */
+export function splitGuestNode(layout: Layout, index: number): Layout {
+  const node = layout.nodes[index];
+  const backend = node?.memdev ? layout.backends.find((b) => b.id === node.memdev) : undefined;
+  if (!node || !backend) return layout;
+  const r = parseSize(backend.size);
+  const half = r.ok ? Math.floor(r.bytes / 2 / 2 ** 21) * 2 ** 21 : 0;
+  if (half === 0) return layout;
+  const cpus = ids(node.cpus);
+  const keep = cpus.slice(0, Math.ceil(cpus.length / 2));
+  const give = cpus.slice(keep.length);
+  let l = clone(layout);
+  const b = l.backends.find((x) => x.id === backend.id)!;
+  b.size = formatSize(r.ok ? r.bytes - half : 0);
+  if (keep.length) l.nodes[index]!.cpus = formatIdList(keep);
+  else delete l.nodes[index]!.cpus;
+  const host = ids(backend.hostNodes)[0] ?? 0;
+  l = addGuestNode(l, host, formatSize(half), 0);
+  const added = l.nodes[l.nodes.length - 1]!;
+  if (give.length) added.cpus = formatIdList(give);
+  const addedBackend = l.backends.find((x) => x.id === added.memdev)!;
+  for (const k of ["prealloc", "preallocThreads", "preallocContext", "policy"] as const) if (backend[k] !== undefined) (addedBackend as Record<string, unknown>)[k] = backend[k];
+  return l;
+}
