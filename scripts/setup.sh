@@ -6,12 +6,20 @@ set -eu
 cd "$(dirname "$0")/.."
 
 quiet=${NUMADESK_SETUP_QUIET:-}
+# --test: also what the tests need (Chromium for the end-to-end tests, pgrep)
+for_tests=""
+[ "${1:-}" = "--test" ] && for_tests=1
 say() { [ -n "$quiet" ] || echo "setup: $*"; }
 
 need=""
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need="$need qemu-system-x86"
 command -v numactl >/dev/null 2>&1 || need="$need numactl"
-if [ -n "${NUMADESK_SETUP_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then need="$need chromium"; fi
+command -v setpriv >/dev/null 2>&1 || need="$need util-linux"
+if [ -n "$for_tests" ]; then
+  [ -x /usr/bin/chromium ] || need="$need chromium"
+  command -v pgrep >/dev/null 2>&1 || need="$need procps"
+  command -v cc >/dev/null 2>&1 || need="$need gcc libc6-dev"
+fi
 
 if [ -n "$need" ]; then
   if ! command -v apt-get >/dev/null 2>&1; then

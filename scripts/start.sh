@@ -1,17 +1,18 @@
 #!/bin/sh
-# `npm start`: set up, then show this host and a layout planned for it.
+# `npm start`: set up, build, then open the desktop window where Electron can run, and
+# otherwise serve the app to a browser and print its URL (headless boxes, no Electron binary).
 set -eu
 cd "$(dirname "$0")/.."
 NUMADESK_SETUP_QUIET=1 sh scripts/setup.sh
-cli() { node --import tsx electron/cli/main.ts "$@"; }
-echo "== this host (numadesk topo)"
-cli topo
-cpus=$(getconf _NPROCESSORS_ONLN)
-echo
-echo "== a 1 GiB, $cpus-vCPU layout planned for it (numadesk plan --mem 1G --vcpus $cpus --threads $cpus)"
-cli plan --mem 1G --vcpus "$cpus" --threads "$cpus" || true
-echo
-echo "== the seed's host: numadesk plan --mem 256G --vcpus 104 --threads 16 --sample bm-standard2-52"
-cli plan --mem 256G --vcpus 104 --threads 16 --sample bm-standard2-52
-echo
-echo "More: npm run numadesk -- --help"
+npm run -s build
+electron_ok=""
+if node -e "require('electron')" >/dev/null 2>&1 && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then electron_ok=1; fi
+if [ -n "$electron_ok" ] && [ -z "${NUMADESK_BROWSER:-}" ]; then
+  exec npx electron .
+fi
+if ! node -e "require('electron')" >/dev/null 2>&1; then
+  echo "No Electron binary here (it could not be downloaded); serving the app to a browser instead."
+else
+  echo "No display here; serving the app to a browser instead."
+fi
+exec node bin/numadesk.js serve "$@"

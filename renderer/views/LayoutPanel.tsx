@@ -119,7 +119,7 @@ export function LayoutPanel() {
       <div className="tools">
         <div className="row">
           <span className="chip threads" draggable tabIndex={0} role="button" aria-label={`thread budget of ${budget}: drag onto a host node`} data-threads={budget} onDragStart={drag({ kind: "threads", threads: budget })}>
-            {budget} threads
+            {budget} thread{budget === 1 ? "" : "s"}
           </span>
           <input type="number" min={0} max={64} value={budget} aria-label="threads per backend" onChange={(e) => setBudget(Math.max(0, Math.min(64, Number(e.target.value) || 0)))} />
           <span className="muted">drag onto a node, or</span>

@@ -3,7 +3,7 @@
 // the backend is not bound to is drawn as a red cross. Canvas, drawn incrementally, so 200 Hz
 // × 64 threads stays smooth.
 
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Layout } from "../../shared/layout/schema";
 import type { Sample } from "../../shared/run/types";
@@ -31,8 +31,18 @@ export function backendOrderOf(layout: Layout): string[] {
   return layout.backends.map((b) => b.id).sort((a, b) => pos(a) - pos(b));
 }
 
-export function PlacementPlot({ host, layout, samples, width = 720, height = 260, label }: PlotProps) {
+export function PlacementPlot({ host, layout, samples, width: maxWidth = 720, height = 260, label }: PlotProps) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const box = useRef<HTMLElement>(null);
+  const [room, setRoom] = useState(maxWidth);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(() => setRoom(Math.max(240, Math.floor(el.clientWidth))));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const width = Math.min(maxWidth, room);
   const drawn = useRef({ count: 0, tMax: 0 });
   const rows = useMemo(() => {
     const cpus = [...host.cpus].sort((a, b) => a.node - b.node || a.id - b.id);
@@ -124,7 +134,7 @@ export function PlacementPlot({ host, layout, samples, width = 720, height = 260
   }, [samples, rows, order, colorOf, bound, host, layout, width, height]);
 
   return (
-    <figure className="plot">
+    <figure className="plot" ref={box}>
       <canvas ref={ref} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={samples.length} />
       <figcaption>
         {order.map((id) => (

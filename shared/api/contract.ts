@@ -98,3 +98,9 @@ export function checkRequest<M extends ApiMethod>(method: M, payload: unknown): 
 export function isApiMethod(name: string): name is ApiMethod {
   return Object.prototype.hasOwnProperty.call(API, name);
 }
+
+// The preload's list of names must be exactly the table's keys.
+import { METHOD_NAMES } from "./methods";
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: Same<(typeof METHOD_NAMES)[number], ApiMethod> = true;
+void namesMatch;

@@ -1,0 +1,103 @@
+// A person's path through the app, in the real browser against the real backend: see the
+// host, design the seed's fast layout by planning and dragging, import the seed's baseline,
+// export, and launch a small real run on this host and watch its threads.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startHarness, ROOT, SHOTS, type Harness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const cmdline = () => h.page.locator('[data-testid="cmdline"]').innerText();
+const shot = (name: string) => h.page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+describe("the app in Chromium against the real backend", () => {
+  it("opens on this host and shows its nodes", async () => {
+    await h.page.locator('[data-node="0"]').waitFor();
+    expect(await h.page.locator("svg.host-svg").getAttribute("aria-label")).toMatch(/this host: \d+ NUMA nodes?/);
+    await shot("01-this-host");
+  });
+
+  it("plans the seed's fast layout on the seed sample host", async () => {
+    await h.page.selectOption('select[aria-label="target host"]', "sample:bm-standard2-52");
+    await h.page.locator('[data-node="1"]').waitFor();
+    await h.page.fill('input[aria-label="guest memory"]', "256G");
+    await h.page.fill('input[aria-label="vCPUs"]', "104");
+    await h.page.fill('input[aria-label="preallocation threads"]', "16");
+    await h.page.click("text=plan for me");
+    const text = await cmdline();
+    expect(text).toContain("-numa node,nodeid=0,cpus=0-25,cpus=52-77,memdev=ram-node0");
+    expect(text).toContain("-object memory-backend-ram,id=ram-node1,size=128G,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");
+    expect(await h.page.locator('[data-testid="diagnostics"]').innerText()).toContain("no problems");
+    await shot("02-seed-plan");
+  });
+
+  it("dragging ram-node0 onto node 1 rebinds it and moves its threads; undo puts it back", async () => {
+    await h.page.dragAndDrop('[data-backend="ram-node0"]', '[data-node="1"] .card-bg');
+    expect(await cmdline()).toContain("id=ram-node0,size=128G,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");
+    expect(await cmdline()).not.toContain("thread-context,id=tc0");
+    await shot("03-dragged");
+    await h.page.click("text=undo");
+    expect(await cmdline()).toContain("id=ram-node0,size=128G,host-nodes=0,policy=bind,prealloc=on,prealloc-context=tc0");
+  });
+
+  it("the keyboard does the same: focus a chip and press a node number", async () => {
+    await h.page.focus('[data-backend="ram-node1"]');
+    await h.page.keyboard.press("0");
+    expect(await cmdline()).toContain("id=ram-node1,size=128G,host-nodes=0");
+    await h.page.keyboard.press("Control+z");
+  });
+
+  it("dropping a 1-thread budget shows the diagnostics change", async () => {
+    await h.page.fill('input[aria-label="threads per backend"]', "1");
+    await h.page.dragAndDrop('[data-threads="1"]', '[data-node="0"] .card-bg');
+    expect(await cmdline()).toContain("id=ram-node0,size=128G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=1");
+    await h.page.click("text=undo");
+  });
+
+  it("imports the seed's baseline line and lists exactly the missing -smp error", async () => {
+    const baseline = readFileSync(join(ROOT, "shared/qemu/fixtures/seed-baseline.sh"), "utf8");
+    await h.page.click("text=import…");
+    await h.page.fill('textarea[aria-label="command line to import"]', baseline);
+    await h.page.click('form.paste button[type="submit"]');
+    const diags = h.page.locator('[data-testid="diagnostics"]');
+    await expect.poll(() => diags.locator("li.error").count()).toBe(1);
+    expect(await diags.locator("li.error").getAttribute("data-code")).toBe("NUMA002");
+    expect(await diags.locator("li.hint").getAttribute("data-code")).toBe("NUMA019");
+    expect(await cmdline()).toContain("size=128g");
+    await shot("04-imported-baseline");
+  });
+
+  it("exports libvirt XML and the shell script", async () => {
+    await h.page.selectOption('select[aria-label="export format"]', "libvirt");
+    expect(await cmdline()).toContain("<memnode cellid='0' mode='strict' nodeset='0'/>");
+    await h.page.selectOption('select[aria-label="export format"]', "sh");
+    expect(await cmdline()).toMatch(/^#!\/bin\/sh/);
+    await h.page.selectOption('select[aria-label="export format"]', "qemu");
+  });
+
+  it("launches a small real run on this host and shows touch_pages marks and a time", async () => {
+    await h.page.selectOption('select[aria-label="target host"]', "host");
+    await h.page.locator("svg.host-svg[aria-label^='this host']").waitFor();
+    await h.page.fill('input[aria-label="guest memory"]', "768M");
+    await h.page.fill('input[aria-label="vCPUs"]', "2");
+    await h.page.fill('input[aria-label="preallocation threads"]', "2");
+    await h.page.click("text=plan for me");
+    await h.page.click("button.primary:has-text('launch')");
+    const status = h.page.locator('[data-testid="run-status"]');
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 60_000 }).toBe("done");
+    expect(await status.innerText()).toMatch(/preallocated in \d+\.\d\d s/);
+    const samples = Number(await h.page.locator(".plot canvas").first().getAttribute("data-samples"));
+    expect(samples).toBeGreaterThan(0);
+    const summary = await h.page.locator('[data-testid="run-summary"]').innerText();
+    expect(summary).toMatch(/ram-node0\s+768 MiB\s+0\s+\d\/\d/);
+    await shot("05-run-done");
+  });
+});

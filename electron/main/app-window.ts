@@ -1,0 +1,49 @@
+// The main window: hardened web preferences, no navigation away from our page, no new
+// windows, a CSP header, and a question before closing with unsaved changes.
+
+import { BrowserWindow, dialog, session, shell } from "electron";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES, isTrustedUrl } from "./web-preferences";
+
+export function createAppWindow(rendererDir: string, preload: string): { win: BrowserWindow; indexUrl: string } {
+  const indexUrl = pathToFileURL(join(rendererDir, "index.html")).href;
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
+  });
+  // the app needs no camera, microphone, notifications…
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 960,
+    minWidth: 900,
+    minHeight: 600,
+    title: "Numadesk",
+    show: false,
+    webPreferences: { ...WEB_PREFERENCES, preload },
+  });
+  win.once("ready-to-show", () => win.show());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    // links to documentation open in the user's browser, never in the app
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: "deny" };
+  });
+  win.webContents.on("will-navigate", (e, url) => {
+    if (!isTrustedUrl(url, indexUrl)) e.preventDefault();
+  });
+  win.webContents.on("will-attach-webview", (e) => e.preventDefault());
+  win.webContents.on("will-prevent-unload", (e) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: "question",
+      buttons: ["Close without saving", "Keep working"],
+      defaultId: 1,
+      cancelId: 1,
+      message: "The layout has unsaved changes.",
+      detail: "A recovery copy is kept and offered the next time Numadesk starts.",
+    });
+    if (choice === 0) e.preventDefault(); // let the window close
+  });
+  void win.loadURL(indexUrl);
+  return { win, indexUrl };
+}
