@@ -14,6 +14,9 @@ export function App() {
   const message = useApp((s) => s.message);
   const undo = useApp((s) => s.undo);
   const redo = useApp((s) => s.redo);
+  const recovery = useApp((s) => s.recovery);
+  const restoreRecovery = useApp((s) => s.restoreRecovery);
+  const dropRecovery = useApp((s) => s.dropRecovery);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -36,6 +39,23 @@ export function App() {
       {message ? (
         <div className={`message ${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
           {message.text}
+        </div>
+      ) : null}
+      {recovery ? (
+        <div className="message info" role="status">
+          Unsaved work from your last session was kept.{" "}
+          <button type="button" onClick={restoreRecovery}>
+            restore it
+          </button>{" "}
+          <button
+            type="button"
+            onClick={() => {
+              window.localStorage.removeItem("numadesk.recovery");
+              dropRecovery();
+            }}
+          >
+            discard
+          </button>
         </div>
       ) : null}
       <main>

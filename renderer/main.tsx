@@ -3,7 +3,8 @@
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { StoreContext } from "./views/useApp";
-import { createAppStore } from "./store/store";
+import { createAppStore, isDirty } from "./store/store";
+import { layoutToText } from "../shared/layout/load";
 import { createClient } from "./api/client";
 import "./styles.css";
 
@@ -11,7 +12,28 @@ const client = createClient();
 const store = createAppStore(client.api);
 client.onRunEvent((e) => store.getState().onRunEvent(e));
 if (window.matchMedia?.("(prefers-color-scheme: dark)").matches) store.getState().setTheme("dark");
-void store.getState().init();
+void store.getState().init().then(() => {
+  // a recovery copy from a session that ended with unsaved work
+  const copy = localStorage.getItem(RECOVERY_KEY);
+  if (copy) store.setState({ recovery: copy });
+});
+
+// Unsaved work is never lost silently: a recovery copy follows every edit, and leaving asks first.
+const RECOVERY_KEY = "numadesk.recovery";
+let timer: ReturnType<typeof setTimeout> | undefined;
+store.subscribe((s, prev) => {
+  if (s.layout === prev.layout && s.saved === prev.saved) return;
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    if (isDirty(s)) localStorage.setItem(RECOVERY_KEY, layoutToText(s.layout));
+    else localStorage.removeItem(RECOVERY_KEY);
+  }, 300);
+});
+window.addEventListener("beforeunload", (e) => {
+  if (!isDirty(store.getState())) return;
+  e.preventDefault();
+  e.returnValue = "";
+});
 // for the e2e tests and the in-browser benchmark
 (window as unknown as { __numadesk: typeof store }).__numadesk = store;
 

@@ -45,6 +45,10 @@ export interface AppState {
   history: Array<{ id: string; label?: string; outcome: string; preallocMs?: number; preallocBytes: number; startedAt: string }>;
   compare: RunRecord[];
   theme: "light" | "dark";
+  /** the layout as last saved or opened; anything else is unsaved work */
+  saved: Layout;
+  /** a recovery copy of unsaved work from an earlier session, offered once */
+  recovery?: string;
 }
 
 export interface AppActions {
@@ -73,6 +77,9 @@ export interface AppActions {
   toggleCompare(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
   setTheme(theme: AppState["theme"]): void;
+  markSaved(): void;
+  restoreRecovery(): void;
+  dropRecovery(): void;
   say(kind: "info" | "error", text: string): void;
 }
 
@@ -105,6 +112,7 @@ export function createAppStore(api: Api) {
       history: [],
       compare: [],
       theme: "light",
+      saved: emptyLayout("1G"),
 
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
@@ -176,7 +184,7 @@ export function createAppStore(api: Api) {
         const r = loadLayoutText(text);
         if (!r.ok) return get().say("error", r.diagnostics.map((d) => d.message).join("; "));
         commit(r.layout);
-        set({ importDiagnostics: [] });
+        set({ importDiagnostics: [], saved: r.layout });
       },
       newLayout() {
         commit(emptyLayout("1G"));
@@ -250,9 +258,24 @@ export function createAppStore(api: Api) {
         await get().refreshHistory();
       },
       setTheme: (theme) => set({ theme }),
+      markSaved: () => set({ saved: get().layout }),
+      restoreRecovery() {
+        const text = get().recovery;
+        set({ recovery: undefined });
+        if (!text) return;
+        const r = loadLayoutText(text);
+        if (!r.ok) return get().say("error", `the recovery copy cannot be read: ${r.diagnostics[0]?.message ?? "?"}`);
+        commit(r.layout);
+      },
+      dropRecovery: () => set({ recovery: undefined }),
       say: (kind, text) => set({ message: { kind, text } }),
     };
   });
+}
+
+/** Unsaved work: the layout differs from the one last saved or opened, and is not empty. */
+export function isDirty(s: Pick<AppState, "layout" | "saved">): boolean {
+  return s.layout !== s.saved && (s.layout.backends.length > 0 || s.layout.nodes.length > 0 || s.layout.args.length > 0);
 }
 
 /** Diagnostics for the layout on the current target, errors first; cached per (layout, host). */

@@ -23,6 +23,7 @@ export function TargetBar() {
   const newLayout = useApp((s) => s.newLayout);
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
+  const markSaved = useApp((s) => s.markSaved);
   const [req, setReq] = useState({ mem: "4G", vcpus: 4, threads: 4 });
   const [topoText, setTopoText] = useState<string | undefined>();
   const fileRef = useRef<HTMLInputElement>(null);
@@ -105,6 +106,7 @@ export function TargetBar() {
           a.href = url;
           a.download = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
           a.click();
+          markSaved();
         }}
       >
         save

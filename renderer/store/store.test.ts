@@ -1,0 +1,92 @@
+// The editing logic of the app, through its store, against the real backend in-process (no
+// browser): what a drop, an import or an undo does to the command line.
+
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createBackend } from "../../electron/backend/backend";
+import { createAppStore, diagnosticsOf, isDirty } from "./store";
+import { generateArgs } from "../../shared/qemu/generate";
+
+const runs = mkdtempSync(join(tmpdir(), "numadesk-store-"));
+const backend = createBackend({ runsDir: runs });
+afterAll(async () => {
+  await backend.close();
+  rmSync(runs, { recursive: true, force: true });
+});
+
+async function seedStore() {
+  const store = createAppStore(backend.api);
+  await store.getState().chooseSample("bm-standard2-52");
+  store.getState().plan({ mem: "256G", vcpus: 104, threads: 16 });
+  return store;
+}
+const line = (store: Awaited<ReturnType<typeof seedStore>>) => generateArgs(store.getState().layout).join(" ");
+
+describe("the app store", () => {
+  it("drop a backend on node 1: host-nodes=1 and its context follows; undo restores it; redo again", async () => {
+    const store = await seedStore();
+    const before = line(store);
+    store.getState().bind("ram-node0", 1);
+    expect(line(store)).toContain("memory-backend-ram,id=ram-node0,size=128G,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");
+    expect(line(store)).not.toContain("thread-context,id=tc0");
+    store.getState().undo();
+    expect(line(store)).toBe(before);
+    store.getState().redo();
+    expect(line(store)).toContain("id=ram-node0,size=128G,host-nodes=1");
+  });
+
+  it("a thread budget of 1 drops the context (QEMU would ignore it); 4 brings it back", async () => {
+    const store = await seedStore();
+    store.getState().threadBudget(0, 1);
+    expect(line(store)).toContain("id=ram-node0,size=128G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=1");
+    expect(line(store)).not.toContain("thread-context,id=tc0");
+    store.getState().threadBudget(0, 4);
+    expect(line(store)).toContain("id=ram-node0,size=128G,host-nodes=0,policy=bind,prealloc=on,prealloc-context=tc0,prealloc-threads=4");
+    expect(line(store)).toContain("thread-context,id=tc0,node-affinity=0");
+  });
+
+  it("importing the seed's baseline shows exactly the missing -smp error on the seed host", async () => {
+    const store = await seedStore();
+    store.getState().importCommandLine(readFileSync(join(import.meta.dirname, "../../shared/qemu/fixtures/seed-baseline.sh"), "utf8"));
+    const errors = diagnosticsOf(store.getState()).filter((d) => d.severity === "error");
+    expect(errors.map((d) => d.code)).toEqual(["NUMA002"]);
+  });
+
+  it("resizing a backend keeps -m equal to the nodes' memory", async () => {
+    const store = await seedStore();
+    store.getState().resize("ram-node1", "64G");
+    expect(store.getState().layout.memory?.size).toBe("192G");
+    expect(diagnosticsOf(store.getState()).filter((d) => d.code === "NUMA001")).toEqual([]);
+  });
+
+  it("add, split and delete guest nodes keep the layout valid", async () => {
+    const store = await seedStore();
+    store.getState().splitNode(0);
+    expect(store.getState().layout.nodes).toHaveLength(3);
+    expect(diagnosticsOf(store.getState()).filter((d) => d.severity === "error")).toEqual([]);
+    store.getState().removeNode(2);
+    store.getState().addNode(1, "4G", 2);
+    expect(store.getState().layout.nodes).toHaveLength(3);
+    expect(diagnosticsOf(store.getState()).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("knows when there is unsaved work", async () => {
+    const store = await seedStore();
+    expect(isDirty(store.getState())).toBe(true);
+    store.getState().markSaved();
+    expect(isDirty(store.getState())).toBe(false);
+    store.getState().bind("ram-node0", 1);
+    expect(isDirty(store.getState())).toBe(true);
+  });
+
+  it("refuses a launch on errors with the backend's diagnostics", async () => {
+    const store = createAppStore(backend.api);
+    await store.getState().chooseHost();
+    store.getState().importCommandLine("qemu-system-x86_64 -m 1G -object memory-backend-ram,id=r,size=1G,host-nodes=9,policy=bind,prealloc=on -numa node,memdev=r");
+    await store.getState().launch();
+    expect(store.getState().run.status).toBe("failed");
+    expect(store.getState().run.diagnostics?.map((d) => d.code)).toContain("NUMA010");
+  });
+});
