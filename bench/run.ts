@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchProbe } from "./probe.bench";
 import { benchSampler } from "./sampler.bench";
+import { benchUi } from "./ui.bench";
 import { benchPrealloc, formatBenchReport } from "../electron/bench/prealloc";
 import { readSysfs } from "../electron/probe/sysfs";
 import { prettyJson } from "../shared/json/pretty";
@@ -23,6 +24,14 @@ if (want("sampler")) {
   const s = await benchSampler();
   results.sampler = s;
   console.log(`sampler: ${s.threads} threads at ${s.achievedHz.toFixed(0)} Hz: ${s.preadCpuPercent.toFixed(2)} % of one core with pread (whole process, kernel's count: ${s.processCpuPercent.toFixed(2)} %), ${s.naiveCpuPercent.toFixed(2)} % opening every file each tick (${s.ratio.toFixed(2)}×); target ${s.target}`);
+}
+if (want("ui")) {
+  const u = await benchUi();
+  results.ui = u;
+  const c = u.hostCanvasFirstRenderMs;
+  console.log(`ui: host canvas first render, 8 nodes × 128 CPUs: median ${c.big.median.toFixed(1)} ms (min ${c.big.min.toFixed(1)}, max ${c.big.max.toFixed(1)}), ${c.ratio.toFixed(1)}× a 1-node host's ${c.small.median.toFixed(1)} ms; target ${c.target}`);
+  console.log(`ui: drag frame (rebind a backend on that host): median ${u.dragFrameMs.median.toFixed(1)} ms (max ${u.dragFrameMs.max.toFixed(1)}); target ${u.dragFrameMs.target}`);
+  console.log(`ui: live plot with ${u.livePlot.rateHz.toFixed(0)} Hz × 64 threads: ${u.livePlot.fps.toFixed(1)} fps, longest frame ${u.livePlot.longestFrameMs.toFixed(1)} ms, ${u.livePlot.samples} samples; target ${u.livePlot.target}`);
 }
 if (want("prealloc")) {
   const r = await benchPrealloc({ host: readSysfs(), bytes: Number(process.env.NUMADESK_BENCH_BYTES ?? GiB), runs: Number(process.env.NUMADESK_BENCH_RUNS ?? 3), onProgress: (m) => process.stderr.write(`  ${m}\n`) });

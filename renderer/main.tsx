@@ -5,12 +5,26 @@ import { App } from "./App";
 import { StoreContext } from "./views/useApp";
 import { createAppStore, isDirty } from "./store/store";
 import { layoutToText } from "../shared/layout/load";
+import type { RunStreamEvent } from "../shared/api/contract";
 import { createClient } from "./api/client";
 import "./styles.css";
 
 const client = createClient();
 const store = createAppStore(client.api);
-client.onRunEvent((e) => store.getState().onRunEvent(e));
+// Run events arrive at up to 200 Hz: hand them to the store once per frame, samples merged.
+let pending: RunStreamEvent[] = [];
+const flush = () => {
+  const batch = pending;
+  pending = [];
+  for (const e of batch) store.getState().onRunEvent(e);
+};
+const feed = (e: RunStreamEvent) => {
+  const last = pending[pending.length - 1];
+  if (e.type === "samples" && last?.type === "samples" && last.runId === e.runId) last.samples.push(...e.samples);
+  else pending.push(e.type === "samples" ? { ...e, samples: [...e.samples] } : e);
+  if (pending.length === 1) requestAnimationFrame(flush);
+};
+client.onRunEvent(feed);
 if (window.matchMedia?.("(prefers-color-scheme: dark)").matches) store.getState().setTheme("dark");
 void store.getState().init().then(() => {
   // a recovery copy from a session that ended with unsaved work
@@ -35,7 +49,7 @@ window.addEventListener("beforeunload", (e) => {
   e.returnValue = "";
 });
 // for the e2e tests and the in-browser benchmark
-(window as unknown as { __numadesk: typeof store }).__numadesk = store;
+Object.assign(window, { __numadesk: store, __numadeskFeed: feed });
 
 createRoot(document.getElementById("root")!).render(
   <StoreContext.Provider value={store}>

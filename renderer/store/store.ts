@@ -21,7 +21,9 @@ export type TargetKind = "host" | "sample" | "imported";
 export interface RunState {
   status: "idle" | "starting" | "running" | "done" | "failed";
   runId?: string;
+  /** grows in place while a run goes (200 Hz × 64 threads would make copying quadratic) */
   samples: Sample[];
+  sampleCount?: number;
   preallocMs?: number;
   startedAt?: number;
   record?: RunRecord;
@@ -222,7 +224,8 @@ export function createAppStore(api: Api) {
             set({ run: { ...run, runId: e.runId, status: "running" } });
             return;
           case "samples":
-            set({ run: { ...run, runId: e.runId, samples: run.samples.concat(e.samples) } });
+            for (const x of e.samples) run.samples.push(x);
+            set({ run: { ...run, runId: e.runId, sampleCount: run.samples.length } });
             return;
           case "prealloc-done":
             set({ run: { ...run, preallocMs: e.ms } });

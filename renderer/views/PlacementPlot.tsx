@@ -17,6 +17,8 @@ export interface PlotProps {
   host: HostTopology;
   layout: Layout;
   samples: readonly Sample[];
+  /** how many of `samples` to draw (the array may grow in place) */
+  count?: number;
   width?: number;
   height?: number;
   label?: string;
@@ -31,7 +33,8 @@ export function backendOrderOf(layout: Layout): string[] {
   return layout.backends.map((b) => b.id).sort((a, b) => pos(a) - pos(b));
 }
 
-export function PlacementPlot({ host, layout, samples, width: maxWidth = 720, height = 260, label }: PlotProps) {
+export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label }: PlotProps) {
+  const n = count ?? samples.length;
   const ref = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLElement>(null);
   const [room, setRoom] = useState(maxWidth);
@@ -44,6 +47,7 @@ export function PlacementPlot({ host, layout, samples, width: maxWidth = 720, he
   }, []);
   const width = Math.min(maxWidth, room);
   const drawn = useRef({ count: 0, tMax: 0 });
+  const workerTids = useRef(new Set<number>());
   const rows = useMemo(() => {
     const cpus = [...host.cpus].sort((a, b) => a.node - b.node || a.id - b.id);
     return new Map(cpus.map((c, i) => [c.id, i]));
@@ -65,13 +69,12 @@ export function PlacementPlot({ host, layout, samples, width: maxWidth = 720, he
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const plotW = width - LEFT - 8;
     const plotH = height - BOTTOM - 6;
-    const n = Math.max(1, rows.size);
-    const rowH = plotH / n;
-    const last = samples.length ? samples[samples.length - 1]!.t : 0;
+    const rowH = plotH / Math.max(1, rows.size);
+    const last = n ? samples[n - 1]!.t : 0;
     // the time axis grows by doubling, so a full redraw happens only a few times per run
     let tMax = drawn.current.tMax || 1000;
     while (last > tMax) tMax *= 2;
-    const full = tMax !== drawn.current.tMax || samples.length < drawn.current.count;
+    const full = tMax !== drawn.current.tMax || n < drawn.current.count;
     const style = getComputedStyle(canvas);
     const fg = style.getPropertyValue("--fg") || "#222";
     const muted = style.getPropertyValue("--muted") || "#888";
@@ -97,10 +100,11 @@ export function PlacementPlot({ host, layout, samples, width: maxWidth = 720, he
       }
       drawn.current = { count: 0, tMax };
     }
-    const workers = samples.filter((s) => s.name === "touch_pages").map((s) => s.tid);
-    const owner = assignThreads(workers, layout, order, onlineCpuCount(host));
+    for (let i = drawn.current.count; i < n; i++) if (samples[i]!.name === "touch_pages") workerTids.current.add(samples[i]!.tid);
+    if (full) workerTids.current = new Set(samples.slice(0, n).filter((s) => s.name === "touch_pages").map((s) => s.tid));
+    const owner = assignThreads([...workerTids.current], layout, order, onlineCpuCount(host));
     const w = Math.max(1.5, plotW / (tMax / 5));
-    for (let i = drawn.current.count; i < samples.length; i++) {
+    for (let i = drawn.current.count; i < n; i++) {
       const s = samples[i]!;
       const row = rows.get(s.cpu);
       if (row === undefined) continue;
@@ -130,12 +134,12 @@ export function PlacementPlot({ host, layout, samples, width: maxWidth = 720, he
         ctx.stroke();
       }
     }
-    drawn.current.count = samples.length;
-  }, [samples, rows, order, colorOf, bound, host, layout, width, height]);
+    drawn.current.count = n;
+  }, [samples, n, rows, order, colorOf, bound, host, layout, width, height]);
 
   return (
     <figure className="plot" ref={box}>
-      <canvas ref={ref} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={samples.length} />
+      <canvas ref={ref} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={n} />
       <figcaption>
         {order.map((id) => (
           <span key={id} className="legend">

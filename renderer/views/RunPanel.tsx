@@ -68,7 +68,7 @@ export function RunPanel() {
           ))}
         </ul>
       ) : null}
-      {host && (run.samples.length > 0 || busy) ? <PlacementPlot host={host} layout={run.record?.layout ?? layout} samples={run.samples} /> : null}
+      {host && (run.samples.length > 0 || busy) ? <PlacementPlot host={host} layout={run.record?.layout ?? layout} samples={run.samples} count={run.sampleCount ?? run.samples.length} /> : null}
       {run.record ? <RunSummary record={run.record} /> : null}
 
       <h3>History</h3>
