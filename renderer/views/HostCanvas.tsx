@@ -178,7 +178,7 @@ export function HostCanvas() {
                   {backends.map((b, i) => (
                     <g key={b.id} transform={`translate(${i * 86},0)`} className={`chip-svg${selected === b.id ? " selected" : ""}`} onClick={() => selectEl(b.id)}>
                       <rect width={82} height={14} rx={7} style={{ fill: color }} />
-                      <text x={41} y={10.5} textAnchor="middle">
+                      <text x={41} y={10.5} textAnchor="middle" style={{ fill: color === "#F0E442" ? "#1d1d1f" : undefined }}>
                         {b.id.length > 12 ? b.id.slice(0, 11) + "…" : b.id}
                       </text>
                     </g>

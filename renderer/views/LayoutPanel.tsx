@@ -10,6 +10,11 @@ import { preallocThreads } from "../../shared/qemu/prealloc";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { nodeColor } from "./palette";
 
+/** A chip in its node's color, with dark text where the color is light. */
+function chipStyle(color: string | undefined): React.CSSProperties | undefined {
+  return color ? { background: color, color: color === "#F0E442" ? "#1d1d1f" : "#fff" } : undefined;
+}
+
 function drag(item: DragItem) {
   return (e: React.DragEvent) => {
     e.dataTransfer.setData(DND_TYPE, JSON.stringify(item));
@@ -64,7 +69,7 @@ export function LayoutPanel() {
                 <div className="row backend-row">
                   <span
                     className={`chip${selected === b.id ? " selected" : ""}`}
-                    style={{ background: idList(b.hostNodes).length === 1 && host ? nodeColor(host.nodes.findIndex((h) => h.id === idList(b.hostNodes)[0])) : undefined }}
+                    style={chipStyle(idList(b.hostNodes).length === 1 && host ? nodeColor(host.nodes.findIndex((h) => h.id === idList(b.hostNodes)[0])) : undefined)}
                     draggable
                     tabIndex={0}
                     role="button"
