@@ -39,6 +39,34 @@ describe("the app in Chromium against the real backend", () => {
     await shot("02-seed-plan");
   });
 
+  it("builds the seed's fast layout from nothing by adding nodes and dragging thread budgets, then copies it", async () => {
+    await h.page.click("text=new");
+    for (const node of ["0", "1"]) {
+      await h.page.selectOption('select[aria-label="host node of the new guest node"]', node);
+      await h.page.fill('input[aria-label="memory of the new guest node"]', "128G");
+      await h.page.fill('input[aria-label="vCPUs of the new guest node"]', "52");
+      await h.page.click('form.row button[type="submit"]:has-text("add")');
+    }
+    await h.page.fill('input[aria-label="threads per backend"]', "8");
+    await h.page.dragAndDrop('[data-threads="8"]', '[data-node="0"] .card-bg');
+    await h.page.dragAndDrop('[data-threads="8"]', '[data-node="1"] .card-bg');
+    const text = await cmdline();
+    expect(text).toContain("-m 256G");
+    expect(text).toContain("-smp 104");
+    expect(text).toContain("-object thread-context,id=tc0,node-affinity=0");
+    expect(text).toContain("-object memory-backend-ram,id=ram-node1,size=128G,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");
+    expect(await h.page.locator('[data-testid="diagnostics"]').innerText()).toContain("no problems");
+    if (h.target === "browser") await h.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await h.page.click('.command-panel button:has-text("copy")');
+    expect(await h.page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+    await shot("02b-seed-by-dragging");
+    await h.page.click("text=undo");
+    await h.page.click("text=undo");
+    await h.page.click("text=undo");
+    await h.page.click("text=undo");
+    await h.page.click("text=undo");
+  });
+
   it("dragging ram-node0 onto node 1 rebinds it and moves its threads; undo puts it back", async () => {
     await h.page.dragAndDrop('[data-backend="ram-node0"]', '[data-node="1"] .card-bg');
     expect(await cmdline()).toContain("id=ram-node0,size=128G,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");

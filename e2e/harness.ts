@@ -1,7 +1,8 @@
 // The real thing for end-to-end tests: the backend over HTTP (browser mode) serving the
 // built renderer, and Debian's Chromium driven by playwright-core (no browser download).
 
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, _electron, type Browser, type ElectronApplication, type Page } from "playwright-core";
+import { createRequire } from "node:module";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,16 +14,59 @@ export const SHOTS = join(ROOT, "test-results");
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** The Electron binary, when this machine has one (ELECTRON_PATH, or the installed package's). */
+export function electronBinary(): string | undefined {
+  if (process.env.ELECTRON_PATH && existsSync(process.env.ELECTRON_PATH)) return process.env.ELECTRON_PATH;
+  try {
+    const p = createRequire(join(ROOT, "package.json"))("electron") as unknown;
+    return typeof p === "string" && existsSync(p) ? p : undefined;
+  } catch {
+    return undefined; // the package is installed without its binary
+  }
+}
+
+/** Which app the specs drive: the Electron window where it can run, else the browser mode. */
+export function e2eTarget(): "electron" | "browser" {
+  const forced = process.env.NUMADESK_E2E_TARGET;
+  if (forced === "electron" || forced === "browser") return forced;
+  return electronBinary() && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) ? "electron" : "browser";
+}
+
 export interface Harness {
-  backend: Backend;
-  server: RunningServer;
-  browser: Browser;
+  target: "electron" | "browser";
+  backend?: Backend;
+  server?: RunningServer;
+  browser?: Browser;
+  electron?: ElectronApplication;
   page: Page;
   runs: string;
   close(): Promise<void>;
 }
 
+async function startElectron(): Promise<Harness> {
+  const executablePath = electronBinary();
+  if (!executablePath) throw new Error("NUMADESK_E2E_TARGET=electron, but there is no Electron binary (set ELECTRON_PATH)");
+  if (!existsSync(join(ROOT, "dist/electron/main.cjs"))) throw new Error("dist/electron is not built: run npm run build first");
+  const runs = mkdtempSync(join(tmpdir(), "numadesk-e2e-runs-"));
+  const electron = await _electron.launch({ executablePath, args: [ROOT], env: { ...process.env, NUMADESK_DATA_DIR: runs } as Record<string, string> });
+  const page = await electron.firstWindow();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  return {
+    target: "electron",
+    electron,
+    page,
+    runs,
+    async close() {
+      await electron.close();
+      rmSync(runs, { recursive: true, force: true });
+      if (errors.length) throw new Error(`the page threw: ${errors.join("; ")}`);
+    },
+  };
+}
+
 export async function startHarness(): Promise<Harness> {
+  if (e2eTarget() === "electron") return startElectron();
   const staticDir = join(ROOT, "dist/renderer");
   if (!existsSync(join(staticDir, "index.html"))) throw new Error("dist/renderer is not built: run npm run build first (npm test does)");
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm test's setup does)`);
@@ -39,6 +83,7 @@ export async function startHarness(): Promise<Harness> {
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(server.url);
   return {
+    target: "browser",
     backend,
     server,
     browser,

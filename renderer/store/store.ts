@@ -89,6 +89,11 @@ export type AppStore = ReturnType<typeof createAppStore>;
 
 const UNDO_LIMIT = 200;
 
+/** A new layout names QEMU's threads, so ps, top and Numadesk's plot can tell them apart. */
+function freshLayout(): Layout {
+  return { ...emptyLayout("1G"), name: { debugThreads: true } };
+}
+
 function errorText(e: unknown): { text: string; diagnostics?: Diagnostic[] } {
   if (e instanceof ApiFailure) {
     const err: ApiError = e.error;
@@ -98,6 +103,7 @@ function errorText(e: unknown): { text: string; diagnostics?: Diagnostic[] } {
 }
 
 export function createAppStore(api: Api) {
+  const initial = freshLayout();
   return createStore<AppState & AppActions>()((set, get) => {
     const commit = (layout: Layout) => {
       const { layout: before, past } = get();
@@ -106,7 +112,7 @@ export function createAppStore(api: Api) {
     };
     return {
       samples: [],
-      layout: emptyLayout("1G"),
+      layout: initial,
       past: [],
       future: [],
       importDiagnostics: [],
@@ -114,7 +120,7 @@ export function createAppStore(api: Api) {
       history: [],
       compare: [],
       theme: "light",
-      saved: emptyLayout("1G"),
+      saved: initial,
 
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
@@ -189,7 +195,7 @@ export function createAppStore(api: Api) {
         set({ importDiagnostics: [], saved: r.layout });
       },
       newLayout() {
-        commit(emptyLayout("1G"));
+        commit(freshLayout());
         set({ importDiagnostics: [] });
       },
       bind: (id, node) => get().edit((l) => bindBackend(l, id, node)),
