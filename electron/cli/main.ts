@@ -20,7 +20,7 @@ commands:
         import a QEMU command line (or a layout file); print the layout and problems
   check FILE|- [target] [--qemu-version X.Y.Z] [--json]
         check a layout or command line against a host; exit 1 on errors
-  plan --mem SIZE --vcpus N --threads N [--nodes LIST] [--hugepages 2M|1G] [target]
+  plan --mem SIZE --vcpus N --threads N [--nodes LIST] [--backend ram|memfd] [--hugepages 2M|1G] [target]
        [--format qemu|sh|argv|json|libvirt]
         a layout with one guest node per host node and preallocation on the right node
   export FILE|- --format qemu|sh|argv|json|libvirt

@@ -39,7 +39,8 @@ beforeAll(() => {
 
 describe("numadesk run", () => {
   it("runs a planned layout, prints the summary and saves a record that runs list and show read back", () => {
-    const plan = cli(["plan", "--mem", "512M", "--vcpus", "2", "--threads", "2", "--format", "json"]);
+    // memfd: 4 KiB pages, so the threads live long enough to be seen many times
+    const plan = cli(["plan", "--mem", "512M", "--vcpus", "2", "--threads", "2", "--backend", "memfd", "--format", "json"]);
     const file = join(tmp, "small.numadesk.json");
     writeFileSync(file, plan.stdout);
     const r = cli(["run", file, "--label", "small", "--rate", "1000"]);

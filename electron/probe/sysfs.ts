@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseIdList } from "../../shared/cpulist/cpulist";
-import { TOPOLOGY_VERSION, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
+import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
 
 export class ProbeError extends Error {
   override name = "ProbeError";
@@ -174,7 +174,7 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     cpu.core = Math.max(-1, ...used) + 1;
   }
 
-  return {
+  const topology: HostTopology = {
     version: TOPOLOGY_VERSION,
     name: opts.name ?? (root === "/sys" ? "this host" : root),
     source: { kind: "sysfs", detail: root },
@@ -182,4 +182,11 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     cpus,
     distances,
   };
+  // A damaged copy can hold numbers no kernel writes; say which instead of passing them on.
+  const checked = topologySchema.safeParse(topology);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new ProbeError(`${root} gives an impossible value for ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return topology;
 }

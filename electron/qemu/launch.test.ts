@@ -5,7 +5,10 @@ import { execFileSync } from "node:child_process";
 import { readSysfs } from "../probe/sysfs";
 import { planLayout } from "../../shared/plan/planner";
 import { parseCommandLine } from "../../shared/qemu/parse";
-import { runDirsLeft, runPrealloc, RunRefused } from "./launch";
+import { memoryGuard, runDirsLeft, runPrealloc, RunRefused } from "./launch";
+import { statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { QemuNotFound } from "./discover";
 import { runRecordSchema } from "../../shared/run/types";
 import type { Layout } from "../../shared/layout/schema";
@@ -13,8 +16,8 @@ import type { Layout } from "../../shared/layout/schema";
 const host = readSysfs();
 const cpus = host.cpus.filter((c) => c.online).length;
 
-function plan(mem: string, threads: number): Layout {
-  const r = planLayout(host, { mem, vcpus: Math.min(2, cpus), threads });
+function plan(mem: string, threads: number, backend: "ram" | "memfd" = "ram"): Layout {
+  const r = planLayout(host, { mem, vcpus: Math.min(2, cpus), threads, backend });
   if (!r.ok) throw new Error(r.diagnostics[0]!.message);
   return r.layout;
 }
@@ -35,8 +38,9 @@ afterEach(() => {
 
 describe("preallocation runs with the real QEMU", () => {
   it("preallocates 768 MiB with a thread-context, sees its touch_pages threads on node 0, and leaves nothing behind", async () => {
-    // big enough that the threads live for many sampling periods even with warm huge pages
-    const layout = plan("768M", 2);
+    // memfd gets 4 KiB pages here (shmem THP is off by default), so the threads live for
+    // hundreds of milliseconds; anonymous memory with warm huge pages takes ~40 ms
+    const layout = plan("768M", 2, "memfd");
     const r = await runPrealloc(layout, { host, rateHz: 1000 });
     expect(r.outcome).toBe("ok");
     expect(runRecordSchema.safeParse(r).success).toBe(true);
@@ -58,10 +62,10 @@ describe("preallocation runs with the real QEMU", () => {
 
   it("preallocates two backends one after the other (QEMU 7.2 has no parallel preallocation)", async () => {
     const layout = parseCommandLine(
-      `qemu-system-x86_64 -name debug-threads=on -m 2G -smp 2 -numa node,nodeid=0,cpus=0,memdev=a -numa node,nodeid=1,cpus=1,memdev=b
+      `qemu-system-x86_64 -name debug-threads=on -m 1G -smp 2 -numa node,nodeid=0,cpus=0,memdev=a -numa node,nodeid=1,cpus=1,memdev=b
        -object thread-context,id=tc0,node-affinity=0
-       -object memory-backend-ram,id=a,size=1G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0
-       -object memory-backend-ram,id=b,size=1G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0`,
+       -object memory-backend-memfd,id=a,size=512M,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0
+       -object memory-backend-memfd,id=b,size=512M,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0`,
     ).layout;
     const r = await runPrealloc(layout, { host, rateHz: 1000 });
     expect(r.outcome).toBe("ok");
@@ -129,5 +133,48 @@ describe("bad layouts on this host", () => {
     const r = await runPrealloc(plan("2G", 1), { host, timeoutMs: 50 });
     expect(r.outcome).toBe("timeout");
     expect(r.error).toMatch(/within 0 s|within/);
+  });
+});
+
+describe("one run at a time, private files", () => {
+  it("a second run while one goes is refused, and allowed side by side only when asked", async () => {
+    const controller = new AbortController();
+    let spawned!: () => void;
+    const isSpawned = new Promise<void>((r) => (spawned = r));
+    const first = runPrealloc(plan("3G", 1), { host, signal: controller.signal, onEvent: (e) => e.type === "spawned" && spawned() });
+    await isSpawned;
+    try {
+      const err = await runPrealloc(plan("128M", 2), { host }).catch((e) => e);
+      expect(err).toBeInstanceOf(RunRefused);
+      expect((err as Error).message).toMatch(/another preallocation run is going on this host \(pid \d+, 3 GiB\)/);
+      const second = await runPrealloc(plan("128M", 2), { host, maxConcurrent: 2 });
+      expect(second.outcome).toBe("ok");
+    } finally {
+      controller.abort();
+      await first;
+    }
+  });
+
+  it("the memory guard counts what runs already going will still take", () => {
+    const none = new Map<number, Map<number, number>>();
+    expect(memoryGuard(8 * 2 ** 30, none, host, 20 * 2 ** 30, 0)).toBeUndefined();
+    expect(memoryGuard(8 * 2 ** 30, none, host, 20 * 2 ** 30, 12 * 2 ** 30)).toMatch(/still to be taken by the runs going now/);
+  });
+
+  it("keeps its QMP socket in a folder only its user can enter", async () => {
+    let mode = -1;
+    let socketSeen = false;
+    const r = await runPrealloc(plan("256M", 2), {
+      host,
+      onEvent: (e) => {
+        if (e.type !== "spawned") return;
+        const dir = runDirsLeft()[0]!;
+        mode = statSync(join(tmpdir(), dir)).mode & 0o777;
+        socketSeen = e.argv.some((a) => a.includes(`${dir}/qmp.sock`));
+      },
+    });
+    expect(r.outcome).toBe("ok");
+    expect(mode).toBe(0o700);
+    expect(socketSeen).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -54,6 +54,8 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   label?: string;
   kind?: RunRecord["kind"];
+  /** how many runs may go at once on this host, this one included (default 1) */
+  maxConcurrent?: number;
 }
 
 const RUN_DIR_PREFIX = "numadesk-run-";
@@ -76,28 +78,57 @@ function alive(pid: number): boolean {
   }
 }
 
+/** What a run folder says about its run: who owns it, how much it preallocates, QEMU's pid. */
+export interface RunOwner {
+  pid: number;
+  bytes: number;
+  qemuPid?: number;
+}
+
+function readOwner(dir: string): RunOwner | undefined {
+  try {
+    const o = JSON.parse(readFileSync(join(dir, "owner"), "utf8")) as RunOwner;
+    return Number.isInteger(o.pid) ? o : undefined;
+  } catch {
+    return undefined; // no owner file yet, or a half-written one
+  }
+}
+
+function runDirs(base: string): string[] {
+  try {
+    return readdirSync(base)
+      .filter((n) => n.startsWith(RUN_DIR_PREFIX))
+      .map((n) => join(base, n));
+  } catch {
+    return [];
+  }
+}
+
 /** Remove run folders whose owner died without cleaning up (e.g. killed with SIGKILL). */
 export function sweepStaleRunDirs(base = tmpdir()): string[] {
   const removed: string[] = [];
-  let names: string[] = [];
-  try {
-    names = readdirSync(base).filter((n) => n.startsWith(RUN_DIR_PREFIX));
-  } catch {
-    return removed;
-  }
-  for (const n of names) {
-    const dir = join(base, n);
-    let owner = NaN;
-    try {
-      owner = Number(readFileSync(join(dir, "owner"), "utf8"));
-    } catch {
-      /* no owner file: a half-made folder */
-    }
-    if (Number.isInteger(owner) && alive(owner)) continue;
+  for (const dir of runDirs(base)) {
+    const owner = readOwner(dir);
+    if (owner && alive(owner.pid)) continue;
+    // a folder another process made a moment ago may not have its owner file yet
+    if (!owner && Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000) continue;
     rmSync(dir, { recursive: true, force: true });
     removed.push(dir);
   }
   return removed;
+}
+
+/** Preallocation runs going on this host now, from any Numadesk process of this user. */
+export function liveRuns(base = tmpdir()): Array<RunOwner & { dir: string }> {
+  return runDirs(base).flatMap((dir) => {
+    const o = readOwner(dir);
+    return o && alive(o.pid) ? [{ ...o, dir }] : [];
+  });
+}
+
+/** Memory the runs going now will still take: what they preallocate minus what they hold already. */
+export function outstandingBytes(runs: RunOwner[]): number {
+  return runs.reduce((a, r) => a + Math.max(0, r.bytes - ((r.qemuPid !== undefined ? processMemory(r.qemuPid)?.rssBytes : 0) ?? 0)), 0);
 }
 
 let setprivChecked: boolean | undefined;
@@ -115,11 +146,12 @@ export function hostFingerprint(host: HostTopology): string {
   return createHash("sha256").update(JSON.stringify([hostname(), shape])).digest("hex").slice(0, 16);
 }
 
-/** Refuse a run that would take more memory than this host can give. */
-export function memoryGuard(preallocBytes: number, hugepages: Map<number, Map<number, number>>, host: HostTopology, available = memAvailable()): string | undefined {
+/** Refuse a run that would take more memory than this host can give, counting runs already going. */
+export function memoryGuard(preallocBytes: number, hugepages: Map<number, Map<number, number>>, host: HostTopology, available = memAvailable(), outstanding = 0): string | undefined {
   const anon = preallocBytes - [...hugepages.entries()].reduce((a, [page, nodes]) => a + [...nodes.values()].reduce((x, n) => x + n * page, 0), 0);
-  if (available !== undefined && anon > available * GUARD_SHARE) {
-    return `the run would preallocate ${humanSize(anon)}, but this host has ${humanSize(available)} available (MemAvailable); QEMU would be ended by the OOM killer. Use less memory, or --force if you know better`;
+  if (available !== undefined && anon > (available - outstanding) * GUARD_SHARE) {
+    const others = outstanding > 0 ? `, of which ${humanSize(outstanding)} is still to be taken by the runs going now` : "";
+    return `the run would preallocate ${humanSize(anon)}, but this host has ${humanSize(available)} available (MemAvailable)${others}; QEMU would be ended by the OOM killer. Use less memory, or --force if you know better`;
   }
   for (const [page, nodes] of hugepages) {
     for (const [node, pages] of nodes) {
@@ -162,11 +194,19 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   }
 
   sweepStaleRunDirs();
+  const others = liveRuns();
+  const maxConcurrent = opts.maxConcurrent ?? 1;
+  if (others.length >= maxConcurrent) {
+    throw new RunRefused(
+      `another preallocation run is going on this host (${others.map((o) => `pid ${o.pid}, ${humanSize(o.bytes)}`).join("; ")}); wait for it, or allow runs side by side (--concurrent) if the memory is there for both`,
+    );
+  }
   const dir = mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX)); // mkdtemp makes it 0700
-  writeFileSync(join(dir, "owner"), String(process.pid));
   const socket = join(dir, "qmp.sock");
   const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded });
-  const guard = memoryGuard(prepared.preallocBytes, prepared.hugepages, host);
+  const owner: RunOwner = { pid: process.pid, bytes: prepared.preallocBytes };
+  writeFileSync(join(dir, "owner"), JSON.stringify(owner), { mode: 0o600 });
+  const guard = memoryGuard(prepared.preallocBytes, prepared.hugepages, host, memAvailable(), outstandingBytes(others));
   if (guard && !opts.force) {
     rmSync(dir, { recursive: true, force: true });
     throw new RunRefused(guard);
@@ -205,6 +245,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
 
   const sampler = new Sampler({ pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c) => nodeOfCpu[c] ?? -1, t0, onBatch: (s) => opts.onEvent?.({ type: "samples", samples: s }) });
   if (child.pid !== undefined) {
+    writeFileSync(join(dir, "owner"), JSON.stringify({ ...owner, qemuPid: child.pid }), { mode: 0o600 });
     opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...prepared.args] });
     sampler.start();
   }

@@ -204,10 +204,12 @@ export class Sampler {
         this.tasks.set(tid, task);
       }
       // QEMU names a thread right after creating it: look again until the name settles.
+      // the main thread changes its name when setpriv execs QEMU: look again now and then
+      if (task.settled && tid === this.opts.pid && this.ticks % 16 === 0) task.settled = false;
       if (!task.settled) {
         if (task.looks % 8 === 0 || task.looks < 3) task.name = (pread(task.comm) ?? task.name).trim();
         task.looks++;
-        task.settled = task.looks >= 3 && task.name !== "" && !task.name.startsWith("qemu-system");
+        task.settled = task.looks >= 3 && task.name !== "" && !task.name.startsWith("qemu-system") && task.name !== "setpriv";
         task.kept = this.keep(task.name, tid, this.opts.pid);
       }
       if (!task.kept) continue;

@@ -3,7 +3,7 @@
 // as a passthrough argument, so exporting without an edit gives the same argv back.
 
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { emptyLayout, type Layout, type PassthroughArg } from "../layout/schema";
+import { emptyLayout, layoutSchema, type Layout, type PassthroughArg } from "../layout/schema";
 import { lineColumn, tokenize, type Token } from "./tokenize";
 import { OPTION_ALIASES, SPECS, type ElementKind, type ElementSpec } from "./elements";
 import { closest, readFromText, splitValue, type ReadProblem } from "./codec";
@@ -118,6 +118,23 @@ export function parseCommandLine(input: string): ParseResult {
     }
     k += 2;
   }
+  // Anything the schema would refuse (a vCPU count of a billion, 5000 guest nodes) is said
+  // here, with the token, rather than when the layout is saved.
+  const checked = layoutSchema.safeParse(layout);
+  if (!checked.success) {
+    for (const issue of checked.error.issues.slice(0, 20)) {
+      const [slot, index] = issue.path;
+      const holder = (layout as Record<string, unknown>)[String(slot)];
+      const element = Array.isArray(holder) && typeof index === "number" ? (holder[index] as { origin?: { at: number } }) : (holder as { origin?: { at: number } } | undefined);
+      const at = element?.origin?.at;
+      diag(
+        { code: "PARSE014", severity: "error", message: `${issue.path.join(".")}: ${issue.message}`, fix: "use a value QEMU accepts; Numadesk cannot save or run the layout as it is" },
+        at !== undefined ? args[at + 1] : undefined,
+        at !== undefined ? at + 1 : undefined,
+        issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, ""),
+      );
+    }
+  }
   return { layout, args, diagnostics };
 
   function takeElement(kind: ElementKind, at: number, optTok: Token, valueTok: Token): boolean {
@@ -198,7 +215,8 @@ export function parseCommandLine(input: string): ParseResult {
       );
       return;
     }
-    if (OTHER_OBJECT_TYPES.includes(qomType)) return;
+    // a modelled type that did not parse has had its own diagnostics already
+    if (OTHER_OBJECT_TYPES.includes(qomType) || MODELLED_BACKENDS.has(qomType) || qomType === "thread-context") return;
     const backends = [...MODELLED_BACKENDS, ...OTHER_OBJECT_TYPES.filter((t) => t.startsWith("memory-backend-"))];
     const near =
       closest(qomType, [...MODELLED_BACKENDS, "thread-context", ...OTHER_OBJECT_TYPES]) ??

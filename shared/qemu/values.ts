@@ -14,6 +14,8 @@ export type ValueKind =
   | "list" // id list: "0-1" or [0,1]; repeated keys add up
   | "cpus"; // like list, but written as one key per range (`cpus=0-25,cpus=52-77`)
 
+const MAX_INT = 2 ** 31 - 1;
+
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const TRUE_WORDS = new Set(["on", "yes", "true", "y"]);
@@ -37,11 +39,11 @@ export function readValue(kind: ValueKind, raw: unknown, key: string): Read<stri
       return r.ok ? { ok: true, value: raw } : { ok: false, error: `${key}: ${r.error}` };
     }
     case "int": {
-      if (typeof raw === "number") {
-        return Number.isSafeInteger(raw) && raw >= 0 ? { ok: true, value: raw } : { ok: false, error: `${key}=${raw} is not a whole number` };
-      }
-      if (typeof raw === "string" && /^\d{1,15}$/.test(raw)) return { ok: true, value: Number(raw) };
-      return { ok: false, error: `${key}=${String(raw)} is not a whole number` };
+      // No QEMU count or index Numadesk reads goes past 2^31 (vCPUs, node ids, slots, threads)
+      const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\d{1,30}$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isFinite(n) || !Number.isInteger(n) || n < 0) return { ok: false, error: `${key}=${String(raw)} is not a whole number` };
+      if (n > MAX_INT) return { ok: false, error: `${key}=${String(raw)} is far larger than QEMU accepts (at most ${MAX_INT})` };
+      return { ok: true, value: n };
     }
     case "bool": {
       if (typeof raw === "boolean") return { ok: true, value: raw };

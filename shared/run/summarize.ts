@@ -30,7 +30,7 @@ export function summarizeThreads(samples: readonly Sample[]): ThreadSummary[] {
       byTid.set(s.tid, t);
     }
     // A thread's name can change after the first look (QEMU names it after creating it).
-    if (s.name !== t.name && t.name.startsWith("qemu-system")) t.name = s.name;
+    if (s.name !== t.name && (t.name.startsWith("qemu-system") || t.name === "setpriv")) t.name = s.name;
     t.lastMs = s.t;
     t.samples++;
     t.cpuSet.add(s.cpu);

@@ -150,8 +150,10 @@ export function planCommand(args: string[], io: Io): number {
     threads: { type: "string" },
     nodes: { type: "string" },
     hugepages: { type: "string" },
+    backend: { type: "string" },
     format: { type: "string" },
   });
+  const backend = oneOf(values.backend as string | undefined, ["ram", "memfd"] as const, "ram", "--backend");
   const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
   if (values.mem === undefined) throw new UsageError("--mem is required (e.g. --mem 256G)");
   const vcpus = wholeNumber(values.vcpus as string | undefined, "--vcpus");
@@ -163,7 +165,7 @@ export function planCommand(args: string[], io: Io): number {
     nodes = r.ids;
   }
   const host = resolveTarget(values as Record<string, string | undefined>);
-  const req = { mem: values.mem as string, vcpus, threads, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}) };
+  const req = { mem: values.mem as string, vcpus, threads, backend, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}) };
   const r = planLayout(host, req);
   if (!r.ok) {
     printDiagnostics(io, r.diagnostics, undefined);
