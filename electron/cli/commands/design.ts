@@ -20,6 +20,9 @@ import { basename } from "node:path";
 import { importTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../../shared/topology/import/formats";
 import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
+import { backupPath, saveLayoutFile } from "../../files/layout-file";
+import { existsSync } from "node:fs";
+import { writeFileAtomic } from "../../run/records";
 
 export interface Io {
   out: (s: string) => void;
@@ -67,7 +70,9 @@ function requireLayout(file: string | undefined, io: Io): { layout: Layout; diag
   const input = readInput(file);
   if (!input.layout) {
     printDiagnostics(io, input.diagnostics, undefined, file);
-    throw new InputError(`${file}: the layout cannot be loaded (${input.diagnostics.length} problem${input.diagnostics.length === 1 ? "" : "s"} above)`);
+    const bak = backupPath(file);
+    const hasBackup = file !== "-" && existsSync(bak);
+    throw new InputError(`${file}: the layout cannot be loaded (${input.diagnostics.length} problem${input.diagnostics.length === 1 ? "" : "s"} above)${hasBackup ? `; the previous good version is in ${bak}` : ""}`);
   }
   return { layout: input.layout, diags: input.diagnostics, file };
 }
@@ -125,14 +130,30 @@ function writeLayout(layout: Layout, format: Format, io: Io) {
 }
 
 export function exportCommand(args: string[], io: Io): number {
-  const { values, positionals } = parse(args, { format: { type: "string" } }, 1);
+  const { values, positionals } = parse(args, { format: { type: "string" }, out: { type: "string" } }, 1);
   const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
   const { layout, diags, file } = requireLayout(positionals[0], io);
   if (hasErrors(diags)) {
     printDiagnostics(io, diags, layout, file);
     return EXIT_INPUT;
   }
-  writeLayout(layout, format, io);
+  const out = values.out as string | undefined;
+  if (out === undefined) {
+    writeLayout(layout, format, io);
+    return EXIT_OK;
+  }
+  try {
+    // files are written atomically; a layout file keeps its previous version as .bak
+    if (format === "json") saveLayoutFile(out, layout);
+    else {
+      let text = "";
+      writeLayout(layout, format, { out: (s) => (text += s), err: io.err });
+      writeFileAtomic(out, text);
+    }
+  } catch (e) {
+    throw new InputError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  io.err(`written: ${out}\n`);
   return EXIT_OK;
 }
 
