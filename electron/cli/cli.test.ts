@@ -1,8 +1,8 @@
 // The CLI as a user runs it: a real process, its exit code, stdout and stderr.
 
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,6 +10,7 @@ const root = join(import.meta.dirname, "../..");
 const seedFast = join(root, "shared/qemu/fixtures/seed-fast.sh");
 const seedBase = join(root, "shared/qemu/fixtures/seed-baseline.sh");
 const tmp = mkdtempSync(join(tmpdir(), "numadesk-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", input, timeout: 30_000 });
@@ -120,5 +121,27 @@ describe("numadesk CLI", () => {
     }
     expect(cases[2]!.err).toContain("samples: bm-standard2-52");
     expect(cases[5]!.err).toContain("$.memory.size");
+  });
+});
+
+describe("numadesk serve", () => {
+  it("prints a token URL on loopback, warns when asked to listen elsewhere, and stops on SIGTERM", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", "--port", "0", "--host", "0.0.0.0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    for (let i = 0; i < 200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(out).toMatch(/Numadesk is serving on http:\/\/0\.0\.0\.0:\d+\/\?token=[\w-]{32}/);
+    expect(err).toMatch(/warning: serving on 0\.0\.0\.0 lets other machines reach Numadesk/);
+    child.kill("SIGTERM");
+    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
+  });
+
+  it("refuses a bad port with a usage error", () => {
+    const r = run(["serve", "--port", "99999"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--port takes a port number/);
   });
 });

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { readSysfs } from "../probe/sysfs";
 import { planLayout } from "../../shared/plan/planner";
 import { parseCommandLine } from "../../shared/qemu/parse";
-import { memoryGuard, runDirsLeft, runPrealloc, RunRefused } from "./launch";
+import { memoryGuard, processAlive, runDirsLeft, runPrealloc, RunRefused, sweepStaleRunDirs } from "./launch";
 import { statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,5 +176,30 @@ describe("one run at a time, private files", () => {
     expect(r.outcome).toBe("ok");
     expect(mode).toBe(0o700);
     expect(socketSeen).toBe(true);
+  });
+});
+
+describe("no orphan QEMU", () => {
+  it("when the process running it dies of an uncaught error", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures/crash-during-run.ts")], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code).not.toBe(0);
+    expect(err).toContain("boom");
+    const pid = Number(/spawned (\d+)/.exec(out)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    // the exit hook killed QEMU's process group before the process went
+    // (a killed QEMU whose parent is gone may linger as a zombie until init reaps it: not alive)
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i++) {
+      alive = processAlive(pid);
+      if (alive) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(alive).toBe(false);
+    sweepStaleRunDirs();
   });
 });

@@ -63,7 +63,7 @@ const RUN_DIR_PREFIX = "numadesk-run-";
 const GUARD_SHARE = 0.9;
 const MAX_STDERR = 64 * 1024;
 
-function alive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (e) {
@@ -109,7 +109,7 @@ export function sweepStaleRunDirs(base = tmpdir()): string[] {
   const removed: string[] = [];
   for (const dir of runDirs(base)) {
     const owner = readOwner(dir);
-    if (owner && alive(owner.pid)) continue;
+    if (owner && processAlive(owner.pid)) continue;
     // a folder another process made a moment ago may not have its owner file yet
     if (!owner && Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000) continue;
     rmSync(dir, { recursive: true, force: true });
@@ -122,7 +122,7 @@ export function sweepStaleRunDirs(base = tmpdir()): string[] {
 export function liveRuns(base = tmpdir()): Array<RunOwner & { dir: string }> {
   return runDirs(base).flatMap((dir) => {
     const o = readOwner(dir);
-    return o && alive(o.pid) ? [{ ...o, dir }] : [];
+    return o && processAlive(o.pid) ? [{ ...o, dir }] : [];
   });
 }
 
