@@ -18,7 +18,10 @@ command -v setpriv >/dev/null 2>&1 || need="$need util-linux"
 if [ -n "$for_tests" ]; then
   [ -x /usr/bin/chromium ] || need="$need chromium"
   command -v pgrep >/dev/null 2>&1 || need="$need procps"
-  command -v cc >/dev/null 2>&1 || need="$need gcc libc6-dev"
+  command -v cc >/dev/null 2>&1 || need="$need gcc"
+  # the lab's sampler is linked statically
+  [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need="$need libc6-dev"
+  command -v dpkg-deb >/dev/null 2>&1 || need="$need dpkg"
 fi
 
 if [ -n "$need" ]; then

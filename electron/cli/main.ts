@@ -7,6 +7,7 @@ import { checkCommand, exportCommand, parseCommand, planCommand, topoCommand, ty
 import { runCommand, runsCommand } from "./commands/run";
 import { benchCommand } from "./commands/bench";
 import { serveCommand } from "./commands/serve";
+import { labCommand } from "./commands/lab";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -32,6 +33,8 @@ commands:
   bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH] [--out FILE]
         the seed's experiment on this host: QEMU's defaults, the seed's baseline and
         Numadesk's plan, alternated, beside the host's own preallocation limit
+  lab [--nodes 2|4] [--mem SIZE] [--accel auto|tcg|kvm] [--rate HZ] [--json] [--no-save] (FILE | --demo | --prepare)
+        run layouts in a small guest with 2 or 4 virtual NUMA nodes; --demo: without and with thread-context
   serve [--port N] [--host ADDR]
         the app in a browser: serves it on 127.0.0.1 and prints the URL with its token
 
@@ -50,6 +53,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   runs: runsCommand,
   bench: benchCommand,
   serve: serveCommand,
+  lab: labCommand,
 };
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -22,11 +22,12 @@ export function runsDir(root = dataDir()): string {
 }
 
 /** Write a file so that it is either the old content or the new one, never a mix. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, text);
+    if (typeof text === "string") writeSync(fd, text);
+    else writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

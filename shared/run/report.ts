@@ -69,7 +69,11 @@ export function formatRunSummary(r: RunRecord): string {
     lines.push("no touch_pages thread was seen (with one preallocation thread QEMU uses its main thread)");
   }
   lines.push("");
-  lines.push(`sampler: ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core`);
+  lines.push(
+    r.kind === "lab"
+      ? `sampler (inside the lab guest): ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks`
+      : `sampler: ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core`,
+  );
   if (r.dropped.length > 0) lines.push(`left out of the run: ${r.dropped.join("  ")}`);
   return lines.join("\n") + "\n";
 }

@@ -40,6 +40,21 @@ export const threadSummarySchema = z
     backend: z.string().optional(),
     /** share of samples on the backend's host nodes (0..1) */
     locality: z.number().min(0).max(1).optional(),
+    /** CPUs the thread was allowed to run on (Cpus_allowed_list), when read */
+    allowedCpus: z.array(count).optional(),
+  })
+  .strict();
+
+export const labInfoSchema = z
+  .object({
+    nodes: count,
+    accel: z.enum(["tcg", "kvm"]),
+    accelWhy: z.string(),
+    kernel: z.string(),
+    bootMs: z.number(),
+    /** free memory per guest node before the job and when preallocation was done, in KiB */
+    freeBeforeKb: z.record(z.string(), count),
+    freeAtPreallocKb: z.record(z.string(), count),
   })
   .strict();
 
@@ -93,6 +108,8 @@ export const runRecordSchema = z
       })
       .strict(),
     sampler: z.object({ rateHz: z.number(), ticks: count, missedTicks: count, cpuPercent: z.number() }).strict(),
+    /** lab runs: the virtual machine they ran in */
+    lab: labInfoSchema.optional(),
     threads: z.array(threadSummarySchema),
     backends: z.array(backendRunSchema),
     samples: z
@@ -111,6 +128,7 @@ export const runRecordSchema = z
 export type RunRecord = z.infer<typeof runRecordSchema>;
 export type ThreadSummary = z.infer<typeof threadSummarySchema>;
 export type BackendRun = z.infer<typeof backendRunSchema>;
+export type LabInfo = z.infer<typeof labInfoSchema>;
 
 /** QEMU 7.2–10.x name their preallocation workers like this (15-byte limit included). */
 export const TOUCH_PAGES = "touch_pages";

@@ -1,0 +1,191 @@
+// What the lab guest boots: a kernel with NUMA (this host's own, or Debian's package fetched
+// with apt-get download and unpacked, only the kernel kept) and an initramfs built from this
+// host's own QEMU with the libraries ldd lists, its TCG module and firmware, a static
+// busybox, the lab sampler and /init. Everything is cached (~/.cache/numadesk/lab), keyed by
+// what it was made from; nothing binary is committed.
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { cpioArchive, type CpioEntry } from "./cpio";
+import { writeFileAtomic } from "../run/records";
+import { findQemu } from "../qemu/discover";
+
+export class LabSetupError extends Error {
+  override name = "LabSetupError";
+}
+
+export interface LabAssets {
+  kernel: string;
+  kernelSource: string;
+  initramfs: string;
+  qemu: string;
+}
+
+const HERE = typeof __dirname === "string" ? __dirname : import.meta.dirname;
+
+export function labCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "numadesk", "lab");
+}
+
+function run(cmd: string, args: string[], cwd?: string): { ok: boolean; out: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+  if (r.error) return { ok: false, out: `${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}` };
+  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+}
+
+/** apt-get download, with one `apt-get update` if the package lists are missing. */
+function aptDownload(pkg: string, dir: string, say: (m: string) => void): string {
+  say(`downloading Debian's ${pkg} (apt-get download)`);
+  let r = run("apt-get", ["download", pkg], dir);
+  if (!r.ok && /Unable to locate|has no installation candidate|No packages found/i.test(r.out) && process.getuid?.() === 0) {
+    say("updating the package lists (apt-get update)");
+    run("apt-get", ["update", "-qq"]);
+    r = run("apt-get", ["download", pkg], dir);
+  }
+  if (!r.ok) throw new LabSetupError(`cannot download ${pkg} with apt-get download: ${r.out.trim().split("\n").slice(-1)[0]}; on Debian or Ubuntu, run: apt-get update && apt-get download ${pkg}`);
+  const deb = readdirSync(dir).find((n) => n.endsWith(".deb"));
+  if (!deb) throw new LabSetupError(`apt-get download ${pkg} left no .deb`);
+  return join(dir, deb);
+}
+
+function hasNuma(config: string): boolean {
+  return /^CONFIG_NUMA=y$/m.test(config) && /^CONFIG_ACPI_NUMA=y$/m.test(config) && /^CONFIG_SERIAL_8250_CONSOLE=y$/m.test(config) && /^CONFIG_BLK_DEV_INITRD=y$/m.test(config);
+}
+
+/** This host's kernel when it is readable and has NUMA, else Debian's, downloaded once. */
+export function ensureKernel(say: (m: string) => void = () => undefined): { path: string; source: string } {
+  const release = run("uname", ["-r"]).out.trim();
+  const own = `/boot/vmlinuz-${release}`;
+  const ownConfig = `/boot/config-${release}`;
+  try {
+    if (existsSync(own) && existsSync(ownConfig) && hasNuma(readFileSync(ownConfig, "utf8"))) {
+      readFileSync(own, { flag: "r" }).subarray(0, 1);
+      return { path: own, source: `this host's kernel ${release}` };
+    }
+  } catch {
+    /* not readable: use Debian's */
+  }
+  const dir = join(labCacheDir(), "kernel");
+  const cached = existsSync(dir) ? readdirSync(dir).find((n) => n.startsWith("vmlinuz-")) : undefined;
+  if (cached) return { path: join(dir, cached), source: `Debian's kernel ${cached.slice(8)} (cached)` };
+  const dep = run("apt-cache", ["depends", "linux-image-amd64"]).out;
+  const pkg = /Depends: (linux-image-[\w.+-]+-amd64)/.exec(dep)?.[1] ?? "linux-image-amd64";
+  const work = mkdtempSync(join(tmpdir(), "numadesk-kernel-"));
+  try {
+    const deb = aptDownload(pkg, work, say);
+    const x = run("dpkg-deb", ["-x", deb, join(work, "x")]);
+    if (!x.ok) throw new LabSetupError(`cannot unpack ${deb}: ${x.out.trim()} (dpkg-deb is in Debian's dpkg package)`);
+    const boot = join(work, "x", "boot");
+    const image = readdirSync(boot).find((n) => n.startsWith("vmlinuz-"));
+    const config = readdirSync(boot).find((n) => n.startsWith("config-"));
+    if (!image || !config) throw new LabSetupError(`${pkg} has no /boot/vmlinuz-*`);
+    if (!hasNuma(readFileSync(join(boot, config), "utf8"))) throw new LabSetupError(`${pkg} was built without NUMA support`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(boot, image), join(dir, image));
+    return { path: join(dir, image), source: `Debian's kernel ${image.slice(8)}` };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** A statically linked busybox: Debian's busybox-static, downloaded once. */
+function ensureBusybox(say: (m: string) => void): string {
+  const dir = join(labCacheDir(), "busybox");
+  const bin = join(dir, "busybox");
+  if (existsSync(bin)) return bin;
+  if (existsSync("/bin/busybox") && /statically linked/.test(run("file", ["-L", "/bin/busybox"]).out)) return "/bin/busybox";
+  const work = mkdtempSync(join(tmpdir(), "numadesk-busybox-"));
+  try {
+    const deb = aptDownload("busybox-static", work, say);
+    const x = run("dpkg-deb", ["-x", deb, join(work, "x")]);
+    if (!x.ok) throw new LabSetupError(`cannot unpack ${deb}: ${x.out.trim()}`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(work, "x", "bin", "busybox"), bin);
+    return bin;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function sha(...parts: Array<Buffer | string>): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex").slice(0, 16);
+}
+
+/** The lab sampler, compiled statically from labsampler.c. */
+function ensureSampler(): string {
+  const src = join(HERE, "labsampler.c");
+  const bin = join(labCacheDir(), `labsampler-${sha(readFileSync(src))}`);
+  if (existsSync(bin)) return bin;
+  mkdirSync(labCacheDir(), { recursive: true });
+  for (const cc of ["cc", "gcc"]) {
+    const r = run(cc, ["-static", "-O2", "-o", bin, src]);
+    if (r.ok) return bin;
+    if (!/ENOENT/.test(r.out)) throw new LabSetupError(`${cc} cannot build the lab sampler statically: ${r.out.trim().split("\n")[0]} (apt-get install gcc libc6-dev)`);
+  }
+  throw new LabSetupError("no C compiler to build the lab sampler (apt-get install gcc libc6-dev)");
+}
+
+/** Shared libraries a binary loads, from ldd: [path as the loader looks for it]. */
+function libraries(binary: string): string[] {
+  const r = run("ldd", [binary]);
+  if (!r.ok) throw new LabSetupError(`ldd ${binary} failed: ${r.out.trim()}`);
+  const out = new Set<string>();
+  for (const line of r.out.split("\n")) {
+    const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (m) out.add(m[1]!);
+  }
+  return [...out];
+}
+
+// What QEMU opens to run a paused guest with TCG (seen with strace on Debian 12's 7.2).
+const QEMU_DATA = ["/usr/share/seabios/bios-256k.bin", "/usr/share/qemu/kvmvapic.bin", "/usr/share/qemu/linuxboot_dma.bin"];
+
+export function ensureInitramfs(qemuBinary: string, say: (m: string) => void = () => undefined): string {
+  const qemu = realpathSync(qemuBinary);
+  const init = readFileSync(join(HERE, "init.sh"));
+  const busybox = ensureBusybox(say);
+  const sampler = ensureSampler();
+  const moduleDir = "/usr/lib/x86_64-linux-gnu/qemu";
+  const tcg = join(moduleDir, "accel-tcg-x86_64.so");
+  const st = statSync(qemu);
+  const key = sha(qemu, String(st.size), String(st.mtimeMs), init, readFileSync(sampler), String(statSync(busybox).size), existsSync(tcg) ? String(statSync(tcg).mtimeMs) : "-");
+  const out = join(labCacheDir(), `initramfs-${key}.cpio`);
+  if (existsSync(out)) return out;
+  say("building the lab initramfs from this host's QEMU");
+  const files = new Map<string, string>(); // path in the guest → file on the host
+  files.set("/init", join(HERE, "init.sh"));
+  files.set("/bin/busybox", busybox);
+  files.set("/bin/labsampler", sampler);
+  files.set("/usr/bin/qemu-system-x86_64", qemu);
+  for (const lib of libraries(qemu)) files.set(lib, lib);
+  if (existsSync(tcg)) {
+    files.set(tcg, tcg);
+    for (const lib of libraries(tcg)) files.set(lib, lib);
+  }
+  for (const f of QEMU_DATA) if (existsSync(f)) files.set(f, f);
+  const dirs = new Set<string>(["proc", "sys", "dev", "tmp", "job", "bin", "sbin", "usr", "usr/bin", "usr/sbin"]);
+  for (const p of files.keys()) {
+    for (let d = dirname(p); d !== "/" && d !== "."; d = dirname(d)) dirs.add(d.slice(1));
+  }
+  const entries: CpioEntry[] = [...dirs].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b)).map((d) => ({ name: d, type: "dir", mode: 0o755 }));
+  for (const [guest, host] of files) entries.push({ name: guest.slice(1), type: "file", mode: 0o755, data: readFileSync(host) });
+  // the loader is looked for under /lib64 too
+  if (files.has("/lib64/ld-linux-x86-64.so.2") === false) {
+    const loader = [...files.keys()].find((p) => basename(p) === "ld-linux-x86-64.so.2");
+    if (loader) entries.push({ name: "lib64/ld-linux-x86-64.so.2", type: "symlink", mode: 0o777, data: Buffer.from(loader) });
+  }
+  mkdirSync(labCacheDir(), { recursive: true });
+  writeFileAtomic(out, cpioArchive(entries));
+  return out;
+}
+
+export function ensureLabAssets(qemu?: string, say: (m: string) => void = () => undefined): LabAssets {
+  const binary = findQemu(qemu);
+  const kernel = ensureKernel(say);
+  return { kernel: kernel.path, kernelSource: kernel.source, initramfs: ensureInitramfs(binary, say), qemu: binary };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { parseLabLine } from "./protocol";
+
+describe("the lab's console lines", () => {
+  it("reads every kind of line the guest prints", () => {
+    expect(parseLabLine("NUMADESK-LAB HELLO 6.1.0-56-amd64 4")).toEqual({ kind: "hello", kernel: "6.1.0-56-amd64", cpus: 4 });
+    expect(parseLabLine("NUMADESK-LAB TOPO 1 2-3 469972 440608 20 10")).toEqual({ kind: "topo", node: 1, cpus: [2, 3], memTotalKb: 469972, memFreeKb: 440608, distances: [20, 10] });
+    expect(parseLabLine("NUMADESK-LAB TOPO 2 - 1000 900 20 20 10")).toMatchObject({ cpus: [] });
+    expect(parseLabLine("NUMADESK-LAB A 142 2-3 touch_pages")).toEqual({ kind: "allowed", tid: 142, cpus: [2, 3], name: "touch_pages" });
+    expect(parseLabLine("NUMADESK-LAB A 140 2-3 TC tc1")).toMatchObject({ name: "TC tc1" });
+    expect(parseLabLine("NUMADESK-LAB T 21.30 142 3 R 950 touch_pages")).toEqual({ kind: "sample", t: 21.3, tid: 142, cpu: 3, state: "R", ranUs: 950, name: "touch_pages" });
+    expect(parseLabLine("NUMADESK-LAB G 986.01")).toEqual({ kind: "greeting", t: 986.01 });
+    expect(parseLabLine("NUMADESK-LAB E 1349.40 0")).toEqual({ kind: "exit", t: 1349.4, code: 0 });
+    expect(parseLabLine("NUMADESK-LAB ALLDONE")).toEqual({ kind: "alldone" });
+  });
+
+  it("finds a line after kernel noise on the same console line, and ignores everything else", () => {
+    expect(parseLabLine("[    3.1] random: crng init done NUMADESK-LAB G 5.00")).toEqual({ kind: "greeting", t: 5 });
+    expect(parseLabLine("[    3.369143] reboot: Power down")).toBeUndefined();
+    expect(parseLabLine("NUMADESK-LAB T x y z")).toBeUndefined();
+    expect(parseLabLine("NUMADESK-LAB A 1 0-99999999 x")).toBeUndefined();
+    expect(parseLabLine("NUMADESK-LAB NOPE")).toBeUndefined();
+  });
+});
