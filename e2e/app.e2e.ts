@@ -128,4 +128,19 @@ describe("the app in Chromium against the real backend", () => {
     expect(summary).toMatch(/ram-node0\s+768 MiB\s+0\s+\d\/2/);
     await shot("05-run-done");
   });
+
+  it("runs the lab demo on 2 virtual nodes and shows both runs side by side", async () => {
+    await h.page.selectOption('select[aria-label="target host"]', "lab:2");
+    await h.page.locator("svg.host-svg[aria-label^='lab: 2 nodes']").waitFor();
+    await h.page.click("text=demo: without and with thread-context");
+    const status = h.page.locator('[data-testid="run-status"]');
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 120_000 }).toBe("done");
+    await expect.poll(() => h.page.locator(".compare-chart rect").count(), { timeout: 10_000 }).toBe(2);
+    const labels = await h.page.locator(".compare-chart text").allTextContents();
+    expect(labels.join(" ")).toMatch(/without thread-context/);
+    expect(labels.join(" ")).toMatch(/with thread-context/);
+    const summary = await h.page.locator('[data-testid="run-summary"]').innerText();
+    expect(summary).toMatch(/ram0\s+256 MiB\s+1\s+2\/2\s+100 %/);
+    await shot("06-lab-demo");
+  });
 });

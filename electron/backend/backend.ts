@@ -10,6 +10,8 @@ import { loadSample, sampleNames, TopologyFileError } from "../hosts/samples";
 import { probeQemu, QemuNotFound } from "../qemu/discover";
 import { runPrealloc, RunRefused } from "../qemu/launch";
 import { deleteRecord, listRecords, loadRecord, RecordError, runsDir, saveRecord } from "../run/records";
+import { demoJobs, runLab } from "../lab/lab";
+import { LabSetupError } from "../lab/assets";
 
 export interface BackendOptions {
   /** folder for run records (default: the app's data directory) */
@@ -95,7 +97,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         })
           .then((record) => {
             saveRecord(record, dir);
-            emit({ runId, type: "finished", recordId: record.id, outcome: record.outcome, ...(record.error ? { error: record.error } : {}) });
+            emit({ runId, type: "finished", recordId: record.id, outcome: record.outcome, final: true, ...(record.error ? { error: record.error } : {}) });
             resolve();
           })
           .catch((e: unknown) => {
@@ -114,6 +116,52 @@ export function createBackend(opts: BackendOptions = {}): Backend {
           });
       });
       await started;
+      return { runId };
+    },
+    async startLabRun({ nodes, layout, demo, label }) {
+      if (running.size >= maxRuns) fail("refused", `a run is already going (${[...running.keys()].join(", ")}); wait for it or cancel it`);
+      const jobs = demo ? demoJobs(nodes) : layout ? [{ label: label ?? layout.title ?? "layout", layout }] : fail("bad-request", "give a layout, or demo: true");
+      const runId = `lab-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+      const controller = new AbortController();
+      let settle!: () => void;
+      const done = new Promise<void>((r) => (settle = r));
+      running.set(runId, { controller, done });
+      let finished = 0;
+      runLab({
+        nodes,
+        jobs,
+        ...(opts.qemu ? { qemu: opts.qemu } : {}),
+        signal: controller.signal,
+        rateHz: 200,
+        onEvent: (e) => {
+          if (e.type === "status") emit({ runId, type: "status", text: e.text });
+          else if (e.type === "booted") emit({ runId, type: "status", text: `lab booted in ${(e.ms / 1000).toFixed(1)} s` });
+          else if (e.type === "begin") {
+            const job = jobs.find((j) => j.label === e.label);
+            emit({ runId, type: "job", label: e.label, ...(job ? { layout: job.layout } : {}) });
+          }
+          else if (e.type === "samples") emit({ runId, type: "samples", samples: e.samples });
+          else if (e.type === "prealloc-done") emit({ runId, type: "prealloc-done", ms: e.ms });
+          else if (e.type === "job-done") {
+            saveRecord(e.record, dir);
+            finished++;
+            emit({ runId, type: "finished", recordId: e.record.id, outcome: e.record.outcome, final: finished === jobs.length, ...(e.record.error ? { error: e.record.error } : {}) });
+          }
+        },
+      })
+        .catch((e: unknown) => {
+          const error: ApiError =
+            e instanceof RunRefused
+              ? { code: "refused", message: e.message, diagnostics: e.diagnostics }
+              : e instanceof LabSetupError || e instanceof QemuNotFound
+                ? { code: "unavailable", message: e.message }
+                : { code: "internal", message: (e as Error).message };
+          emit({ runId, type: "failed", error });
+        })
+        .finally(() => {
+          running.delete(runId);
+          settle();
+        });
       return { runId };
     },
     async cancelRun({ runId }) {

@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Layout } from "../../shared/layout/schema";
-import { TOPOLOGY_VERSION, type HostTopology } from "../../shared/topology/schema";
+import type { HostTopology } from "../../shared/topology/schema";
+import { labTopology, LAB_CPUS, type LabNodes } from "../../shared/lab/topology";
+export { labTopology, type LabNodes };
 import { checkLayout } from "../../shared/validate/check";
 import { hasErrors } from "../../shared/diagnostics/diagnostic";
 import { prepareRunArgs } from "../../shared/run/prepare";
@@ -25,9 +27,6 @@ import { ensureLabAssets, labCacheDir, type LabAssets } from "./assets";
 import { probeQemu } from "../qemu/discover";
 import { RunRefused } from "../qemu/launch";
 
-export type LabNodes = 2 | 4;
-// The guest's vCPUs: 4, split over the nodes (2 + 2, or 1 each).
-const LAB_CPUS = 4;
 const INNER_QEMU = "/usr/bin/qemu-system-x86_64";
 
 export interface LabJob {
@@ -69,28 +68,6 @@ function memPerNode(jobs: LabJob[]): number {
   // worst case: a job's whole memory on one node
   const biggest = Math.max(0, ...jobs.map((j) => j.layout.backends.reduce((a, b) => a + backendBytes(b), 0)));
   return Math.max(512 * MiB, Math.ceil((biggest + 320 * MiB) / (2 * MiB)) * 2 * MiB);
-}
-
-/** The virtual host the lab guest will see (what its /sys says once booted). */
-export function labTopology(nodes: LabNodes, bytesPerNode = 512 * MiB): HostTopology {
-  const per = LAB_CPUS / nodes;
-  const hostNodes = Array.from({ length: nodes }, (_, n) => ({
-    id: n,
-    cpus: Array.from({ length: per }, (_, k) => n * per + k),
-    memTotal: bytesPerNode,
-    // the kernel and the initramfs live on node 0
-    memFree: n === 0 ? bytesPerNode - 96 * MiB : bytesPerNode - 48 * MiB,
-    hugepages: [],
-  }));
-  return {
-    version: TOPOLOGY_VERSION,
-    name: `lab: ${nodes} nodes`,
-    description: `A QEMU guest with ${nodes} virtual NUMA nodes of ${per} vCPU${per > 1 ? "s" : ""} each, running this host's QEMU inside.`,
-    source: { kind: "sample", detail: "the Numadesk lab's virtual machine" },
-    nodes: hostNodes,
-    cpus: hostNodes.flatMap((n) => n.cpus.map((id) => ({ id, node: n.id, socket: n.id, core: id, siblings: [id], online: true }))),
-    distances: hostNodes.map((a) => hostNodes.map((b) => (a.id === b.id ? 10 : 20))),
-  };
 }
 
 function outerArgs(assets: LabAssets, nodes: LabNodes, bytesPerNode: number, initrd: string, accel: "tcg" | "kvm"): string[] {

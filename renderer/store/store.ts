@@ -15,8 +15,9 @@ import { loadLayoutText } from "../../shared/layout/load";
 import { importTopology, detectTopologyFormat, type TopologyFormat } from "../../shared/topology/import/formats";
 import type { RunRecord, Sample } from "../../shared/run/types";
 import { addGuestNode, applyThreadBudget, bindBackend, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
+import { labTopology, type LabNodes } from "../../shared/lab/topology";
 
-export type TargetKind = "host" | "sample" | "imported";
+export type TargetKind = "host" | "sample" | "imported" | "lab";
 
 export interface RunState {
   status: "idle" | "starting" | "running" | "done" | "failed";
@@ -29,10 +30,20 @@ export interface RunState {
   record?: RunRecord;
   error?: string;
   diagnostics?: Diagnostic[];
+  /** what the lab is doing (booting, which job) */
+  statusText?: string;
+  /** the job running now, in a lab run of several */
+  label?: string;
+  /** records this run produced so far */
+  recordIds?: string[];
+  /** compare this run's records when it is done (the lab demo) */
+  compareWhenDone?: boolean;
+  /** the layout being run, when it is not the one being edited (a lab demo job) */
+  layout?: Layout;
 }
 
 export interface AppState {
-  target?: { kind: TargetKind; name: string };
+  target?: { kind: TargetKind; name: string; nodes?: LabNodes };
   host?: HostTopology;
   samples: Array<{ name: string; description?: string }>;
   qemu?: { available: boolean; version?: string; error?: string };
@@ -57,6 +68,8 @@ export interface AppActions {
   init(): Promise<void>;
   chooseHost(): Promise<void>;
   chooseSample(name: string): Promise<void>;
+  chooseLab(nodes: LabNodes): void;
+  runLabDemo(): Promise<void>;
   importTopologyText(text: string, format?: TopologyFormat): boolean;
   edit(change: (l: Layout) => Layout): void;
   undo(): void;
@@ -144,6 +157,21 @@ export function createAppStore(api: Api) {
           get().say("error", errorText(e).text);
         }
       },
+      chooseLab(nodes) {
+        set({ host: labTopology(nodes), target: { kind: "lab", name: `lab: ${nodes} nodes`, nodes } });
+      },
+      async runLabDemo() {
+        const { target, run } = get();
+        if (target?.kind !== "lab" || !target.nodes || run.status === "starting" || run.status === "running") return;
+        set({ run: { status: "starting", samples: [], startedAt: Date.now(), compareWhenDone: true, recordIds: [] }, compare: [] });
+        try {
+          const { runId } = await api.startLabRun({ nodes: target.nodes, demo: true });
+          set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
+        } catch (e) {
+          const { text, diagnostics } = errorText(e);
+          set({ run: { status: "failed", samples: [], error: text, ...(diagnostics ? { diagnostics } : {}) } });
+        }
+      },
       importTopologyText(text, format) {
         const f = format ?? detectTopologyFormat(text);
         if (!f) {
@@ -209,9 +237,13 @@ export function createAppStore(api: Api) {
       async launch(label) {
         const { layout, run } = get();
         if (run.status === "starting" || run.status === "running") return;
-        set({ run: { status: "starting", samples: [], startedAt: Date.now() } });
+        set({ run: { status: "starting", samples: [], startedAt: Date.now(), recordIds: [], layout } });
+        const target = get().target;
         try {
-          const { runId } = await api.startRun(label ? { layout, label } : { layout });
+          const { runId } =
+            target?.kind === "lab" && target.nodes
+              ? await api.startLabRun({ nodes: target.nodes, layout, ...(label ? { label } : {}) })
+              : await api.startRun(label ? { layout, label } : { layout });
           set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
         } catch (e) {
           const { text, diagnostics } = errorText(e);
@@ -236,12 +268,28 @@ export function createAppStore(api: Api) {
           case "prealloc-done":
             set({ run: { ...run, preallocMs: e.ms } });
             return;
-          case "finished":
-            void api.loadRun({ id: e.recordId }).then((record) => {
-              set({ run: { ...get().run, status: e.outcome === "ok" ? "done" : "failed", record, ...(e.error ? { error: e.error } : {}) } });
-              void get().refreshHistory();
+          case "status":
+            set({ run: { ...run, runId: e.runId, statusText: e.text } });
+            return;
+          case "job":
+            // a new job of a lab run: its own samples and time
+            set({ run: { ...run, runId: e.runId, status: "running", label: e.label, statusText: `running: ${e.label}`, samples: [], sampleCount: 0, preallocMs: undefined, record: undefined, ...(e.layout ? { layout: e.layout } : {}) } });
+            return;
+          case "finished": {
+            const recordIds = [...(run.recordIds ?? []), e.recordId];
+            const final = e.final !== false;
+            set({ run: { ...run, recordIds } });
+            void api.loadRun({ id: e.recordId }).then(async (record) => {
+              const now = get().run;
+              set({ run: { ...now, record, ...(final ? { status: e.outcome === "ok" ? "done" : "failed" } : {}), ...(e.error ? { error: e.error } : {}) } });
+              await get().refreshHistory();
+              if (final && now.compareWhenDone) {
+                const records = await Promise.all(recordIds.map((id) => api.loadRun({ id })));
+                set({ compare: records });
+              }
             });
             return;
+          }
           case "failed":
             set({ run: { ...run, status: "failed", error: e.error.message } });
             return;

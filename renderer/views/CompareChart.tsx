@@ -5,9 +5,9 @@ import { scaleBand, scaleLinear } from "d3-scale";
 import type { RunRecord } from "../../shared/run/types";
 import { PALETTE } from "./palette";
 
-const W = 520;
+const W = 600;
 const H = 180;
-const M = { left: 150, right: 60, top: 10, bottom: 24 };
+const M = { left: 230, right: 60, top: 10, bottom: 24 };
 
 export function CompareChart({ runs }: { runs: RunRecord[] }) {
   const ref = useRef<SVGSVGElement>(null);
@@ -45,7 +45,7 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
           return (
             <g key={r.id} transform={`translate(0,${y(r.id)})`}>
               <text x={M.left - 6} y={y.bandwidth() / 2 + 4} textAnchor="end" fill="currentColor">
-                {(r.label ?? r.id).slice(0, 24)}
+                {(r.label ?? r.id).slice(0, 38)}
               </text>
               <rect x={M.left} width={x(ms ?? 0)} height={y.bandwidth()} fill={PALETTE[i % PALETTE.length]} />
               <text x={M.left + x(ms ?? 0) + 4} y={y.bandwidth() / 2 + 4} fill="currentColor">

@@ -46,7 +46,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     return () => ro.disconnect();
   }, []);
   const width = Math.min(maxWidth, room);
-  const drawn = useRef({ count: 0, tMax: 0 });
+  const drawn = useRef<{ count: number; tMax: number; layout?: Layout }>({ count: 0, tMax: 0 });
   const workerTids = useRef(new Set<number>());
   const rows = useMemo(() => {
     const cpus = [...host.cpus].sort((a, b) => a.node - b.node || a.id - b.id);
@@ -74,7 +74,8 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     // the time axis grows by doubling, so a full redraw happens only a few times per run
     let tMax = drawn.current.tMax || 1000;
     while (last > tMax) tMax *= 2;
-    const full = tMax !== drawn.current.tMax || n < drawn.current.count;
+    // a different layout colors the marks differently: draw everything again
+    const full = tMax !== drawn.current.tMax || n < drawn.current.count || drawn.current.layout !== layout;
     const style = getComputedStyle(canvas);
     const fg = style.getPropertyValue("--fg") || "#222";
     const muted = style.getPropertyValue("--muted") || "#888";
@@ -98,7 +99,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         const t = (tMax / 4) * k;
         ctx.fillText(`${(t / 1000).toFixed(t < 4000 ? 1 : 0)} s`, LEFT + (plotW * k) / 4, height - 6);
       }
-      drawn.current = { count: 0, tMax };
+      drawn.current = { count: 0, tMax, layout };
     }
     for (let i = drawn.current.count; i < n; i++) if (samples[i]!.name === "touch_pages") workerTids.current.add(samples[i]!.tid);
     if (full) workerTids.current = new Set(samples.slice(0, n).filter((s) => s.name === "touch_pages").map((s) => s.tid));

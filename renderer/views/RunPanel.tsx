@@ -18,6 +18,7 @@ export function RunPanel() {
   const importDiagnostics = useApp((s) => s.importDiagnostics);
   const run = useApp((s) => s.run);
   const launch = useApp((s) => s.launch);
+  const runLabDemo = useApp((s) => s.runLabDemo);
   const cancelRun = useApp((s) => s.cancelRun);
   const history = useApp((s) => s.history);
   const compare = useApp((s) => s.compare);
@@ -25,9 +26,10 @@ export function RunPanel() {
   const deleteRun = useApp((s) => s.deleteRun);
 
   const errors = hasErrors(diagnosticsOf({ layout, host, qemu, importDiagnostics }));
+  const lab = target?.kind === "lab";
   const why =
-    target?.kind !== "host"
-      ? "Runs happen on this host: choose “this host” as the target to launch (a sample or imported host can be designed and exported)."
+    target?.kind !== "host" && !lab
+      ? "Runs happen on this host or in the lab: choose “this host” or a lab target to launch (a sample or imported host can be designed and exported)."
       : !qemu?.available
         ? `QEMU is not available: ${qemu?.error ?? "unknown"}`
         : errors
@@ -41,11 +43,16 @@ export function RunPanel() {
   return (
     <section className="panel run-panel" aria-label="run">
       <header>
-        <h2>Run on this host</h2>
+        <h2>{lab ? `Run in the lab (${target?.nodes} virtual nodes)` : "Run on this host"}</h2>
         <div className="row">
           <button type="button" className="primary" disabled={Boolean(why) || busy} onClick={() => void launch()}>
-            launch
+            {lab ? "launch in the lab" : "launch"}
           </button>
+          {lab ? (
+            <button type="button" disabled={busy || !qemu?.available} onClick={() => void runLabDemo()} title="the same backend on the last node, without and with a thread-context, side by side">
+              demo: without and with thread-context
+            </button>
+          ) : null}
           {busy ? (
             <button type="button" onClick={() => void cancelRun()}>
               cancel
@@ -58,6 +65,14 @@ export function RunPanel() {
         </div>
       </header>
       {why && !busy ? <p className="muted">{why}</p> : null}
+      {lab && !why && !busy && run.status === "idle" ? (
+        <p className="muted">The lab boots a small Linux guest with {target?.nodes} NUMA nodes under QEMU (a few seconds) and runs the layout with this host&apos;s QEMU inside it.</p>
+      ) : null}
+      {busy && run.statusText ? (
+        <p className="muted" data-testid="run-status-text">
+          {run.statusText}
+        </p>
+      ) : null}
       {run.error ? <p className="error-line">{run.error}</p> : null}
       {run.diagnostics?.length ? (
         <ul className="diagnostics">
@@ -68,7 +83,7 @@ export function RunPanel() {
           ))}
         </ul>
       ) : null}
-      {host && (run.samples.length > 0 || busy) ? <PlacementPlot host={host} layout={run.record?.layout ?? layout} samples={run.samples} count={run.sampleCount ?? run.samples.length} /> : null}
+      {host && (run.samples.length > 0 || busy) ? <PlacementPlot host={host} layout={run.record?.layout ?? run.layout ?? layout} samples={run.samples} count={run.sampleCount ?? run.samples.length} /> : null}
       {run.record ? <RunSummary record={run.record} /> : null}
 
       <h3>History</h3>

@@ -12,6 +12,7 @@ export function TargetBar() {
   const host = useApp((s) => s.host);
   const chooseHost = useApp((s) => s.chooseHost);
   const chooseSample = useApp((s) => s.chooseSample);
+  const chooseLab = useApp((s) => s.chooseLab);
   const importTopologyText = useApp((s) => s.importTopologyText);
   const plan = useApp((s) => s.plan);
   const undo = useApp((s) => s.undo);
@@ -28,7 +29,7 @@ export function TargetBar() {
   const [topoText, setTopoText] = useState<string | undefined>();
   const fileRef = useRef<HTMLInputElement>(null);
 
-  const value = target?.kind === "sample" ? `sample:${target.name}` : target?.kind === "host" ? "host" : "imported";
+  const value = target?.kind === "sample" ? `sample:${target.name}` : target?.kind === "host" ? "host" : target?.kind === "lab" ? `lab:${target.nodes}` : "imported";
   return (
     <header className="topbar">
       <h1>Numadesk</h1>
@@ -41,10 +42,13 @@ export function TargetBar() {
             const v = e.target.value;
             if (v === "host") void chooseHost();
             else if (v.startsWith("sample:")) void chooseSample(v.slice(7));
+            else if (v === "lab:2" || v === "lab:4") chooseLab(Number(v.slice(4)) as 2 | 4);
             else if (v === "import") setTopoText("");
           }}
         >
           <option value="host">this host</option>
+          <option value="lab:2">lab: 2 nodes (a small VM)</option>
+          <option value="lab:4">lab: 4 nodes (a small VM)</option>
           {samples.map((s) => (
             <option key={s.name} value={`sample:${s.name}`} title={s.description}>
               sample: {s.name}

@@ -3,7 +3,7 @@
 // table and check every payload against it before the backend sees it.
 
 import { z } from "zod";
-import { layoutSchema } from "../layout/schema";
+import { layoutSchema, type Layout } from "../layout/schema";
 import { topologySchema } from "../topology/schema";
 import { runRecordSchema } from "../run/types";
 
@@ -48,6 +48,19 @@ export const API = {
       .strict(),
     res: z.object({ runId }).strict(),
   },
+  startLabRun: {
+    req: z
+      .object({
+        nodes: z.union([z.literal(2), z.literal(4)]),
+        /** the layout to run in the lab; absent with demo */
+        layout: layoutSchema.optional(),
+        /** the seed's pair: without and with a thread-context on the last node */
+        demo: z.boolean().optional(),
+        label: z.string().max(200).optional(),
+      })
+      .strict(),
+    res: z.object({ runId }).strict(),
+  },
   cancelRun: { req: z.object({ runId }).strict(), res: z.object({ cancelled: z.boolean() }).strict() },
   listRuns: { req: empty, res: z.array(runListingSchema) },
   loadRun: { req: z.object({ id: runId }).strict(), res: runRecordSchema },
@@ -82,7 +95,9 @@ export type RunStreamEvent =
   | { runId: string; type: "spawned"; pid: number; argv: string[] }
   | { runId: string; type: "samples"; samples: Array<{ t: number; tid: number; name: string; cpu: number; node: number; state: string; ranUs: number }> }
   | { runId: string; type: "prealloc-done"; ms: number }
-  | { runId: string; type: "finished"; recordId: string; outcome: string; error?: string }
+  | { runId: string; type: "status"; text: string }
+  | { runId: string; type: "job"; label: string; layout?: Layout }
+  | { runId: string; type: "finished"; recordId: string; outcome: string; error?: string; final?: boolean }
   | { runId: string; type: "failed"; error: ApiError };
 
 /** Check a request against its schema; the error names the JSON path of the first problem. */
