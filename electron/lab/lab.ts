@@ -61,6 +61,8 @@ export interface LabResult {
   bootMs: number;
   totalMs: number;
   kernel: string;
+  /** the lab VM's peak resident memory on this host (VmHWM), when read */
+  peakRssBytes?: number;
 }
 
 /** Memory per guest node: room for the kernel, the initramfs and the largest job. */
@@ -94,11 +96,13 @@ function bootGuest(
   args: string[],
   onLine: (l: LabLine) => void,
   opts: { signal?: AbortSignal; timeoutMs: number },
+  onPid?: (pid: number | undefined) => void,
 ): Promise<{ code: number | null; stderr: string; timedOut: boolean; cancelled: boolean }> {
   return new Promise((resolve) => {
     const useSetpriv = hasSetpriv();
     // the guest dies with us, even on SIGKILL (parent-death signal), and has its own group
     const child = spawn(useSetpriv ? "setpriv" : assets.qemu, useSetpriv ? ["--pdeathsig", "KILL", "--", assets.qemu, ...args] : args, { detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    onPid?.(child.pid);
     let buffer = "";
     let stderr = "";
     let timedOut = false;
@@ -322,19 +326,28 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
         errors.push(l.text);
         return;
       case "alldone":
+        // the VM is still there: how much of this host it took at most
+        try {
+          const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${outerPid}/status`, "utf8"))?.[1];
+          if (kb) peakRssBytes = Number(kb) * 1024;
+        } catch {
+          /* gone already */
+        }
         return;
     }
   };
+  let outerPid: number | undefined;
+  let peakRssBytes: number | undefined;
 
   try {
-    const r = await bootGuest(assets, outerArgs(assets, opts.nodes, bytesPerNode, initrd, accel), onLine, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs ?? 10 * 60_000 });
+    const r = await bootGuest(assets, outerArgs(assets, opts.nodes, bytesPerNode, initrd, accel), onLine, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs ?? 10 * 60_000 }, (pid) => (outerPid = pid));
     if (r.cancelled) throw new RunRefused("the lab run was cancelled");
     if (r.timedOut) throw new RunRefused(`the lab did not finish within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s`);
     if (records.length < opts.jobs.length) {
       const why = errors.length ? errors.join("; ") : bootMs === 0 ? `the lab guest did not boot (${r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`})` : "the lab guest stopped before every job ran";
       throw new RunRefused(why);
     }
-    return { records, topology, accel, accelWhy: why, bootMs, totalMs: performance.now() - t0, kernel: assets.kernelSource };
+    return { records, topology, accel, accelWhy: why, bootMs, totalMs: performance.now() - t0, kernel: assets.kernelSource, ...(peakRssBytes ? { peakRssBytes } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

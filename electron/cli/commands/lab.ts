@@ -94,7 +94,8 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
     const cpusOf = (n: number) => result.topology.nodes.find((x) => x.id === n)?.cpus ?? [];
     if (values.json) io.out(JSON.stringify({ topology: result.topology, accel: result.accel, accelWhy: result.accelWhy, bootMs: result.bootMs, records: result.records }) + "\n");
     else {
-      io.out(`lab: ${nodes} nodes, ${result.accel.toUpperCase()} (${result.accelWhy}), ${result.kernel}; booted in ${(result.bootMs / 1000).toFixed(1)} s, all done in ${(result.totalMs / 1000).toFixed(1)} s\n\n`);
+      const rss = result.peakRssBytes ? `; the VM took at most ${Math.round(result.peakRssBytes / 2 ** 20)} MiB of this host` : "";
+      io.out(`lab: ${nodes} nodes, ${result.accel.toUpperCase()} (${result.accelWhy}), ${result.kernel}; booted in ${(result.bootMs / 1000).toFixed(1)} s, all done in ${(result.totalMs / 1000).toFixed(1)} s${rss}\n\n`);
       for (const r of result.records) {
         io.out(formatRunSummary(r));
         io.out(confinement(r, cpusOf) + "\n");
