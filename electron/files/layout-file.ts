@@ -40,6 +40,7 @@ function sweepTempFiles(path: string) {
 
 export function saveLayoutFile(path: string, layout: Layout): void {
   sweepTempFiles(path);
+  sweepTempFiles(backupPath(path));
   // keep the version being replaced, if it is a good one
   if (existsSync(path)) {
     const current = readFileSync(path, "utf8");
