@@ -133,6 +133,8 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         ...(opts.qemu ? { qemu: opts.qemu } : {}),
         signal: controller.signal,
         rateHz: 200,
+        // a lab run from the app is small; a stuck boot gives up instead of hanging the app
+        timeoutMs: 180_000,
         onEvent: (e) => {
           if (e.type === "status") emit({ runId, type: "status", text: e.text });
           else if (e.type === "booted") emit({ runId, type: "status", text: `lab booted in ${(e.ms / 1000).toFixed(1)} s` });

