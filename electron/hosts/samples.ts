@@ -14,7 +14,7 @@ export class TopologyFileError extends Error {
 /** assets/ of this checkout or install, found from this file upward (source or bundle). */
 export function assetsDir(): string {
   // __dirname in the CommonJS bundle Electron loads; import.meta.url under tsx and the ESM CLI bundle
-  let dir = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
+  let dir = import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname;
   for (let i = 0; i < 5; i++) {
     if (existsSync(join(dir, "assets/hosts"))) return join(dir, "assets");
     dir = dirname(dir);

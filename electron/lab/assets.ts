@@ -6,12 +6,13 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { cpioArchive, type CpioEntry } from "./cpio";
 import { writeFileAtomic } from "../run/records";
 import { findQemu } from "../qemu/discover";
+import { assetsDir } from "../hosts/samples";
 
 export class LabSetupError extends Error {
   override name = "LabSetupError";
@@ -24,7 +25,9 @@ export interface LabAssets {
   qemu: string;
 }
 
-const HERE = typeof __dirname === "string" ? __dirname : import.meta.dirname;
+// labsampler.c and init.sh live beside this file in the repository; the Electron bundle and
+// packaged app find them from the app's root (package.json "build.files" ships them).
+const HERE = join(dirname(assetsDir()), "electron", "lab");
 
 export function labCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "numadesk", "lab");
@@ -152,8 +155,9 @@ export function ensureInitramfs(qemuBinary: string, say: (m: string) => void = (
   const sampler = ensureSampler();
   const moduleDir = "/usr/lib/x86_64-linux-gnu/qemu";
   const tcg = join(moduleDir, "accel-tcg-x86_64.so");
-  const st = statSync(qemu);
-  const key = sha(qemu, String(st.size), String(st.mtimeMs), init, readFileSync(sampler), String(statSync(busybox).size), existsSync(tcg) ? String(statSync(tcg).mtimeMs) : "-");
+  // keyed by the QEMU binary's version and content, and by everything else that goes in
+  const version = run(qemu, ["--version"]).out.split("\n")[0] ?? "";
+  const key = sha(version, readFileSync(qemu), init, readFileSync(sampler), readFileSync(busybox), existsSync(tcg) ? readFileSync(tcg) : "-");
   const out = join(labCacheDir(), `initramfs-${key}.cpio`);
   if (existsSync(out)) return out;
   say("building the lab initramfs from this host's QEMU");
@@ -181,6 +185,8 @@ export function ensureInitramfs(qemuBinary: string, say: (m: string) => void = (
   }
   mkdirSync(labCacheDir(), { recursive: true });
   writeFileAtomic(out, cpioArchive(entries));
+  // one initramfs is enough: drop those built from an older QEMU or sampler
+  for (const n of readdirSync(labCacheDir())) if (/^initramfs-\w+\.cpio$/.test(n) && join(labCacheDir(), n) !== out) rmSync(join(labCacheDir(), n), { force: true });
   return out;
 }
 
