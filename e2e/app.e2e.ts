@@ -111,6 +111,34 @@ describe("the app in Chromium against the real backend", () => {
     await h.page.selectOption('select[aria-label="export format"]', "qemu");
   });
 
+  it("saves the layout as a file, keeps it in the recent list, and a reload offers the unsaved work back", async () => {
+    await h.page.selectOption('select[aria-label="target host"]', "sample:bm-standard2-52");
+    await h.page.locator('[data-node="1"]').waitFor();
+    await h.page.fill('input[aria-label="guest memory"]', "8G");
+    await h.page.fill('input[aria-label="vCPUs"]', "8");
+    await h.page.fill('input[aria-label="preallocation threads"]', "4");
+    await h.page.click("text=plan for me");
+    const before = await cmdline();
+    const [download] = await Promise.all([h.page.waitForEvent("download"), h.page.click('.topbar button:has-text("save")')]);
+    expect(download.suggestedFilename()).toMatch(/\.numadesk\.json$/);
+    const saved = readFileSync((await download.path())!, "utf8");
+    expect(JSON.parse(saved).version).toBe(1);
+    await h.page.click("text=new");
+    expect(await cmdline()).not.toBe(before);
+    await h.page.selectOption('select[aria-label="recent layouts"]', "0");
+    expect(await cmdline()).toBe(before);
+    // unsaved work survives a reload
+    await h.page.fill('input[aria-label="threads per backend"]', "3");
+    await h.page.selectOption('select[aria-label="node for the thread budget"]', "0");
+    await h.page.click('.tools button:has-text("apply")');
+    const edited = await cmdline();
+    await h.page.waitForTimeout(500); // the recovery copy is written 300 ms after an edit
+    h.page.once("dialog", (d) => void d.accept());
+    await h.page.reload();
+    await h.page.click("text=restore it");
+    expect(await cmdline()).toBe(edited);
+  });
+
   it("launches a small real run on this host and shows touch_pages marks and a time", async () => {
     await h.page.selectOption('select[aria-label="target host"]', "host");
     await h.page.locator("svg.host-svg[aria-label^='this host']").waitFor();

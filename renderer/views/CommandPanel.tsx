@@ -9,6 +9,7 @@ import { generateArgv, generateScript, generateShellLine } from "../../shared/qe
 import { exportLibvirt } from "../../shared/export/libvirt";
 import { layoutToText } from "../../shared/layout/load";
 import { labelAt } from "../../shared/layout/label";
+import { downloadText } from "./download";
 
 type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
 
@@ -20,14 +21,6 @@ const FILES: Record<Format, [string, string]> = {
   argv: ["argv.json", "application/json"],
 };
 
-function download(name: string, type: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function CommandPanel() {
   const layout = useApp((s) => s.layout);
@@ -84,7 +77,7 @@ export function CommandPanel() {
           >
             copy
           </button>
-          <button type="button" onClick={() => download(FILES[format][0], FILES[format][1], text)}>
+          <button type="button" onClick={() => downloadText(FILES[format][0], FILES[format][1], text)}>
             save
           </button>
           <button type="button" onClick={() => setPasting(!pasting)} aria-expanded={pasting}>

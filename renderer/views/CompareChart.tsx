@@ -4,6 +4,7 @@ import { useRef } from "react";
 import { scaleBand, scaleLinear } from "d3-scale";
 import type { RunRecord } from "../../shared/run/types";
 import { PALETTE } from "./palette";
+import { downloadBlob } from "./download";
 
 const W = 600;
 const H = 180;
@@ -18,7 +19,7 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
   const exportSvg = () => {
     if (!ref.current) return;
     const text = new XMLSerializer().serializeToString(ref.current);
-    save(new Blob([text], { type: "image/svg+xml" }), "numadesk-compare.svg");
+    downloadBlob("numadesk-compare.svg", new Blob([text], { type: "image/svg+xml" }));
   };
   const exportPng = () => {
     if (!ref.current) return;
@@ -32,7 +33,7 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
       ctx.fillStyle = "#fff";
       ctx.fillRect(0, 0, c.width, c.height);
       ctx.drawImage(img, 0, 0, c.width, c.height);
-      c.toBlob((b) => b && save(b, "numadesk-compare.png"));
+      c.toBlob((b) => b && downloadBlob("numadesk-compare.png", b));
     };
     img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
   };
@@ -65,13 +66,4 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
       </figcaption>
     </figure>
   );
-}
-
-function save(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

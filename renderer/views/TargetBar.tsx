@@ -5,6 +5,8 @@ import { useRef, useState } from "react";
 import { useApp } from "./useApp";
 import { layoutToText } from "../../shared/layout/load";
 import { onlineCpuCount } from "../../shared/topology/query";
+import { downloadText } from "./download";
+import { recentLayouts, rememberLayout } from "./recent";
 
 export function TargetBar() {
   const target = useApp((s) => s.target);
@@ -28,6 +30,7 @@ export function TargetBar() {
   const [req, setReq] = useState({ mem: "4G", vcpus: 4, threads: 4 });
   const [topoText, setTopoText] = useState<string | undefined>();
   const fileRef = useRef<HTMLInputElement>(null);
+  const [recent, setRecent] = useState(() => (typeof localStorage === "undefined" ? [] : recentLayouts()));
 
   const value = target?.kind === "sample" ? `sample:${target.name}` : target?.kind === "host" ? "host" : target?.kind === "lab" ? `lab:${target.nodes}` : "imported";
   return (
@@ -90,6 +93,23 @@ export function TargetBar() {
       <button type="button" onClick={() => fileRef.current?.click()}>
         open…
       </button>
+      {recent.length > 0 ? (
+        <select
+          aria-label="recent layouts"
+          value=""
+          onChange={(e) => {
+            const r = recent[Number(e.target.value)];
+            if (r) openLayoutText(r.text);
+          }}
+        >
+          <option value="">recent…</option>
+          {recent.map((r, i) => (
+            <option key={r.name + r.at} value={i}>
+              {r.name} ({new Date(r.at).toLocaleString()})
+            </option>
+          ))}
+        </select>
+      ) : null}
       <input
         ref={fileRef}
         type="file"
@@ -98,19 +118,24 @@ export function TargetBar() {
         aria-label="layout file to open"
         onChange={(e) => {
           const f = e.target.files?.[0];
-          if (f) void f.text().then(openLayoutText);
+          if (f)
+            void f.text().then((text) => {
+              openLayoutText(text);
+              rememberLayout(f.name, text);
+              setRecent(recentLayouts());
+            });
           e.target.value = "";
         }}
       />
       <button
         type="button"
         onClick={() => {
-          const url = URL.createObjectURL(new Blob([layoutToText(layout)], { type: "application/json" }));
-          const a = document.createElement("a");
-          a.href = url;
-          a.download = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
-          a.click();
+          const name = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
+          const text = layoutToText(layout);
+          downloadText(name, "application/json", text);
           markSaved();
+          rememberLayout(name, text);
+          setRecent(recentLayouts());
         }}
       >
         save
