@@ -113,7 +113,9 @@ int main(int argc, char **argv) {
           if (read_file(path, buf, sizeof buf) > 0) {
             buf[strcspn(buf, "\n")] = 0;
             snprintf(tk->name, sizeof tk->name, "%.31s", buf);
-            tk->settled = ++tk->seen > 2 && strncmp(buf, "qemu-system", 11) != 0;
+            /* a new thread carries its creator's name until it names itself: a worker made by
+             * the thread-context starts as "TC <id>", the main thread as labsampler, then QEMU */
+            tk->settled = ++tk->seen > 2 && strncmp(buf, "qemu-system", 11) != 0 && strcmp(buf, "labsampler") != 0 && strncmp(buf, "TC ", 3) != 0;
           }
         }
         if (!wanted(tk->name, tid, pid)) continue;

@@ -38,3 +38,24 @@ describe("the /proc sampler", () => {
     expect(Math.max(...samples.map((s) => s.t))).toBeLessThan(150);
   });
 });
+
+describe("thread names", () => {
+  it("a worker that starts with its creator's thread-context name is reported under its own name", async () => {
+    // QEMU's thread-context creates the touch_pages workers: they start named "TC tc0"
+    const { findQemu } = await import("../qemu/discover");
+    const child = spawn(
+      findQemu(),
+      ["-name", "debug-threads=on", "-m", "512M", "-object", "thread-context,id=tc0,node-affinity=0", "-object", "memory-backend-memfd,id=m,size=512M,prealloc=on,prealloc-threads=2,prealloc-context=tc0,host-nodes=0,policy=bind", "-numa", "node,memdev=m", "-S", "-nodefaults", "-display", "none", "-accel", "tcg", "-qmp", "stdio"],
+      { stdio: ["pipe", "ignore", "ignore"] },
+    );
+    const sampler = new Sampler({ pid: child.pid!, rateHz: 1000, nodeOf: () => 0, t0: performance.now() });
+    sampler.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    const { samples } = sampler.stop();
+    child.kill("SIGKILL");
+    const { summarizeThreads } = await import("../../shared/run/summarize");
+    const names = summarizeThreads(samples).map((t) => t.name);
+    expect(names.filter((n) => n === "touch_pages")).toHaveLength(2);
+    expect(names.filter((n) => n === "TC tc0")).toHaveLength(1);
+  });
+});

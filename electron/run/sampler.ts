@@ -207,9 +207,11 @@ export class Sampler {
       // the main thread changes its name when setpriv execs QEMU: look again now and then
       if (task.settled && tid === this.opts.pid && this.ticks % 16 === 0) task.settled = false;
       if (!task.settled) {
-        if (task.looks % 8 === 0 || task.looks < 3) task.name = (pread(task.comm) ?? task.name).trim();
+        if (task.looks % 8 === 0 || task.looks < 3 || task.name.startsWith("TC ")) task.name = (pread(task.comm) ?? task.name).trim();
         task.looks++;
-        task.settled = task.looks >= 3 && task.name !== "" && !task.name.startsWith("qemu-system") && task.name !== "setpriv";
+        // a new thread carries its creator's name until it names itself: a worker made by the
+        // thread-context starts as "TC <id>", so that name is never final
+        task.settled = task.looks >= 3 && task.name !== "" && !task.name.startsWith("qemu-system") && task.name !== "setpriv" && !task.name.startsWith("TC ");
         task.kept = this.keep(task.name, tid, this.opts.pid);
       }
       if (!task.kept) continue;

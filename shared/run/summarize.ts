@@ -29,8 +29,9 @@ export function summarizeThreads(samples: readonly Sample[]): ThreadSummary[] {
       t = { tid: s.tid, name: s.name, firstMs: s.t, lastMs: s.t, samples: 0, cpus: [], nodes: {}, states: {}, cpuTimeMs: 0, cpuSet: new Set(), ranUs: 0 };
       byTid.set(s.tid, t);
     }
-    // A thread's name can change after the first look (QEMU names it after creating it).
-    if (s.name !== t.name && (t.name.startsWith("qemu-system") || t.name === "setpriv")) t.name = s.name;
+    // A thread's name changes after the first looks (it starts with its creator's name, and
+    // QEMU names it after creating it): the last one is the real one.
+    t.name = s.name;
     t.lastMs = s.t;
     t.samples++;
     t.cpuSet.add(s.cpu);
