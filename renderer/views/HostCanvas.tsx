@@ -44,7 +44,7 @@ export function cardLayout(host: HostTopology, collapse: boolean): { cards: Card
     const perRow = Math.max(8, Math.ceil(Math.sqrt(cores.length * 3)));
     const rows = Math.ceil(cores.length / perRow);
     const threads = collapse ? 1 : Math.max(1, ...cores.map((c) => c.cpus.length));
-    return { id: n.id, index, cores, perRow, w: Math.max(190, perRow * CELL + 2 * PAD), h: HEAD + rows * (threads * CELL + 4) + 64 };
+    return { id: n.id, index, cores, perRow, w: Math.max(232, perRow * CELL + 2 * PAD), h: HEAD + rows * (threads * CELL + 4) + 64 };
   });
   const cols = Math.ceil(Math.sqrt(raw.length));
   const colW = Math.max(...raw.map((r) => r.w));
