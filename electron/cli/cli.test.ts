@@ -93,6 +93,18 @@ describe("numadesk CLI", () => {
     expect(r.out).toContain("node   0   1 \n  0:  10  21 \n  1:  21  10 \n");
   });
 
+  it("plans and checks for the lab's virtual machine with --lab", () => {
+    const r = run(["plan", "--mem", "256M", "--vcpus", "2", "--threads", "2", "--nodes", "1", "--lab", "2"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("-object thread-context,id=tc1,node-affinity=1");
+    const file = join(tmp, "lab-plan.sh");
+    writeFileSync(file, r.out);
+    expect(run(["check", file, "--lab", "2"]).code).toBe(0);
+    const four = run(["check", file, "--lab", "4"]);
+    expect(four.code).toBe(0);
+    expect(run(["check", file, "--lab", "3"]).code).toBe(2);
+  });
+
   it("usage errors exit 2 with one clear line", () => {
     for (const args of [["frobnicate"], ["plan", "--mem", "1G"], ["topo", "--format", "xml"], ["check", seedFast, "--sample", "a", "--sysfs", "b"], ["plan", "--mem", "1G", "--vcpus", "two", "--threads", "1"]]) {
       const r = run(args);

@@ -26,7 +26,7 @@ commands:
         a layout with one guest node per host node and preallocation on the right node
   export FILE|- --format qemu|sh|argv|json|libvirt [--out FILE]
         write a layout or command line in another form (--out: atomically, keeping FILE.bak)
-  run FILE [--qemu PATH] [--rate HZ] [--timeout S] [--force] [--label TEXT] [--json] [--no-save]
+  run FILE [--qemu PATH] [--rate HZ] [--timeout S] [--force] [--concurrent] [--label TEXT] [--json] [--no-save]
         preallocate the layout's memory with QEMU on this host; time it and sample its threads
   runs [list | show ID | compare ID ID… | delete ID…] [--json] [--dir DIR]
         saved run records
