@@ -76,11 +76,15 @@ describe("the app in Chromium against the real backend", () => {
     expect(await cmdline()).toContain("id=ram-node0,size=128G,host-nodes=0,policy=bind,prealloc=on,prealloc-context=tc0");
   });
 
-  it("the keyboard does the same: focus a chip and press a node number", async () => {
+  it("the keyboard and the menu do the same: focus a chip and press a node number, or pick the node", async () => {
     await h.page.focus('[data-backend="ram-node1"]');
     await h.page.keyboard.press("0");
     expect(await cmdline()).toContain("id=ram-node1,size=128G,host-nodes=0");
     await h.page.keyboard.press("Control+z");
+    expect(await cmdline()).toContain("id=ram-node1,size=128G,host-nodes=1");
+    await h.page.selectOption('select[aria-label="host node of ram-node1"]', "0");
+    expect(await cmdline()).toContain("id=ram-node1,size=128G,host-nodes=0");
+    await h.page.click("text=undo");
   });
 
   it("dropping a 1-thread budget shows the diagnostics change", async () => {
