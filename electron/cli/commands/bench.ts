@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Io } from "./design";
 import { parseCliArgs } from "../args";
+import { withInterrupt } from "../interrupt";
 import { EXIT_OK, InputError, UsageError } from "../errors";
 import { readSysfs } from "../../probe/sysfs";
 import { benchPrealloc, formatBenchReport } from "../../bench/prealloc";
@@ -28,20 +29,16 @@ export async function benchCommand(args: string[], io: Io): Promise<number> {
   };
   const runs = int(values.runs, "--runs");
   const threads = int(values.threads, "--threads");
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
   try {
-    const report = await benchPrealloc({
+    const report = await withInterrupt((signal) => benchPrealloc({
       host: readSysfs(),
       ...(bytes !== undefined ? { bytes } : {}),
       ...(runs !== undefined ? { runs } : {}),
       ...(threads !== undefined ? { threads } : {}),
       ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}),
-      signal: controller.signal,
+      signal,
       onProgress: (m) => io.err(`${m}\n`),
-    });
+    }));
     io.out(formatBenchReport(report));
     let out = typeof values.out === "string" ? values.out : undefined;
     if (!out) {
@@ -56,8 +53,5 @@ export async function benchCommand(args: string[], io: Io): Promise<number> {
     if (e instanceof RunRefused || e instanceof QemuNotFound) throw new InputError(e.message);
     if (e instanceof Error && /cancelled/.test(e.message)) throw new InputError(e.message);
     throw e;
-  } finally {
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
   }
 }

@@ -3,6 +3,7 @@
 
 import type { Io } from "./design";
 import { parseCliArgs } from "../args";
+import { withInterrupt } from "../interrupt";
 import { EXIT_INPUT, EXIT_OK, InputError, UsageError } from "../errors";
 import { readInput } from "../input";
 import { formatDiagnostic } from "../report";
@@ -68,29 +69,21 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
       }
       jobs = [{ label: input.layout.title ?? file, layout: input.layout }];
     }
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    let result;
-    try {
-      result = await runLab({
+    const result = await withInterrupt((signal) =>
+      runLab({
         nodes: nodes as LabNodes,
         jobs,
         rateHz: rate,
         accel: accel as "auto" | "tcg" | "kvm",
         ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}),
-        signal: controller.signal,
+        signal,
         onEvent: (e) => {
           if (e.type === "status") say(e.text);
           if (e.type === "booted") say(`lab booted in ${(e.ms / 1000).toFixed(1)} s: ${e.topology.nodes.map((n) => `node ${n.id} CPUs ${formatIdList(n.cpus)}`).join(", ")}`);
           if (e.type === "begin") say(`running: ${e.label}`);
         },
-      });
-    } finally {
-      process.removeListener("SIGINT", stop);
-      process.removeListener("SIGTERM", stop);
-    }
+      }),
+    );
     const cpusOf = (n: number) => result.topology.nodes.find((x) => x.id === n)?.cpus ?? [];
     if (values.json) io.out(JSON.stringify({ topology: result.topology, accel: result.accel, accelWhy: result.accelWhy, bootMs: result.bootMs, records: result.records }) + "\n");
     else {

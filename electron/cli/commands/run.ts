@@ -4,6 +4,7 @@
 import { performance } from "node:perf_hooks";
 import type { Io } from "./design";
 import { parseCliArgs } from "../args";
+import { withInterrupt } from "../interrupt";
 import { EXIT_INPUT, EXIT_OK, InputError, UsageError } from "../errors";
 import { readInput } from "../input";
 import { formatDiagnostic } from "../report";
@@ -64,23 +65,19 @@ function progress(io: Io, isTty: boolean, layoutBytes: number) {
 
 export async function executeRun(layout: Layout, values: Record<string, string | boolean | undefined>, io: Io, label?: string): Promise<RunRecord> {
   const host = readSysfs();
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   try {
     const bytes = layout.backends.filter((b) => b.prealloc).reduce((a, b) => a + backendBytes(b), 0);
-    const record = await runPrealloc(layout, {
+    const record = await withInterrupt((signal) => runPrealloc(layout, {
       host,
       ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}),
       rateHz: positiveNumber(values.rate, "--rate", 200),
       timeoutMs: positiveNumber(values.timeout, "--timeout", 600) * 1000,
       force: values.force === true,
       ...(values.concurrent === true ? { maxConcurrent: Infinity } : {}),
-      signal: controller.signal,
+      signal,
       onEvent: progress(io, process.stderr.isTTY === true, bytes),
       ...(label ? { label } : {}),
-    });
+    }));
     return record;
   } catch (e) {
     if (e instanceof RunRefused) {
@@ -89,9 +86,6 @@ export async function executeRun(layout: Layout, values: Record<string, string |
     }
     if (e instanceof QemuNotFound) throw new InputError(e.message);
     throw e;
-  } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
   }
 }
 
