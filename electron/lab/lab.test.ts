@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { demoJobs, labTopology, runLab } from "./lab";
+import { demoJobs, labTopology, runLab, sweepStaleLabDirs } from "./lab";
+import { rmSync } from "node:fs";
 import { RunRefused } from "../qemu/launch";
 import { cpioArchive } from "./cpio";
 import { runRecordSchema, type RunRecord } from "../../shared/run/types";
@@ -83,6 +84,20 @@ describe("the NUMA lab", () => {
     await expect(run).rejects.toThrow(/cancelled/);
     await new Promise((r) => setTimeout(r, 200));
     expect(labQemus()).toEqual([]);
+  });
+
+  it("a lab folder left by a killed process is swept, one in use is not", async () => {
+    const { mkdtempSync, writeFileSync, existsSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dead = mkdtempSync(join(tmpdir(), "numadesk-lab-"));
+    writeFileSync(join(dead, "owner"), "999999999");
+    const live = mkdtempSync(join(tmpdir(), "numadesk-lab-"));
+    writeFileSync(join(live, "owner"), String(process.pid));
+    const removed = sweepStaleLabDirs();
+    expect(removed).toContain(dead);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true, force: true });
   });
 
   it("the virtual topology matches what the planner and the checks expect", () => {

@@ -5,7 +5,7 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -25,7 +25,7 @@ import { backendBytes } from "../../shared/qemu/prealloc";
 import { cpioArchive, type CpioEntry } from "./cpio";
 import { ensureLabAssets, labCacheDir, type LabAssets } from "./assets";
 import { probeQemu } from "../qemu/discover";
-import { RunRefused } from "../qemu/launch";
+import { processAlive, RunRefused } from "../qemu/launch";
 
 const INNER_QEMU = "/usr/bin/qemu-system-x86_64";
 
@@ -219,7 +219,12 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   const { accel, why } = await chooseAccel(assets, opts.accel ?? "auto", say);
   say(`booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`);
 
-  const dir = mkdtempSync(join(tmpdir(), "numadesk-lab-"));
+  sweepStaleLabDirs();
+  const dir = mkdtempSync(join(tmpdir(), LAB_DIR_PREFIX));
+  writeFileSync(join(dir, "owner"), String(process.pid));
+  // gone with us on any exit Node sees; a kill is swept by the next lab run
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeDir);
   const rate = Math.round(opts.rateHz ?? 100);
   const prepared = opts.jobs.map((job, i) => ({ job, run: prepareRunArgs(job.layout, { qmpSocket: `/tmp/qmp-${i}.sock`, nameThreads: qemu.features.debugThreadsNeeded }) }));
   const entries: CpioEntry[] = [{ name: "job", type: "dir", mode: 0o755 }];
@@ -361,8 +366,36 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
     }
     return { records, topology, accel, accelWhy: why, bootMs, totalMs: performance.now() - t0, kernel: assets.kernelSource, ...(peakRssBytes ? { peakRssBytes } : {}) };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    process.removeListener("exit", removeDir);
+    removeDir();
   }
+}
+
+const LAB_DIR_PREFIX = "numadesk-lab-";
+
+/** Remove lab folders (each holds a ~50 MB initrd) whose process died without cleaning up. */
+export function sweepStaleLabDirs(base = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(base).filter((n) => n.startsWith(LAB_DIR_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    const dir = join(base, n);
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(join(dir, "owner"), "utf8"));
+    } catch {
+      /* a folder from before owner files, or half made */
+    }
+    if (Number.isInteger(owner) && processAlive(owner)) continue;
+    if (!Number.isInteger(owner) && Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000) continue;
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
 }
 
 /** The seed's pair, scaled to the lab: one backend bound to the last node, without and with a thread-context there. */
