@@ -91,9 +91,9 @@ describe("the NUMA lab", () => {
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dead = mkdtempSync(join(tmpdir(), "numadesk-lab-"));
-    writeFileSync(join(dead, "owner"), "999999999");
+    writeFileSync(join(dead, "owner"), JSON.stringify({ pid: 999999999 }));
     const live = mkdtempSync(join(tmpdir(), "numadesk-lab-"));
-    writeFileSync(join(live, "owner"), String(process.pid));
+    writeFileSync(join(live, "owner"), JSON.stringify({ pid: process.pid }));
     const removed = sweepStaleLabDirs();
     expect(removed).toContain(dead);
     expect(existsSync(live)).toBe(true);

@@ -3,9 +3,8 @@
 // serial console. The same run records come out as from a run on the host, marked as lab runs
 // with the virtual topology — so a one-node laptop can show where touch_pages threads go.
 
-import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -25,7 +24,9 @@ import { backendBytes } from "../../shared/qemu/prealloc";
 import { cpioArchive, type CpioEntry } from "./cpio";
 import { ensureLabAssets, labCacheDir, type LabAssets } from "./assets";
 import { probeQemu } from "../qemu/discover";
-import { processAlive, RunRefused } from "../qemu/launch";
+import { RunRefused } from "../qemu/launch";
+import { createOwnedDir, sweepStaleDirs } from "../run/owned-dirs";
+import { killGroup, spawnGuarded } from "../qemu/spawn-guarded";
 
 const INNER_QEMU = "/usr/bin/qemu-system-x86_64";
 
@@ -85,11 +86,6 @@ function outerArgs(assets: LabAssets, nodes: LabNodes, bytesPerNode: number, ini
   return args;
 }
 
-function hasSetpriv(): boolean {
-  const r = spawnSync("setpriv", ["--help"], { encoding: "utf8" });
-  return !r.error && /--pdeathsig/.test(r.stdout ?? "");
-}
-
 /** Console lines of the last boot that were not protocol lines (kernel messages, panics). */
 const consoleTail: string[] = [];
 
@@ -102,22 +98,15 @@ function bootGuest(
   onPid?: (pid: number | undefined) => void,
 ): Promise<{ code: number | null; stderr: string; timedOut: boolean; cancelled: boolean }> {
   return new Promise((resolve) => {
-    const useSetpriv = hasSetpriv();
     // the guest dies with us, even on SIGKILL (parent-death signal), and has its own group
-    const child = spawn(useSetpriv ? "setpriv" : assets.qemu, useSetpriv ? ["--pdeathsig", "KILL", "--", assets.qemu, ...args] : args, { detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawnGuarded(assets.qemu, args, ["pipe", "pipe", "pipe"]);
     onPid?.(child.pid);
     let buffer = "";
     let stderr = "";
     consoleTail.length = 0;
     let timedOut = false;
     let cancelled = false;
-    const kill = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    };
+    const kill = () => killGroup(child, "SIGKILL");
     const onExit = () => kill();
     process.once("exit", onExit);
     const timer = setTimeout(() => {
@@ -129,8 +118,8 @@ function bootGuest(
       kill();
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    child.stdout.setEncoding("latin1");
-    child.stdout.on("data", (chunk: string) => {
+    child.stdout!.setEncoding("latin1");
+    child.stdout!.on("data", (chunk: string) => {
       buffer += chunk;
       let nl;
       while ((nl = buffer.indexOf("\n")) >= 0) {
@@ -146,8 +135,8 @@ function bootGuest(
       }
       if (buffer.length > 1 << 20) buffer = ""; // a runaway line is not ours
     });
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (s: string) => {
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (s: string) => {
       if (stderr.length < 65536) stderr += s;
     });
     child.on("exit", (code) => {
@@ -220,8 +209,7 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   say(`booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`);
 
   sweepStaleLabDirs();
-  const dir = mkdtempSync(join(tmpdir(), LAB_DIR_PREFIX));
-  writeFileSync(join(dir, "owner"), String(process.pid));
+  const dir = createOwnedDir(LAB_DIR_PREFIX);
   // gone with us on any exit Node sees; a kill is swept by the next lab run
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   process.once("exit", removeDir);
@@ -375,27 +363,7 @@ const LAB_DIR_PREFIX = "numadesk-lab-";
 
 /** Remove lab folders (each holds a ~50 MB initrd) whose process died without cleaning up. */
 export function sweepStaleLabDirs(base = tmpdir()): string[] {
-  const removed: string[] = [];
-  let names: string[] = [];
-  try {
-    names = readdirSync(base).filter((n) => n.startsWith(LAB_DIR_PREFIX));
-  } catch {
-    return removed;
-  }
-  for (const n of names) {
-    const dir = join(base, n);
-    let owner = NaN;
-    try {
-      owner = Number(readFileSync(join(dir, "owner"), "utf8"));
-    } catch {
-      /* a folder from before owner files, or half made */
-    }
-    if (Number.isInteger(owner) && processAlive(owner)) continue;
-    if (!Number.isInteger(owner) && Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000) continue;
-    rmSync(dir, { recursive: true, force: true });
-    removed.push(dir);
-  }
-  return removed;
+  return sweepStaleDirs(LAB_DIR_PREFIX, base);
 }
 
 /** The seed's pair, scaled to the lab: one backend bound to the last node, without and with a thread-context there. */

@@ -2,11 +2,10 @@
 // array, own process group, killed if we die), sample its threads, time spawn → QMP
 // greeting, quit through QMP, and leave nothing behind: no process, no socket, no folder.
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Layout } from "../../shared/layout/schema";
 import type { HostTopology } from "../../shared/topology/schema";
@@ -24,6 +23,8 @@ import { probeQemu, type QemuInfo } from "./discover";
 import { QmpClient } from "./qmp";
 import { Sampler } from "../run/sampler";
 import { memAvailable, processMemory } from "../run/meminfo";
+import { createOwnedDir, ownedDirs, processAlive, readOwner, sweepStaleDirs, writeOwner, type Owner } from "../run/owned-dirs";
+import { killGroup, spawnGuarded } from "./spawn-guarded";
 
 export class RunRefused extends Error {
   override name = "RunRefused";
@@ -63,65 +64,21 @@ const RUN_DIR_PREFIX = "numadesk-run-";
 const GUARD_SHARE = 0.9;
 const MAX_STDERR = 64 * 1024;
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-  // a killed process stays a zombie until its parent reaps it: that is not alive
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
 /** What a run folder says about its run: who owns it, how much it preallocates, QEMU's pid. */
-export interface RunOwner {
-  pid: number;
+export interface RunOwner extends Owner {
   bytes: number;
   qemuPid?: number;
 }
 
-function readOwner(dir: string): RunOwner | undefined {
-  try {
-    const o = JSON.parse(readFileSync(join(dir, "owner"), "utf8")) as RunOwner;
-    return Number.isInteger(o.pid) ? o : undefined;
-  } catch {
-    return undefined; // no owner file yet, or a half-written one
-  }
-}
-
-function runDirs(base: string): string[] {
-  try {
-    return readdirSync(base)
-      .filter((n) => n.startsWith(RUN_DIR_PREFIX))
-      .map((n) => join(base, n));
-  } catch {
-    return [];
-  }
-}
-
 /** Remove run folders whose owner died without cleaning up (e.g. killed with SIGKILL). */
 export function sweepStaleRunDirs(base = tmpdir()): string[] {
-  const removed: string[] = [];
-  for (const dir of runDirs(base)) {
-    const owner = readOwner(dir);
-    if (owner && processAlive(owner.pid)) continue;
-    // a folder another process made a moment ago may not have its owner file yet
-    if (!owner && Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000) continue;
-    rmSync(dir, { recursive: true, force: true });
-    removed.push(dir);
-  }
-  return removed;
+  return sweepStaleDirs(RUN_DIR_PREFIX, base);
 }
 
 /** Preallocation runs going on this host now, from any Numadesk process of this user. */
 export function liveRuns(base = tmpdir()): Array<RunOwner & { dir: string }> {
-  return runDirs(base).flatMap((dir) => {
-    const o = readOwner(dir);
+  return ownedDirs(RUN_DIR_PREFIX, base).flatMap((dir) => {
+    const o = readOwner<RunOwner>(dir);
     return o && processAlive(o.pid) ? [{ ...o, dir }] : [];
   });
 }
@@ -129,16 +86,6 @@ export function liveRuns(base = tmpdir()): Array<RunOwner & { dir: string }> {
 /** Memory the runs going now will still take: what they preallocate minus what they hold already. */
 export function outstandingBytes(runs: RunOwner[]): number {
   return runs.reduce((a, r) => a + Math.max(0, r.bytes - ((r.qemuPid !== undefined ? processMemory(r.qemuPid)?.rssBytes : 0) ?? 0)), 0);
-}
-
-let setprivChecked: boolean | undefined;
-/** util-linux setpriv can give QEMU a parent-death signal, so it dies with us even on SIGKILL. */
-function hasSetprivPdeathsig(): boolean {
-  if (setprivChecked === undefined) {
-    const r = spawnSync("setpriv", ["--help"], { encoding: "utf8" });
-    setprivChecked = !r.error && /--pdeathsig/.test(r.stdout ?? "");
-  }
-  return setprivChecked;
 }
 
 export function hostFingerprint(host: HostTopology): string {
@@ -165,19 +112,6 @@ export function memoryGuard(preallocBytes: number, hugepages: Map<number, Map<nu
   return undefined;
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
 export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<RunRecord> {
   const host = opts.host;
   const qemu: QemuInfo = await probeQemu(opts.qemu);
@@ -201,11 +135,11 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
       `another preallocation run is going on this host (${others.map((o) => `pid ${o.pid}, ${humanSize(o.bytes)}`).join("; ")}); wait for it, or allow runs side by side (--concurrent) if the memory is there for both`,
     );
   }
-  const dir = mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX)); // mkdtemp makes it 0700
+  const dir = createOwnedDir(RUN_DIR_PREFIX);
   const socket = join(dir, "qmp.sock");
   const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded });
   const owner: RunOwner = { pid: process.pid, bytes: prepared.preallocBytes };
-  writeFileSync(join(dir, "owner"), JSON.stringify(owner), { mode: 0o600 });
+  writeOwner(dir, owner);
   const guard = memoryGuard(prepared.preallocBytes, prepared.hugepages, host, memAvailable(), outstandingBytes(others));
   if (guard && !opts.force) {
     rmSync(dir, { recursive: true, force: true });
@@ -214,12 +148,9 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
 
   const nodeOfCpu = new Int16Array(Math.max(0, ...host.cpus.map((c) => c.id)) + 1).fill(-1);
   for (const c of host.cpus) nodeOfCpu[c.id] = c.node;
-  const useSetpriv = hasSetprivPdeathsig();
-  const command = useSetpriv ? "setpriv" : qemu.binary;
-  const args = useSetpriv ? ["--pdeathsig", "KILL", "--", qemu.binary, ...prepared.args] : prepared.args;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const child = spawn(command, args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawnGuarded(qemu.binary, prepared.args, ["ignore", "ignore", "pipe"]);
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (s: string) => {
@@ -245,7 +176,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
 
   const sampler = new Sampler({ pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c) => nodeOfCpu[c] ?? -1, t0, onBatch: (s) => opts.onEvent?.({ type: "samples", samples: s }) });
   if (child.pid !== undefined) {
-    writeFileSync(join(dir, "owner"), JSON.stringify({ ...owner, qemuPid: child.pid }), { mode: 0o600 });
+    writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
     opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...prepared.args] });
     sampler.start();
   }
@@ -334,6 +265,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
 
 /** Is a folder left by a run still there? (tests) */
 export function runDirsLeft(base = tmpdir()): string[] {
-  if (!existsSync(base)) return [];
-  return readdirSync(base).filter((n) => n.startsWith(RUN_DIR_PREFIX));
+  return ownedDirs(RUN_DIR_PREFIX, base).map((d) => basename(d));
 }
+
+export { processAlive };
