@@ -9,7 +9,7 @@ import type { Layout } from "../../shared/layout/schema";
 import type { Sample } from "../../shared/run/types";
 import { assignThreads } from "../../shared/run/summarize";
 import { idList } from "../../shared/cpulist/cpulist";
-import { generateArgs } from "../../shared/qemu/generate";
+import { backendOrder } from "../../shared/qemu/generate";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { PALETTE, OFF_NODE, nodeColor } from "./palette";
 
@@ -26,12 +26,6 @@ export interface PlotProps {
 
 const LEFT = 64;
 const BOTTOM = 22;
-
-export function backendOrderOf(layout: Layout): string[] {
-  const args = generateArgs(layout);
-  const pos = (id: string) => args.findIndex((a) => a.includes(`id=${id},`) || a.endsWith(`id=${id}`) || a.includes(`"id":"${id}"`));
-  return layout.backends.map((b) => b.id).sort((a, b) => pos(a) - pos(b));
-}
 
 export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label }: PlotProps) {
   const n = count ?? samples.length;
@@ -52,7 +46,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     const cpus = [...host.cpus].sort((a, b) => a.node - b.node || a.id - b.id);
     return new Map(cpus.map((c, i) => [c.id, i]));
   }, [host]);
-  const order = useMemo(() => backendOrderOf(layout), [layout]);
+  const order = useMemo(() => backendOrder(layout), [layout]);
   const colorOf = useMemo(() => new Map(order.map((id, i) => [id, PALETTE[i % PALETTE.length]!])), [order]);
   const bound = useMemo(() => new Map(layout.backends.map((b) => [b.id, new Set(idList(b.hostNodes))])), [layout]);
 

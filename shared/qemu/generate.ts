@@ -79,6 +79,12 @@ export function generateArgs(layout: Layout): string[] {
   return placed.flatMap((x) => x.tokens());
 }
 
+/** Backend ids in the order QEMU creates (and, before 9.0, preallocates) them: their order on the command line. */
+export function backendOrder(layout: Layout, args: readonly string[] = generateArgs(layout)): string[] {
+  const position = (id: string) => args.findIndex((a) => a.includes(`id=${id},`) || a.endsWith(`id=${id}`) || a.includes(`"id":"${id}"`));
+  return layout.backends.map((b) => b.id).sort((a, b) => position(a) - position(b));
+}
+
 /** Every word of the command line: prefix, binary, arguments. */
 export function generateArgv(layout: Layout): string[] {
   return [...(layout.qemu?.prefix ?? []), layout.qemu?.binary ?? DEFAULT_BINARY, ...generateArgs(layout)];

@@ -3,7 +3,7 @@
 // a paused guest (preallocation needs no running guest), TCG, named threads, a QMP socket.
 
 import type { Layout } from "../layout/schema";
-import { generateArgs } from "../qemu/generate";
+import { backendOrder, generateArgs } from "../qemu/generate";
 import { optionName } from "../qemu/options";
 import { backendBytes, backendPageSize } from "../qemu/prealloc";
 import { idList } from "../cpulist/cpulist";
@@ -58,8 +58,7 @@ export function prepareRunArgs(layout: Layout, opts: RunOptions): RunArgs {
     "-qmp",
     `unix:${opts.qmpSocket},server=on,wait=off`,
   ];
-  const position = (id: string) => args.findIndex((a) => a.includes(`id=${id},`) || a.endsWith(`id=${id}`) || a.includes(`"id":"${id}"`));
-  const backendOrder = run.backends.map((b) => b.id).sort((a, b) => position(a) - position(b));
+  const order = backendOrder(run, args);
   const hugepages = new Map<number, Map<number, number>>();
   let preallocBytes = 0;
   for (const b of run.backends) {
@@ -74,5 +73,5 @@ export function prepareRunArgs(layout: Layout, opts: RunOptions): RunArgs {
       hugepages.set(page, perNode);
     }
   }
-  return { layout: run, args, dropped, backendOrder, preallocBytes, hugepages };
+  return { layout: run, args, dropped, backendOrder: order, preallocBytes, hugepages };
 }

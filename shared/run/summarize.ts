@@ -68,13 +68,17 @@ export function summarizeRun(input: SummaryInput): { threads: ThreadSummary[]; b
   const byId = new Map(input.layout.backends.map((b) => [b.id, b]));
   const ordered = input.backendOrder.map((id) => byId.get(id)).filter((b) => b !== undefined);
   const workers = threads.filter((t) => t.name === TOUCH_PAGES);
-  let next = 0;
+  const owner = assignThreads(
+    workers.map((t) => t.tid),
+    input.layout,
+    input.backendOrder,
+    input.hostOnlineCpus,
+  );
   const backends: BackendRun[] = ordered.map((b) => {
     const hostNodes = idList(b.hostNodes);
     const expected = b.prealloc ? preallocThreads(b, input.layout, input.hostOnlineCpus).effective : 0;
     // With one thread QEMU populates from its main thread: no touch_pages thread appears.
-    const mine = expected >= 2 ? workers.slice(next, next + expected) : [];
-    next += mine.length;
+    const mine = workers.filter((t) => owner.get(t.tid) === b.id);
     let onNode = 0;
     let total = 0;
     for (const t of mine) {
