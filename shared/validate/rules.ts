@@ -5,7 +5,7 @@
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic";
 import type { Backend, Layout } from "../layout/schema";
 import { formatIdList, parseIdList } from "../cpulist/cpulist";
-import { humanSize, parseSize } from "../size/size";
+import { formatSize, humanSize, parseSize } from "../size/size";
 import { backendBytes, backendPageSize, preallocThreads, smpMaxCpus } from "../qemu/prealloc";
 import { argRefs, deviceMemdevs } from "../layout/refs";
 import { freeHugepages, nodeById, nodeIdList, onlineCpuCount, onlineCpusOf } from "../topology/query";
@@ -57,7 +57,7 @@ export const memorySum: Rule = (layout) => {
             "NUMA001",
             "error",
             `the guest nodes' memory adds up to ${humanSize(sum)} (${parts}), but ${memoryText(layout)} is ${humanSize(want)}; QEMU refuses to start`,
-            `set -m to ${humanSize(sum).replace(/ (\w)iB$/, "$1").replace(" B", "")} or resize the backends so they add up to ${humanSize(want)}`,
+            `set -m to ${formatSize(sum, "M")} or resize the backends so they add up to ${humanSize(want)}`,
             "memory",
           ),
         );
@@ -407,7 +407,7 @@ export const hugepages: Rule = (layout, { host }) => {
           "NUMA014",
           "error",
           `${host.name} has no ${humanSize(page)} huge pages (it has ${[...sizes].map(humanSize).join(", ")})`,
-          `use hugetlbsize=${[...sizes].map((s) => humanSize(s).replace(/ (\w)iB$/, "$1")).join(" or ")}`,
+          `use hugetlbsize=${[...sizes].map((s) => formatSize(s)).join(" or ")}`,
           `backends[${i}].hugetlbsize`,
         ),
       );
