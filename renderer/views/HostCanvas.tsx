@@ -26,6 +26,8 @@ interface Card {
   h: number;
   cores: Array<{ key: string; socket: number; cpus: Array<{ id: number; online: boolean }> }>;
   perRow: number;
+  /** height of a core's column in CPU cells (1 when cores are collapsed) */
+  threads: number;
 }
 
 /** Card geometry for every node; shared by the view and its benchmark. */
@@ -44,7 +46,7 @@ export function cardLayout(host: HostTopology, collapse: boolean): { cards: Card
     const perRow = Math.max(8, Math.ceil(Math.sqrt(cores.length * 3)));
     const rows = Math.ceil(cores.length / perRow);
     const threads = collapse ? 1 : Math.max(1, ...cores.map((c) => c.cpus.length));
-    return { id: n.id, index, cores, perRow, w: Math.max(232, perRow * CELL + 2 * PAD), h: HEAD + rows * (threads * CELL + 4) + 64 };
+    return { id: n.id, index, cores, perRow, threads, w: Math.max(232, perRow * CELL + 2 * PAD), h: HEAD + rows * (threads * CELL + 4) + 64 };
   });
   const cols = Math.ceil(Math.sqrt(raw.length));
   const colW = Math.max(...raw.map((r) => r.w));
@@ -155,9 +157,8 @@ export function HostCanvas() {
                 {card.cores.map((core, i) => {
                   const col = i % card.perRow;
                   const row = Math.floor(i / card.perRow);
-                  const threads = collapse ? 1 : Math.max(1, ...card.cores.map((c) => c.cpus.length));
                   return (
-                    <g key={core.key} transform={`translate(${PAD + col * CELL},${HEAD + row * (threads * CELL + 4)})`}>
+                    <g key={core.key} transform={`translate(${PAD + col * CELL},${HEAD + row * (card.threads * CELL + 4)})`}>
                       <title>{`core ${core.key} (socket/core): CPUs ${core.cpus.map((c) => c.id).join(", ")}`}</title>
                       {(collapse ? core.cpus.slice(0, 1) : core.cpus).map((cpu, k) => (
                         <rect key={cpu.id} y={k * CELL} width={CELL - 2} height={CELL - 2} rx={2} className={cpu.online ? "cpu" : "cpu offline"} style={{ fill: cpu.online ? color : undefined }} data-cpu={cpu.id} />
