@@ -4,6 +4,7 @@
 import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import type { Api, ApiError, RunStreamEvent } from "../../shared/api/contract";
+import type { RunRecord } from "../../shared/run/types";
 import { ApiFailure } from "../../shared/api/contract";
 import { readSysfs, ProbeError } from "../probe/sysfs";
 import { loadSample, sampleNames, TopologyFileError } from "../hosts/samples";
@@ -29,6 +30,13 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** Why a run did not happen, for the UI: refused (with diagnostics), unavailable, or a bug. */
+function runError(e: unknown): ApiError {
+  if (e instanceof RunRefused) return { code: "refused", message: e.message, diagnostics: e.diagnostics };
+  if (e instanceof LabSetupError || e instanceof QemuNotFound) return { code: "unavailable", message: e.message };
+  return { code: "internal", message: (e as Error).message };
+}
+
 function fail(code: ApiError["code"], message: string, diagnostics?: ApiError["diagnostics"]): never {
   throw new ApiFailure(diagnostics ? { code, message, diagnostics } : { code, message });
 }
@@ -39,6 +47,31 @@ export function createBackend(opts: BackendOptions = {}): Backend {
   const dir = opts.runsDir ?? runsDir();
   const maxRuns = opts.maxRuns ?? 1;
   const emit = (e: RunStreamEvent) => events.emit("run", e);
+
+  /** A run of either kind: one at a time (maxRuns), cancellable, failures told as events. */
+  function track(kind: "run" | "lab", work: (runId: string, signal: AbortSignal) => Promise<unknown>): { runId: string; failure: Promise<ApiError | undefined> } {
+    if (running.size >= maxRuns) fail("refused", `a run is already going on this host (${[...running.keys()].join(", ")}); wait for it or cancel it`);
+    const runId = `${kind}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+    const controller = new AbortController();
+    const failure = work(runId, controller.signal)
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          const error = runError(e);
+          emit({ runId, type: "failed", error });
+          return error;
+        },
+      )
+      .finally(() => running.delete(runId));
+    running.set(runId, { controller, done: failure.then(() => undefined) });
+    return { runId, failure };
+  }
+
+  /** A finished run: its record saved, then announced. */
+  function finish(runId: string, record: RunRecord, final: boolean) {
+    saveRecord(record, dir);
+    emit({ runId, type: "finished", recordId: record.id, outcome: record.outcome, final, ...(record.error ? { error: record.error } : {}) });
+  }
 
   const api: Api = {
     async probeHost() {
@@ -73,97 +106,54 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       }
     },
     async startRun({ layout, label, force, rateHz }) {
-      if (running.size >= maxRuns) fail("refused", `a run is already going on this host (${[...running.keys()].join(", ")}); wait for it or cancel it`);
       const host = readSysfs();
-      const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-      const controller = new AbortController();
-      let settle!: () => void;
-      const done = new Promise<void>((r) => (settle = r));
-      running.set(runId, { controller, done });
-      // Start, and answer once QEMU is spawned or the run is refused.
-      const started = new Promise<void>((resolve, reject) => {
-        runPrealloc(layout, {
+      let spawned!: () => void;
+      const isSpawned = new Promise<void>((r) => (spawned = r));
+      const { runId, failure } = track("run", async (runId, signal) => {
+        const record = await runPrealloc(layout, {
           host,
           ...(opts.qemu ? { qemu: opts.qemu } : {}),
           ...(rateHz ? { rateHz } : {}),
           ...(label ? { label } : {}),
           force: force === true,
-          signal: controller.signal,
+          signal,
           onEvent: (e) => {
-            if (e.type === "spawned") resolve();
+            if (e.type === "spawned") spawned();
             if (e.type === "exited") return;
             emit({ runId, ...e } as RunStreamEvent);
           },
-        })
-          .then((record) => {
-            saveRecord(record, dir);
-            emit({ runId, type: "finished", recordId: record.id, outcome: record.outcome, final: true, ...(record.error ? { error: record.error } : {}) });
-            resolve();
-          })
-          .catch((e: unknown) => {
-            const error: ApiError =
-              e instanceof RunRefused
-                ? { code: "refused", message: e.message, diagnostics: e.diagnostics }
-                : e instanceof QemuNotFound
-                  ? { code: "unavailable", message: e.message }
-                  : { code: "internal", message: (e as Error).message };
-            emit({ runId, type: "failed", error });
-            reject(new ApiFailure(error));
-          })
-          .finally(() => {
-            running.delete(runId);
-            settle();
-          });
+        });
+        finish(runId, record, true);
       });
-      await started;
+      // answer once QEMU is spawned, or with the reason it was not
+      const error = await Promise.race([isSpawned.then(() => undefined), failure]);
+      if (error) throw new ApiFailure(error);
       return { runId };
     },
     async startLabRun({ nodes, layout, demo, label }) {
-      if (running.size >= maxRuns) fail("refused", `a run is already going (${[...running.keys()].join(", ")}); wait for it or cancel it`);
       const jobs = demo ? demoJobs(nodes) : layout ? [{ label: label ?? layout.title ?? "layout", layout }] : fail("bad-request", "give a layout, or demo: true");
-      const runId = `lab-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-      const controller = new AbortController();
-      let settle!: () => void;
-      const done = new Promise<void>((r) => (settle = r));
-      running.set(runId, { controller, done });
       let finished = 0;
-      runLab({
-        nodes,
-        jobs,
-        ...(opts.qemu ? { qemu: opts.qemu } : {}),
-        signal: controller.signal,
-        rateHz: 200,
-        // a lab run from the app is small; a stuck boot gives up instead of hanging the app
-        timeoutMs: 180_000,
-        onEvent: (e) => {
-          if (e.type === "status") emit({ runId, type: "status", text: e.text });
-          else if (e.type === "booted") emit({ runId, type: "status", text: `lab booted in ${(e.ms / 1000).toFixed(1)} s` });
-          else if (e.type === "begin") {
-            const job = jobs.find((j) => j.label === e.label);
-            emit({ runId, type: "job", label: e.label, ...(job ? { layout: job.layout } : {}) });
-          }
-          else if (e.type === "samples") emit({ runId, type: "samples", samples: e.samples });
-          else if (e.type === "prealloc-done") emit({ runId, type: "prealloc-done", ms: e.ms });
-          else if (e.type === "job-done") {
-            saveRecord(e.record, dir);
-            finished++;
-            emit({ runId, type: "finished", recordId: e.record.id, outcome: e.record.outcome, final: finished === jobs.length, ...(e.record.error ? { error: e.record.error } : {}) });
-          }
-        },
-      })
-        .catch((e: unknown) => {
-          const error: ApiError =
-            e instanceof RunRefused
-              ? { code: "refused", message: e.message, diagnostics: e.diagnostics }
-              : e instanceof LabSetupError || e instanceof QemuNotFound
-                ? { code: "unavailable", message: e.message }
-                : { code: "internal", message: (e as Error).message };
-          emit({ runId, type: "failed", error });
-        })
-        .finally(() => {
-          running.delete(runId);
-          settle();
-        });
+      const { runId } = track("lab", (runId, signal) =>
+        runLab({
+          nodes,
+          jobs,
+          ...(opts.qemu ? { qemu: opts.qemu } : {}),
+          signal,
+          rateHz: 200,
+          // a lab run from the app is small; a stuck boot gives up instead of hanging the app
+          timeoutMs: 180_000,
+          onEvent: (e) => {
+            if (e.type === "status") emit({ runId, type: "status", text: e.text });
+            else if (e.type === "booted") emit({ runId, type: "status", text: `lab booted in ${(e.ms / 1000).toFixed(1)} s` });
+            else if (e.type === "begin") {
+              const job = jobs.find((j) => j.label === e.label);
+              emit({ runId, type: "job", label: e.label, ...(job ? { layout: job.layout } : {}) });
+            } else if (e.type === "samples") emit({ runId, type: "samples", samples: e.samples });
+            else if (e.type === "prealloc-done") emit({ runId, type: "prealloc-done", ms: e.ms });
+            else if (e.type === "job-done") finish(runId, e.record, ++finished === jobs.length);
+          },
+        }),
+      );
       return { runId };
     },
     async cancelRun({ runId }) {
