@@ -209,13 +209,18 @@ function editDistance(a: string, b: string, limit: number): number {
   return prev[b.length]!;
 }
 
-/** Read an element from one option value as written, with the backend type from qom-type. */
-export function readFromText(spec: ElementSpec, text: string, problems: ReadProblem[] = []): { element: Record<string, unknown>; split: SplitValue } {
-  const split = splitValue(spec, text);
+/** Read an element from an option value already split, with the backend type from qom-type. */
+export function readFromSplit(spec: ElementSpec, split: SplitValue, problems: ReadProblem[] = []): Record<string, unknown> {
   const fields = readElement(spec, split.entries, problems);
   if (spec.kind === "backend") {
     const qomType = split.entries.find((x) => x.key === "qom-type")?.value;
-    return { element: { type: String(qomType).slice("memory-backend-".length), ...fields }, split };
+    return { type: String(qomType).slice("memory-backend-".length), ...fields };
   }
-  return { element: fields, split };
+  return fields;
+}
+
+/** Read an element from one option value as written. */
+export function readFromText(spec: ElementSpec, text: string, problems: ReadProblem[] = []): { element: Record<string, unknown>; split: SplitValue } {
+  const split = splitValue(spec, text);
+  return { element: readFromSplit(spec, split, problems), split };
 }

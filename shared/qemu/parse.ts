@@ -6,7 +6,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import { emptyLayout, layoutSchema, type Layout, type PassthroughArg } from "../layout/schema";
 import { lineColumn, tokenize, type Token } from "./tokenize";
 import { OPTION_ALIASES, SPECS, type ElementKind, type ElementSpec } from "./elements";
-import { closest, readFromText, splitValue, type ReadProblem } from "./codec";
+import { closest, readFromSplit, splitValue, type ReadProblem, type SplitValue } from "./codec";
 import { ENV_ASSIGNMENT, looksLikeQemuBinary, optionName, OTHER_OBJECT_TYPES, PREFIX_WORDS, takesArgument } from "./options";
 
 export interface ParseResult {
@@ -110,10 +110,12 @@ export function parseCommandLine(input: string): ParseResult {
       continue;
     }
     const option = OPTION_ALIASES[`-${name}`] ?? `-${name}`;
-    const kind = elementKindFor(option, valueTok.text);
-    const handled = kind !== undefined && takeElement(kind, k, tok, valueTok);
+    // -numa and -object say what they are inside their value: split it once, here
+    const split = option === "-numa" ? splitValue(SPECS.node, valueTok.text) : option === "-object" ? splitValue(SPECS.backend, valueTok.text) : undefined;
+    const kind = elementKindFor(option, split);
+    const handled = kind !== undefined && takeElement(kind, k, tok, valueTok, split);
     if (!handled) {
-      if (option === "-object") checkObjectType(k, valueTok);
+      if (option === "-object" && split) checkObjectType(k, valueTok, split);
       passthrough(k, 2);
     }
     k += 2;
@@ -137,7 +139,7 @@ export function parseCommandLine(input: string): ParseResult {
   }
   return { layout, args, diagnostics };
 
-  function takeElement(kind: ElementKind, at: number, optTok: Token, valueTok: Token): boolean {
+  function takeElement(kind: ElementKind, at: number, optTok: Token, valueTok: Token, given: SplitValue | undefined): boolean {
     const spec = SPECS[kind];
     const slot = spec.slot;
     const single = slot === "name" || slot === "machine" || slot === "memory" || slot === "smp";
@@ -155,7 +157,7 @@ export function parseCommandLine(input: string): ParseResult {
       return false;
     }
     const problems: ReadProblem[] = [];
-    const { element, split } = readFromText(spec, valueTok.text, problems);
+    const split = given ?? splitValue(spec, valueTok.text);
     if (split.error) {
       diag(
         { code: "PARSE007", severity: "error", message: `${optTok.text}: ${split.error}`, fix: "fix the JSON; libvirt writes it as one object with a \"qom-type\" key" },
@@ -164,6 +166,7 @@ export function parseCommandLine(input: string): ParseResult {
       );
       return false;
     }
+    const element = readFromSplit(spec, split, problems);
     const list = layout[slot];
     const index = Array.isArray(list) ? list.length : undefined;
     const path = index === undefined ? slot : `${slot}[${index}]`;
@@ -196,8 +199,7 @@ export function parseCommandLine(input: string): ParseResult {
     return true;
   }
 
-  function checkObjectType(at: number, valueTok: Token) {
-    const split = splitValue(SPECS.backend, valueTok.text);
+  function checkObjectType(at: number, valueTok: Token, split: SplitValue) {
     if (split.error) {
       diag(
         { code: "PARSE007", severity: "error", message: `-object: ${split.error}`, fix: "fix the JSON; libvirt writes it as one object with a \"qom-type\" key" },
@@ -241,7 +243,7 @@ export function parseCommandLine(input: string): ParseResult {
   }
 }
 
-function elementKindFor(option: string, value: string): ElementKind | undefined {
+function elementKindFor(option: string, split: SplitValue | undefined): ElementKind | undefined {
   switch (option) {
     case "-name":
       return "name";
@@ -252,13 +254,11 @@ function elementKindFor(option: string, value: string): ElementKind | undefined 
     case "-smp":
       return "smp";
     case "-numa": {
-      const split = splitValue(SPECS.node, value);
-      const type = split.entries.find((x) => x.key === "type")?.value;
+      const type = split?.entries.find((x) => x.key === "type")?.value;
       return type === "node" ? "node" : type === "dist" ? "distance" : undefined;
     }
     case "-object": {
-      const split = splitValue(SPECS.backend, value);
-      const type = split.entries.find((x) => x.key === "qom-type")?.value;
+      const type = split?.entries.find((x) => x.key === "qom-type")?.value;
       if (typeof type !== "string") return undefined;
       if (MODELLED_BACKENDS.has(type)) return "backend";
       if (type === "thread-context") return "threadContext";
