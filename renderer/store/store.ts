@@ -335,17 +335,12 @@ export function isDirty(s: Pick<AppState, "layout" | "saved">): boolean {
   return s.layout !== s.saved && (s.layout.backends.length > 0 || s.layout.nodes.length > 0 || s.layout.args.length > 0);
 }
 
-/** Diagnostics for the layout on the current target, errors first; cached per (layout, host). */
-const cache = new WeakMap<Layout, WeakMap<object, Diagnostic[]>>();
-const NO_HOST = {};
-export function diagnosticsOf(s: Pick<AppState, "layout" | "host" | "qemu" | "importDiagnostics">): Diagnostic[] {
-  const key = s.host ?? NO_HOST;
-  let byHost = cache.get(s.layout);
-  if (!byHost) cache.set(s.layout, (byHost = new WeakMap()));
-  let d = byHost.get(key);
-  if (!d) {
-    d = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version } } : {}) })];
-    byHost.set(key, d);
-  }
-  return d;
+/** Diagnostics for the layout on the current target; computed again only when one of its inputs changes. */
+type DiagnosticsInput = Pick<AppState, "layout" | "host" | "qemu" | "importDiagnostics">;
+let last: { input: DiagnosticsInput; result: Diagnostic[] } | undefined;
+export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
+  if (last && last.input.layout === s.layout && last.input.host === s.host && last.input.qemu === s.qemu && last.input.importDiagnostics === s.importDiagnostics) return last.result;
+  const result = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version } } : {}) })];
+  last = { input: { layout: s.layout, host: s.host, qemu: s.qemu, importDiagnostics: s.importDiagnostics }, result };
+  return result;
 }
