@@ -7,13 +7,14 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { demoJobs, labTopology, runLab, sweepStaleLabDirs } from "./lab";
 import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { RunRefused } from "../qemu/launch";
 import { cpioArchive } from "./cpio";
 import { runRecordSchema, type RunRecord } from "../../shared/run/types";
 
 function labQemus(): string[] {
   try {
-    return execFileSync("pgrep", ["-af", "numadesk-lab-"], { encoding: "utf8" }).trim().split("\n").filter((l) => l.includes("qemu-system"));
+    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-lab-`], { encoding: "utf8" }).trim().split("\n").filter((l) => l.includes("qemu-system"));
   } catch {
     return [];
   }
