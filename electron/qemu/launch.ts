@@ -59,6 +59,8 @@ export interface RunOptions {
   kind?: RunRecord["kind"];
   /** how many runs may go at once on this host, this one included (default 1) */
   maxConcurrent?: number;
+  /** launch even when the checker finds errors, and let QEMU judge (--no-check); what a run may pass is still limited */
+  skipCheck?: boolean;
   /** mem-path files the user allows although they exist or are new (--allow-mem-path) */
   allowMemPaths?: string[];
 }
@@ -136,7 +138,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   // the rest: QEMU would refuse those layouts anyway.
   const MEMORY_CODES = new Set(["NUMA013", "NUMA015"]);
   const diags = checkLayout(layout, { host, qemu: { version: qemu.version } }).filter((d) => !(opts.force && MEMORY_CODES.has(d.code)));
-  if (hasErrors(diags)) throw new RunRefused("the layout has errors; fix them before launching", diags);
+  if (hasErrors(diags) && !opts.skipCheck) throw new RunRefused("the layout has errors; fix them before launching", diags);
   if (layout.threadContexts.length > 0 && !qemu.features.threadContext) {
     throw new RunRefused(`${qemu.binary} (QEMU ${qemu.version}) has no thread-context object; QEMU 7.2 or newer has it`);
   }

@@ -30,6 +30,7 @@ export const RUN_OPTIONS = {
   json: { type: "boolean" },
   "no-save": { type: "boolean" },
   "allow-mem-path": { type: "string", multiple: true },
+  "no-check": { type: "boolean" },
 } as const;
 
 function positiveNumber(v: Values[string], option: string, fallback: number): number {
@@ -75,6 +76,7 @@ export async function executeRun(layout: Layout, values: Values, io: Io, label?:
       rateHz: positiveNumber(values.rate, "--rate", 200),
       timeoutMs: positiveNumber(values.timeout, "--timeout", 600) * 1000,
       force: values.force === true,
+      skipCheck: values["no-check"] === true,
       ...(values.concurrent === true ? { maxConcurrent: Infinity } : {}),
       ...(Array.isArray(values["allow-mem-path"]) ? { allowMemPaths: values["allow-mem-path"] } : {}),
       signal,
