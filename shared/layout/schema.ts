@@ -189,9 +189,10 @@ export const argSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    const first = a.tokens[0]!;
+    // zod runs this even when `tokens` itself failed (empty, not strings): look before using
+    const first = a.tokens[0];
+    if (typeof first !== "string" || a.tokens.length === 1) return;
     const name = optionName(first);
-    if (a.tokens.length === 1) return;
     if (name === undefined) ctx.addIssue({ code: "custom", message: `'${first.slice(0, 40)}' is not an option; a word that is not an option stands alone`, path: ["tokens"] });
     else if (!takesArgument(name)) ctx.addIssue({ code: "custom", message: `${first} takes no value; one entry holds one option`, path: ["tokens"] });
   });

@@ -92,6 +92,18 @@ function runBackend(b: Backend, dropped: string[], refused: string[]): Backend |
       delete out[f];
     }
   }
+  // properties of another backend type (QEMU refuses them; the checker says so as NUMA029)
+  const foreign: Array<[keyof Backend, string, boolean]> = [
+    ["memPath", "mem-path", b.type !== "file"],
+    ["hugetlb", "hugetlb", b.type !== "memfd"],
+    ["hugetlbsize", "hugetlbsize", b.type !== "memfd"],
+  ];
+  for (const [field, key, drop] of foreign) {
+    if (drop && out[field] !== undefined) {
+      dropped.push(`${what}: ${key}=${String(out[field])} (memory-backend-${b.type} has no ${key})`);
+      delete out[field];
+    }
+  }
   const kept = keepExtra(extra, BACKEND_EXTRA[b.type]!, what, dropped);
   if (kept) out.extra = kept;
   return out;
