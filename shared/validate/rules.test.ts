@@ -5,6 +5,7 @@ import { parseCommandLine } from "../qemu/parse";
 import { checkLayout } from "./check";
 import { topologySchema, type HostTopology } from "../topology/schema";
 import type { CheckContext } from "./context";
+import { RULE_CODES, ruleMeta } from "./rules/registry";
 
 const root = join(import.meta.dirname, "../..");
 const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
@@ -91,10 +92,77 @@ describe("validation codes", () => {
     expect(ok.map((x) => x.code)).not.toContain(code);
   });
 
-  it("every rule code in rules.ts has a case here", () => {
-    const src = readFileSync(join(import.meta.dirname, "rules.ts"), "utf8");
-    const all = new Set([...src.matchAll(/"(NUMA\d{3})"/g)].map((m) => m[1]));
-    expect([...all].filter((c) => !CASES.some((x) => x.code === c))).toEqual([]);
+});
+
+describe("the rule registry's metadata", () => {
+  const diagnosticsOfCases = () =>
+    CASES.flatMap(({ bad, good, ctx }) =>
+      [bad, good].flatMap((line) => {
+        const { layout } = parseCommandLine(line);
+        return checkLayout(layout, ctx).map((d) => ({ d, layout }));
+      }),
+    );
+
+  it("every registered code has a case here (a line that fires it and one that keeps it quiet)", () => {
+    expect(RULE_CODES.map((m) => m.code).filter((c) => !CASES.some((x) => x.code === c))).toEqual([]);
+  });
+
+  it("every code a case is about is registered", () => {
+    expect(CASES.map((x) => x.code).filter((c) => !ruleMeta(c))).toEqual([]);
+  });
+
+  it("each code is registered once", () => {
+    const codes = RULE_CODES.map((m) => m.code);
+    expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
+  });
+
+  it("every code the cases emit is registered with the severity it is emitted with", () => {
+    for (const { d } of diagnosticsOfCases()) {
+      const meta = ruleMeta(d.code);
+      expect(meta, d.code).toBeDefined();
+      if (!meta!.severityVaries) expect(d.severity, d.code).toBe(meta!.severity);
+    }
+  });
+
+  it("only errors are marked as policy (warnings and hints are things QEMU accepts)", () => {
+    expect(RULE_CODES.filter((m) => m.policy && m.severity !== "error").map((m) => m.code)).toEqual([]);
+  });
+
+  it("QEMU version ranges are written major.minor", () => {
+    for (const m of RULE_CODES) for (const v of [m.qemu?.min, m.qemu?.max]) if (v !== undefined) expect(v, m.code).toMatch(/^\d+\.\d+$/);
+  });
+});
+
+describe("diagnostics name the element they point at", () => {
+  // A path into one element: "backends[1].hostNodes", "threadContexts[0]", "smp", "machine.type".
+  const LISTS: Record<string, string> = { backends: "backend", threadContexts: "threadContext", nodes: "node", distances: "distance", args: "arg" };
+  const SINGLE: Record<string, string> = { memory: "memory", smp: "smp", name: "name", machine: "machine" };
+
+  it("every diagnostic of the cases whose path points at one element has at.element, and it is that element", () => {
+    let pointed = 0;
+    for (const { bad, good, ctx } of CASES) {
+      for (const line of [bad, good]) {
+        const { layout } = parseCommandLine(line);
+        for (const d of checkLayout(layout, ctx)) {
+          const path = d.at?.path;
+          const m = path ? /^([A-Za-z]+)(?:\[(\d+)\])?/.exec(path) : null;
+          if (!m) continue;
+          const [, slot, index] = m;
+          const kind = index !== undefined ? LISTS[slot!] : SINGLE[slot!];
+          if (!kind) continue;
+          pointed++;
+          const el = d.at!.element;
+          expect(el, `${d.code} ${path}`).toBeDefined();
+          expect(el!.kind, `${d.code} ${path}`).toBe(kind);
+          if (index === undefined) continue;
+          expect(el!.index, `${d.code} ${path}`).toBe(Number(index));
+          if (kind === "backend") expect(el!.id).toBe(layout.backends[Number(index)]!.id);
+          if (kind === "threadContext") expect(el!.id).toBe(layout.threadContexts[Number(index)]!.id);
+          if (kind === "node") expect(el!.nodeid).toBe(layout.nodes[Number(index)]!.nodeid ?? Number(index));
+        }
+      }
+    }
+    expect(pointed).toBeGreaterThan(CASES.length);
   });
 });
 
