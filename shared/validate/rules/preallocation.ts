@@ -19,15 +19,16 @@ const NUMA017: RuleMeta = {
   concern: "preallocation",
   policy: false,
 };
-const NUMA018: RuleMeta = { code: "NUMA018", severity: "warning", title: "the preallocation context runs on other nodes than the memory", concern: "preallocation", policy: false };
+const NUMA018: RuleMeta = { code: "NUMA018", severity: "warning", title: "the preallocation context runs on other nodes than the memory", concern: "preallocation", qemu: { min: "7.2" }, policy: false };
 const NUMA019: RuleMeta = { code: "NUMA019", severity: "hint", title: "multi-node host, bound preallocated memory, no thread-context", concern: "preallocation", policy: false };
-const NUMA021: RuleMeta = { code: "NUMA021", severity: "error", title: "both `node-affinity` and `cpu-affinity`", concern: "preallocation", policy: false };
+const NUMA021: RuleMeta = { code: "NUMA021", severity: "error", title: "both `node-affinity` and `cpu-affinity`", concern: "preallocation", qemu: { min: "7.2" }, policy: false };
 const NUMA022: RuleMeta = { code: "NUMA022", severity: "error", title: "`prealloc-threads=0`", concern: "preallocation", policy: false };
 const NUMA023: RuleMeta = {
   code: "NUMA023",
   severity: "warning",
   title: "a context with one preallocation thread (QEMU then uses its main thread; the context is ignored)",
   concern: "preallocation",
+  qemu: { min: "7.2" },
   policy: false,
 };
 const NUMA031: RuleMeta = { code: "NUMA031", severity: "error", title: "`prealloc=on` with `reserve=off`", concern: "preallocation", policy: false };

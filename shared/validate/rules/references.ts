@@ -9,7 +9,7 @@ import { atAllNodes, atArg, atBackend, atDistance, atMachine, atNode, atThreadCo
 import { emit, type RuleDef, type RuleMeta } from "./rule";
 
 const NUMA005: RuleMeta = { code: "NUMA005", severity: "error", title: "`memdev=` / `memory-backend=` names no backend", concern: "references", policy: false };
-const NUMA006: RuleMeta = { code: "NUMA006", severity: "error", title: "`prealloc-context=` names no thread-context", concern: "references", policy: false };
+const NUMA006: RuleMeta = { code: "NUMA006", severity: "error", title: "`prealloc-context=` names no thread-context", concern: "references", qemu: { min: "7.2" }, policy: false };
 const NUMA007: RuleMeta = { code: "NUMA007", severity: "error", title: "an object id used twice", concern: "references", policy: false };
 const NUMA008: RuleMeta = { code: "NUMA008", severity: "error", title: "a malformed object id", concern: "references", policy: false };
 const NUMA009: RuleMeta = { code: "NUMA009", severity: "error", title: "guest node ids duplicated or with gaps", concern: "references", policy: false };
