@@ -14,7 +14,12 @@ const QEMU_DEFAULT_RAM = 128 * 1024 * 1024;
 
 const NUMA001: RuleMeta = { code: "NUMA001", severity: "error", title: "guest nodes' backends (or `-machine memory-backend=`) don't add up to `-m`", concern: "memory", policy: false };
 const NUMA012: RuleMeta = { code: "NUMA012", severity: "error", title: "a policy without `host-nodes`, or `host-nodes` without a policy", concern: "memory", policy: false };
+// Measured on QEMU 7.2: mixing mem= and memdev= is refused ("numa configuration should use
+// either mem= or memdev=,mixing both is not allowed"), but a node with neither beside memdev
+// nodes runs (a memory-less guest node); this code still refuses that case (issue 10).
 const NUMA025: RuleMeta = { code: "NUMA025", severity: "error", title: "`memdev=` on some guest nodes but not all, or mixed with `mem=`", concern: "memory", policy: false };
+// Measured on QEMU 7.2: memory-backend-memfd with hugetlbsize= and hugetlb off runs; this code
+// still refuses that case (issue 10).
 const NUMA029: RuleMeta = {
   code: "NUMA029",
   severity: "error",
