@@ -3,26 +3,23 @@
 // argv) keep them, so `check` says what each would do before someone runs the line elsewhere.
 // Warnings, not errors: QEMU accepts all of them, and on one's own machine they may be meant.
 
-import type { Diagnostic } from "../diagnostics/diagnostic";
-import type { Layout, PassthroughArg } from "../layout/schema";
-import { ENV_ASSIGNMENT, looksLikeQemuBinary, optionName } from "../qemu/options";
-import { splitValue } from "../qemu/codec";
-import { SPECS } from "../qemu/elements";
-import type { Rule } from "./context";
+import type { At, Diagnostic } from "../../diagnostics/diagnostic";
+import type { PassthroughArg } from "../../layout/schema";
+import { ENV_ASSIGNMENT, looksLikeQemuBinary, optionName } from "../../qemu/options";
+import { splitValue } from "../../qemu/codec";
+import { SPECS } from "../../qemu/elements";
+import { atArg, atBackend } from "./at";
+import { emit, type RuleDef, type RuleMeta } from "./rule";
 
-export interface RiskCode {
-  code: string;
-  title: string;
-}
-
-export const RISK_CODES: RiskCode[] = [
-  { code: "RISK001", title: "starts a process or changes QEMU's privileges" },
-  { code: "RISK002", title: "reads or writes files of the host" },
-  { code: "RISK003", title: "opens sockets or the network" },
-  { code: "RISK004", title: "hands a host device to the guest" },
-  { code: "RISK005", title: "a file backend writes the guest's memory into a file" },
-  { code: "RISK006", title: "the command runs something other than QEMU, or changes its environment" },
-];
+const meta = (code: string, title: string): RuleMeta => ({ code, severity: "warning", title, concern: "safety", policy: false });
+const RISK: Record<string, RuleMeta> = {
+  RISK001: meta("RISK001", "a passthrough option starts a process or changes QEMU's privileges"),
+  RISK002: meta("RISK002", "a passthrough option reads or writes files of the host"),
+  RISK003: meta("RISK003", "a passthrough option opens sockets or the network"),
+  RISK004: meta("RISK004", "a passthrough option hands a host device to the guest"),
+  RISK005: meta("RISK005", "a file backend puts the guest's memory in a host file"),
+  RISK006: meta("RISK006", "the command runs something other than QEMU, or changes its environment"),
+};
 
 type Risk = "RISK001" | "RISK002" | "RISK003" | "RISK004";
 
@@ -119,14 +116,10 @@ function shortWords(a: PassthroughArg): string {
   return t.length > 80 ? `${t.slice(0, 77)}…` : t;
 }
 
-function warn(code: string, message: string, path: string): Diagnostic {
-  return {
-    code,
-    severity: "warning",
-    message,
-    fix: "numadesk run leaves it out; if the layout came from someone else, read what it does before running the exported line, or remove it",
-    at: { path },
-  };
+const REVIEW = "numadesk run leaves it out; if the layout came from someone else, read what it does before running the exported line, or remove it";
+
+function warn(code: string, message: string, at: At, fix = REVIEW): Diagnostic {
+  return emit(RISK[code]!, message, fix, at);
 }
 
 function argRisk(a: PassthroughArg): [Risk, string] | undefined {
@@ -153,43 +146,57 @@ function argRisk(a: PassthroughArg): [Risk, string] | undefined {
 }
 
 /** RISK001–RISK004: passthrough options that act on the host. */
-export const riskyOptions: Rule = (layout) =>
-  layout.args.flatMap((a, i) => {
-    const r = argRisk(a);
-    return r ? [warn(r[0], `${shortWords(a)} ${r[1]} when the exported line runs`, `args[${i}]`)] : [];
-  });
-
-/** RISK005: a file backend's mem-path receives the guest's memory. */
-export const fileBackends: Rule = (layout) =>
-  layout.backends.flatMap((b, i) => {
-    if (b.type !== "file") return [];
-    const discard = b.extra?.["discard-data"];
-    const zeroes = b.share && (discard === true || (typeof discard === "string" && /^(on|yes|true|y)$/i.test(discard)));
-    const what = zeroes
-      ? "share=on with discard-data=on: QEMU writes the guest's memory into it and throws its content away at exit"
-      : b.share
-        ? "share=on: the guest's memory is written through to it"
-        : "QEMU maps it as guest memory (and creates it, full size, if it does not exist)";
-    return [
-      {
-        ...warn("RISK005", `backend ${b.id}: mem-path ${b.memPath ?? "(none)"}: ${what}`, `backends[${i}].memPath`),
-        fix: "point mem-path at a folder on hugetlbfs or tmpfs (QEMU then uses a temporary file it removes); numadesk run accepts only such folders and never passes share or discard-data",
-      },
-    ];
-  });
-
-/** RISK006: the exported command runs another program, or QEMU with a changed environment. */
-export const commandPrefix: Rule = (layout) => {
-  const out: Diagnostic[] = [];
-  const binary = layout.qemu?.binary;
-  if (binary !== undefined && !looksLikeQemuBinary(binary)) {
-    out.push(warn("RISK006", `the exported command runs '${binary.slice(0, 80)}', which does not look like QEMU`, "qemu.binary"));
-  }
-  for (const w of layout.qemu?.prefix ?? []) {
-    if (RISKY_ENV.test(w)) out.push(warn("RISK006", `the exported command sets ${w.slice(0, 80)} for QEMU, which changes the code it runs`, "qemu.prefix"));
-    else if (!ENV_ASSIGNMENT.test(w) && w !== "time" && w !== "exec") out.push(warn("RISK006", `the exported command starts with '${w.slice(0, 80)}'`, "qemu.prefix"));
-  }
-  return out;
+const riskyOptions: RuleDef = {
+  name: "riskyOptions",
+  codes: [RISK.RISK001!, RISK.RISK002!, RISK.RISK003!, RISK.RISK004!],
+  check: (layout) =>
+    layout.args.flatMap((a, i) => {
+      const r = argRisk(a);
+      return r ? [warn(r[0], `${shortWords(a)} ${r[1]} when the exported line runs`, atArg(i))] : [];
+    }),
 };
 
-export const RISK_RULES: Rule[] = [riskyOptions, fileBackends, commandPrefix];
+/** RISK005: a file backend's mem-path receives the guest's memory. */
+const fileBackends: RuleDef = {
+  name: "fileBackends",
+  codes: [RISK.RISK005!],
+  check: (layout) =>
+    layout.backends.flatMap((b, i) => {
+      if (b.type !== "file") return [];
+      const discard = b.extra?.["discard-data"];
+      const zeroes = b.share && (discard === true || (typeof discard === "string" && /^(on|yes|true|y)$/i.test(discard)));
+      const what = zeroes
+        ? "share=on with discard-data=on: QEMU writes the guest's memory into it and throws its content away at exit"
+        : b.share
+          ? "share=on: the guest's memory is written through to it"
+          : "QEMU maps it as guest memory (and creates it, full size, if it does not exist)";
+      return [
+        warn(
+          "RISK005",
+          `backend ${b.id}: mem-path ${b.memPath ?? "(none)"}: ${what}`,
+          atBackend(b, i, "memPath"),
+          "point mem-path at a folder on hugetlbfs or tmpfs (QEMU then uses a temporary file it removes); numadesk run accepts only such folders and never passes share or discard-data",
+        ),
+      ];
+    }),
+};
+
+/** RISK006: the exported command runs another program, or QEMU with a changed environment. */
+const commandPrefix: RuleDef = {
+  name: "commandPrefix",
+  codes: [RISK.RISK006!],
+  check: (layout) => {
+    const out: Diagnostic[] = [];
+    const binary = layout.qemu?.binary;
+    if (binary !== undefined && !looksLikeQemuBinary(binary)) {
+      out.push(warn("RISK006", `the exported command runs '${binary.slice(0, 80)}', which does not look like QEMU`, { path: "qemu.binary" }));
+    }
+    for (const w of layout.qemu?.prefix ?? []) {
+      if (RISKY_ENV.test(w)) out.push(warn("RISK006", `the exported command sets ${w.slice(0, 80)} for QEMU, which changes the code it runs`, { path: "qemu.prefix" }));
+      else if (!ENV_ASSIGNMENT.test(w) && w !== "time" && w !== "exec") out.push(warn("RISK006", `the exported command starts with '${w.slice(0, 80)}'`, { path: "qemu.prefix" }));
+    }
+    return out;
+  },
+};
+
+export const SAFETY_RULES: readonly RuleDef[] = [riskyOptions, fileBackends, commandPrefix];
