@@ -23,7 +23,7 @@ function xmlChar(code: number): boolean {
 
 /** Text with its references resolved; a reference to no XML character (&#0;, &#x110000;) becomes U+FFFD. */
 function decode(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]{1,8}|#\d{1,10}|lt|gt|amp|quot|apos);/g, (_, e: string) => {
+  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g, (_, e: string) => {
     if (!e.startsWith("#")) return ENTITIES[e]!;
     const code = e.startsWith("#x") ? parseInt(e.slice(2), 16) : Number(e.slice(1));
     return xmlChar(code) ? String.fromCodePoint(code) : "\uFFFD";
