@@ -111,11 +111,6 @@ const DEVICE_RISK: Array<[RegExp, string]> = [
 // Environment variables that change what code QEMU runs.
 const RISKY_ENV = /^(LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|GCONV_PATH|PATH|QEMU_MODULE_DIR|LD_\w+)=/;
 
-function shortWords(a: PassthroughArg): string {
-  const t = a.tokens.join(" ");
-  return t.length > 80 ? `${t.slice(0, 77)}…` : t;
-}
-
 const REVIEW = "numadesk run leaves it out; if the layout came from someone else, read what it does before running the exported line, or remove it";
 
 function warn(code: string, message: string, at: At, fix = REVIEW): Diagnostic {
@@ -152,7 +147,8 @@ const riskyOptions: RuleDef = {
   check: (layout) =>
     layout.args.flatMap((a, i) => {
       const r = argRisk(a);
-      return r ? [warn(r[0], `${shortWords(a)} ${r[1]} when the exported line runs`, atArg(i))] : [];
+      // the CLI and the app show the option itself beside the message (its label)
+      return r ? [warn(r[0], `${r[1]}, when the exported line runs`, atArg(i))] : [];
     }),
 };
 
