@@ -131,3 +131,12 @@ describe("inputs that used to end in an internal error", () => {
   });
 });
 
+
+describe("text from a record or a layout printed on a terminal", () => {
+  it("escape sequences, bidi overrides and newlines in a label come out as visible escapes", async () => {
+    const { printable, printableLine } = await import("./text/printable");
+    const evil = "ok\u001b]0;owned\u0007\u001b[2J\u202eevil\nforged line\r";
+    expect(printableLine(evil)).toBe("ok\\x1b]0;owned\\x07\\x1b[2J\\u202eevil\\x0aforged line\\x0d");
+    expect(printable("line 1\n\tline 2\u009b")).toBe("line 1\n\tline 2\\x9b");
+  });
+});

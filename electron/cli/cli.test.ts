@@ -144,7 +144,7 @@ describe("numadesk serve", () => {
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    for (let i = 0; i < 200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 1200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
     expect(out).toMatch(/Numadesk is serving on http:\/\/0\.0\.0\.0:\d+\/\?token=[\w-]{32}/);
     expect(err).toMatch(/warning: serving on 0\.0\.0\.0 lets other machines reach Numadesk/);
     child.kill("SIGTERM");

@@ -31,12 +31,14 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new InputError(`cannot listen on ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  io.out(`Numadesk is serving on ${server.url}\nopen it in a browser (from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} this-host); Ctrl-C stops it\n`);
-  await new Promise<void>((resolve) => {
+  // listen for the signals before printing the URL: whoever reads the URL may stop us at once
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  io.out(`Numadesk is serving on ${server.url}\nopen it in a browser (from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} this-host); Ctrl-C stops it\n`);
+  await stopped;
   await backend.close();
   await server.close();
   return 0;
