@@ -228,6 +228,16 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   let mem: ReturnType<typeof processMemory>;
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   let qmp: QmpClient | undefined;
+  const endStopped = (why: "timeout" | "cancelled", stage: string) => {
+    outcome = why;
+    error = why === "timeout" ? `QEMU did not finish ${stage} within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
+  };
+  /** A failure: QEMU's own words mapped to the element when they can be, else `fallback` (asked once QEMU is gone). */
+  const endFailed = async (fallback: () => string) => {
+    outcome = "failed";
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    error = explainQemuError(stderr, layout, host)?.message ?? fallback();
+  };
   try {
     const stop = new Promise<"timeout" | "cancelled">((resolve) => {
       const timer = setTimeout(() => resolve("timeout"), timeoutMs);
@@ -267,22 +277,14 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
         await qmp!.execute("quit");
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       } else if (verdict === "timeout" || verdict === "cancelled") {
-        outcome = verdict;
-        error = verdict === "timeout" ? `QEMU did not finish starting within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
+        endStopped(verdict, "starting");
       } else {
-        outcome = "failed";
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-        const why = explainQemuError(stderr, layout, host);
-        error = why ? why.message : `QEMU preallocated the memory but refused the layout when it set up the machine (exit ${exit?.code ?? "?"})${stderr.trim() ? "" : `: ${verdict}`}`;
+        await endFailed(() => `QEMU preallocated the memory but refused the layout when it set up the machine (exit ${exit?.code ?? "?"})${stderr.trim() ? "" : `: ${verdict}`}`);
       }
     } else if (first === "timeout" || first === "cancelled") {
-      outcome = first;
-      error = first === "timeout" ? `QEMU did not finish preallocating within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
+      endStopped(first, "preallocating");
     } else {
-      outcome = "failed";
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-      const why = explainQemuError(stderr, layout, host);
-      error = why ? why.message : typeof first === "object" && "failed" in first ? first.failed : `QEMU exited with code ${exit?.code} before preallocation finished`;
+      await endFailed(() => (typeof first === "object" && "failed" in first ? first.failed : `QEMU exited with code ${exit?.code} before preallocation finished`));
     }
   } finally {
     sampler.stop();
