@@ -18,7 +18,7 @@ export interface LoadedInput {
 
 export function readInputText(file: string): string {
   try {
-    return file === "-" ? readStdinBounded(MAX_LAYOUT_TEXT) : readBoundedText(file, MAX_LAYOUT_TEXT, { what: "layout file or command line" });
+    return file === "-" ? readStdinBounded(MAX_LAYOUT_TEXT, "layout file or command line") : readBoundedText(file, MAX_LAYOUT_TEXT, { what: "layout file or command line" });
   } catch (e) {
     if (e instanceof ReadError) throw new InputError(e.message);
     throw e;
