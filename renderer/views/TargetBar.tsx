@@ -3,7 +3,7 @@
 
 import { useRef, useState } from "react";
 import { useApp } from "./useApp";
-import { layoutToText } from "../../shared/layout/load";
+import { layoutToText, MAX_LAYOUT_TEXT } from "../../shared/layout/load";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { downloadText } from "./download";
 import { recentLayouts, rememberLayout } from "./recent";
@@ -23,6 +23,7 @@ export function TargetBar() {
   const canRedo = useApp((s) => s.future.length > 0);
   const layout = useApp((s) => s.layout);
   const openLayoutText = useApp((s) => s.openLayoutText);
+  const say = useApp((s) => s.say);
   const newLayout = useApp((s) => s.newLayout);
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
@@ -118,7 +119,9 @@ export function TargetBar() {
         aria-label="layout file to open"
         onChange={(e) => {
           const f = e.target.files?.[0];
-          if (f)
+          // a picked file is read whole into the page: look at its size first
+          if (f && f.size > MAX_LAYOUT_TEXT) say("error", `${f.name} is ${Math.round(f.size / 1048576)} MiB, more than a layout file can be (16 MiB); check that this is the right file`);
+          else if (f)
             void f.text().then((text) => {
               openLayoutText(text);
               rememberLayout(f.name, text);
