@@ -5,14 +5,20 @@ import { BrowserWindow, dialog, session, shell } from "electron";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES, isTrustedUrl } from "./web-preferences";
+import { permissionAllowed } from "./permissions";
 
 export function createAppWindow(rendererDir: string, preload: string): { win: BrowserWindow; indexUrl: string } {
   const indexUrl = pathToFileURL(join(rendererDir, "index.html")).href;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
   });
-  // the app needs no camera, microphone, notifications…
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // the clipboard for Copy, nothing else (permissions.ts)
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionAllowed({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, indexUrl)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, _origin, details) =>
+    permissionAllowed({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, indexUrl),
+  );
 
   const win = new BrowserWindow({
     width: 1440,

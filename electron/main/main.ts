@@ -1,11 +1,12 @@
 // The Electron main process: one window over the renderer, the backend served to it through
 // IPC. Runs QEMU only through the backend, and stops every run before quitting.
 
-import { app, BrowserWindow } from "electron";
+import { app, BrowserWindow, Menu } from "electron";
 import { join } from "node:path";
 import { createBackend } from "../backend/backend";
 import { createAppWindow } from "./app-window";
 import { registerIpc } from "./ipc";
+import { appMenuTemplate } from "./app-menu";
 
 // dist/electron/main.cjs → dist/renderer, dist/electron/preload.cjs
 const rendererDir = join(__dirname, "../renderer");
@@ -13,25 +14,48 @@ const preload = join(__dirname, "preload.cjs");
 
 app.enableSandbox();
 const backend = createBackend();
+let mainWindow: BrowserWindow | undefined;
 
 async function start() {
   await app.whenReady();
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ packaged: app.isPackaged, quit: () => app.quit() })));
   const { win, indexUrl } = createAppWindow(rendererDir, preload);
+  mainWindow = win;
   const unregister = registerIpc(backend, win, indexUrl);
-  win.on("closed", unregister);
+  win.on("closed", () => {
+    unregister();
+    mainWindow = undefined;
+  });
 }
 
-app.on("window-all-closed", () => app.quit());
-let quitting = false;
+// Quitting asks the window first (unsaved work: "Keep working" must keep the runs too), and
+// only when every window has really closed are the runs cancelled and the app ended.
+let closingRuns = false;
 app.on("before-quit", (e) => {
-  if (quitting) return;
+  if (closingRuns) return;
+  const open = BrowserWindow.getAllWindows();
+  if (open.length === 0) return startClosingRuns(e);
   e.preventDefault();
-  quitting = true;
-  void backend.close().finally(() => app.quit());
+  for (const w of open) w.close(); // each may be kept open by the unsaved-work question
 });
+app.on("window-all-closed", () => startClosingRuns());
+function startClosingRuns(e?: { preventDefault(): void }) {
+  if (closingRuns) return;
+  e?.preventDefault();
+  closingRuns = true;
+  void backend.close().finally(() => app.quit());
+}
 app.on("activate", () => {
   if (BrowserWindow.getAllWindows().length === 0) void start();
 });
-// a second instance would run a second set of QEMU runs against the same memory
+// One instance: a second one would run a second set of QEMU runs against the same memory. A
+// second launch brings this window forward instead.
 if (!app.requestSingleInstanceLock()) app.quit();
-else void start();
+else {
+  app.on("second-instance", () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  void start();
+}

@@ -1,0 +1,166 @@
+// The Electron shell's wiring, executed. No Electron binary can be downloaded where this is
+// developed, so `electron` is replaced here by a stand-in of the API surface the shell uses
+// (app, BrowserWindow, Menu, session, dialog, shell, ipcMain) that records what the shell does
+// and lets the test fire the events Electron would. This is the only evidence these handlers
+// run as written; the real window has not been run (see README).
+
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { EventEmitter } from "node:events";
+
+type Handler = (...args: never[]) => unknown;
+
+class StandInWebContents extends EventEmitter {
+  url = "";
+  openHandler: Handler | undefined;
+  setWindowOpenHandler(h: Handler) {
+    this.openHandler = h;
+  }
+  send() {}
+}
+
+class StandInWindow extends EventEmitter {
+  static all: StandInWindow[] = [];
+  static getAllWindows() {
+    return StandInWindow.all;
+  }
+  webContents = new StandInWebContents();
+  minimized = true;
+  closeCalls = 0;
+  focused = false;
+  restored = false;
+  constructor(readonly options: unknown) {
+    super();
+    StandInWindow.all.push(this);
+  }
+  loadURL(url: string) {
+    this.webContents.url = url;
+    return Promise.resolve();
+  }
+  show() {}
+  isDestroyed() {
+    return false;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  restore() {
+    this.restored = true;
+  }
+  focus() {
+    this.focused = true;
+  }
+  /** The page decides: the test sets whether the unsaved-work question keeps it open. */
+  keepOpen = false;
+  close() {
+    this.closeCalls++;
+    if (this.keepOpen) return;
+    StandInWindow.all = StandInWindow.all.filter((w) => w !== this);
+    this.emit("closed");
+    if (StandInWindow.all.length === 0) app.emit("window-all-closed");
+  }
+}
+
+const app = Object.assign(new EventEmitter(), {
+  isPackaged: true,
+  quitCalls: 0,
+  enableSandbox() {},
+  whenReady: () => Promise.resolve(),
+  requestSingleInstanceLock: () => true,
+  quit() {
+    app.quitCalls++;
+    const e = { prevented: false, preventDefault() {
+      this.prevented = true;
+    } };
+    app.emit("before-quit", e);
+    if (!e.prevented) app.emit("quit");
+  },
+});
+
+const session = {
+  requestHandler: undefined as Handler | undefined,
+  checkHandler: undefined as Handler | undefined,
+  defaultSession: {
+    webRequest: { onHeadersReceived() {} },
+    setPermissionRequestHandler(h: Handler) {
+      session.requestHandler = h;
+    },
+    setPermissionCheckHandler(h: Handler) {
+      session.checkHandler = h;
+    },
+  },
+};
+let menuTemplate: Array<{ label?: string; submenu?: Array<{ role?: string }> }> = [];
+
+vi.mock("electron", () => ({
+  app,
+  BrowserWindow: StandInWindow,
+  Menu: { buildFromTemplate: (t: typeof menuTemplate) => ((menuTemplate = t), t), setApplicationMenu() {} },
+  session: session,
+  dialog: { showMessageBoxSync: () => 1 },
+  shell: { openExternal: () => Promise.resolve() },
+  ipcMain: { handle() {}, removeHandler() {} },
+}));
+
+let win: StandInWindow;
+
+beforeAll(async () => {
+  await import("./main");
+  for (let i = 0; i < 20 && StandInWindow.all.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  win = StandInWindow.all[0]!;
+});
+
+describe("the Electron shell, run against a stand-in of the electron module", () => {
+  it("opens one hardened window on the built page", () => {
+    expect(StandInWindow.all).toHaveLength(1);
+    expect(win.webContents.url).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    expect(win.options).toMatchObject({ webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false } });
+  });
+
+  it("grants the clipboard write that Copy needs to its own page only, and nothing else", () => {
+    const ask = (permission: string, requestingUrl: string, isMainFrame = true) =>
+      new Promise<boolean>((resolve) => session.requestHandler!(win.webContents as never, permission as never, resolve as never, { requestingUrl, isMainFrame } as never));
+    return Promise.all([ask("clipboard-sanitized-write", win.webContents.url), ask("clipboard-read", win.webContents.url), ask("media", win.webContents.url), ask("clipboard-sanitized-write", "https://evil.example/"), ask("clipboard-sanitized-write", win.webContents.url, false)]).then(
+      (answers) => {
+        expect(answers).toEqual([true, false, false, false, false]);
+        expect(session.checkHandler!(null as never, "clipboard-sanitized-write" as never, "file:///" as never, { requestingUrl: win.webContents.url, isMainFrame: true } as never)).toBe(true);
+        expect(session.checkHandler!(null as never, "notifications" as never, "file:///" as never, { requestingUrl: win.webContents.url, isMainFrame: true } as never)).toBe(false);
+      },
+    );
+  });
+
+  it("refuses navigation away from its page and new windows", () => {
+    let prevented = false;
+    win.webContents.emit("will-navigate", { preventDefault: () => (prevented = true) }, "https://evil.example/");
+    expect(prevented).toBe(true);
+    expect(win.webContents.openHandler!({ url: "https://example.org/" } as never)).toEqual({ action: "deny" });
+  });
+
+  it("a packaged app's menu has no Reload", () => {
+    const roles = menuTemplate.flatMap((m) => m.submenu ?? []).map((i) => i.role);
+    expect(roles).not.toContain("reload");
+    expect(roles).toContain("copy");
+  });
+
+  it("a second launch brings the window forward", () => {
+    app.emit("second-instance", {}, ["numadesk"], "/");
+    expect(win.restored).toBe(true);
+    expect(win.focused).toBe(true);
+  });
+
+  it("quitting asks the window first: 'Keep working' keeps the app (and its runs); closing then quits", async () => {
+    win.keepOpen = true;
+    app.quit();
+    expect(win.closeCalls).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    const quitsBefore = app.quitCalls;
+    expect(StandInWindow.all).toHaveLength(1); // still open: nothing was cancelled, nothing quit
+    win.keepOpen = false;
+    let quit = false;
+    app.once("quit", () => (quit = true));
+    app.quit();
+    // the window closed, every run was stopped (backend.close), then the app quit
+    for (let i = 0; i < 100 && !quit; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(quit).toBe(true);
+    expect(app.quitCalls).toBeGreaterThan(quitsBefore + 1);
+  });
+});
