@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { resourcePath } from "../files/resources";
 
 export type MemoryKind = "anon-thp" | "anon-4k" | "memfd" | "hugetlb-2M" | "hugetlb-1G";
 
@@ -15,11 +16,16 @@ export interface PopulateResult {
   hugetlbBytes: number;
 }
 
-const SOURCE = join(import.meta.dirname, "populate.c");
-
 /** The compiled helper, built on first use into the cache; undefined with the reason when it cannot be. */
 export function populateBinary(): { path: string } | { error: string } {
-  const src = readFileSync(SOURCE);
+  // found from the app's root, not from this module: in the CLI bundle this module is dist/numadesk.js
+  const SOURCE = resourcePath("electron/bench/populate.c");
+  let src: Buffer;
+  try {
+    src = readFileSync(SOURCE);
+  } catch {
+    return { error: `the helper's source ${SOURCE} is missing from this installation` };
+  }
   const hash = createHash("sha256").update(src).digest("hex").slice(0, 12);
   const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "numadesk");
   const bin = join(dir, `populate-${hash}`);

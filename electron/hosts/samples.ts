@@ -1,9 +1,9 @@
 // Bundled sample hosts (assets/hosts/*.json): topologies of machines people design for but
 // are not sitting at, starting with the seed's OCI BM.Standard2.52.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { appRoot } from "../files/resources";
 import { topologySchema, type HostTopology } from "../../shared/topology/schema";
 import { jsonPath, MAX_LAYOUT_TEXT, parseJsonText } from "../../shared/layout/load";
 import { readBoundedText } from "../files/read-bounded";
@@ -12,15 +12,13 @@ export class TopologyFileError extends Error {
   override name = "TopologyFileError";
 }
 
-/** assets/ of this checkout or install, found from this file upward (source or bundle). */
+/** assets/ of this checkout or install. */
 export function assetsDir(): string {
-  // __dirname in the CommonJS bundle Electron loads; import.meta.url under tsx and the ESM CLI bundle
-  let dir = import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname;
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, "assets/hosts"))) return join(dir, "assets");
-    dir = dirname(dir);
+  try {
+    return join(appRoot(), "assets");
+  } catch (e) {
+    throw new TopologyFileError((e as Error).message);
   }
-  throw new TopologyFileError("cannot find Numadesk's assets/ folder next to the program");
 }
 
 export function sampleNames(): string[] {

@@ -12,7 +12,7 @@ import { basename, dirname, join } from "node:path";
 import { cpioArchive, type CpioEntry } from "./cpio";
 import { writeFileAtomic } from "../run/records";
 import { findQemu } from "../qemu/discover";
-import { assetsDir } from "../hosts/samples";
+import { resourcePath } from "../files/resources";
 
 export class LabSetupError extends Error {
   override name = "LabSetupError";
@@ -27,7 +27,7 @@ export interface LabAssets {
 
 // labsampler.c and init.sh live beside this file in the repository; the Electron bundle and
 // packaged app find them from the app's root (package.json "build.files" ships them).
-const HERE = join(dirname(assetsDir()), "electron", "lab");
+const HERE = resourcePath("electron/lab");
 
 export function labCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "numadesk", "lab");

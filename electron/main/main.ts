@@ -7,11 +7,14 @@ import { createBackend } from "../backend/backend";
 import { createAppWindow } from "./app-window";
 import { registerIpc } from "./ipc";
 import { appMenuTemplate } from "./app-menu";
+import { setAppRoot } from "../files/resources";
 
 // dist/electron/main.cjs → dist/renderer, dist/electron/preload.cjs
 const rendererDir = join(__dirname, "../renderer");
 const preload = join(__dirname, "preload.cjs");
 
+// the app's files (assets, the lab's sources) are found from here, inside app.asar when packaged
+setAppRoot(app.getAppPath());
 app.enableSandbox();
 const backend = createBackend();
 let mainWindow: BrowserWindow | undefined;

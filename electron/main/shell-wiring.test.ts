@@ -64,6 +64,7 @@ const app = Object.assign(new EventEmitter(), {
   isPackaged: true,
   quitCalls: 0,
   enableSandbox() {},
+  getAppPath: () => new URL("../..", import.meta.url).pathname,
   whenReady: () => Promise.resolve(),
   requestSingleInstanceLock: () => true,
   quit() {
