@@ -1,17 +1,15 @@
-// The main window: hardened web preferences, no navigation away from our page, no new
-// windows, a CSP header, and a question before closing with unsaved changes.
+// The main window: hardened web preferences, its page from app:// with a CSP header, no
+// navigation away from it, no new windows, and a question before closing with unsaved changes.
 
-import { BrowserWindow, dialog, session, shell } from "electron";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES, isTrustedUrl } from "./web-preferences";
+import { BrowserWindow, dialog, protocol, session, shell } from "electron";
+import { WEB_PREFERENCES, isTrustedUrl } from "./web-preferences";
+import { APP_INDEX_URL, APP_SCHEME, appResponse } from "./app-protocol";
 import { permissionAllowed } from "./permissions";
 
 export function createAppWindow(rendererDir: string, preload: string): { win: BrowserWindow; indexUrl: string } {
-  const indexUrl = pathToFileURL(join(rendererDir, "index.html")).href;
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
-  });
+  const indexUrl = APP_INDEX_URL;
+  // the page and its assets, with the CSP as a header (app-protocol.ts)
+  protocol.handle(APP_SCHEME, (request) => appResponse(request.url, rendererDir));
   // the clipboard for Copy, nothing else (permissions.ts)
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
     callback(permissionAllowed({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, indexUrl)),

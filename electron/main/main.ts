@@ -1,21 +1,24 @@
 // The Electron main process: one window over the renderer, the backend served to it through
 // IPC. Runs QEMU only through the backend, and stops every run before quitting.
 
-import { app, BrowserWindow, Menu } from "electron";
+import { app, BrowserWindow, Menu, protocol } from "electron";
 import { join } from "node:path";
 import { createBackend } from "../backend/backend";
 import { createAppWindow } from "./app-window";
 import { registerIpc } from "./ipc";
 import { appMenuTemplate } from "./app-menu";
 import { setAppRoot } from "../files/resources";
+import { APP_SCHEME } from "./app-protocol";
 
-// dist/electron/main.cjs → dist/renderer, dist/electron/preload.cjs
-const rendererDir = join(__dirname, "../renderer");
-const preload = join(__dirname, "preload.cjs");
-
-// the app's files (assets, the lab's sources) are found from here, inside app.asar when packaged
+// the app's files (the built page, assets, the lab's sources) are found from here, inside
+// app.asar when packaged (Electron reads the archive; programs get unpacked copies)
 setAppRoot(app.getAppPath());
+const rendererDir = join(app.getAppPath(), "dist", "renderer");
+// beside this bundle: dist/electron/main.cjs → dist/electron/preload.cjs
+const preload = join(__dirname, "preload.cjs");
 app.enableSandbox();
+// before the app is ready: app:// behaves like https (origin, fetch, secure context)
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 const backend = createBackend();
 let mainWindow: BrowserWindow | undefined;
 

@@ -91,10 +91,22 @@ const session = {
   },
 };
 let menuTemplate: Array<{ label?: string; submenu?: Array<{ role?: string }> }> = [];
+type Privileged = Array<{ scheme: string; privileges: Record<string, boolean> }>;
+const protocol = {
+  privileged: [] as Privileged,
+  handlers: new Map<string, (req: { url: string }) => Promise<Response>>(),
+  registerSchemesAsPrivileged(s: Privileged) {
+    protocol.privileged.push(...s);
+  },
+  handle(scheme: string, h: (req: { url: string }) => Promise<Response>) {
+    protocol.handlers.set(scheme, h);
+  },
+};
 
 vi.mock("electron", () => ({
   app,
   BrowserWindow: StandInWindow,
+  protocol,
   Menu: { buildFromTemplate: (t: typeof menuTemplate) => ((menuTemplate = t), t), setApplicationMenu() {} },
   session: session,
   dialog: { showMessageBoxSync: () => 1 },
@@ -111,9 +123,18 @@ beforeAll(async () => {
 });
 
 describe("the Electron shell, run against a stand-in of the electron module", () => {
-  it("opens one hardened window on the built page", () => {
+  it("opens one hardened window on the built page, served from app:// with the CSP as a header", async () => {
     expect(StandInWindow.all).toHaveLength(1);
-    expect(win.webContents.url).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    expect(win.webContents.url).toBe("app://numadesk/index.html");
+    expect(protocol.privileged).toEqual([{ scheme: "app", privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    const serve = protocol.handlers.get("app")!;
+    const page = await serve({ url: "app://numadesk/index.html" });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+    expect(await page.text()).toMatch(/<div id="root">|<script/);
+    for (const bad of ["app://numadesk/../../package.json", "app://numadesk/%2e%2e/%2e%2e/package.json", "app://evil/index.html", "app://numadesk/assets/nothing.js"]) {
+      expect((await serve({ url: bad })).status, bad).toBeGreaterThanOrEqual(400);
+    }
     expect(win.options).toMatchObject({ webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false } });
   });
 
