@@ -16,6 +16,9 @@ import { importTopology, detectTopologyFormat, type TopologyFormat } from "../..
 import type { RunRecord, Sample } from "../../shared/run/types";
 import { addGuestNode, applyThreadBudget, bindBackend, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
 import { labTopology, type LabNodes } from "../../shared/lab/topology";
+import { hostBoxes, type MachineBox } from "../../shared/topology/boxes";
+import { nodeMemoryUse, type NodeMemoryUse } from "../../shared/layout/node-memory";
+import { IDENTITY, type ViewTransform } from "../canvas/zoom-controller";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
@@ -62,6 +65,10 @@ export interface AppState {
   saved: Layout;
   /** a recovery copy of unsaved work from an earlier session, offered once */
   recovery?: string;
+  /** the host canvas's zoom and pan (written by its zoom controller only) */
+  canvasView: ViewTransform;
+  /** draw runs of identical cores as one box */
+  collapseCores: boolean;
 }
 
 export interface AppActions {
@@ -96,6 +103,8 @@ export interface AppActions {
   restoreRecovery(): void;
   dropRecovery(): void;
   say(kind: "info" | "error", text: string): void;
+  setCanvasView(t: ViewTransform): void;
+  setCollapseCores(on: boolean): void;
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;
@@ -134,6 +143,8 @@ export function createAppStore(api: Api) {
       compare: [],
       theme: "light",
       saved: initial,
+      canvasView: IDENTITY,
+      collapseCores: false,
 
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
@@ -326,6 +337,8 @@ export function createAppStore(api: Api) {
       },
       dropRecovery: () => set({ recovery: undefined }),
       say: (kind, text) => set({ message: { kind, text } }),
+      setCanvasView: (canvasView) => set({ canvasView }),
+      setCollapseCores: (collapseCores) => set({ collapseCores }),
     };
   });
 }
@@ -343,4 +356,21 @@ export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
   const result = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version } } : {}) })];
   last = { input: { layout: s.layout, host: s.host, qemu: s.qemu, importDiagnostics: s.importDiagnostics }, result };
   return result;
+}
+
+/** The host's box model, computed once per host object (every view draws this one). */
+const boxesByHost = new WeakMap<HostTopology, MachineBox>();
+export function machineOf(host: HostTopology): MachineBox {
+  let m = boxesByHost.get(host);
+  if (!m) boxesByHost.set(host, (m = hostBoxes(host)));
+  return m;
+}
+
+/** What the layout binds on each host node; computed again only when the layout or host changes. */
+let lastUse: { host: HostTopology; layout: Layout; result: NodeMemoryUse[] } | undefined;
+export function memoryUseOf(s: { host?: HostTopology; layout: Layout }): NodeMemoryUse[] {
+  if (!s.host) return [];
+  if (lastUse && lastUse.host === s.host && lastUse.layout === s.layout) return lastUse.result;
+  lastUse = { host: s.host, layout: s.layout, result: nodeMemoryUse(s.host, s.layout) };
+  return lastUse.result;
 }

@@ -8,11 +8,11 @@ import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize, parseSize } from "../../shared/size/size";
 import { preallocThreads } from "../../shared/qemu/prealloc";
 import { onlineCpuCount } from "../../shared/topology/query";
-import { nodeColor } from "./palette";
+import { backendColor, inkOn } from "./palette";
 
-/** A chip in its node's color, with dark text where the color is light. */
-function chipStyle(color: string | undefined): React.CSSProperties | undefined {
-  return color ? { background: color, color: color === "#F0E442" ? "#1d1d1f" : "#fff" } : undefined;
+/** A chip in its node's colour, with dark text where the colour is light. */
+function chipStyle(color: string): React.CSSProperties {
+  return { background: color, color: inkOn(color) };
 }
 
 function drag(item: DragItem) {
@@ -69,7 +69,7 @@ export function LayoutPanel() {
                 <div className="row backend-row">
                   <span
                     className={`chip${selected === b.id ? " selected" : ""}`}
-                    style={chipStyle(idList(b.hostNodes).length === 1 && host ? nodeColor(host.nodes.findIndex((h) => h.id === idList(b.hostNodes)[0])) : undefined)}
+                    style={chipStyle(backendColor(host, b))}
                     draggable
                     tabIndex={0}
                     role="button"

@@ -9,6 +9,7 @@
 
 import type { HostTopology, Hugepages } from "./schema";
 import { formatIdList } from "../cpulist/cpulist";
+import { nearestCpuNode } from "./query";
 
 export interface PuBox {
   /** OS number: what lscpu, numactl -H, taskset and QEMU's cpu-affinity use */
@@ -37,6 +38,8 @@ export interface NodeBox {
   /** most SMT threads of any core (1 without SMT, 0 without CPUs) */
   threadsPerCore: number;
   memoryOnly: boolean;
+  /** for a node without online CPUs: the nearest node whose CPUs preallocate its memory */
+  preallocFrom?: number;
   memTotal: number;
   memFree: number;
   /** huge-page pools that have pages configured */
@@ -89,7 +92,9 @@ export function hostBoxes(host: HostTopology): MachineBox {
     for (const core of list) core.pus.sort((a, b) => a.os - b.os);
     list.sort((a, b) => a.package - b.package || a.pus[0]!.os - b.pus[0]!.os);
     const pus = list.flatMap((c) => c.pus);
+    const from = pus.some((p) => p.online) ? undefined : nearestCpuNode(host, n)?.id;
     return {
+      ...(from !== undefined ? { preallocFrom: from } : {}),
       os: n.id,
       index,
       packages: [...new Set(list.map((c) => c.package))].sort((a, b) => a - b),
