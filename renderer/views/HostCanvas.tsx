@@ -16,7 +16,7 @@ import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize } from "../../shared/size/size";
-import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
+import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
 /** the canvas never takes more of the window's height than this */
 const MAX_VIEW_HEIGHT = 0.62;
@@ -216,7 +216,7 @@ const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, sel
     >
       <CardStatic card={card} color={color} />
       <text x={CARD_PAD} y={34} className="tc-badge">
-        {contexts ? `⚙ thread-context ${contexts}` : node.memoryOnly ? (node.preallocFrom !== undefined ? `no CPUs: node ${node.preallocFrom}'s CPUs preallocate here` : "no CPUs") : ""}
+        {contexts ? `⚙ thread-context ${contexts}` : memoryOnlyNote(node)}
       </text>
       <MemoryBar card={card} use={use} color={color} />
       <Chips card={card} host={host} layout={layout} ids={use.backends} selected={selected} onSelect={onSelect} />
@@ -282,14 +282,14 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
   const hugeOver = use.huge.reduce((a, u) => a + u.over, 0);
   const hugeBound = use.huge.reduce((a, u) => a + u.bound, 0);
   // line 2: what this layout binds here, and by how much it does not fit (ordinary and huge pages)
-  const bound = use.bound > 0 || hugeBound > 0 ? `binds ${humanSize(use.bound + hugeBound)}${hugeBound > 0 ? ` (${humanSize(hugeBound)} huge)` : ""}` : "binds nothing";
+  const bound = use.bound > 0 || hugeBound > 0 ? `${humanSize(use.bound + hugeBound)}${hugeBound > 0 ? ` (${humanSize(hugeBound)} huge)` : ""}` : "nothing";
   const overBytes = use.over + hugeOver;
-  const over = overBytes > 0 ? ` · over by ${humanSize(overBytes)}` : "";
+  const over = overBytes > 0 ? ` · ${humanSize(overBytes)} over` : "";
   // line 3: the node's huge-page pools
-  const huge = node.hugepages.map((h) => `${humanSize(h.pageSize)}: ${h.free}/${h.total} free`).join(" · ");
+  const huge = node.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`).join(" · ");
   return (
     <g transform={`translate(${CARD_PAD},${card.memY})`} className="memory" data-over={overBytes > 0 ? "true" : undefined}>
-      <title>{`${line1}; used by others ${humanSize(used)}; this layout ${bound}${over}${huge ? `; huge pages ${huge}` : ""}${use.huge.map((u) => `; layout's ${humanSize(u.pageSize)} pages ${humanSize(u.bound)} (${humanSize(u.free)} free)`).join("")}`}</title>
+      <title>{`${line1}; used by others ${humanSize(used)}; this layout binds ${bound}${over}${huge ? `; huge pages ${huge}` : ""}${use.huge.map((u) => `; layout's ${humanSize(u.pageSize)} pages ${humanSize(u.bound)} (${humanSize(u.free)} free)`).join("")}`}</title>
       <rect width={w} height={10} rx={3} className="mem-total" />
       <rect width={x(used)} height={10} rx={3} className="mem-used" />
       <rect x={x(used)} width={x(fits)} height={10} style={{ fill: color }} className="mem-layout" />
@@ -299,12 +299,12 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
         {fitLegend(line1, w, 11)}
       </text>
       <text y={37} className="mem-legend">
-        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout ${bound}`, w - textWidth(over, 11), 11)}</tspan>
+        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout: ${bound}`, w - textWidth(over, 11), 11)}</tspan>
         {over ? <tspan className="over">{over}</tspan> : null}
       </text>
       {huge ? (
         <text y={51} className={`mem-legend${hugeOver > 0 ? " over" : " muted"}`}>
-          {fitLegend(`huge pages ${huge}`, w, 11)}
+          {fitLegend(huge, w, 11)}
         </text>
       ) : null}
     </g>

@@ -21,7 +21,7 @@ export const CHIP_H = 17;
 export const CHIP_GAP = 4;
 export const CHIP_ROWS = 2;
 export const CHIP_FONT = 11;
-const CARD_MIN_W = 210;
+const CARD_MIN_W = 220;
 const GROUP_PAD = 10;
 const GROUP_HEAD = 22;
 const GAP = 12;
@@ -72,6 +72,12 @@ export interface HostGeometry {
   cards: CardGeo[];
 }
 
+/** What a card without CPUs says about who preallocates its memory. */
+export function memoryOnlyNote(node: NodeBox): string {
+  if (!node.memoryOnly) return "";
+  return node.preallocFrom !== undefined ? `no CPUs: node ${node.preallocFrom} preallocates it` : "no CPUs";
+}
+
 /** Average advance of the UI font, in ems: what text needs without a DOM to measure it. */
 const EM_ADVANCE = 0.58;
 export function textWidth(text: string, fontSize: number): number {
@@ -94,7 +100,7 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
   });
   // rows about three times wider than tall
   const area = boxes.reduce((a, b) => a + (b.w + CORE_GAP) * (b.h + CORE_GAP), 0);
-  const titleW = textWidth(`node ${node.os} · ${node.cores.length} cores · ${node.puCount} PUs`, 12) + 2 * CARD_PAD;
+  const titleW = Math.max(textWidth(`node ${node.os} · ${node.cores.length} cores · ${node.puCount} PUs`, 13), textWidth(memoryOnlyNote(node), 11)) + 2 * CARD_PAD;
   const rowMax = Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD, Math.sqrt(area * 3), ...boxes.map((b) => b.w));
   const cores: CoreGeo[] = [];
   let x = 0;
