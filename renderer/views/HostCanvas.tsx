@@ -10,7 +10,7 @@ import { scaleLinear } from "d3-scale";
 import { useApp, DND_TYPE, type DragItem } from "./useApp";
 import { backendColor, inkOn, nodeColor, OFF_NODE } from "./palette";
 import { machineOf, memoryUseOf } from "../store/store";
-import { createZoomController, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
+import { createZoomController, fitTransform, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
@@ -26,7 +26,8 @@ export function HostCanvas() {
   const collapse = useApp((s) => s.collapseCores);
   const setCollapse = useApp((s) => s.setCollapseCores);
   const setView = useApp((s) => s.setCanvasView);
-  const k = useApp((s) => s.canvasView.k);
+  const labelsAtZoom = useApp((s) => s.canvasView.k * LABEL_FONT >= MIN_LABEL_PX);
+  const fitted = useRef<HostGeometry | undefined>(undefined);
   const frameRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const controller = useRef<ZoomController | undefined>(undefined);
@@ -63,8 +64,13 @@ export function HostCanvas() {
   const geometry = useMemo(() => (host ? hostGeometry(machineOf(host), { aspect, collapse }) : undefined), [host, aspect, collapse]);
   const height = geometry ? Math.max(200, Math.ceil(Math.min(MAX_FIT_SCALE, (room.width - 16) / geometry.width, (room.maxHeight - 16) / geometry.height) * geometry.height + 16)) : 200;
   const fit = useCallback(() => {
-    if (geometry) controller.current?.fit(geometry, { width: room.width, height });
+    if (!geometry) return;
+    fitted.current = geometry;
+    controller.current?.fit(geometry, { width: room.width, height });
   }, [geometry, room.width, height]);
+  // until the fit has run for a new host, decide on PU labels by the zoom the fit will give,
+  // so a big host's unreadable labels are never made only to be dropped a moment later
+  const labels = geometry && fitted.current !== geometry ? fitTransform(geometry, { width: room.width, height }).k * LABEL_FONT >= MIN_LABEL_PX : labelsAtZoom;
   // show the whole host on a new target, a new arrangement and a new size
   useEffect(fit, [fit]);
 
@@ -83,9 +89,7 @@ export function HostCanvas() {
           <button type="button" onClick={() => controller.current?.zoomBy(1 / 1.25)} aria-label="zoom out" title="zoom out (or the mouse wheel)">
             −
           </button>
-          <span className="zoom-level" aria-label="zoom level">
-            {Math.round(k * 100)} %
-          </span>
+          <ZoomLevel />
           <button type="button" onClick={() => controller.current?.zoomBy(1.25)} aria-label="zoom in" title="zoom in (or the mouse wheel)">
             +
           </button>
@@ -103,13 +107,22 @@ export function HostCanvas() {
       <div className="canvas-frame" ref={frameRef}>
         <svg ref={svgRef} role="img" aria-label={host ? `${host.name}: ${host.nodes.length} NUMA node${host.nodes.length === 1 ? "" : "s"}` : "no host chosen"} width={room.width} height={height} className="host-svg">
           <rect className="canvas-bg" width="100%" height="100%" />
-          <Viewport>{host && geometry ? <HostDrawing host={host} geometry={geometry} /> : null}</Viewport>
+          <Viewport>{host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}</Viewport>
         </svg>
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
       {host ? <DistanceMatrix host={host} /> : null}
       <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a backend chip or a thread budget on a node to bind it there.</p>
     </section>
+  );
+}
+
+function ZoomLevel() {
+  const k = useApp((s) => s.canvasView.k);
+  return (
+    <span className="zoom-level" aria-label="zoom level">
+      {Math.round(k * 100)} %
+    </span>
   );
 }
 
@@ -123,7 +136,7 @@ function Viewport({ children }: { children: React.ReactNode }) {
   );
 }
 
-function HostDrawing({ host, geometry }: { host: HostTopology; geometry: HostGeometry }) {
+const HostDrawing = memo(function HostDrawing({ host, geometry, labels }: { host: HostTopology; geometry: HostGeometry; labels: boolean }) {
   const layout = useApp((s) => s.layout);
   const selected = useApp((s) => s.selected);
   const bind = useApp((s) => s.bind);
@@ -161,6 +174,7 @@ function HostDrawing({ host, geometry }: { host: HostTopology; geometry: HostGeo
             contexts={contexts.join(", ")}
             selected={selected !== undefined && u.backends.includes(selected) ? selected : undefined}
             over={over === card.node.os}
+            labels={labels}
             setOver={setOver}
             onDrop={onDrop}
             onSelect={selectEl}
@@ -169,7 +183,7 @@ function HostDrawing({ host, geometry }: { host: HostTopology; geometry: HostGeo
       })}
     </g>
   );
-}
+});
 
 const Groups = memo(function Groups({ geometry }: { geometry: HostGeometry }) {
   return (
@@ -194,12 +208,13 @@ interface NodeCardProps {
   contexts: string;
   selected: string | undefined;
   over: boolean;
+  labels: boolean;
   setOver(node: number | undefined): void;
   onDrop(node: number, e: React.DragEvent): void;
   onSelect(id: string): void;
 }
 
-const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, selected, over, setOver, onDrop, onSelect }: NodeCardProps) {
+const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
   const node = card.node;
   const color = nodeColor(node.index);
   return (
@@ -214,7 +229,7 @@ const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, sel
       onDragLeave={() => setOver(undefined)}
       onDrop={(e) => onDrop(node.os, e)}
     >
-      <CardStatic card={card} color={color} />
+      <CardStatic card={card} color={color} labels={labels} />
       <text x={CARD_PAD} y={34} className="tc-badge">
         {contexts ? `⚙ thread-context ${contexts}` : memoryOnlyNote(node)}
       </text>
@@ -224,11 +239,18 @@ const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, sel
   );
 });
 
+/** PU numbers are drawn only when they come out at least this many CSS pixels tall: smaller is not text, only cost. */
+const MIN_LABEL_PX = 5.5;
+const LABEL_FONT = 10;
+
 /** The part of a card no layout edit changes: frame, title, cores and PUs. */
-const CardStatic = memo(function CardStatic({ card, color }: { card: CardGeo; color: string }) {
+const CardStatic = memo(function CardStatic({ card, color, labels }: { card: CardGeo; color: string; labels: boolean }) {
   const node = card.node;
-  const ink = inkOn(color);
   const detail = node.memoryOnly ? "memory only" : `${node.cores.length} core${node.cores.length === 1 ? "" : "s"} · ${node.puCount} PU${node.puCount === 1 ? "" : "s"}`;
+  // A 128-PU card never changes: its core boxes and PU cells are three paths and its labels one
+  // string of markup, instead of ~700 elements made one by one through React (npm run bench -- ui).
+  const shapes = useMemo(() => coreShapes(card), [card]);
+  const text = useMemo(() => ({ __html: labels ? puLabels(card, inkOn(color)) : "" }), [card, color, labels]);
   return (
     <>
       <rect width={card.w} height={card.h} rx={8} className="card-bg" style={{ stroke: color }} />
@@ -237,29 +259,54 @@ const CardStatic = memo(function CardStatic({ card, color }: { card: CardGeo; co
         node {node.os}
         <tspan className="muted"> · {detail}</tspan>
       </text>
-      {card.cores.map((core) => (
-        <g key={core.key} transform={`translate(${core.x},${core.y})`} className={core.count > 1 ? "core run" : "core"}>
-          <title>{core.title}</title>
-          <rect className="core-box" width={core.w} height={core.h} rx={3} />
-          {core.count > 1 ? (
-            <text className="run-label" x={core.w / 2} y={core.h / 2 + 3.5} textAnchor="middle">
-              {core.label}
+      {card.cores.length ? (
+        <g className="cores" data-labels={labels ? "on" : "off"}>
+          <title>{`node ${node.os}: ${card.cores.map((c) => c.title).join("; ")}`}</title>
+          <path className="core-box" d={shapes.cores} />
+          <path className="pu" d={shapes.online} style={{ fill: color }} />
+          {shapes.offline ? <path className="pu offline" d={shapes.offline} /> : null}
+          {shapes.runs.map((r) => (
+            <text key={r.key} className="run-label" x={r.x} y={r.y} textAnchor="middle">
+              {r.label}
             </text>
-          ) : (
-            core.pus.map((pu) => (
-              <g key={pu.os} transform={`translate(${pu.x},${CORE_PAD})`} className={pu.online ? "pu" : "pu offline"} data-cpu={pu.os}>
-                <rect width={PU_W - 2} height={PU_H} rx={2} style={pu.online ? { fill: color } : undefined} />
-                <text x={(PU_W - 2) / 2} y={PU_H / 2 + 3.5} textAnchor="middle" className="pu-label" style={{ fill: pu.online ? ink : undefined, fontSize: pu.os >= 1000 ? 8.5 : undefined }}>
-                  {pu.os}
-                </text>
-              </g>
-            ))
-          )}
+          ))}
+          <g className="pu-labels" dangerouslySetInnerHTML={text} />
         </g>
-      ))}
+      ) : null}
     </>
   );
 });
+
+/** A rounded rectangle as path data. */
+function roundRect(x: number, y: number, w: number, h: number, r: number): string {
+  return `M${x + r},${y}h${w - 2 * r}a${r},${r} 0 0 1 ${r},${r}v${h - 2 * r}a${r},${r} 0 0 1 -${r},${r}h-${w - 2 * r}a${r},${r} 0 0 1 -${r},-${r}v-${h - 2 * r}a${r},${r} 0 0 1 ${r},-${r}z`;
+}
+
+/** Core boxes (SMT siblings side by side inside one), online and offline PU cells, as path data. */
+function coreShapes(card: CardGeo) {
+  const cores: string[] = [];
+  const online: string[] = [];
+  const offline: string[] = [];
+  const runs: Array<{ key: string; x: number; y: number; label: string }> = [];
+  for (const core of card.cores) {
+    cores.push(roundRect(core.x, core.y, core.w, core.h, 3));
+    if (core.count > 1) runs.push({ key: core.key, x: core.x + core.w / 2, y: core.y + core.h / 2 + 3.5, label: core.label ?? "" });
+    for (const pu of core.pus) (pu.online ? online : offline).push(roundRect(core.x + pu.x, core.y + CORE_PAD, PU_W - 2, PU_H, 2));
+  }
+  return { cores: cores.join(""), online: online.join(""), offline: offline.join(""), runs };
+}
+
+/** Every PU's OS number, centred on its cell, as SVG markup (numbers only: nothing to escape). */
+function puLabels(card: CardGeo, ink: string): string {
+  const out: string[] = [];
+  for (const core of card.cores) {
+    for (const pu of core.pus) {
+      const style = pu.online ? `fill:${ink}${pu.os >= 1000 ? ";font-size:8.5px" : ""}` : "";
+      out.push(`<text class="pu-label${pu.online ? "" : " offline"}" data-pu="${pu.os}" x="${core.x + pu.x + (PU_W - 2) / 2}" y="${core.y + CORE_PAD + PU_H / 2 + 3.5}" text-anchor="middle" style="${style}">${pu.os}</text>`);
+    }
+  }
+  return out.join("");
+}
 
 /** Clip a legend to the room it has (estimated widths; the title shows it all). */
 function fitLegend(text: string, width: number, size: number): string {
