@@ -253,7 +253,9 @@ const CardStatic = memo(function CardStatic({ card, color, labels }: { card: Car
   const text = useMemo(() => ({ __html: labels ? puLabels(card, inkOn(color)) : "" }), [card, color, labels]);
   return (
     <>
-      <rect width={card.w} height={card.h} rx={8} className="card-bg" style={{ stroke: color }} />
+      <rect width={card.w} height={card.h} rx={8} className="card-bg" style={{ stroke: color }}>
+        <title>{`node ${node.os}: ${node.memoryOnly ? "memory only" : card.cores.map((c) => c.title).join("; ")}`}</title>
+      </rect>
       <rect width={card.w} height={5} rx={2} className="card-band" style={{ fill: color }} />
       <text x={CARD_PAD} y={20} className="card-title">
         node {node.os}
@@ -261,7 +263,6 @@ const CardStatic = memo(function CardStatic({ card, color, labels }: { card: Car
       </text>
       {card.cores.length ? (
         <g className="cores" data-labels={labels ? "on" : "off"}>
-          <title>{`node ${node.os}: ${card.cores.map((c) => c.title).join("; ")}`}</title>
           <path className="core-box" d={shapes.cores} />
           <path className="pu" d={shapes.online} style={{ fill: color }} />
           {shapes.offline ? <path className="pu offline" d={shapes.offline} /> : null}
