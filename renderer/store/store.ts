@@ -16,6 +16,7 @@ import { importTopology, detectTopologyFormat, type TopologyFormat } from "../..
 import type { RunRecord, Sample } from "../../shared/run/types";
 import { addGuestNode, applyThreadBudget, bindBackend, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
 import { labTopology, type LabNodes } from "../../shared/lab/topology";
+import { setMemorySize, setSmpField, sizeField, type SmpField } from "../../shared/layout/fields";
 import { hostBoxes, type MachineBox } from "../../shared/topology/boxes";
 import { nodeMemoryUse, type NodeMemoryUse } from "../../shared/layout/node-memory";
 import { IDENTITY, type ViewTransform } from "../canvas/zoom-controller";
@@ -82,12 +83,21 @@ export interface AppActions {
   undo(): void;
   redo(): void;
   plan(req: Omit<PlanRequest, "nodes"> & { nodes?: number[] }): void;
-  importCommandLine(text: string): void;
+  /**
+   * Import a pasted command line. When it has errors the current layout stays and the
+   * problems come back (the caller keeps the text); `partial` imports what could be read.
+   */
+  importCommandLine(text: string, opts?: { partial?: boolean }): { ok: true } | { ok: false; diagnostics: Diagnostic[] };
   openLayoutText(text: string): void;
   newLayout(): void;
   bind(backendId: string, hostNode: number): void;
   threadBudget(hostNode: number, threads: number): void;
-  resize(backendId: string, size: string): void;
+  /** a backend's size as typed: the error when it is not a size (nothing changes then) */
+  resize(backendId: string, size: string): string | undefined;
+  /** -m as typed */
+  setMemory(text: string): string | undefined;
+  /** one -smp property as typed; empty unsets it */
+  setSmp(field: SmpField, text: string): string | undefined;
   addNode(hostNode: number, size: string, vcpus: number): void;
   removeNode(index: number): void;
   splitNode(index: number): void;
@@ -222,10 +232,14 @@ export function createAppStore(api: Api) {
         set({ importDiagnostics: [] });
         if (r.notes.length) get().say("info", r.notes.join("; "));
       },
-      importCommandLine(text) {
+      importCommandLine(text, opts) {
         const r = parseCommandLine(text);
+        const errors = r.diagnostics.filter((d) => d.severity === "error");
+        // a failed import never replaces the layout being designed; a partial one is asked for
+        if (errors.length > 0 && !opts?.partial) return { ok: false, diagnostics: errors };
         commit(r.layout);
         set({ importDiagnostics: r.diagnostics });
+        return { ok: true };
       },
       openLayoutText(text) {
         const r = loadLayoutText(text);
@@ -239,7 +253,24 @@ export function createAppStore(api: Api) {
       },
       bind: (id, node) => get().edit((l) => bindBackend(l, id, node)),
       threadBudget: (node, n) => get().edit((l) => applyThreadBudget(l, node, n)),
-      resize: (id, size) => get().edit((l) => setBackendSize(l, id, size)),
+      resize(id, size) {
+        const r = sizeField(size);
+        if (!r.ok) return r.error;
+        get().edit((l) => setBackendSize(l, id, r.value.text));
+        return undefined;
+      },
+      setMemory(text) {
+        const r = setMemorySize(get().layout, text);
+        if (!r.ok) return r.error;
+        commit(r.value);
+        return undefined;
+      },
+      setSmp(field, text) {
+        const r = setSmpField(get().layout, field, text);
+        if (!r.ok) return r.error;
+        commit(r.value);
+        return undefined;
+      },
       addNode: (node, size, vcpus) => get().edit((l) => addGuestNode(l, node, size, vcpus)),
       removeNode: (i) => get().edit((l) => removeGuestNode(l, i)),
       splitNode: (i) => get().edit((l) => splitGuestNode(l, i)),
