@@ -41,7 +41,11 @@ try {
       await page.selectOption('select[aria-label="target host"]', `sample:${sample}`);
       await page.locator(`svg.host-svg[aria-label^="${sample}:"]`).waitFor();
       const plan = PLANS[sample] ?? { mem: "4G", vcpus: 4, threads: 4 };
-      await page.evaluate((req) => (window as any).__numadesk.getState().plan(req), plan);
+      // planned through the bar's own fields, so the picture shows what produced the layout
+      await page.fill('input[aria-label="guest memory"]', plan.mem);
+      await page.fill('input[aria-label="vCPUs"]', String(plan.vcpus));
+      await page.fill('input[aria-label="preallocation threads"]', String(plan.threads));
+      await page.click("text=plan for me");
       for (const [width, height] of SIZES) {
         await page.setViewportSize({ width, height });
         await page.waitForTimeout(250); // the resize observer, the fit and a frame

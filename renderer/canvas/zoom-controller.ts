@@ -17,7 +17,7 @@ export const IDENTITY: ViewTransform = { k: 1, x: 0, y: 0 };
 export const MIN_SCALE = 0.1;
 export const MAX_SCALE = 8;
 /** fitting never blows a small host up beyond this */
-export const MAX_FIT_SCALE = 1.6;
+export const MAX_FIT_SCALE = 1.35;
 
 /** The transform that shows `content` whole and centred in a `view`-sized viewport, with a margin. */
 export function fitTransform(content: { width: number; height: number }, view: { width: number; height: number }, margin = 8): ViewTransform {

@@ -19,7 +19,7 @@ import { humanSize } from "../../shared/size/size";
 import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
 /** the canvas never takes more of the window's height than this */
-const MAX_VIEW_HEIGHT = 0.62;
+const MAX_VIEW_HEIGHT = 0.7;
 
 export function HostCanvas() {
   const host = useApp((s) => s.host);
@@ -332,12 +332,12 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
   // line 2: what this layout binds here, and by how much it does not fit (ordinary and huge pages)
   const bound = use.bound > 0 || hugeBound > 0 ? `${humanSize(use.bound + hugeBound)}${hugeBound > 0 ? ` (${humanSize(hugeBound)} huge)` : ""}` : "nothing";
   const overBytes = use.over + hugeOver;
-  const over = overBytes > 0 ? ` · ${humanSize(overBytes)} over` : "";
+  const over = overBytes > 0 ? `${humanSize(overBytes)} more than is free` : "";
   // line 3: the node's huge-page pools
   const huge = node.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`).join(" · ");
   return (
     <g transform={`translate(${CARD_PAD},${card.memY})`} className="memory" data-over={overBytes > 0 ? "true" : undefined}>
-      <title>{`${line1}; used by others ${humanSize(used)}; this layout binds ${bound}${over}${huge ? `; huge pages ${huge}` : ""}${use.huge.map((u) => `; layout's ${humanSize(u.pageSize)} pages ${humanSize(u.bound)} (${humanSize(u.free)} free)`).join("")}`}</title>
+      <title>{`${line1}; used by others ${humanSize(used)}; this layout binds ${bound}${over ? `, ${over}` : ""}${huge ? `; huge pages ${huge}` : ""}${use.huge.map((u) => `; layout's ${humanSize(u.pageSize)} pages ${humanSize(u.bound)} (${humanSize(u.free)} free)`).join("")}`}</title>
       <rect width={w} height={10} rx={3} className="mem-total" />
       <rect width={x(used)} height={10} rx={3} className="mem-used" />
       <rect x={x(used)} width={x(fits)} height={10} style={{ fill: color }} className="mem-layout" />
@@ -347,11 +347,15 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
         {fitLegend(line1, w, 11)}
       </text>
       <text y={37} className="mem-legend">
-        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout: ${bound}`, w - textWidth(over, 11), 11)}</tspan>
-        {over ? <tspan className="over">{over}</tspan> : null}
+        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout: ${bound}`, w, 11)}</tspan>
       </text>
+      {over ? (
+        <text y={51} className="mem-legend over">
+          {fitLegend(over, w, 11)}
+        </text>
+      ) : null}
       {huge ? (
-        <text y={51} className={`mem-legend${hugeOver > 0 ? " over" : " muted"}`}>
+        <text y={65} className={`mem-legend${hugeOver > 0 ? " over" : " muted"}`}>
           {fitLegend(huge, w, 11)}
         </text>
       ) : null}

@@ -80,7 +80,7 @@ export function TargetBar() {
           <input aria-label="vCPUs" type="number" min={1} max={4096} value={req.vcpus} onChange={(e) => setReq({ ...req, vcpus: Number(e.target.value) || 1 })} />
         </label>
         <label title="preallocation threads for the whole VM, shared out among its memory backends (0: no preallocation)">
-          prealloc threads (whole VM)
+          threads (whole VM)
           <input aria-label="preallocation threads" type="number" min={0} max={1024} value={req.threads} onChange={(e) => setReq({ ...req, threads: Number(e.target.value) || 0 })} />
         </label>
         {memError ? (
@@ -97,7 +97,7 @@ export function TargetBar() {
           </button>
         ) : null}
       </form>
-      <span className="spacer" />
+      <div className="actions">
       <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
         undo
       </button>
@@ -160,6 +160,7 @@ export function TargetBar() {
       <button type="button" onClick={() => setTheme(theme === "light" ? "dark" : "light")} aria-label="switch theme">
         {theme === "light" ? "☾" : "☀"}
       </button>
+      </div>
       {topoText !== undefined ? (
         <div className="dialog" role="dialog" aria-label="import a topology">
           <p>Paste the output of numactl --hardware, lscpu, lscpu -p, lstopo --of xml or virsh capabilities:</p>

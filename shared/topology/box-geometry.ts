@@ -14,14 +14,14 @@ export const CORE_GAP = 3;
 export const CARD_PAD = 8;
 /** title line and thread-context line above the cores */
 export const CARD_HEAD = 42;
-/** memory bar and its two legend lines; a third for nodes with huge-page pools */
-export const MEM_H = 46;
+/** memory bar and its legend (total/free, what the layout binds, over-commit); a fourth line for nodes with huge-page pools */
+export const MEM_H = 60;
 export const HUGE_LINE = 14;
 export const CHIP_H = 17;
 export const CHIP_GAP = 4;
 export const CHIP_ROWS = 2;
 export const CHIP_FONT = 11;
-const CARD_MIN_W = 220;
+const CARD_MIN_W = 184;
 const GROUP_PAD = 10;
 const GROUP_HEAD = 22;
 const GAP = 12;
@@ -100,7 +100,8 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
   });
   // rows about three times wider than tall
   const area = boxes.reduce((a, b) => a + (b.w + CORE_GAP) * (b.h + CORE_GAP), 0);
-  const titleW = Math.max(textWidth(`node ${node.os} · ${node.cores.length} cores · ${node.puCount} PUs`, 13), textWidth(memoryOnlyNote(node), 11)) + 2 * CARD_PAD;
+  // the title: "node N" at 13 px, its counts at 11 px
+  const titleW = Math.max(textWidth(`node ${node.os}`, 13) + textWidth(` · ${node.cores.length} cores · ${node.puCount} PUs`, 11), textWidth(memoryOnlyNote(node), 11)) + 2 * CARD_PAD;
   const rowMax = Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD, Math.sqrt(area * 3), ...boxes.map((b) => b.w));
   const cores: CoreGeo[] = [];
   let x = 0;
