@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { startHarness, ROOT, SHOTS, type Harness } from "./harness";
+import { chooseTarget, pictureProblems, startHarness, ROOT, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,26 +21,11 @@ const SAMPLES = readdirSync(join(ROOT, "assets/hosts"))
   .filter((f) => f.endsWith(".json"))
   .map((f) => f.replace(/\.json$/, ""));
 
-async function chooseSample(name: string) {
-  await h.page.selectOption('select[aria-label="target host"]', `sample:${name}`);
-  await h.page.locator(`svg.host-svg[aria-label^="${name}:"]`).waitFor();
-}
+const chooseSample = (name: string) => chooseTarget(h.page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
 
 const viewportTransform = () => h.page.locator("svg.host-svg g.viewport").getAttribute("transform");
 
-/** Chips whose box leaves their card's box, as "chip in node N". */
-const chipsOutside = () =>
-  h.page.evaluate(() => {
-    const out: string[] = [];
-    for (const card of Array.from(document.querySelectorAll(".node-card")) as SVGGElement[]) {
-      const box = card.querySelector(".card-bg")!.getBoundingClientRect();
-      for (const chip of Array.from(card.querySelectorAll(".chip-svg")) as SVGGElement[]) {
-        const r = chip.getBoundingClientRect();
-        if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) out.push(`${chip.dataset.chip} in node ${card.dataset.node}`);
-      }
-    }
-    return out;
-  });
+const chipsOutside = async () => (await pictureProblems(h.page)).chipsOutside;
 
 describe("the host canvas as a picture", () => {
   it("draws every PU number of the seed host, SMT siblings in one core box, readable at the default zoom", async () => {
@@ -88,9 +73,9 @@ describe("the host canvas as a picture", () => {
       await chooseSample(name);
       await h.page.evaluate(() => (window as any).__numadesk.getState().plan({ mem: "16G", vcpus: 8, threads: 4 }));
       await h.page.locator(".node-card .chip-svg").first().waitFor();
-      const overflow = await h.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, name).toBeLessThanOrEqual(0);
-      expect(await chipsOutside(), name).toEqual([]);
+      const problems = await pictureProblems(h.page);
+      expect(problems.overflow, name).toBeLessThanOrEqual(0);
+      expect(problems.chipsOutside, name).toEqual([]);
     }
   });
 

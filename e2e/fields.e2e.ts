@@ -3,18 +3,14 @@
 // the layout and the pasted text, marks the offending token, and offers a partial import.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./harness";
+import { chooseTarget, planInBar, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
   await h.page.locator("svg.host-svg").waitFor();
-  await h.page.selectOption('select[aria-label="target host"]', "sample:bm-standard2-52");
-  await h.page.locator('[data-node="1"]').waitFor();
-  await h.page.fill('input[aria-label="guest memory"]', "256G");
-  await h.page.fill('input[aria-label="vCPUs"]', "104");
-  await h.page.fill('input[aria-label="preallocation threads"]', "16");
-  await h.page.click("text=plan for me");
+  await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
+  await planInBar(h.page, { mem: "256G", vcpus: 104, threads: 16 });
 }, 60_000);
 afterAll(async () => {
   await h?.close();

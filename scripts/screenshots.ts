@@ -6,7 +6,7 @@
 
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { startHarness, ROOT, SHOTS } from "../e2e/harness";
+import { chooseTarget, pictureProblems, planInBar, startHarness, ROOT, SHOTS } from "../e2e/harness";
 import type { PlanRequest } from "../shared/plan/planner";
 
 const SIZES: Array<[number, number]> = [
@@ -38,34 +38,18 @@ try {
   for (const theme of THEMES) {
     await page.evaluate((t) => (window as any).__numadesk.getState().setTheme(t), theme);
     for (const sample of samples) {
-      await page.selectOption('select[aria-label="target host"]', `sample:${sample}`);
-      await page.locator(`svg.host-svg[aria-label^="${sample}:"]`).waitFor();
+      await chooseTarget(page, `sample:${sample}`, `svg.host-svg[aria-label^="${sample}:"]`);
       const plan = PLANS[sample] ?? { mem: "4G", vcpus: 4, threads: 4 };
       // planned through the bar's own fields, so the picture shows what produced the layout
-      await page.fill('input[aria-label="guest memory"]', plan.mem);
-      await page.fill('input[aria-label="vCPUs"]', String(plan.vcpus));
-      await page.fill('input[aria-label="preallocation threads"]', String(plan.threads));
-      await page.click("text=plan for me");
+      await planInBar(page, plan);
       for (const [width, height] of SIZES) {
         await page.setViewportSize({ width, height });
         await page.waitForTimeout(250); // the resize observer, the fit and a frame
         const file = join(out, `${sample}-${width}x${height}-${theme}.png`);
         await page.screenshot({ path: file });
-        const check = await page.evaluate(() => {
-          const doc = document.documentElement;
-          const overflow = doc.scrollWidth - doc.clientWidth;
-          const outside: string[] = [];
-          for (const card of Array.from(document.querySelectorAll(".node-card")) as SVGGElement[]) {
-            const box = card.querySelector(".card-bg")!.getBoundingClientRect();
-            for (const chip of Array.from(card.querySelectorAll(".chip-svg")) as SVGGElement[]) {
-              const r = chip.getBoundingClientRect();
-              if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) outside.push(`${chip.dataset.chip} in node ${card.dataset.node}`);
-            }
-          }
-          return { overflow, outside };
-        });
+        const check = await pictureProblems(page);
         if (check.overflow > 0) problems.push(`${file}: the page scrolls ${check.overflow} px sideways`);
-        if (check.outside.length) problems.push(`${file}: chips outside their card: ${check.outside.join(", ")}`);
+        if (check.chipsOutside.length) problems.push(`${file}: chips outside their card: ${check.chipsOutside.join(", ")}`);
         console.log(file);
         if (sample === README_SHOT.sample && width === README_SHOT.size[0] && theme === README_SHOT.theme) {
           await page.screenshot({ path: join(ROOT, "docs/app-canvas.png") });
