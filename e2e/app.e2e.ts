@@ -103,6 +103,16 @@ describe("the app in Chromium against the real backend", () => {
     await shot("04-imported-baseline");
   });
 
+  it("clicking a diagnostic about a backend selects that backend", async () => {
+    const chipClass = (id: string) => h.page.locator(`[data-backend="${id}"]`).getAttribute("class");
+    await h.page.click('[data-backend="ram-node1"]');
+    await expect.poll(() => chipClass("ram-node1")).toContain("selected");
+    // NUMA019 points at backends[0], ram-node0 (its at.element)
+    await h.page.click('[data-testid="diagnostics"] li.hint[data-code="NUMA019"] button');
+    await expect.poll(() => chipClass("ram-node0")).toContain("selected");
+    expect(await chipClass("ram-node1")).not.toContain("selected");
+  });
+
   it("exports libvirt XML and the shell script", async () => {
     await h.page.selectOption('select[aria-label="export format"]', "libvirt");
     expect(await cmdline()).toContain("<memnode cellid='0' mode='strict' nodeset='0'/>");

@@ -96,3 +96,38 @@ describe("a megabyte of hostile input finishes, with diagnostics", () => {
     if (!r.ok) expect(r.error).toMatch(/deeper than/);
   });
 });
+
+describe("inputs that used to end in an internal error", () => {
+  it("a character reference to no character in XML is read as U+FFFD", () => {
+    for (const ref of ["&#x110000;", "&#0;", "&#xD800;", "&#99999999999;"]) {
+      const r = parseXml(`<a b="${ref}">${ref}</a>`);
+      expect(r.ok, ref).toBe(true);
+      if (r.ok) expect(r.root.text).toBe("\uFFFD");
+    }
+  });
+
+  it("deep extra values and deep JSON -object values are refused with a path, not recursed into", () => {
+    const deep = "[".repeat(5000) + "]".repeat(5000);
+    const layout = loadLayoutText(`{"version":1,"nodes":[],"distances":[],"threadContexts":[],"args":[],"backends":[{"id":"r","type":"ram","size":"1G","extra":{"x":${deep}}}]}`);
+    expect(layout.ok).toBe(false);
+    if (!layout.ok) expect(layout.diagnostics[0]!.message).toMatch(/nests deeper than/);
+    const flatButNested = loadLayoutText(`{"version":1,"nodes":[],"distances":[],"threadContexts":[],"args":[],"backends":[{"id":"r","type":"ram","size":"1G","extra":{"x":{"y":1}}}]}`);
+    expect(flatButNested.ok).toBe(false);
+    const line = parseCommandLine(`qemu -object '{"qom-type":"memory-backend-ram","id":"r","size":1024,"x":${"[".repeat(3000)}${"]".repeat(3000)}}'`);
+    expect(line.diagnostics.map((d) => d.message).join(" ")).toMatch(/nests deeper than 8 levels/);
+  });
+
+  it("NUL, a key that is not a property name and an origin of another option are refused in a layout file", () => {
+    const base = { version: 1, nodes: [], distances: [], threadContexts: [], args: [], backends: [] as unknown[] };
+    const bad = [
+      { ...base, name: { guest: "a\u0000b" } },
+      { ...base, backends: [{ id: "r", type: "ram", size: "1G", extra: { "a,b=c": 1 } }] },
+      { ...base, backends: [{ id: "r", type: "ram", size: "1G", origin: { at: 0, tokens: ["-pidfile", "/tmp/x"] } }] },
+      { ...base, args: [{ tokens: ["-S", "-incoming"] }] },
+      { ...base, args: [{ tokens: ["disk.img", "-incoming"] }] },
+    ];
+    for (const doc of bad) expect(loadLayoutText(JSON.stringify(doc)).ok, JSON.stringify(doc)).toBe(false);
+    expect(loadLayoutText(JSON.stringify({ ...base, args: [{ tokens: ["--object", "iothread,id=io0"] }] })).ok).toBe(true);
+  });
+});
+

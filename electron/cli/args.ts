@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "./errors";
 
 export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export function parseCliArgs(args: string[], options: OptionsConfig, positionals = 0): { values: Values; positionals: string[] } {
   let r;

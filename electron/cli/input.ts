@@ -1,7 +1,7 @@
 // Read the layout a command works on: a saved layout (JSON) or a QEMU command line, from a
 // file or from standard input ("-").
 
-import { readFileSync, statSync } from "node:fs";
+import { readBoundedText, readStdinBounded, ReadError } from "../files/read-bounded";
 import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
 import type { Layout } from "../../shared/layout/schema";
 import { loadLayoutText, MAX_LAYOUT_TEXT } from "../../shared/layout/load";
@@ -17,22 +17,11 @@ export interface LoadedInput {
 }
 
 export function readInputText(file: string): string {
-  if (file === "-") {
-    try {
-      return readFileSync(0, "utf8");
-    } catch (e) {
-      throw new InputError(`cannot read standard input: ${(e as Error).message}`);
-    }
-  }
   try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new InputError(`${file} is a folder; give a layout file (*.numadesk.json) or a file with a QEMU command line`);
-    if (st.size > MAX_LAYOUT_TEXT) throw new InputError(`${file} is ${st.size} bytes, too large to be a layout or a command line`);
-    return readFileSync(file, "utf8");
+    return file === "-" ? readStdinBounded(MAX_LAYOUT_TEXT) : readBoundedText(file, MAX_LAYOUT_TEXT, { what: "layout file or command line" });
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `${file} does not exist` : `cannot read ${file}: ${code ?? (e as Error).message}`);
+    if (e instanceof ReadError) throw new InputError(e.message);
+    throw e;
   }
 }
 

@@ -4,12 +4,13 @@
 import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
 import type { Layout } from "../../shared/layout/schema";
 import { labelAt } from "../../shared/layout/label";
+import { printableLine } from "../../shared/text/printable";
 
 export function formatDiagnostic(d: Diagnostic, layout: Layout | undefined, file?: string): string {
   const label = layout ? labelAt(layout, d.at?.path) : undefined;
   const where = d.at?.line !== undefined && file ? `${file}:${d.at.line}:${d.at.column}: ` : "";
-  const head = `${d.severity}[${d.code}] ${where}${label ? `${label}: ` : ""}${d.message}`;
-  return `${head}\n  fix: ${d.fix}`;
+  const head = `${d.severity}[${d.code}] ${printableLine(where)}${label ? `${printableLine(label)}: ` : ""}${printableLine(d.message)}`;
+  return `${head}\n  fix: ${printableLine(d.fix)}`;
 }
 
 export function summaryLine(diags: readonly Diagnostic[]): string {

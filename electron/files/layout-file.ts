@@ -2,7 +2,8 @@
 // previous good version kept as FILE.bak; a corrupt or truncated file gives a clear message
 // that points at that copy.
 
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { readBoundedText } from "./read-bounded";
 import { basename, dirname, join } from "node:path";
 import type { Layout } from "../../shared/layout/schema";
 import { layoutToText, loadLayoutText, MAX_LAYOUT_TEXT } from "../../shared/layout/load";
@@ -16,6 +17,15 @@ export class LayoutFileError extends Error {
     readonly diagnostics: Diagnostic[] = [],
   ) {
     super(message);
+  }
+}
+
+/** A file's text, or "" when it cannot be read as a bounded regular file. */
+function readOrEmpty(path: string): string {
+  try {
+    return readBoundedText(path, MAX_LAYOUT_TEXT, { what: "layout file" });
+  } catch {
+    return "";
   }
 }
 
@@ -43,7 +53,7 @@ export function saveLayoutFile(path: string, layout: Layout): void {
   sweepTempFiles(backupPath(path));
   // keep the version being replaced, if it is a good one
   if (existsSync(path)) {
-    const current = readFileSync(path, "utf8");
+    const current = readOrEmpty(path);
     if (loadLayoutText(current).ok) writeFileAtomic(backupPath(path), current);
   }
   writeFileAtomic(path, layoutToText(layout));
@@ -52,16 +62,14 @@ export function saveLayoutFile(path: string, layout: Layout): void {
 export function loadLayoutFile(path: string): Layout {
   let text: string;
   try {
-    if (statSync(path).size > MAX_LAYOUT_TEXT) throw new LayoutFileError(`${path} is too large to be a layout`);
-    text = readFileSync(path, "utf8");
+    text = readBoundedText(path, MAX_LAYOUT_TEXT, { what: "layout file" });
   } catch (e) {
-    if (e instanceof LayoutFileError) throw e;
-    throw new LayoutFileError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new LayoutFileError((e as Error).message);
   }
   const r = loadLayoutText(text);
   if (r.ok) return r.layout;
   const bak = backupPath(path);
-  const good = existsSync(bak) && loadLayoutText(readFileSync(bak, "utf8")).ok;
+  const good = existsSync(bak) && loadLayoutText(readOrEmpty(bak)).ok;
   throw new LayoutFileError(
     `${path} cannot be loaded: ${r.diagnostics[0]!.message}${good ? `; the previous good version is in ${bak}` : ""}`,
     r.diagnostics,

@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { topologySchema, type HostTopology } from "../../shared/topology/schema";
-import { jsonPath, parseJsonText } from "../../shared/layout/load";
+import { jsonPath, MAX_LAYOUT_TEXT, parseJsonText } from "../../shared/layout/load";
+import { readBoundedText } from "../files/read-bounded";
 
 export class TopologyFileError extends Error {
   override name = "TopologyFileError";
@@ -55,9 +56,9 @@ export function loadSample(name: string): HostTopology {
 export function loadTopologyFile(path: string): HostTopology {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedText(path, MAX_LAYOUT_TEXT, { what: "topology file" });
   } catch (e) {
-    throw new TopologyFileError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new TopologyFileError((e as Error).message);
   }
   return parseTopologyText(text, path);
 }

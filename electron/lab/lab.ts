@@ -208,13 +208,17 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   const { accel, why } = await chooseAccel(assets, opts.accel ?? "auto", say);
   say(`booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`);
 
+  // the jobs' command lines first, checked like any run's: nothing else reaches the guest's QEMU
+  const prepared = opts.jobs.map((job, i) => ({ job, run: prepareRunArgs(job.layout, { qmpSocket: `/tmp/qmp-${i}.sock`, nameThreads: qemu.features.debugThreadsNeeded }) }));
+  const refused = prepared.flatMap(({ job, run }) => run.refused.map((r) => `${job.label}: ${r}`));
+  if (refused.length > 0) throw new RunRefused(`this cannot be run in the lab: ${refused.join("; ")}`);
+
   sweepStaleLabDirs();
   const dir = createOwnedDir(LAB_DIR_PREFIX);
   // gone with us on any exit Node sees; a kill is swept by the next lab run
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   process.once("exit", removeDir);
   const rate = Math.round(opts.rateHz ?? 100);
-  const prepared = opts.jobs.map((job, i) => ({ job, run: prepareRunArgs(job.layout, { qmpSocket: `/tmp/qmp-${i}.sock`, nameThreads: qemu.features.debugThreadsNeeded }) }));
   const entries: CpioEntry[] = [{ name: "job", type: "dir", mode: 0o755 }];
   prepared.forEach(({ job, run }, i) => {
     const text = [job.label.replace(/\s+/g, "_"), String(rate), `/tmp/qmp-${i}.sock`, INNER_QEMU, ...run.args].join("\n") + "\n";

@@ -110,3 +110,31 @@ describe("damaged sysfs copies", () => {
     }
   });
 });
+
+describe("a hostile copy of sysfs", () => {
+  const copy = () => {
+    const dir = mkdtempSync(join(tmpdir(), "numadesk-sysfs-hostile-"));
+    execFileSync("cp", ["-r", join(fixtures, "sysfs-bm-standard2-52", "devices"), dir]);
+    return dir;
+  };
+
+  it.each([
+    ["a FIFO as an attribute", (f: string) => execFileSync("mkfifo", [f]), /is a FIFO/],
+    ["/dev/zero linked in as an attribute", (f: string) => execFileSync("ln", ["-s", "/dev/zero", f]), /is a character device/],
+    ["a symlink loop", (f: string) => execFileSync("ln", ["-s", f, f]), /symbolic link that loops/],
+    ["a 1 GB attribute", (f: string) => execFileSync("truncate", ["-s", "1G", f]), /more than a sysfs attribute can be/],
+  ])("%s gives a one-line error at once", (_what, plant, message) => {
+    const dir = copy();
+    try {
+      const file = join(dir, "devices/system/node/node1/meminfo");
+      rmSync(file);
+      plant(file);
+      const t0 = Date.now();
+      expect(() => readSysfs({ root: dir })).toThrow(ProbeError);
+      expect(() => readSysfs({ root: dir })).toThrow(message);
+      expect(Date.now() - t0).toBeLessThan(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

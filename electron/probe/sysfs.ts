@@ -6,7 +6,8 @@
 //
 // A kernel without NUMA has no node/ directory: the host is one node holding every CPU.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { readBoundedText, ReadError } from "../files/read-bounded";
 import { join } from "node:path";
 import { parseIdList } from "../../shared/cpulist/cpulist";
 import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
@@ -23,10 +24,15 @@ export interface SysfsOptions {
   name?: string;
 }
 
+// A sysfs attribute is one short line; a bigger "attribute" in a copied tree is not one.
+const MAX_ATTRIBUTE = 256 * 1024;
+
 function readText(path: string): string | undefined {
   try {
-    return readFileSync(path, "utf8");
-  } catch {
+    return readBoundedText(path, MAX_ATTRIBUTE, { what: "sysfs attribute" });
+  } catch (e) {
+    // a missing attribute is normal (older kernels, offline CPUs); a FIFO or a 1 GB "attribute" is a broken copy
+    if (e instanceof ReadError && !e.missing) throw new ProbeError(e.message);
     return undefined;
   }
 }

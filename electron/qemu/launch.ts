@@ -12,7 +12,7 @@ import type { HostTopology } from "../../shared/topology/schema";
 import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
 import { hasErrors } from "../../shared/diagnostics/diagnostic";
 import { checkLayout } from "../../shared/validate/check";
-import { prepareRunArgs } from "../../shared/run/prepare";
+import { prepareRunArgs, type RunArgs } from "../../shared/run/prepare";
 import { packSamples, summarizeRun } from "../../shared/run/summarize";
 import { RUN_RECORD_VERSION, type RunRecord, type Sample } from "../../shared/run/types";
 import { explainQemuError } from "../../shared/qemu/errors";
@@ -23,7 +23,9 @@ import { probeQemu, type QemuInfo } from "./discover";
 import { QmpClient } from "./qmp";
 import { Sampler } from "../run/sampler";
 import { memAvailable, processMemory } from "../run/meminfo";
-import { createOwnedDir, ownedDirs, processAlive, readOwner, sweepStaleDirs, writeOwner, type Owner } from "../run/owned-dirs";
+import { createOwnedDirAt, ownedDirName, ownedDirs, processAlive, readOwner, sweepStaleDirs, writeOwner, type Owner } from "../run/owned-dirs";
+import { checkMemPaths } from "../run/mem-path";
+import { RunLockBusy, withRunLock } from "../run/run-lock";
 import { killGroup, spawnGuarded } from "./spawn-guarded";
 
 export class RunRefused extends Error {
@@ -57,6 +59,10 @@ export interface RunOptions {
   kind?: RunRecord["kind"];
   /** how many runs may go at once on this host, this one included (default 1) */
   maxConcurrent?: number;
+  /** launch even when the checker finds errors, and let QEMU judge (--no-check); what a run may pass is still limited */
+  skipCheck?: boolean;
+  /** mem-path files the user allows although they exist or are new (--allow-mem-path) */
+  allowMemPaths?: string[];
 }
 
 const RUN_DIR_PREFIX = "numadesk-run-";
@@ -66,20 +72,33 @@ const MAX_STDERR = 64 * 1024;
 
 /** What a run folder says about its run: who owns it, how much it preallocates, QEMU's pid. */
 export interface RunOwner extends Owner {
+  /** tells this process's own live runs from folders a failed start of it left */
+  token: string;
   bytes: number;
+  startedAt: string;
   qemuPid?: number;
+}
+
+/** Tokens of the runs this process has going now. */
+const activeRuns = new Set<string>();
+
+/** A run folder's owner is going: its process lives and, if that process is this one, the run is still ours. */
+function runAlive(o: RunOwner): boolean {
+  if (!Number.isFinite(o.bytes)) return false;
+  if (o.pid === process.pid) return typeof o.token === "string" && activeRuns.has(o.token);
+  return processAlive(o.pid);
 }
 
 /** Remove run folders whose owner died without cleaning up (e.g. killed with SIGKILL). */
 export function sweepStaleRunDirs(base = tmpdir()): string[] {
-  return sweepStaleDirs(RUN_DIR_PREFIX, base);
+  return sweepStaleDirs(RUN_DIR_PREFIX, base, (o) => runAlive(o as RunOwner));
 }
 
 /** Preallocation runs going on this host now, from any Numadesk process of this user. */
 export function liveRuns(base = tmpdir()): Array<RunOwner & { dir: string }> {
   return ownedDirs(RUN_DIR_PREFIX, base).flatMap((dir) => {
     const o = readOwner<RunOwner>(dir);
-    return o && processAlive(o.pid) ? [{ ...o, dir }] : [];
+    return o && runAlive(o) ? [{ ...o, dir }] : [];
   });
 }
 
@@ -119,7 +138,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   // the rest: QEMU would refuse those layouts anyway.
   const MEMORY_CODES = new Set(["NUMA013", "NUMA015"]);
   const diags = checkLayout(layout, { host, qemu: { version: qemu.version } }).filter((d) => !(opts.force && MEMORY_CODES.has(d.code)));
-  if (hasErrors(diags)) throw new RunRefused("the layout has errors; fix them before launching", diags);
+  if (hasErrors(diags) && !opts.skipCheck) throw new RunRefused("the layout has errors; fix them before launching", diags);
   if (layout.threadContexts.length > 0 && !qemu.features.threadContext) {
     throw new RunRefused(`${qemu.binary} (QEMU ${qemu.version}) has no thread-context object; QEMU 7.2 or newer has it`);
   }
@@ -127,25 +146,46 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
     throw new RunRefused(`${qemu.binary} cannot set node-affinity (it was built without libnuma); use cpu-affinity instead`);
   }
 
-  sweepStaleRunDirs();
-  const others = liveRuns();
-  const maxConcurrent = opts.maxConcurrent ?? 1;
-  if (others.length >= maxConcurrent) {
-    throw new RunRefused(
-      `another preallocation run is going on this host (${others.map((o) => `pid ${o.pid}, ${humanSize(o.bytes)}`).join("; ")}); wait for it, or allow runs side by side (--concurrent) if the memory is there for both`,
-    );
-  }
-  const dir = createOwnedDir(RUN_DIR_PREFIX);
+  // The command line first, checked, before anything is created on this host.
+  const memPaths = checkMemPaths(layout.backends, opts.allowMemPaths);
+  if (memPaths.problems.length > 0) throw new RunRefused(memPaths.problems.join("\n"));
+  const dir = ownedDirName(RUN_DIR_PREFIX);
   const socket = join(dir, "qmp.sock");
-  const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded });
-  const owner: RunOwner = { pid: process.pid, bytes: prepared.preallocBytes };
-  writeOwner(dir, owner);
-  const guard = memoryGuard(prepared.preallocBytes, prepared.hugepages, host, memAvailable(), outstandingBytes(others));
-  if (guard && !opts.force) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new RunRefused(guard);
-  }
+  const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded, memPaths: memPaths.paths });
+  if (prepared.refused.length > 0) throw new RunRefused(`this layout cannot be run: ${prepared.refused.join("; ")}`);
 
+  // Count the runs going and register this one as one step, under a lock the kernel holds:
+  // two starts at the same moment never both see "no run going".
+  const token = randomBytes(8).toString("hex");
+  const owner: RunOwner = { pid: process.pid, token, bytes: prepared.preallocBytes, startedAt: new Date().toISOString() };
+  await withRunLock(() => {
+    sweepStaleRunDirs();
+    const others = liveRuns();
+    const maxConcurrent = opts.maxConcurrent ?? 1;
+    if (others.length >= maxConcurrent) {
+      throw new RunRefused(
+        `another preallocation run is going on this host (${others.map((o) => `pid ${o.pid}, ${humanSize(o.bytes)}`).join("; ")}); wait for it, or allow runs side by side (--concurrent) if the memory is there for both`,
+      );
+    }
+    const guard = memoryGuard(prepared.preallocBytes, prepared.hugepages, host, memAvailable(), outstandingBytes(others));
+    if (guard && !opts.force) throw new RunRefused(guard);
+    createOwnedDirAt(dir, owner);
+    activeRuns.add(token);
+  }).catch((e: unknown) => {
+    if (e instanceof RunLockBusy) throw new RunRefused(e.message);
+    throw e;
+  });
+  try {
+    return await launchPrepared(layout, opts, qemu, prepared, dir, owner);
+  } finally {
+    activeRuns.delete(token);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, prepared: RunArgs, dir: string, owner: RunOwner): Promise<RunRecord> {
+  const host = opts.host;
+  const socket = join(dir, "qmp.sock");
   const nodeOfCpu = new Int16Array(Math.max(0, ...host.cpus.map((c) => c.id)) + 1).fill(-1);
   for (const c of host.cpus) nodeOfCpu[c.id] = c.node;
   const startedAt = new Date().toISOString();
@@ -184,6 +224,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   let outcome: RunRecord["outcome"] = "ok";
   let error: string | undefined;
   let preallocMs: number | undefined;
+  let readyMs: number | undefined;
   let mem: ReturnType<typeof processMemory>;
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   let qmp: QmpClient | undefined;
@@ -208,9 +249,32 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
       sampler.tick();
       opts.onEvent?.({ type: "prealloc-done", ms: preallocMs });
       mem = processMemory(child.pid!);
-      await qmp!.execute("qmp_capabilities");
-      await qmp!.execute("quit");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      // QEMU 7.2 greets once the memory backends exist, before it initialises the machine, and
+      // can still refuse the layout after that (NUMA and machine errors, exit 1). Only the main
+      // loop answers query-status: an answer from a live QEMU is the verdict that it runs.
+      const verdict = await Promise.race([
+        (async () => {
+          const caps = await qmp!.execute("qmp_capabilities");
+          if (caps.error) return caps.error.desc;
+          const status = await qmp!.execute("query-status");
+          return status.error ? status.error.desc : exit === undefined ? "ready" : "QEMU exited";
+        })(),
+        exited.then(() => "QEMU exited" as const),
+        stop,
+      ]);
+      if (verdict === "ready") {
+        readyMs = performance.now() - t0;
+        await qmp!.execute("quit");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      } else if (verdict === "timeout" || verdict === "cancelled") {
+        outcome = verdict;
+        error = verdict === "timeout" ? `QEMU did not finish starting within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
+      } else {
+        outcome = "failed";
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+        const why = explainQemuError(stderr, layout, host);
+        error = why ? why.message : `QEMU preallocated the memory but refused the layout when it set up the machine (exit ${exit?.code ?? "?"})${stderr.trim() ? "" : `: ${verdict}`}`;
+      }
     } else if (first === "timeout" || first === "cancelled") {
       outcome = first;
       error = first === "timeout" ? `QEMU did not finish preallocating within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
@@ -232,7 +296,6 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
       }
     }
     process.removeListener("exit", onExitHook);
-    rmSync(dir, { recursive: true, force: true });
   }
   const { samples, stats } = sampler.stop();
   const { threads, backends } = summarizeRun({ layout, backendOrder: prepared.backendOrder, samples, hostOnlineCpus: onlineCpuCount(host) });
@@ -256,6 +319,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   };
   if (opts.label) record.label = opts.label;
   if (preallocMs !== undefined) record.timings.preallocMs = Math.round(preallocMs * 100) / 100;
+  if (readyMs !== undefined) record.timings.readyMs = Math.round(readyMs * 100) / 100;
   if (mem) Object.assign(record.memory, mem);
   if (error) record.error = error;
   if (stderr.trim()) record.stderr = stderr.trim();

@@ -65,3 +65,28 @@ describe("run records", () => {
     expect(readdirSync(dir).filter((n) => n.startsWith("file.txt"))).toEqual(["file.txt"]);
   });
 });
+
+describe("hostile record files", () => {
+  it("a FIFO, a link to /dev/zero and a deeply nested file in the runs folder are listed as unreadable, at once", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { listRecords, loadRecord } = await import("./records");
+    const dir = mkdtempSync(join(tmpdir(), "numadesk-runs-hostile-"));
+    try {
+      execFileSync("mkfifo", [join(dir, "fifo.json")]);
+      execFileSync("ln", ["-s", "/dev/zero", join(dir, "zero.json")]);
+      writeFileSync(join(dir, "deep.json"), "[".repeat(100_000));
+      const t0 = Date.now();
+      const r = listRecords(dir);
+      expect(r.records).toEqual([]);
+      expect(r.unreadable.sort()).toEqual(["deep.json", "fifo.json", "zero.json"]);
+      expect(() => loadRecord("deep", dir)).toThrow(/nests deeper than 32 levels/);
+      expect(() => loadRecord("fifo", dir)).toThrow(/is a FIFO/);
+      expect(Date.now() - t0).toBeLessThan(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

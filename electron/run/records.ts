@@ -2,7 +2,8 @@
 // ~/.local/share/numadesk/runs), written atomically: a temp file in the same folder, fsync,
 // rename. A reader never sees half a record.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { readBoundedText, ReadError } from "../files/read-bounded";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { runRecordSchema, type RunRecord } from "../../shared/run/types";
@@ -51,6 +52,9 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   }
 }
 
+// A 10-minute run of 64 threads sampled at 200 Hz packs into a few MiB; far more is not a record.
+export const MAX_RECORD_TEXT = 64 * 1024 * 1024;
+
 const ID_RE = /^[A-Za-z0-9._-]+$/;
 
 function checkId(id: string) {
@@ -70,9 +74,9 @@ export function loadRecord(id: string, dir = runsDir()): RunRecord {
   const path = join(dir, `${id}.json`);
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new RecordError(`there is no run '${id}' in ${dir}`);
+    text = readBoundedText(path, MAX_RECORD_TEXT, { what: "run record" });
+  } catch (e) {
+    throw new RecordError(e instanceof ReadError && e.missing ? `there is no run '${id}' in ${dir}` : (e as Error).message);
   }
   const parsed = parseJsonText(text, "run record");
   if (!parsed.ok) throw new RecordError(`${path}: ${parsed.diagnostics[0]!.message}`);

@@ -10,7 +10,7 @@ import { exportLibvirt } from "../../shared/export/libvirt";
 import { layoutToText } from "../../shared/layout/load";
 import { labelAt } from "../../shared/layout/label";
 import { downloadText } from "./download";
-import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
+import type { Diagnostic, ElementRef } from "../../shared/diagnostics/diagnostic";
 
 type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
 
@@ -141,10 +141,9 @@ export function CommandPanel() {
       <pre className="cmdline" data-testid="cmdline">
         {text}
       </pre>
-      <Diagnostics list={diagnostics} onPick={(path) => {
-        const m = path ? /^\$?\.?backends\[(\d+)\]/.exec(path) : null;
-        const id = m ? layout.backends[Number(m[1])]?.id : undefined;
-        if (id) selectEl(id);
+      <Diagnostics list={diagnostics} onPick={(element) => {
+        // Backends are what the canvas and the layout panel can select.
+        if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
       }} label={(path) => labelAt(layout, path)} />
     </section>
   );
@@ -170,7 +169,7 @@ function TokenInText({ text, span }: { text: string; span: [number, number] | un
   );
 }
 
-function Diagnostics({ list, onPick, label }: { list: ReturnType<typeof diagnosticsOf>; onPick: (path?: string) => void; label: (path?: string) => string | undefined }) {
+function Diagnostics({ list, onPick, label }: { list: ReturnType<typeof diagnosticsOf>; onPick: (element?: ElementRef) => void; label: (path?: string) => string | undefined }) {
   if (list.length === 0) return <p className="ok-line" data-testid="diagnostics">✓ no problems on this target</p>;
   const count = (s: string) => list.filter((d) => d.severity === s).length;
   return (
@@ -181,7 +180,7 @@ function Diagnostics({ list, onPick, label }: { list: ReturnType<typeof diagnost
       <ul className="diagnostics">
         {list.map((d, i) => (
           <li key={i} className={d.severity} data-code={d.code}>
-            <button type="button" className="link" onClick={() => onPick(d.at?.path)}>
+            <button type="button" className="link" onClick={() => onPick(d.at?.element)}>
               <span className="sev">{d.severity}</span> <code>{d.code}</code> {label(d.at?.path) ? <code className="where">{label(d.at?.path)}</code> : null} {d.message}
             </button>
             <div className="fix">→ {d.fix}</div>

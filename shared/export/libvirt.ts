@@ -25,8 +25,18 @@ function bytesOr0(text: string, unit: "B" | "M"): number {
   return r.ok ? r.bytes : 0;
 }
 
+/**
+ * An XML comment that says `text` and nothing else: XML forbids "--" inside a comment (a run of
+ * dashes could end it early and let the rest be read as elements) and characters XML cannot
+ * hold; ids and options in these notes come from the user's layout.
+ */
 function comment(text: string): string {
-  return `<!-- ${text.replace(/--/g, "- -")} -->`;
+  const safe = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/-(?=-)/g, "- ");
+  return `<!-- ${safe}${safe.endsWith("-") ? " " : ""} -->`;
 }
 
 export function exportLibvirt(layout: Layout): LibvirtExport {

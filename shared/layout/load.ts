@@ -6,11 +6,14 @@ import { prettyJson } from "../json/pretty";
 import { z } from "zod";
 import { LAYOUT_VERSION, layoutSchema, type Layout } from "./schema";
 import { lineColumn } from "../qemu/tokenize";
+import { jsonTooDeepAt } from "../json/depth";
 
 export type LoadResult = { ok: true; layout: Layout; migratedFrom?: number } | { ok: false; diagnostics: Diagnostic[] };
 
 // Bigger than any real layout by far; a larger file is refused before JSON.parse.
 export const MAX_LAYOUT_TEXT = 16 * 1024 * 1024;
+// Layouts, topologies and run records nest a handful of levels; checked before JSON.parse.
+export const MAX_JSON_DEPTH = 32;
 
 /** Forward migrations: MIGRATIONS[v] turns a version-v document into version v+1. */
 const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
@@ -26,6 +29,12 @@ function fail(code: string, message: string, fix: string, path: string): Diagnos
 export function parseJsonText(text: string, what: string): { ok: true; value: unknown } | { ok: false; diagnostics: Diagnostic[] } {
   if (text.length > MAX_LAYOUT_TEXT) {
     return { ok: false, diagnostics: [fail("LOAD001", `the ${what} is ${text.length} bytes, more than Numadesk reads (${MAX_LAYOUT_TEXT})`, "check that this is the right file", "$")] };
+  }
+  const deep = jsonTooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    const d = fail("LOAD001", `the ${what} nests deeper than ${MAX_JSON_DEPTH} levels; no Numadesk file does`, "check that this is the right file", "$");
+    Object.assign(d.at!, lineColumn(text, deep));
+    return { ok: false, diagnostics: [d] };
   }
   try {
     return { ok: true, value: JSON.parse(text) };

@@ -5,12 +5,24 @@
 import { z } from "zod";
 import { parseSize } from "../size/size";
 import { parseIdList } from "../cpulist/cpulist";
+import { optionName, takesArgument } from "../qemu/options";
 
 export const LAYOUT_VERSION = 1;
 
-function sizeString(defaultUnit: "B" | "M", description: string) {
+// Every string a layout holds is bounded and free of NUL: an argv word ends at NUL, so a NUL
+// would make QEMU see something else than the layout says (and Node refuses to spawn it).
+const NUL_MESSAGE = "contains a NUL character, which no command-line word can hold";
+export const MAX_TOKEN = 1024 * 1024;
+
+export function text(max: number) {
   return z
     .string()
+    .max(max)
+    .refine((s) => !s.includes("\0"), NUL_MESSAGE);
+}
+
+function sizeString(defaultUnit: "B" | "M", description: string) {
+  return text(256)
     .superRefine((s, ctx) => {
       const r = parseSize(s, defaultUnit);
       if (!r.ok) ctx.addIssue({ code: "custom", message: r.error });
@@ -21,8 +33,7 @@ function sizeString(defaultUnit: "B" | "M", description: string) {
 const objectSize = sizeString("B", "QEMU size: a number of bytes or a number with a suffix K, M, G, T (e.g. 128G)");
 
 function idListString(what: string) {
-  return z
-    .string()
+  return text(MAX_TOKEN)
     .superRefine((s, ctx) => {
       const r = parseIdList(s, what);
       if (!r.ok) ctx.addIssue({ code: "custom", message: r.error });
@@ -35,21 +46,43 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 // QEMU object ids: a letter first, then letters, digits, '-', '.', '_' (id_wellformed()).
 // The schema only asks for a non-empty string so a bad id imported from a command line can
 // still be saved and reported by validation (NUMA008).
-const objectId = z.string().min(1).max(256).describe("QEMU object id");
+const objectId = text(256).min(1).describe("QEMU object id");
 
-const jsonValue: z.ZodType<unknown> = z.unknown();
+// QEMU's property names (keyval.c: key fragments of letters, digits, '-' and '_', joined by
+// '.'): nothing that could end the key early (=), start another property (,) or another word.
+export const PROPERTY_KEY = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+
+// A property value is a scalar, or a list of scalars (libvirt's JSON -object); never nested:
+// no QEMU property Numadesk keeps needs more, and a deep value must not be recursed into.
+const scalar = z.union([text(MAX_TOKEN), z.number().finite(), z.boolean()]);
+const extraValue = z.union([scalar, z.array(z.union([text(4096), z.number().finite(), z.boolean()])).max(4096)]);
 
 /** Properties Numadesk does not model, kept as written: key → value (string in key=value form). */
-const extra = z.record(z.string(), jsonValue).optional().describe("other properties, kept as written");
+const extra = z
+  .record(z.string().max(128).regex(PROPERTY_KEY, "is not a QEMU property name (letters, digits, '-', '_', '.')"), extraValue)
+  .optional()
+  .describe("other properties, kept as written");
 
-/** Where an element came from in an imported command line; lets export reproduce it exactly. */
-export const originSchema = z
-  .object({
-    at: int(0, 1_000_000).describe("index of the option token in the imported argv"),
-    tokens: z.array(z.string()).min(1).max(2).describe("the option and its value as written"),
-  })
-  .strict()
-  .optional();
+/** The option's own spellings: -x and --x, and its aliases. */
+function optionSpellings(options: string[]): Set<string> {
+  return new Set(options.flatMap((o) => [o, `-${o}`]));
+}
+
+/**
+ * Where an element came from in an imported command line; lets export reproduce it exactly.
+ * The first token must be the element's own option: export writes it as the option's name.
+ */
+function originFor(...options: string[]) {
+  const allowed = optionSpellings(options);
+  return z
+    .object({
+      at: int(0, 1_000_000).describe("index of the option token in the imported argv"),
+      tokens: z.tuple([text(64), text(MAX_TOKEN)]).describe("the option and its value as written"),
+    })
+    .strict()
+    .refine((o) => allowed.has(o.tokens[0]), { message: `the option must be ${options.join(" or ")}`, path: ["tokens", 0] })
+    .optional();
+}
 
 export const memorySchema = z
   .object({
@@ -57,7 +90,7 @@ export const memorySchema = z
     slots: int(0, 4096).optional(),
     maxmem: sizeString("M", "-m maxmem").optional(),
     extra,
-    origin: originSchema,
+    origin: originFor("-m"),
   })
   .strict();
 
@@ -71,25 +104,25 @@ export const smpSchema = z
     cores: int(1, 65536).optional(),
     threads: int(1, 65536).optional(),
     extra,
-    origin: originSchema,
+    origin: originFor("-smp"),
   })
   .strict();
 
 export const machineSchema = z
   .object({
-    type: z.string().optional().describe("machine type, e.g. q35, pc"),
+    type: text(256).optional().describe("machine type, e.g. q35, pc"),
     memoryBackend: objectId.optional().describe("-machine memory-backend=ID: the backend used as boot RAM"),
     extra,
-    origin: originSchema,
+    origin: originFor("-machine", "-M"),
   })
   .strict();
 
 export const nameSchema = z
   .object({
-    guest: z.string().optional(),
+    guest: text(4096).optional(),
     debugThreads: z.boolean().optional().describe("debug-threads=on: name QEMU's threads (needed before QEMU 11)"),
     extra,
-    origin: originSchema,
+    origin: originFor("-name"),
   })
   .strict();
 
@@ -101,7 +134,7 @@ export const guestNodeSchema = z
     mem: sizeString("M", "legacy -numa node,mem= (QEMU < 5.1 machine types)").optional(),
     initiator: int(0, 65535).optional(),
     extra,
-    origin: originSchema,
+    origin: originFor("-numa"),
   })
   .strict();
 
@@ -111,7 +144,7 @@ export const distanceSchema = z
     dst: int(0, 65535),
     val: int(0, 255),
     extra,
-    origin: originSchema,
+    origin: originFor("-numa"),
   })
   .strict();
 
@@ -131,9 +164,9 @@ export const backendSchema = z
     share: z.boolean().optional(),
     hugetlb: z.boolean().optional(),
     hugetlbsize: objectSize.optional(),
-    memPath: z.string().optional(),
+    memPath: text(4096).optional(),
     extra,
-    origin: originSchema,
+    origin: originFor("-object"),
   })
   .strict();
 
@@ -143,28 +176,38 @@ export const threadContextSchema = z
     nodeAffinity: idListString("host node list").optional(),
     cpuAffinity: idListString("host CPU list").optional(),
     extra,
-    origin: originSchema,
+    origin: originFor("-object"),
   })
   .strict();
 
+// One passthrough entry is one option with its value (or a flag, or a bare word): never more,
+// so an entry cannot smuggle further options into the command line.
 export const argSchema = z
   .object({
-    tokens: z.array(z.string()).min(1).describe("an option and its value, kept as written"),
+    tokens: z.array(text(MAX_TOKEN)).min(1).max(2).describe("an option and its value, kept as written"),
     at: int(0, 1_000_000).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((a, ctx) => {
+    // zod runs this even when `tokens` itself failed (empty, not strings): look before using
+    const first = a.tokens[0];
+    if (typeof first !== "string" || a.tokens.length === 1) return;
+    const name = optionName(first);
+    if (name === undefined) ctx.addIssue({ code: "custom", message: `'${first.slice(0, 40)}' is not an option; a word that is not an option stands alone`, path: ["tokens"] });
+    else if (!takesArgument(name)) ctx.addIssue({ code: "custom", message: `${first} takes no value; one entry holds one option`, path: ["tokens"] });
+  });
 
 export const qemuSchema = z
   .object({
-    binary: z.string().optional().describe("the QEMU binary as written, e.g. ./qemu-system-x86_64"),
-    prefix: z.array(z.string()).optional().describe("words before the binary: environment assignments, time"),
+    binary: text(4096).optional().describe("the QEMU binary as written, e.g. ./qemu-system-x86_64"),
+    prefix: z.array(text(4096)).max(64).optional().describe("words before the binary: environment assignments, time"),
   })
   .strict();
 
 export const layoutSchema = z
   .object({
     version: z.literal(LAYOUT_VERSION),
-    title: z.string().optional(),
+    title: text(1024).optional(),
     qemu: qemuSchema.optional(),
     name: nameSchema.optional(),
     machine: machineSchema.optional(),
@@ -190,7 +233,7 @@ export type BackendType = Backend["type"];
 export type Policy = NonNullable<Backend["policy"]>;
 export type ThreadContext = z.infer<typeof threadContextSchema>;
 export type PassthroughArg = z.infer<typeof argSchema>;
-export type Origin = NonNullable<z.infer<typeof originSchema>>;
+export type Origin = NonNullable<z.infer<typeof backendSchema>["origin"]>;
 
 export function emptyLayout(memory = "1G"): Layout {
   return { version: LAYOUT_VERSION, memory: { size: memory }, nodes: [], distances: [], threadContexts: [], backends: [], args: [] };

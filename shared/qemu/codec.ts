@@ -3,6 +3,7 @@
 // exact text the user or libvirt wrote (order, spelling, `128g`, `prealloc=on` vs `=yes`).
 
 import { parseKeyval, renderEntry } from "./keyval";
+import { jsonTooDeepAt } from "../json/depth";
 import { canonValue, joinLists, jsonValueOf, keyvalValues, readValue } from "./values";
 import type { ElementSpec } from "./elements";
 
@@ -25,10 +26,12 @@ export interface SplitValue {
 // JSON object values nested deeper than this are not QEMU properties; refusing them keeps
 // a hostile paste from exhausting the stack.
 const MAX_JSON_TEXT = 256 * 1024;
+const MAX_JSON_DEPTH = 8;
 
 export function splitValue(spec: Pick<ElementSpec, "impliedKey" | "option">, text: string): SplitValue {
   if (spec.option === "-object" && text.trimStart().startsWith("{")) {
     if (text.length > MAX_JSON_TEXT) return { form: "json", entries: [], error: "the JSON object is too large" };
+    if (jsonTooDeepAt(text, MAX_JSON_DEPTH) >= 0) return { form: "json", entries: [], error: `the JSON nests deeper than ${MAX_JSON_DEPTH} levels; QEMU object properties are flat` };
     let obj: unknown;
     try {
       obj = JSON.parse(text);

@@ -7,6 +7,7 @@ import type { Layout } from "../layout/schema";
 import { SPECS, type ElementKind, type ElementSpec } from "./elements";
 import { patchElement, readFromText, renderElement } from "./codec";
 import { shellQuote } from "./tokenize";
+import { optionName, takesArgument } from "./options";
 
 export const DEFAULT_BINARY = "qemu-system-x86_64";
 
@@ -90,13 +91,14 @@ export function generateArgv(layout: Layout): string[] {
   return [...(layout.qemu?.prefix ?? []), layout.qemu?.binary ?? DEFAULT_BINARY, ...generateArgs(layout)];
 }
 
-/** Group arguments into one option (and its value) per entry. */
+/** Group arguments into one option (and its value) per entry, the way QEMU reads them: an option that takes a value takes the next word, whatever it looks like. */
 export function optionGroups(args: readonly string[]): string[][] {
   const groups: string[][] = [];
-  for (const a of args) {
-    const last = groups[groups.length - 1];
-    if (a.startsWith("-") || !last || last.length >= 2 || !last[0]!.startsWith("-")) groups.push([a]);
-    else last.push(a);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const name = optionName(a);
+    if (name !== undefined && takesArgument(name) && i + 1 < args.length) groups.push([a, args[++i]!]);
+    else groups.push([a]);
   }
   return groups;
 }

@@ -62,6 +62,13 @@ export function parseKeyval(text: string, impliedKey?: string): KvEntry[] {
   return out;
 }
 
+/**
+ * One key=value entry as QEMU reads it back. The bare form of an implied value is only safe
+ * when QEMU cannot mistake it for something else: with an '=' it reads `a=b` as key a; with a
+ * ',' (even doubled) the first segment's end is ambiguous between QemuOpts and keyval; an
+ * empty one gives no value at all; one that starts with '-' reads like an option to people and
+ * tools. Those are written with their key.
+ */
 export function renderEntry(key: string, value: string, implied: boolean): string {
-  return implied ? escapeCommas(value) : `${key}=${escapeCommas(value)}`;
+  return implied && /^[^=,-][^=,]*$/.test(value) ? value : `${key}=${escapeCommas(value)}`;
 }

@@ -1,18 +1,20 @@
-// Turn a layout into the argv of a preallocation run: keep everything that shapes memory
-// and NUMA, leave out what needs a display, disks or devices, and add what the run needs —
-// a paused guest (preallocation needs no running guest), TCG, named threads, a QMP socket.
+// Turn a layout into the argv of a preallocation run: only what shapes memory and NUMA,
+// rendered afresh and checked (allow.ts), plus what the run needs — a paused guest
+// (preallocation needs no running guest), TCG, named threads, a QMP socket.
 
 import type { Layout } from "../layout/schema";
 import { backendOrder, generateArgs } from "../qemu/generate";
-import { optionName } from "../qemu/options";
+import { checkRunArgv, qmpArg, runLayout } from "./allow";
 import { backendBytes, backendPageSize } from "../qemu/prealloc";
 import { idList } from "../cpulist/cpulist";
 
 export interface RunArgs {
   layout: Layout;
   args: string[];
-  /** options of the layout that the run leaves out, as written */
+  /** options and properties of the layout that the run leaves out, each with why */
   dropped: string[];
+  /** why this layout cannot be run (empty: it can); nothing may be spawned otherwise */
+  refused: string[];
   /** backend ids in creation (command-line) order */
   backendOrder: string[];
   /** bytes QEMU will touch before it answers on QMP */
@@ -21,43 +23,28 @@ export interface RunArgs {
   hugepages: Map<number, Map<number, number>>;
 }
 
-// Options kept for the run besides the modelled ones: they shape guest NUMA, not devices.
-const KEEP = new Set(["numa"]);
-
 export interface RunOptions {
   qmpSocket: string;
   /** QEMU < 11 names threads only with -name debug-threads=on */
   nameThreads: boolean;
+  /** file backends' mem-path as the host side checked and resolved it: backend id → path */
+  memPaths?: ReadonlyMap<string, string>;
 }
 
 export function prepareRunArgs(layout: Layout, opts: RunOptions): RunArgs {
-  const run: Layout = structuredClone(layout);
-  const dropped: string[] = [];
-  run.args = run.args.filter((a) => {
-    const name = optionName(a.tokens[0] ?? "");
-    if (name && KEEP.has(name)) return true;
-    dropped.push(a.tokens.join(" "));
-    return false;
-  });
-  if (run.machine?.extra && "accel" in run.machine.extra) {
-    const { accel, ...rest } = run.machine.extra;
-    dropped.push(`-machine accel=${String(accel)}`);
-    run.machine.extra = rest;
+  const { layout: run, dropped, refused } = runLayout(layout);
+  for (const b of run.backends) {
+    if (b.type !== "file") continue;
+    const path = opts.memPaths?.get(b.id);
+    if (path === undefined) refused.push(`-object memory-backend-file,id=${b.id}: its mem-path was not checked on this host`);
+    else b.memPath = path;
   }
   if (opts.nameThreads && !run.name?.debugThreads) run.name = { ...(run.name ?? {}), debugThreads: true };
-  delete run.qemu;
-  const args = [
-    ...generateArgs(run),
-    "-S",
-    "-nodefaults",
-    "-no-user-config",
-    "-display",
-    "none",
-    "-accel",
-    "tcg",
-    "-qmp",
-    `unix:${opts.qmpSocket},server=on,wait=off`,
-  ];
+  const args = [...generateArgs(run), "-S", "-nodefaults", "-no-user-config", "-display", "none", "-accel", "tcg", "-qmp", qmpArg(opts.qmpSocket)];
+  if (refused.length === 0) {
+    const memPaths = new Set(run.backends.flatMap((b) => (b.memPath !== undefined ? [b.memPath] : [])));
+    refused.push(...checkRunArgv(args, { qmpSocket: opts.qmpSocket, memPaths }).map((p) => `Numadesk built a run command line it does not allow (${p}); please report this`));
+  }
   const order = backendOrder(run, args);
   const hugepages = new Map<number, Map<number, number>>();
   let preallocBytes = 0;
@@ -73,5 +60,5 @@ export function prepareRunArgs(layout: Layout, opts: RunOptions): RunArgs {
       hugepages.set(page, perNode);
     }
   }
-  return { layout: run, args, dropped, backendOrder: order, preallocBytes, hugepages };
+  return { layout: run, args, dropped, refused, backendOrder: order, preallocBytes, hugepages };
 }

@@ -1,5 +1,6 @@
 // Run records as text: the summary after a run, and several runs side by side.
 
+import { printableLine } from "../text/printable";
 import type { RunRecord } from "./types";
 import { humanSize } from "../size/size";
 
@@ -32,8 +33,10 @@ export function pageReport(r: RunRecord): string | undefined {
 
 export function formatRunSummary(r: RunRecord): string {
   const lines: string[] = [];
-  lines.push(`run ${r.id}${r.label ? ` (${r.label})` : ""} on ${r.host.name}, QEMU ${r.qemu.version}: ${r.outcome}`);
-  if (r.error) lines.push(`  ${r.error}`);
+  const L = printableLine;
+  lines.push(`run ${L(r.id)}${r.label ? ` (${L(r.label)})` : ""} on ${L(r.host.name)}, QEMU ${L(r.qemu.version)}: ${r.outcome}`);
+  if (r.error) lines.push(...r.error.split("\n").map((l) => `  ${L(l)}`));
+  if (r.timings.readyMs !== undefined) lines.push(`QEMU accepted the layout: the machine was initialised ${secs(r.timings.readyMs)} after start`);
   const rate = preallocRate(r);
   if (r.timings.preallocMs !== undefined) {
     lines.push(`preallocated ${humanSize(r.memory.preallocBytes)} in ${secs(r.timings.preallocMs)}${rate !== undefined ? ` (${rate.toFixed(2)} GiB/s)` : ""}; QEMU exited after ${secs(r.timings.totalMs)}`);
@@ -45,7 +48,7 @@ export function formatRunSummary(r: RunRecord): string {
     const rows = [["backend", "size", "host nodes", "threads seen/expected", "on its node", "active"]];
     for (const b of r.backends) {
       rows.push([
-        b.id,
+        L(b.id),
         humanSize(b.bytes),
         b.hostNodes.length ? b.hostNodes.join(",") : "any",
         `${b.seenThreads}/${b.expectedThreads}`,
@@ -62,7 +65,7 @@ export function formatRunSummary(r: RunRecord): string {
     for (const t of workers) {
       const nodes = Object.entries(t.nodes).map(([n, c]) => `${n}: ${pct(c / t.samples)}`).join(" ");
       const states = Object.entries(t.states).map(([s, c]) => `${s} ${pct(c / t.samples)}`).join(" ");
-      rows.push([`touch_pages ${t.tid}`, t.backend ?? "?", t.cpus.join(","), nodes, states, `${Math.round(t.cpuTimeMs)} ms`]);
+      rows.push([`touch_pages ${t.tid}`, L(t.backend ?? "?"), t.cpus.join(","), nodes, states, `${Math.round(t.cpuTimeMs)} ms`]);
     }
     lines.push(...table(rows));
   } else if (r.outcome === "ok") {
@@ -74,7 +77,7 @@ export function formatRunSummary(r: RunRecord): string {
       ? `sampler (inside the lab guest): ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks`
       : `sampler: ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core`,
   );
-  if (r.dropped.length > 0) lines.push(`left out of the run: ${r.dropped.join("  ")}`);
+  if (r.dropped.length > 0) lines.push("left out of the run:", ...r.dropped.map((d) => `  - ${L(d)}`));
   return lines.join("\n") + "\n";
 }
 
@@ -87,8 +90,8 @@ export function formatComparison(runs: RunRecord[]): string {
     const samples = workers.reduce((a, t) => a + t.samples, 0);
     const local = workers.reduce((a, t) => a + (t.locality ?? 0) * t.samples, 0);
     rows.push([
-      r.id,
-      r.label ?? "",
+      printableLine(r.id),
+      printableLine(r.label ?? ""),
       humanSize(r.memory.preallocBytes),
       String(workers.length),
       secs(ms),

@@ -94,6 +94,8 @@ export const runRecordSchema = z
       .object({
         /** spawn → QMP greeting: QEMU sends it once every backend is preallocated */
         preallocMs: z.number().optional(),
+        /** spawn → answer to query-status: the machine is initialised, QEMU accepted the layout */
+        readyMs: z.number().optional(),
         /** spawn → process exit */
         totalMs: z.number(),
       })

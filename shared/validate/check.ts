@@ -4,8 +4,8 @@
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic";
 import type { Layout } from "../layout/schema";
 import type { CheckContext } from "./context";
-import { RULES } from "./rules";
+import { RULES } from "./rules/registry";
 
 export function checkLayout(layout: Layout, ctx: CheckContext = {}): Diagnostic[] {
-  return sortDiagnostics(RULES.flatMap((rule) => rule(layout, ctx)));
+  return sortDiagnostics(RULES.flatMap((rule) => rule.check(layout, ctx)));
 }

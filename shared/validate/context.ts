@@ -27,3 +27,9 @@ export function versionBelow(v: string | undefined, major: number, minor: number
   const p = versionOf(v);
   return p !== undefined && (p[0] < major || (p[0] === major && p[1] < minor));
 }
+
+/** Below a "major.minor" release, e.g. versionBefore("7.1.0", "7.2"); false when unknown. */
+export function versionBefore(v: string | undefined, release: string): boolean {
+  const r = versionOf(release);
+  return r !== undefined && versionBelow(v, r[0], r[1]);
+}

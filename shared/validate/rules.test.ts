@@ -5,6 +5,7 @@ import { parseCommandLine } from "../qemu/parse";
 import { checkLayout } from "./check";
 import { topologySchema, type HostTopology } from "../topology/schema";
 import type { CheckContext } from "./context";
+import { RULE_CODES, ruleMeta } from "./rules/registry";
 
 const root = join(import.meta.dirname, "../..");
 const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
@@ -72,6 +73,16 @@ const CASES: Case[] = [
   { code: "NUMA029", what: "mem-path on a ram backend", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-ram,id=m1,size=2G,mem-path=/dev/hugepages"), good: GOOD2 },
   { code: "NUMA030", what: "preallocation without thread names", bad: GOOD2.replace("-name debug-threads=on", ""), good: GOOD2 },
   { code: "NUMA031", what: "prealloc=on with reserve=off", bad: GOOD2.replace("id=m1,size=2G", "id=m1,size=2G,reserve=off"), good: GOOD2.replace("id=m1,size=2G", "id=m1,size=2G,reserve=on") },
+  { code: "RISK001", what: "-incoming exec: in a shared line", bad: GOOD2 + " -incoming 'exec:touch /tmp/x'", good: GOOD2 + " -S" },
+  { code: "RISK001", what: "-sandbox off", bad: GOOD2 + " -sandbox off", good: GOOD2 + " -sandbox on" },
+  { code: "RISK002", what: "-pidfile writes a file", bad: GOOD2 + " -pidfile /tmp/x.pid", good: GOOD2 + " -nographic" },
+  { code: "RISK002", what: "a serial port into a file", bad: GOOD2 + " -serial file:/tmp/x", good: GOOD2 + " -serial stdio" },
+  { code: "RISK002", what: "a bare word is a disk image", bad: GOOD2 + " disk.img", good: GOOD2 },
+  { code: "RISK003", what: "a monitor on a TCP socket", bad: GOOD2 + " -monitor tcp:0.0.0.0:4444,server=on", good: GOOD2 + " -monitor stdio" },
+  { code: "RISK004", what: "a host PCI device passed through", bad: GOOD2 + " -device vfio-pci,host=0000:01:00.0", good: GOOD2 + " -device virtio-rng-pci" },
+  { code: "RISK005", what: "a file backend with share and discard-data", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-file,id=m1,size=2G,mem-path=/home/u/doc,share=on,discard-data=on"), good: GOOD2 },
+  { code: "RISK006", what: "LD_PRELOAD before the binary", bad: "LD_PRELOAD=/tmp/x.so " + GOOD2, good: "TZ=UTC " + GOOD2 },
+  { code: "RISK006", what: "a binary that is not QEMU", bad: GOOD2.replace("qemu-system-x86_64", "/bin/sh"), good: GOOD2 },
 ];
 
 describe("validation codes", () => {
@@ -91,10 +102,77 @@ describe("validation codes", () => {
     expect(ok.map((x) => x.code)).not.toContain(code);
   });
 
-  it("every rule code in rules.ts has a case here", () => {
-    const src = readFileSync(join(import.meta.dirname, "rules.ts"), "utf8");
-    const all = new Set([...src.matchAll(/"(NUMA\d{3})"/g)].map((m) => m[1]));
-    expect([...all].filter((c) => !CASES.some((x) => x.code === c))).toEqual([]);
+});
+
+describe("the rule registry's metadata", () => {
+  const diagnosticsOfCases = () =>
+    CASES.flatMap(({ bad, good, ctx }) =>
+      [bad, good].flatMap((line) => {
+        const { layout } = parseCommandLine(line);
+        return checkLayout(layout, ctx).map((d) => ({ d, layout }));
+      }),
+    );
+
+  it("every registered code has a case here (a line that fires it and one that keeps it quiet)", () => {
+    expect(RULE_CODES.map((m) => m.code).filter((c) => !CASES.some((x) => x.code === c))).toEqual([]);
+  });
+
+  it("every code a case is about is registered", () => {
+    expect(CASES.map((x) => x.code).filter((c) => !ruleMeta(c))).toEqual([]);
+  });
+
+  it("each code is registered once", () => {
+    const codes = RULE_CODES.map((m) => m.code);
+    expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
+  });
+
+  it("every code the cases emit is registered with the severity it is emitted with", () => {
+    for (const { d } of diagnosticsOfCases()) {
+      const meta = ruleMeta(d.code);
+      expect(meta, d.code).toBeDefined();
+      if (!meta!.severityVaries) expect(d.severity, d.code).toBe(meta!.severity);
+    }
+  });
+
+  it("only errors are marked as policy (warnings and hints are things QEMU accepts)", () => {
+    expect(RULE_CODES.filter((m) => m.policy && m.severity !== "error").map((m) => m.code)).toEqual([]);
+  });
+
+  it("QEMU version ranges are written major.minor", () => {
+    for (const m of RULE_CODES) for (const v of [m.qemu?.min, m.qemu?.max]) if (v !== undefined) expect(v, m.code).toMatch(/^\d+\.\d+$/);
+  });
+});
+
+describe("diagnostics name the element they point at", () => {
+  // A path into one element: "backends[1].hostNodes", "threadContexts[0]", "smp", "machine.type".
+  const LISTS: Record<string, string> = { backends: "backend", threadContexts: "threadContext", nodes: "node", distances: "distance", args: "arg" };
+  const SINGLE: Record<string, string> = { memory: "memory", smp: "smp", name: "name", machine: "machine" };
+
+  it("every diagnostic of the cases whose path points at one element has at.element, and it is that element", () => {
+    let pointed = 0;
+    for (const { bad, good, ctx } of CASES) {
+      for (const line of [bad, good]) {
+        const { layout } = parseCommandLine(line);
+        for (const d of checkLayout(layout, ctx)) {
+          const path = d.at?.path;
+          const m = path ? /^([A-Za-z]+)(?:\[(\d+)\])?/.exec(path) : null;
+          if (!m) continue;
+          const [, slot, index] = m;
+          const kind = index !== undefined ? LISTS[slot!] : SINGLE[slot!];
+          if (!kind) continue;
+          pointed++;
+          const el = d.at!.element;
+          expect(el, `${d.code} ${path}`).toBeDefined();
+          expect(el!.kind, `${d.code} ${path}`).toBe(kind);
+          if (index === undefined) continue;
+          expect(el!.index, `${d.code} ${path}`).toBe(Number(index));
+          if (kind === "backend") expect(el!.id).toBe(layout.backends[Number(index)]!.id);
+          if (kind === "threadContext") expect(el!.id).toBe(layout.threadContexts[Number(index)]!.id);
+          if (kind === "node") expect(el!.nodeid).toBe(layout.nodes[Number(index)]!.nodeid ?? Number(index));
+        }
+      }
+    }
+    expect(pointed).toBeGreaterThan(CASES.length);
   });
 });
 

@@ -3,7 +3,7 @@
 
 import { performance } from "node:perf_hooks";
 import type { Io } from "./design";
-import { parseCliArgs } from "../args";
+import { parseCliArgs, type Values } from "../args";
 import { withInterrupt } from "../interrupt";
 import { EXIT_INPUT, EXIT_OK, InputError, UsageError } from "../errors";
 import { readInput } from "../input";
@@ -18,6 +18,7 @@ import { backendBytes } from "../../../shared/qemu/prealloc";
 import { sortDiagnostics } from "../../../shared/diagnostics/diagnostic";
 import type { RunRecord } from "../../../shared/run/types";
 import type { Layout } from "../../../shared/layout/schema";
+import { printableLine } from "../../../shared/text/printable";
 
 export const RUN_OPTIONS = {
   qemu: { type: "string" },
@@ -28,9 +29,11 @@ export const RUN_OPTIONS = {
   label: { type: "string" },
   json: { type: "boolean" },
   "no-save": { type: "boolean" },
+  "allow-mem-path": { type: "string", multiple: true },
+  "no-check": { type: "boolean" },
 } as const;
 
-function positiveNumber(v: string | boolean | undefined, option: string, fallback: number): number {
+function positiveNumber(v: Values[string], option: string, fallback: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
   if (typeof v !== "string" || !Number.isFinite(n) || n <= 0 || n > 1e6) throw new UsageError(`${option} takes a positive number, not '${String(v)}'`);
@@ -63,7 +66,7 @@ function progress(io: Io, isTty: boolean, layoutBytes: number) {
   };
 }
 
-export async function executeRun(layout: Layout, values: Record<string, string | boolean | undefined>, io: Io, label?: string): Promise<RunRecord> {
+export async function executeRun(layout: Layout, values: Values, io: Io, label?: string): Promise<RunRecord> {
   const host = readSysfs();
   try {
     const bytes = layout.backends.filter((b) => b.prealloc).reduce((a, b) => a + backendBytes(b), 0);
@@ -73,7 +76,9 @@ export async function executeRun(layout: Layout, values: Record<string, string |
       rateHz: positiveNumber(values.rate, "--rate", 200),
       timeoutMs: positiveNumber(values.timeout, "--timeout", 600) * 1000,
       force: values.force === true,
+      skipCheck: values["no-check"] === true,
       ...(values.concurrent === true ? { maxConcurrent: Infinity } : {}),
+      ...(Array.isArray(values["allow-mem-path"]) ? { allowMemPaths: values["allow-mem-path"] } : {}),
       signal,
       onEvent: progress(io, process.stderr.isTTY === true, bytes),
       ...(label ? { label } : {}),
@@ -104,7 +109,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (values.json) io.out(JSON.stringify(record) + "\n");
   else {
     io.out(formatRunSummary(record));
-    if (record.outcome === "failed" && record.stderr) io.out(`QEMU said:\n${record.stderr.split("\n").map((l) => `  ${l}`).join("\n")}\n`);
+    if (record.outcome === "failed" && record.stderr) io.out(`QEMU said:\n${record.stderr.split("\n").map((l) => `  ${printableLine(l)}`).join("\n")}\n`);
     if (saved) io.out(`saved: ${saved}\n`);
   }
   return record.outcome === "ok" ? EXIT_OK : EXIT_INPUT;
@@ -122,10 +127,10 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         else if (records.length === 0) io.out(`no runs saved in ${dir}\n`);
         else {
           for (const r of records) {
-            io.out(`${r.id}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}${r.label ? `  ${r.label}` : ""}\n`);
+            io.out(`${printableLine(r.id)}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}${r.label ? `  ${printableLine(r.label)}` : ""}\n`);
           }
         }
-        for (const u of unreadable) io.err(`numadesk: ${u} in ${dir} is not a readable run record; left as it is\n`);
+        for (const u of unreadable) io.err(`numadesk: ${printableLine(u)} in ${dir} is not a readable run record; left as it is\n`);
         return EXIT_OK;
       }
       case "show": {

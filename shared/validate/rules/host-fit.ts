@@ -1,0 +1,179 @@
+// Host fit: the layout against the target host. The nodes and CPUs it names exist there, and
+// what it preallocates fits the nodes' free memory and huge pages. These are Numadesk's policy:
+// the line is judged against the target, which need not be the host QEMU runs on.
+
+import type { Diagnostic } from "../../diagnostics/diagnostic";
+import { formatIdList } from "../../cpulist/cpulist";
+import { formatSize, humanSize } from "../../size/size";
+import { backendBytes, backendPageSize } from "../../qemu/prealloc";
+import { freeHugepages, nodeById, nodeIdList, onlineCpusOf } from "../../topology/query";
+import { backendLabel, ids } from "./layout-facts";
+import { atBackend, atThreadContext } from "./at";
+import { emit, type RuleDef, type RuleMeta } from "./rule";
+
+const NUMA010: RuleMeta = { code: "NUMA010", severity: "error", title: "`host-nodes` names a node the target host lacks", concern: "host fit", policy: true };
+// Measured on QEMU 7.2, 1-node host: node-affinity=1 is refused ("The nodes select no CPUs"),
+// node-affinity=0-1 runs (one node with CPUs is enough); this code refuses both.
+const NUMA011: RuleMeta = { code: "NUMA011", severity: "error", title: "a thread-context's affinity selects no online CPUs (CPU-less or absent node)", concern: "host fit", qemu: { min: "7.2" }, policy: true };
+const NUMA013: RuleMeta = { code: "NUMA013", severity: "error", title: "preallocated memory larger than the free memory of its nodes", concern: "host fit", policy: true };
+// Policy for one of its two cases: a page size the target lacks. The other, a size that is not
+// a multiple of the page size, QEMU 7.2 refuses ("failed to resize memfd to N: Invalid
+// argument", measured on a host without huge pages).
+const NUMA014: RuleMeta = { code: "NUMA014", severity: "error", title: "a huge-page backend not a multiple of its page size, or a page size the host lacks", concern: "host fit", policy: true };
+const NUMA015: RuleMeta = { code: "NUMA015", severity: "error", title: "more huge pages than the nodes have free", concern: "host fit", policy: true };
+
+// NUMA010: host-nodes must exist on the target host.
+export const hostNodesExist: RuleDef = {
+  name: "hostNodesExist",
+  codes: [NUMA010],
+  check: (layout, { host }) => {
+    if (!host) return [];
+    const out: Diagnostic[] = [];
+    layout.backends.forEach((b, i) => {
+      const absent = ids(b.hostNodes).filter((n) => !nodeById(host, n));
+      if (absent.length > 0) {
+        out.push(
+          emit(
+            NUMA010,
+            `host node${absent.length > 1 ? "s" : ""} ${formatIdList(absent)} ${absent.length > 1 ? "do" : "does"} not exist on ${host.name} (nodes: ${nodeIdList(host)})`,
+            `bind it to one of the host's nodes (${nodeIdList(host)})`,
+            atBackend(b, i, "hostNodes"),
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+// NUMA011: a thread-context must select CPUs that exist and are online.
+export const contextAffinityTargets: RuleDef = {
+  name: "contextAffinityTargets",
+  codes: [NUMA011],
+  check: (layout, { host }) => {
+    if (!host) return [];
+    const out: Diagnostic[] = [];
+    const withCpus = host.nodes.filter((n) => onlineCpusOf(host, n).length > 0).map((n) => n.id);
+    layout.threadContexts.forEach((t, i) => {
+      const bad = ids(t.nodeAffinity).filter((n) => !withCpus.includes(n));
+      if (bad.length > 0) {
+        const absent = bad.filter((n) => !nodeById(host, n));
+        out.push(
+          emit(
+            NUMA011,
+            `node-affinity=${t.nodeAffinity} names ${absent.length === bad.length ? "absent" : "CPU-less"} host node${bad.length > 1 ? "s" : ""} ${formatIdList(bad)}; QEMU says "The nodes select no CPUs"`,
+            `use a node with CPUs (${formatIdList(withCpus)}); for memory-only nodes, put the context on the nearest node with CPUs`,
+            atThreadContext(t, i, "nodeAffinity"),
+          ),
+        );
+      }
+      const online = new Set(host.cpus.filter((c) => c.online).map((c) => c.id));
+      const badCpus = ids(t.cpuAffinity).filter((c) => !online.has(c));
+      if (badCpus.length > 0) {
+        out.push(
+          emit(
+            NUMA011,
+            `cpu-affinity names CPUs ${formatIdList(badCpus)}, which are absent or offline on ${host.name}`,
+            `use online CPUs (${formatIdList([...online])})`,
+            atThreadContext(t, i, "cpuAffinity"),
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+// NUMA013: preallocated memory must fit in the free memory of the nodes it is bound to.
+export const preallocFits: RuleDef = {
+  name: "preallocFits",
+  codes: [NUMA013],
+  check: (layout, { host }) => {
+    if (!host) return [];
+    const out: Diagnostic[] = [];
+    const groups = new Map<string, { nodes: number[]; bytes: number; backends: number[] }>();
+    layout.backends.forEach((b, i) => {
+      if (!b.prealloc || b.hugetlb) return;
+      const nodes = b.policy === "bind" ? ids(b.hostNodes) : [];
+      const key = nodes.length > 0 ? formatIdList(nodes) : "*";
+      const g = groups.get(key) ?? { nodes, bytes: 0, backends: [] };
+      g.bytes += backendBytes(b);
+      g.backends.push(i);
+      groups.set(key, g);
+    });
+    for (const g of groups.values()) {
+      const pool = g.nodes.length > 0 ? g.nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
+      if (pool.length === 0) continue; // NUMA010 already says the nodes are absent
+      const free = pool.reduce((a, n) => a + n.memFree, 0);
+      if (g.bytes > free) {
+        const where = g.nodes.length > 0 ? `host node${g.nodes.length > 1 ? "s" : ""} ${formatIdList(g.nodes)}` : host.name;
+        const names = g.backends.map((i) => layout.backends[i]!.id).join(", ");
+        const first = g.backends[0]!;
+        out.push(
+          emit(
+            NUMA013,
+            `${names} preallocate${g.backends.length === 1 ? "s" : ""} ${humanSize(g.bytes)}, but ${where} ${g.nodes.length > 1 ? "have" : "has"} ${humanSize(free)} free; QEMU would fail or the OOM killer would end it`,
+            "make the backends smaller, spread them over more nodes, or free memory first",
+            atBackend(layout.backends[first]!, first, "size"),
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+// NUMA014 / NUMA015: huge pages: size a multiple of the page size; enough free pages.
+export const hugepages: RuleDef = {
+  name: "hugepages",
+  codes: [NUMA014, NUMA015],
+  check: (layout, { host }) => {
+    const out: Diagnostic[] = [];
+    layout.backends.forEach((b, i) => {
+      if (!b.hugetlb) return;
+      const page = backendPageSize(b);
+      const bytes = backendBytes(b);
+      if (bytes % page !== 0) {
+        out.push(
+          emit(
+            NUMA014,
+            `size ${b.size} is not a multiple of its huge page size ${humanSize(page)}`,
+            `use a size that is a multiple of ${humanSize(page)}, e.g. ${humanSize(Math.ceil(bytes / page) * page)}`,
+            atBackend(b, i, "size"),
+          ),
+        );
+        return;
+      }
+      if (!host) return;
+      const sizes = new Set(host.nodes.flatMap((n) => n.hugepages.map((h) => h.pageSize)));
+      if (sizes.size > 0 && !sizes.has(page)) {
+        out.push(
+          emit(
+            NUMA014,
+            `${host.name} has no ${humanSize(page)} huge pages (it has ${[...sizes].map(humanSize).join(", ")})`,
+            `use hugetlbsize=${[...sizes].map((s) => formatSize(s)).join(" or ")}`,
+            atBackend(b, i, "hugetlbsize"),
+          ),
+        );
+        return;
+      }
+      const need = bytes / page;
+      const nodes = ids(b.hostNodes);
+      const pool = nodes.length > 0 && b.policy === "bind" ? nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
+      const free = pool.reduce((a, n) => a + freeHugepages(n, page), 0);
+      if (need > free) {
+        out.push(
+          emit(
+            NUMA015,
+            `${backendLabel(b)} needs ${need} huge pages of ${humanSize(page)}, but ${nodes.length > 0 ? `host node ${formatIdList(nodes)}` : host.name} has ${free} free; QEMU fails with "Cannot allocate memory"`,
+            `reserve more: echo ${need} > /sys/devices/system/node/node${nodes[0] ?? 0}/hugepages/hugepages-${page / 1024}kB/nr_hugepages`,
+            atBackend(b, i, "size"),
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+export const HOST_FIT_RULES: readonly RuleDef[] = [hostNodesExist, contextAffinityTargets, preallocFits, hugepages];
