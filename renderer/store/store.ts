@@ -113,6 +113,8 @@ export interface AppActions {
   restoreRecovery(): void;
   dropRecovery(): void;
   say(kind: "info" | "error", text: string): void;
+  /** close the message bar */
+  dismiss(): void;
   setCanvasView(t: ViewTransform): void;
   setCollapseCores(on: boolean): void;
 }
@@ -368,6 +370,7 @@ export function createAppStore(api: Api) {
       },
       dropRecovery: () => set({ recovery: undefined }),
       say: (kind, text) => set({ message: { kind, text } }),
+      dismiss: () => set({ message: undefined }),
       setCanvasView: (canvasView) => set({ canvasView }),
       setCollapseCores: (collapseCores) => set({ collapseCores }),
     };

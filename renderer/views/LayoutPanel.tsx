@@ -78,7 +78,7 @@ export function LayoutPanel() {
           const size = b ? parseSize(b.size) : undefined;
           const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
           return (
-            <li key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} className="guest-node" data-guest-node={n.nodeid ?? i}>
+            <li key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} className="guest-node" data-guest-node={n.nodeid ?? i} style={b ? { borderLeftColor: backendColor(host, b) } : undefined}>
               <div className="row">
                 <strong>guest node {n.nodeid ?? i}</strong>
                 <span className="muted">vCPUs {n.cpus ?? "none"}</span>
