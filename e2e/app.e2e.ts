@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startHarness, ROOT, SHOTS, type Harness } from "./harness";
+import { chooseTarget, planInBar, startHarness, ROOT, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -26,12 +26,8 @@ describe("the app in Chromium against the real backend", () => {
   });
 
   it("plans the seed's fast layout on the seed sample host", async () => {
-    await h.page.selectOption('select[aria-label="target host"]', "sample:bm-standard2-52");
-    await h.page.locator('[data-node="1"]').waitFor();
-    await h.page.fill('input[aria-label="guest memory"]', "256G");
-    await h.page.fill('input[aria-label="vCPUs"]', "104");
-    await h.page.fill('input[aria-label="preallocation threads"]', "16");
-    await h.page.click("text=plan for me");
+    await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
+    await planInBar(h.page, { mem: "256G", vcpus: 104, threads: 16 });
     const text = await cmdline();
     expect(text).toContain("-numa node,nodeid=0,cpus=0-25,cpus=52-77,memdev=ram-node0");
     expect(text).toContain("-object memory-backend-ram,id=ram-node1,size=128G,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");
@@ -126,12 +122,8 @@ describe("the app in Chromium against the real backend", () => {
   });
 
   it("saves the layout as a file, keeps it in the recent list, and a reload offers the unsaved work back", async () => {
-    await h.page.selectOption('select[aria-label="target host"]', "sample:bm-standard2-52");
-    await h.page.locator('[data-node="1"]').waitFor();
-    await h.page.fill('input[aria-label="guest memory"]', "8G");
-    await h.page.fill('input[aria-label="vCPUs"]', "8");
-    await h.page.fill('input[aria-label="preallocation threads"]', "4");
-    await h.page.click("text=plan for me");
+    await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
+    await planInBar(h.page, { mem: "8G", vcpus: 8, threads: 4 });
     const before = await cmdline();
     const [download] = await Promise.all([h.page.waitForEvent("download"), h.page.click('.topbar button:has-text("save")')]);
     expect(download.suggestedFilename()).toMatch(/\.numadesk\.json$/);
@@ -154,12 +146,8 @@ describe("the app in Chromium against the real backend", () => {
   });
 
   it("launches a small real run on this host and shows touch_pages marks and a time", async () => {
-    await h.page.selectOption('select[aria-label="target host"]', "host");
-    await h.page.locator("svg.host-svg[aria-label^='this host']").waitFor();
-    await h.page.fill('input[aria-label="guest memory"]', "768M");
-    await h.page.fill('input[aria-label="vCPUs"]', "2");
-    await h.page.fill('input[aria-label="preallocation threads"]', "2");
-    await h.page.click("text=plan for me");
+    await chooseTarget(h.page, "host", "svg.host-svg[aria-label^='this host']");
+    await planInBar(h.page, { mem: "768M", vcpus: 2, threads: 2 });
     await h.page.click("button.primary:has-text('launch')");
     const status = h.page.locator('[data-testid="run-status"]');
     await expect.poll(() => status.getAttribute("data-status"), { timeout: 60_000 }).toBe("done");

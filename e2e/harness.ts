@@ -98,3 +98,33 @@ export async function startHarness(): Promise<Harness> {
     },
   };
 }
+
+/** Choose a target in the bar and wait for its canvas ("sample:NAME", "host", "lab:2"). */
+export async function chooseTarget(page: Page, value: string, ready: string) {
+  await page.selectOption('select[aria-label="target host"]', value);
+  await page.locator(ready).waitFor();
+}
+
+/** "Plan for me" through the bar's own fields, as a person would. */
+export async function planInBar(page: Page, req: { mem: string; vcpus: number; threads: number }) {
+  await page.fill('input[aria-label="guest memory"]', req.mem);
+  await page.fill('input[aria-label="vCPUs"]', String(req.vcpus));
+  await page.fill('input[aria-label="preallocation threads"]', String(req.threads));
+  await page.click("text=plan for me");
+}
+
+/** What a trainer would not want to project: how far the page scrolls sideways, and chips drawn outside their card. */
+export function pictureProblems(page: Page): Promise<{ overflow: number; chipsOutside: string[] }> {
+  return page.evaluate(() => {
+    const doc = document.documentElement;
+    const chipsOutside: string[] = [];
+    for (const card of Array.from(document.querySelectorAll(".node-card")) as SVGGElement[]) {
+      const box = card.querySelector(".card-bg")!.getBoundingClientRect();
+      for (const chip of Array.from(card.querySelectorAll(".chip-svg")) as SVGGElement[]) {
+        const r = chip.getBoundingClientRect();
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) chipsOutside.push(`${chip.dataset.chip} in node ${card.dataset.node}`);
+      }
+    }
+    return { overflow: doc.scrollWidth - doc.clientWidth, chipsOutside };
+  });
+}

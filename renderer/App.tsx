@@ -9,9 +9,19 @@ import { LayoutPanel } from "./views/LayoutPanel";
 import { CommandPanel } from "./views/CommandPanel";
 import { RunPanel } from "./views/RunPanel";
 
+/** how long a note stays on screen */
+const INFO_MS = 8000;
+
 export function App() {
   const theme = useApp((s) => s.theme);
   const message = useApp((s) => s.message);
+  const dismiss = useApp((s) => s.dismiss);
+  // notes go away by themselves after a while; errors stay until dismissed or replaced
+  useEffect(() => {
+    if (message?.kind !== "info") return;
+    const t = setTimeout(dismiss, INFO_MS);
+    return () => clearTimeout(t);
+  }, [message, dismiss]);
   const undo = useApp((s) => s.undo);
   const redo = useApp((s) => s.redo);
   const recovery = useApp((s) => s.recovery);
@@ -38,7 +48,10 @@ export function App() {
       <TargetBar />
       {message ? (
         <div className={`message ${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
-          {message.text}
+          <span>{message.text}</span>
+          <button type="button" className="dismiss" onClick={dismiss} aria-label="dismiss this message">
+            ×
+          </button>
         </div>
       ) : null}
       {recovery ? (

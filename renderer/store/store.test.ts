@@ -89,4 +89,32 @@ describe("the app store", () => {
     expect(store.getState().run.status).toBe("failed");
     expect(store.getState().run.diagnostics?.map((d) => d.code)).toContain("NUMA010");
   });
+
+  it("a failed import keeps the layout being designed and returns the problems; a partial import is asked for", async () => {
+    const store = await seedStore();
+    const before = store.getState().layout;
+    const bad = "qemu-system-x86_64 -m 4G -object memory-backend-ram,id=a,size=1G,host-nodes=x";
+    const r = store.getState().importCommandLine(bad);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.diagnostics.map((d) => d.code)).toEqual(["PARSE008"]);
+    expect(store.getState().layout).toBe(before);
+    expect(store.getState().importCommandLine(bad, { partial: true }).ok).toBe(true);
+    expect(store.getState().layout.memory?.size).toBe("4G");
+    store.getState().undo();
+    expect(store.getState().layout).toBe(before);
+  });
+
+  it("-m and -smp edits as typed: a valid one applies, an invalid one changes nothing and says why", async () => {
+    const store = await seedStore();
+    const before = store.getState().layout;
+    expect(store.getState().setMemory("12X")).toMatch(/./);
+    expect(store.getState().setSmp("cpus", "two")).toBe("-smp cpus is a whole number");
+    expect(store.getState().resize("ram-node0", "0")).toBe("a size of 0 is not a memory size");
+    expect(store.getState().layout).toBe(before);
+    expect(store.getState().setSmp("sockets", "2")).toBeUndefined();
+    expect(store.getState().setMemory("512G")).toBeUndefined();
+    const text = line(store);
+    expect(text).toContain("-m 512G");
+    expect(text).toMatch(/-smp [^ ]*sockets=2/);
+  });
 });

@@ -16,6 +16,10 @@ import { importTopology, detectTopologyFormat, type TopologyFormat } from "../..
 import type { RunRecord, Sample } from "../../shared/run/types";
 import { addGuestNode, applyThreadBudget, bindBackend, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
 import { labTopology, type LabNodes } from "../../shared/lab/topology";
+import { setMemorySize, setSmpField, sizeField, type SmpField } from "../../shared/layout/fields";
+import { hostBoxes, type MachineBox } from "../../shared/topology/boxes";
+import { nodeMemoryUse, type NodeMemoryUse } from "../../shared/layout/node-memory";
+import { IDENTITY, type ViewTransform } from "../canvas/zoom-controller";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
@@ -62,6 +66,10 @@ export interface AppState {
   saved: Layout;
   /** a recovery copy of unsaved work from an earlier session, offered once */
   recovery?: string;
+  /** the host canvas's zoom and pan (written by its zoom controller only) */
+  canvasView: ViewTransform;
+  /** draw runs of identical cores as one box */
+  collapseCores: boolean;
 }
 
 export interface AppActions {
@@ -75,12 +83,21 @@ export interface AppActions {
   undo(): void;
   redo(): void;
   plan(req: Omit<PlanRequest, "nodes"> & { nodes?: number[] }): void;
-  importCommandLine(text: string): void;
+  /**
+   * Import a pasted command line. When it has errors the current layout stays and the
+   * problems come back (the caller keeps the text); `partial` imports what could be read.
+   */
+  importCommandLine(text: string, opts?: { partial?: boolean }): { ok: true } | { ok: false; diagnostics: Diagnostic[] };
   openLayoutText(text: string): void;
   newLayout(): void;
   bind(backendId: string, hostNode: number): void;
   threadBudget(hostNode: number, threads: number): void;
-  resize(backendId: string, size: string): void;
+  /** a backend's size as typed: the error when it is not a size (nothing changes then) */
+  resize(backendId: string, size: string): string | undefined;
+  /** -m as typed */
+  setMemory(text: string): string | undefined;
+  /** one -smp property as typed; empty unsets it */
+  setSmp(field: SmpField, text: string): string | undefined;
   addNode(hostNode: number, size: string, vcpus: number): void;
   removeNode(index: number): void;
   splitNode(index: number): void;
@@ -96,6 +113,10 @@ export interface AppActions {
   restoreRecovery(): void;
   dropRecovery(): void;
   say(kind: "info" | "error", text: string): void;
+  /** close the message bar */
+  dismiss(): void;
+  setCanvasView(t: ViewTransform): void;
+  setCollapseCores(on: boolean): void;
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;
@@ -134,6 +155,8 @@ export function createAppStore(api: Api) {
       compare: [],
       theme: "light",
       saved: initial,
+      canvasView: IDENTITY,
+      collapseCores: false,
 
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
@@ -211,10 +234,14 @@ export function createAppStore(api: Api) {
         set({ importDiagnostics: [] });
         if (r.notes.length) get().say("info", r.notes.join("; "));
       },
-      importCommandLine(text) {
+      importCommandLine(text, opts) {
         const r = parseCommandLine(text);
+        const errors = r.diagnostics.filter((d) => d.severity === "error");
+        // a failed import never replaces the layout being designed; a partial one is asked for
+        if (errors.length > 0 && !opts?.partial) return { ok: false, diagnostics: errors };
         commit(r.layout);
         set({ importDiagnostics: r.diagnostics });
+        return { ok: true };
       },
       openLayoutText(text) {
         const r = loadLayoutText(text);
@@ -228,7 +255,24 @@ export function createAppStore(api: Api) {
       },
       bind: (id, node) => get().edit((l) => bindBackend(l, id, node)),
       threadBudget: (node, n) => get().edit((l) => applyThreadBudget(l, node, n)),
-      resize: (id, size) => get().edit((l) => setBackendSize(l, id, size)),
+      resize(id, size) {
+        const r = sizeField(size);
+        if (!r.ok) return r.error;
+        get().edit((l) => setBackendSize(l, id, r.value.text));
+        return undefined;
+      },
+      setMemory(text) {
+        const r = setMemorySize(get().layout, text);
+        if (!r.ok) return r.error;
+        commit(r.value);
+        return undefined;
+      },
+      setSmp(field, text) {
+        const r = setSmpField(get().layout, field, text);
+        if (!r.ok) return r.error;
+        commit(r.value);
+        return undefined;
+      },
       addNode: (node, size, vcpus) => get().edit((l) => addGuestNode(l, node, size, vcpus)),
       removeNode: (i) => get().edit((l) => removeGuestNode(l, i)),
       splitNode: (i) => get().edit((l) => splitGuestNode(l, i)),
@@ -326,6 +370,9 @@ export function createAppStore(api: Api) {
       },
       dropRecovery: () => set({ recovery: undefined }),
       say: (kind, text) => set({ message: { kind, text } }),
+      dismiss: () => set({ message: undefined }),
+      setCanvasView: (canvasView) => set({ canvasView }),
+      setCollapseCores: (collapseCores) => set({ collapseCores }),
     };
   });
 }
@@ -343,4 +390,21 @@ export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
   const result = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version } } : {}) })];
   last = { input: { layout: s.layout, host: s.host, qemu: s.qemu, importDiagnostics: s.importDiagnostics }, result };
   return result;
+}
+
+/** The host's box model, computed once per host object (every view draws this one). */
+const boxesByHost = new WeakMap<HostTopology, MachineBox>();
+export function machineOf(host: HostTopology): MachineBox {
+  let m = boxesByHost.get(host);
+  if (!m) boxesByHost.set(host, (m = hostBoxes(host)));
+  return m;
+}
+
+/** What the layout binds on each host node; computed again only when the layout or host changes. */
+let lastUse: { host: HostTopology; layout: Layout; result: NodeMemoryUse[] } | undefined;
+export function memoryUseOf(s: { host?: HostTopology; layout: Layout }): NodeMemoryUse[] {
+  if (!s.host) return [];
+  if (lastUse && lastUse.host === s.host && lastUse.layout === s.layout) return lastUse.result;
+  lastUse = { host: s.host, layout: s.layout, result: nodeMemoryUse(s.host, s.layout) };
+  return lastUse.result;
 }

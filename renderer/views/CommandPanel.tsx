@@ -10,7 +10,7 @@ import { exportLibvirt } from "../../shared/export/libvirt";
 import { layoutToText } from "../../shared/layout/load";
 import { labelAt } from "../../shared/layout/label";
 import { downloadText } from "./download";
-import type { ElementRef } from "../../shared/diagnostics/diagnostic";
+import type { Diagnostic, ElementRef } from "../../shared/diagnostics/diagnostic";
 
 type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
 
@@ -34,6 +34,14 @@ export function CommandPanel() {
   const [format, setFormat] = useState<Format>("qemu");
   const [pasting, setPasting] = useState(false);
   const [pasted, setPasted] = useState("");
+  const [failed, setFailed] = useState<Diagnostic[] | undefined>();
+  const runImport = (partial: boolean) => {
+    const r = importCommandLine(pasted, { partial });
+    if (r.ok) {
+      setFailed(undefined);
+      setPasting(false);
+    } else setFailed(r.diagnostics);
+  };
 
   const text = useMemo(() => {
     try {
@@ -91,12 +99,43 @@ export function CommandPanel() {
           className="paste"
           onSubmit={(e) => {
             e.preventDefault();
-            importCommandLine(pasted);
-            setPasting(false);
+            runImport(false);
           }}
         >
-          <textarea aria-label="command line to import" rows={6} value={pasted} onChange={(e) => setPasted(e.target.value)} placeholder="qemu-system-x86_64 -m 4G -smp 4 …   (a libvirt log line works too)" />
-          <button type="submit">import</button>
+          <textarea
+            aria-label="command line to import"
+            rows={6}
+            value={pasted}
+            onChange={(e) => {
+              setPasted(e.target.value);
+              setFailed(undefined);
+            }}
+            placeholder="qemu-system-x86_64 -m 4G -smp 4 …   (a libvirt log line works too)"
+          />
+          {failed ? (
+            <div className="import-failed" role="alert" data-testid="import-failed">
+              <p>
+                Not imported: your layout is unchanged. {failed.length === 1 ? "One problem" : `${failed.length} problems`} in the pasted text:
+              </p>
+              <ul>
+                {failed.map((d, i) => (
+                  <li key={i}>
+                    <code>{d.code}</code> {d.message}
+                    <TokenInText text={pasted} span={d.at?.span} />
+                    <div className="fix">→ {d.fix}</div>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <div className="row">
+            <button type="submit">import</button>
+            {failed ? (
+              <button type="button" onClick={() => runImport(true)} title="replace the layout with what could be read; the problems stay listed below">
+                import what could be read
+              </button>
+            ) : null}
+          </div>
         </form>
       ) : null}
       <pre className="cmdline" data-testid="cmdline">
@@ -107,6 +146,26 @@ export function CommandPanel() {
         if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
       }} label={(path) => labelAt(layout, path)} />
     </section>
+  );
+}
+
+/** The line of the pasted text that holds a problem, its token marked. */
+function TokenInText({ text, span }: { text: string; span: [number, number] | undefined }) {
+  if (!span) return null;
+  const lineStart = text.lastIndexOf("\n", span[0] - 1) + 1;
+  const nl = text.indexOf("\n", span[1]);
+  const lineEnd = nl < 0 ? text.length : nl;
+  // long lines show 40 characters either side of the token
+  const from = Math.max(lineStart, span[0] - 40);
+  const to = Math.min(lineEnd, span[1] + 40);
+  return (
+    <pre className="token-in-text">
+      {from > lineStart ? "…" : ""}
+      {text.slice(from, span[0])}
+      <mark>{text.slice(span[0], Math.max(span[1], span[0] + 1))}</mark>
+      {text.slice(Math.max(span[1], span[0] + 1), to)}
+      {to < lineEnd ? "…" : ""}
+    </pre>
   );
 }
 

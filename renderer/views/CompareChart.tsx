@@ -3,7 +3,7 @@
 import { useRef } from "react";
 import { scaleBand, scaleLinear } from "d3-scale";
 import type { RunRecord } from "../../shared/run/types";
-import { PALETTE } from "./palette";
+import { RUN_BAR } from "./palette";
 import { downloadBlob } from "./download";
 
 const W = 600;
@@ -48,7 +48,7 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
               <text x={M.left - 6} y={y.bandwidth() / 2 + 4} textAnchor="end" fill="currentColor">
                 {(r.label ?? r.id).slice(0, 38)}
               </text>
-              <rect x={M.left} width={x(ms ?? 0)} height={y.bandwidth()} fill={PALETTE[i % PALETTE.length]} />
+              <rect x={M.left} width={x(ms ?? 0)} height={y.bandwidth()} fill={RUN_BAR} />
               <text x={M.left + x(ms ?? 0) + 4} y={y.bandwidth() / 2 + 4} fill="currentColor">
                 {ms !== undefined ? `${(ms / 1000).toFixed(2)} s` : r.outcome}
               </text>

@@ -1,220 +1,428 @@
-// The host as nested boxes, the way lstopo draws it: one card per NUMA node with its CPUs
-// grouped by core (SMT siblings stacked), its memory bar and the backends bound to it.
-// Cards are drop targets for backend chips and thread budgets. d3 does scales and zoom;
-// React owns the DOM.
+// The host as nested boxes, drawn from the host's box model (shared/topology/boxes.ts) placed
+// by shared/topology/box-geometry.ts: packages as containers, node cards with their cores and
+// PUs (OS numbers; SMT siblings in one core box), a memory bar with its legend, huge pages,
+// and the backends bound there as chips. Cards are drop targets for backend chips and thread
+// budgets. Zoom and pan go through one controller; its transform lives in the store and one
+// viewport <g> applies it, so a wheel tick or a drag re-renders only what changed.
 
-import { useEffect, useMemo, useRef, useState } from "react";
-import { select } from "d3-selection";
-import { zoom, zoomIdentity, type ZoomTransform } from "d3-zoom";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { scaleLinear } from "d3-scale";
 import { useApp, DND_TYPE, type DragItem } from "./useApp";
-import { nodeColor } from "./palette";
+import { backendColor, inkOn, nodeColor, OFF_NODE } from "./palette";
+import { machineOf, memoryUseOf } from "../store/store";
+import { createZoomController, fitTransform, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
 import type { HostTopology } from "../../shared/topology/schema";
+import type { Layout } from "../../shared/layout/schema";
+import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
-import { humanSize, parseSize } from "../../shared/size/size";
+import { humanSize } from "../../shared/size/size";
+import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
-const CELL = 11;
-const PAD = 10;
-const HEAD = 46;
-
-interface Card {
-  id: number;
-  index: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  cores: Array<{ key: string; socket: number; cpus: Array<{ id: number; online: boolean }> }>;
-  perRow: number;
-  /** height of a core's column in CPU cells (1 when cores are collapsed) */
-  threads: number;
-}
-
-/** Card geometry for every node; shared by the view and its benchmark. */
-export function cardLayout(host: HostTopology, collapse: boolean): { cards: Card[]; width: number; height: number } {
-  const cpuById = new Map(host.cpus.map((c) => [c.id, c]));
-  const raw = host.nodes.map((n, index) => {
-    const groups = new Map<string, { key: string; socket: number; cpus: Array<{ id: number; online: boolean }> }>();
-    for (const id of n.cpus) {
-      const c = cpuById.get(id);
-      const key = c ? `${c.socket}/${c.core}` : `x${id}`;
-      const g = groups.get(key) ?? { key, socket: c?.socket ?? 0, cpus: [] };
-      g.cpus.push({ id, online: c?.online ?? true });
-      groups.set(key, g);
-    }
-    const cores = [...groups.values()].sort((a, b) => a.socket - b.socket || a.cpus[0]!.id - b.cpus[0]!.id);
-    const perRow = Math.max(8, Math.ceil(Math.sqrt(cores.length * 3)));
-    const rows = Math.ceil(cores.length / perRow);
-    const threads = collapse ? 1 : Math.max(1, ...cores.map((c) => c.cpus.length));
-    return { id: n.id, index, cores, perRow, threads, w: Math.max(232, perRow * CELL + 2 * PAD), h: HEAD + rows * (threads * CELL + 4) + 64 };
-  });
-  const cols = Math.ceil(Math.sqrt(raw.length));
-  const colW = Math.max(...raw.map((r) => r.w));
-  const cards: Card[] = [];
-  let y = 0;
-  for (let i = 0; i < raw.length; i += cols) {
-    const row = raw.slice(i, i + cols);
-    const rowH = Math.max(...row.map((r) => r.h));
-    row.forEach((r, j) => cards.push({ ...r, x: j * (colW + 16), y, w: colW }));
-    y += rowH + 16;
-  }
-  return { cards, width: cols * (colW + 16), height: y };
-}
+/** the canvas never takes more of the window's height than this */
+const MAX_VIEW_HEIGHT = 0.7;
 
 export function HostCanvas() {
   const host = useApp((s) => s.host);
-  const layout = useApp((s) => s.layout);
-  const selected = useApp((s) => s.selected);
-  const bind = useApp((s) => s.bind);
-  const threadBudget = useApp((s) => s.threadBudget);
-  const selectEl = useApp((s) => s.select);
-  const [collapse, setCollapse] = useState(false);
-  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
-  const [over, setOver] = useState<number | undefined>();
+  const collapse = useApp((s) => s.collapseCores);
+  const setCollapse = useApp((s) => s.setCollapseCores);
+  const setView = useApp((s) => s.setCanvasView);
+  const labelsAtZoom = useApp((s) => s.canvasView.k * LABEL_FONT >= MIN_LABEL_PX);
+  const fitted = useRef<HostGeometry | undefined>(undefined);
+  const frameRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
+  const controller = useRef<ZoomController | undefined>(undefined);
+  const [room, setRoom] = useState({ width: 640, maxHeight: 480 });
 
-  const geometry = useMemo(() => (host ? cardLayout(host, collapse) : undefined), [host, collapse]);
-
+  // the controller is made once, on the <svg> that is always mounted
   useEffect(() => {
     if (!svgRef.current) return;
-    const z = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([0.2, 6])
-      // leave plain drags to drag-and-drop; zoom with the wheel, pan with the wheel held down or shift-drag
-      .filter((e: Event) => e.type === "wheel" || (e instanceof MouseEvent && (e.shiftKey || e.button === 1)))
-      .on("zoom", (e: { transform: ZoomTransform }) => setTransform(e.transform));
-    const sel = select(svgRef.current);
-    sel.call(z);
+    const c = createZoomController(svgRef.current, setView);
+    controller.current = c;
     return () => {
-      sel.on(".zoom", null);
+      c.destroy();
+      controller.current = undefined;
+    };
+  }, [setView]);
+
+  useEffect(() => {
+    const el = frameRef.current;
+    if (!el) return;
+    const measure = () => setRoom({ width: Math.max(200, Math.floor(el.clientWidth)), maxHeight: Math.max(260, Math.floor(window.innerHeight * MAX_VIEW_HEIGHT)) });
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    window.addEventListener("resize", measure);
+    return () => {
+      ro.disconnect();
+      window.removeEventListener("resize", measure);
     };
   }, []);
 
-  if (!host || !geometry) return <div className="empty">Choose a host: this host, a sample, or an imported topology.</div>;
-
-  const bound = (node: number) => layout.backends.filter((b) => idList(b.hostNodes).includes(node));
-  const contextOn = (node: number) => layout.threadContexts.filter((t) => idList(t.nodeAffinity).includes(node));
-
-  const onDrop = (node: number) => (e: React.DragEvent) => {
-    e.preventDefault();
-    setOver(undefined);
-    const raw = e.dataTransfer.getData(DND_TYPE);
-    if (!raw) return;
-    const item = JSON.parse(raw) as DragItem;
-    if (item.kind === "backend") bind(item.id, node);
-    else threadBudget(node, item.threads);
-  };
+  // the arrangement follows the viewport's shape, in steps so a resize does not re-lay out on every pixel
+  const aspect = Math.round((room.width / room.maxHeight) * 4) / 4;
+  const geometry = useMemo(() => (host ? hostGeometry(machineOf(host), { aspect, collapse }) : undefined), [host, aspect, collapse]);
+  const height = geometry ? Math.max(200, Math.ceil(Math.min(MAX_FIT_SCALE, (room.width - 16) / geometry.width, (room.maxHeight - 16) / geometry.height) * geometry.height + 16)) : 200;
+  const fit = useCallback(() => {
+    if (!geometry) return;
+    fitted.current = geometry;
+    controller.current?.fit(geometry, { width: room.width, height });
+  }, [geometry, room.width, height]);
+  // until the fit has run for a new host, decide on PU labels by the zoom the fit will give,
+  // so a big host's unreadable labels are never made only to be dropped a moment later
+  const labels = geometry && fitted.current !== geometry ? fitTransform(geometry, { width: room.width, height }).k * LABEL_FONT >= MIN_LABEL_PX : labelsAtZoom;
+  // show the whole host on a new target, a new arrangement and a new size
+  useEffect(fit, [fit]);
 
   return (
     <section className="panel host-canvas" aria-label="host topology">
       <header>
         <h2>
-          {host.name} <small>{host.nodes.length} nodes · {host.cpus.length} CPUs</small>
+          {host ? host.name : "Host"}{" "}
+          {host ? (
+            <small>
+              {machineOf(host).packages.length} package{machineOf(host).packages.length === 1 ? "" : "s"} · {host.nodes.length} node{host.nodes.length === 1 ? "" : "s"} · {host.cpus.length} PU{host.cpus.length === 1 ? "" : "s"}
+            </small>
+          ) : null}
         </h2>
-        <label className="inline">
-          <input type="checkbox" checked={collapse} onChange={(e) => setCollapse(e.target.checked)} /> collapse cores
-        </label>
+        <div className="row canvas-tools">
+          <button type="button" onClick={() => controller.current?.zoomBy(1 / 1.25)} aria-label="zoom out" title="zoom out (or the mouse wheel)">
+            −
+          </button>
+          <ZoomLevel />
+          <button type="button" onClick={() => controller.current?.zoomBy(1.25)} aria-label="zoom in" title="zoom in (or the mouse wheel)">
+            +
+          </button>
+          <button type="button" onClick={fit} title="show the whole host">
+            fit
+          </button>
+          <button type="button" onClick={() => controller.current?.reset()} title="100 %, top left">
+            reset
+          </button>
+          <label className="inline" title="draw runs of identical cores as one box">
+            <input type="checkbox" checked={collapse} onChange={(e) => setCollapse(e.target.checked)} /> collapse cores
+          </label>
+        </div>
       </header>
-      <svg
-        ref={svgRef}
-        role="img"
-        aria-label={`${host.name}: ${host.nodes.length} NUMA nodes`}
-        viewBox={`-8 -8 ${geometry.width + 8} ${geometry.height + 8}`}
-        width={geometry.width + 8}
-        className="host-svg"
-      >
-        <g transform={transform.toString()}>
-          {geometry.cards.map((card) => {
-            const node = host.nodes[card.index]!;
-            const color = nodeColor(card.index);
-            const mem = scaleLinear().domain([0, Math.max(1, node.memTotal)]).range([0, card.w - 2 * PAD]);
-            const backends = bound(node.id);
-            const used = backends.reduce((a, b) => {
-              const r = parseSize(b.size);
-              return a + (r.ok ? r.bytes : 0);
-            }, 0);
-            const contexts = contextOn(node.id);
-            return (
-              <g
-                key={node.id}
-                transform={`translate(${card.x},${card.y})`}
-                className={`node-card${over === node.id ? " drop-over" : ""}`}
-                data-node={node.id}
-                onDragOver={(e) => {
-                  e.preventDefault();
-                  setOver(node.id);
-                }}
-                onDragLeave={() => setOver(undefined)}
-                onDrop={onDrop(node.id)}
-              >
-                <rect width={card.w} height={card.h} rx={8} className="card-bg" style={{ stroke: color }} />
-                <text x={PAD} y={18} className="card-title">
-                  node {node.id}
-                  <tspan className="muted"> · {node.cpus.length ? `${card.cores.length} cores, ${node.cpus.length} CPUs` : "memory only"}</tspan>
-                </text>
-                <text x={PAD} y={34} className="tc-badge">
-                  {contexts.length ? `⚙ thread-context ${contexts.map((t) => t.id).join(", ")}` : node.cpus.length ? "" : "no CPUs: preallocate from the nearest node"}
-                </text>
-                {card.cores.map((core, i) => {
-                  const col = i % card.perRow;
-                  const row = Math.floor(i / card.perRow);
-                  return (
-                    <g key={core.key} transform={`translate(${PAD + col * CELL},${HEAD + row * (card.threads * CELL + 4)})`}>
-                      <title>{`core ${core.key} (socket/core): CPUs ${core.cpus.map((c) => c.id).join(", ")}`}</title>
-                      {(collapse ? core.cpus.slice(0, 1) : core.cpus).map((cpu, k) => (
-                        <rect key={cpu.id} y={k * CELL} width={CELL - 2} height={CELL - 2} rx={2} className={cpu.online ? "cpu" : "cpu offline"} style={{ fill: cpu.online ? color : undefined }} data-cpu={cpu.id} />
-                      ))}
-                    </g>
-                  );
-                })}
-                <g transform={`translate(${PAD},${card.h - 56})`}>
-                  <rect width={card.w - 2 * PAD} height={10} rx={3} className="mem-total" />
-                  <rect width={mem(Math.max(0, node.memTotal - node.memFree))} height={10} rx={3} className="mem-used" />
-                  <rect x={0} y={12} width={Math.min(card.w - 2 * PAD, mem(used))} height={4} className="mem-layout" style={{ fill: color }} />
-                  <text y={30} className="muted small">
-                    {humanSize(node.memTotal)} · {humanSize(node.memFree)} free
-                    {node.hugepages.filter((h) => h.total > 0).map((h) => ` · ${humanSize(h.pageSize)} pages ${h.free}/${h.total}`).join("")}
-                  </text>
-                </g>
-                <g transform={`translate(${PAD},${card.h - 16})`}>
-                  {backends.map((b, i) => (
-                    <g key={b.id} transform={`translate(${i * 86},0)`} className={`chip-svg${selected === b.id ? " selected" : ""}`} onClick={() => selectEl(b.id)}>
-                      <rect width={82} height={14} rx={7} style={{ fill: color }} />
-                      <text x={41} y={10.5} textAnchor="middle" style={{ fill: color === "#F0E442" ? "#1d1d1f" : undefined }}>
-                        {b.id.length > 12 ? b.id.slice(0, 11) + "…" : b.id}
-                      </text>
-                    </g>
-                  ))}
-                </g>
-              </g>
-            );
-          })}
-        </g>
-      </svg>
-      <DistanceTable host={host} />
+      <div className="canvas-frame" ref={frameRef}>
+        <svg ref={svgRef} role="img" aria-label={host ? `${host.name}: ${host.nodes.length} NUMA node${host.nodes.length === 1 ? "" : "s"}` : "no host chosen"} width={room.width} height={height} className="host-svg">
+          <rect className="canvas-bg" width="100%" height="100%" />
+          <Viewport>{host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}</Viewport>
+        </svg>
+        {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
+      </div>
+      {host ? <DistanceMatrix host={host} /> : null}
+      <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a backend chip or a thread budget on a node to bind it there.</p>
     </section>
   );
 }
 
-function DistanceTable({ host }: { host: HostTopology }) {
-  if (host.nodes.length < 2) return null;
+function ZoomLevel() {
+  const k = useApp((s) => s.canvasView.k);
   return (
-    <details className="distances">
-      <summary>distances</summary>
+    <span className="zoom-level" aria-label="zoom level">
+      {Math.round(k * 100)} %
+    </span>
+  );
+}
+
+/** The one element the zoom transform is applied to. */
+function Viewport({ children }: { children: React.ReactNode }) {
+  const t = useApp((s) => s.canvasView);
+  return (
+    <g className="viewport" transform={`translate(${t.x},${t.y}) scale(${t.k})`} data-k={t.k}>
+      {children}
+    </g>
+  );
+}
+
+const HostDrawing = memo(function HostDrawing({ host, geometry, labels }: { host: HostTopology; geometry: HostGeometry; labels: boolean }) {
+  const layout = useApp((s) => s.layout);
+  const selected = useApp((s) => s.selected);
+  const bind = useApp((s) => s.bind);
+  const threadBudget = useApp((s) => s.threadBudget);
+  const selectEl = useApp((s) => s.select);
+  const use = useApp((s) => memoryUseOf(s));
+  const [over, setOver] = useState<number | undefined>();
+
+  const onDrop = useCallback(
+    (node: number, e: React.DragEvent) => {
+      e.preventDefault();
+      setOver(undefined);
+      const raw = e.dataTransfer.getData(DND_TYPE);
+      if (!raw) return;
+      const item = JSON.parse(raw) as DragItem;
+      if (item.kind === "backend") bind(item.id, node);
+      else threadBudget(node, item.threads);
+    },
+    [bind, threadBudget],
+  );
+
+  return (
+    <g className="host-drawing">
+      <Groups geometry={geometry} />
+      {geometry.cards.map((card) => {
+        const u = use[card.node.index]!;
+        const contexts = layout.threadContexts.filter((t) => idList(t.nodeAffinity).includes(card.node.os)).map((t) => t.id);
+        return (
+          <NodeCard
+            key={card.node.os}
+            card={card}
+            host={host}
+            layout={layout}
+            use={u}
+            contexts={contexts.join(", ")}
+            selected={selected !== undefined && u.backends.includes(selected) ? selected : undefined}
+            over={over === card.node.os}
+            labels={labels}
+            setOver={setOver}
+            onDrop={onDrop}
+            onSelect={selectEl}
+          />
+        );
+      })}
+    </g>
+  );
+});
+
+const Groups = memo(function Groups({ geometry }: { geometry: HostGeometry }) {
+  return (
+    <>
+      {geometry.groups.map((g) => (
+        <g key={`${g.kind}${g.os}`} transform={`translate(${g.x},${g.y})`} className={`group ${g.kind}`} data-package={g.kind === "package" ? g.os : undefined}>
+          <rect className="group-box" width={g.w} height={g.h} rx={10} />
+          <text className="group-label" x={10} y={15}>
+            {g.label}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+});
+
+interface NodeCardProps {
+  card: CardGeo;
+  host: HostTopology;
+  layout: Layout;
+  use: NodeMemoryUse;
+  contexts: string;
+  selected: string | undefined;
+  over: boolean;
+  labels: boolean;
+  setOver(node: number | undefined): void;
+  onDrop(node: number, e: React.DragEvent): void;
+  onSelect(id: string): void;
+}
+
+const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
+  const node = card.node;
+  const color = nodeColor(node.index);
+  return (
+    <g
+      transform={`translate(${card.x},${card.y})`}
+      className={`node-card${over ? " drop-over" : ""}`}
+      data-node={node.os}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(node.os);
+      }}
+      onDragLeave={() => setOver(undefined)}
+      onDrop={(e) => onDrop(node.os, e)}
+    >
+      <CardStatic card={card} color={color} labels={labels} />
+      <text x={CARD_PAD} y={34} className="tc-badge">
+        {contexts ? `⚙ thread-context ${contexts}` : memoryOnlyNote(node)}
+      </text>
+      <MemoryBar card={card} use={use} color={color} />
+      <Chips card={card} host={host} layout={layout} ids={use.backends} selected={selected} onSelect={onSelect} />
+    </g>
+  );
+});
+
+/** PU numbers are drawn only when they come out at least this many CSS pixels tall: smaller is not text, only cost. */
+const MIN_LABEL_PX = 5.5;
+const LABEL_FONT = 10;
+
+/** The part of a card no layout edit changes: frame, title, cores and PUs. */
+const CardStatic = memo(function CardStatic({ card, color, labels }: { card: CardGeo; color: string; labels: boolean }) {
+  const node = card.node;
+  const detail = node.memoryOnly ? "memory only" : `${node.cores.length} core${node.cores.length === 1 ? "" : "s"} · ${node.puCount} PU${node.puCount === 1 ? "" : "s"}`;
+  // A 128-PU card never changes: its core boxes and PU cells are three paths and its labels one
+  // string of markup, instead of ~700 elements made one by one through React (npm run bench -- ui).
+  const shapes = useMemo(() => coreShapes(card), [card]);
+  const text = useMemo(() => ({ __html: labels ? puLabels(card, inkOn(color)) : "" }), [card, color, labels]);
+  return (
+    <>
+      <rect width={card.w} height={card.h} rx={8} className="card-bg" style={{ stroke: color }}>
+        <title>{`node ${node.os}: ${node.memoryOnly ? "memory only" : card.cores.map((c) => c.title).join("; ")}`}</title>
+      </rect>
+      <rect width={card.w} height={5} rx={2} className="card-band" style={{ fill: color }} />
+      <text x={CARD_PAD} y={20} className="card-title">
+        node {node.os}
+        <tspan className="muted"> · {detail}</tspan>
+      </text>
+      {card.cores.length ? (
+        <g className="cores" data-labels={labels ? "on" : "off"}>
+          <path className="core-box" d={shapes.cores} />
+          <path className="pu" d={shapes.online} style={{ fill: color }} />
+          {shapes.offline ? <path className="pu offline" d={shapes.offline} /> : null}
+          {shapes.runs.map((r) => (
+            <text key={r.key} className="run-label" x={r.x} y={r.y} textAnchor="middle">
+              {r.label}
+            </text>
+          ))}
+          <g className="pu-labels" dangerouslySetInnerHTML={text} />
+        </g>
+      ) : null}
+    </>
+  );
+});
+
+/** A rounded rectangle as path data. */
+function roundRect(x: number, y: number, w: number, h: number, r: number): string {
+  return `M${x + r},${y}h${w - 2 * r}a${r},${r} 0 0 1 ${r},${r}v${h - 2 * r}a${r},${r} 0 0 1 -${r},${r}h-${w - 2 * r}a${r},${r} 0 0 1 -${r},-${r}v-${h - 2 * r}a${r},${r} 0 0 1 ${r},-${r}z`;
+}
+
+/** Core boxes (SMT siblings side by side inside one), online and offline PU cells, as path data. */
+function coreShapes(card: CardGeo) {
+  const cores: string[] = [];
+  const online: string[] = [];
+  const offline: string[] = [];
+  const runs: Array<{ key: string; x: number; y: number; label: string }> = [];
+  for (const core of card.cores) {
+    cores.push(roundRect(core.x, core.y, core.w, core.h, 3));
+    if (core.count > 1) runs.push({ key: core.key, x: core.x + core.w / 2, y: core.y + core.h / 2 + 3.5, label: core.label ?? "" });
+    for (const pu of core.pus) (pu.online ? online : offline).push(roundRect(core.x + pu.x, core.y + CORE_PAD, PU_W - 2, PU_H, 2));
+  }
+  return { cores: cores.join(""), online: online.join(""), offline: offline.join(""), runs };
+}
+
+/** Every PU's OS number, centred on its cell, as SVG markup (numbers only: nothing to escape). */
+function puLabels(card: CardGeo, ink: string): string {
+  const out: string[] = [];
+  for (const core of card.cores) {
+    for (const pu of core.pus) {
+      const style = pu.online ? `fill:${ink}${pu.os >= 1000 ? ";font-size:8.5px" : ""}` : "";
+      out.push(`<text class="pu-label${pu.online ? "" : " offline"}" data-pu="${pu.os}" x="${core.x + pu.x + (PU_W - 2) / 2}" y="${core.y + CORE_PAD + PU_H / 2 + 3.5}" text-anchor="middle" style="${style}">${pu.os}</text>`);
+    }
+  }
+  return out.join("");
+}
+
+/** Clip a legend to the room it has (estimated widths; the title shows it all). */
+function fitLegend(text: string, width: number, size: number): string {
+  if (textWidth(text, size) <= width) return text;
+  let s = text;
+  while (s.length > 1 && textWidth(s + "…", size) > width) s = s.slice(0, -1);
+  return s + "…";
+}
+
+/** Total, used by others, what this layout binds (node colour) and over-commit (red, with the amount). */
+function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; color: string }) {
+  const node = card.node;
+  const w = card.w - 2 * CARD_PAD;
+  const used = Math.max(0, node.memTotal - node.memFree);
+  const x = scaleLinear()
+    .domain([0, Math.max(1, node.memTotal, used + use.bound)])
+    .range([0, w]);
+  const fits = Math.min(use.bound, node.memFree);
+  const line1 = `${humanSize(node.memTotal)} · ${humanSize(node.memFree)} free`;
+  const hugeOver = use.huge.reduce((a, u) => a + u.over, 0);
+  const hugeBound = use.huge.reduce((a, u) => a + u.bound, 0);
+  // line 2: what this layout binds here, and by how much it does not fit (ordinary and huge pages)
+  const bound = use.bound > 0 || hugeBound > 0 ? `${humanSize(use.bound + hugeBound)}${hugeBound > 0 ? ` (${humanSize(hugeBound)} huge)` : ""}` : "nothing";
+  const overBytes = use.over + hugeOver;
+  const over = overBytes > 0 ? `${humanSize(overBytes)} more than is free` : "";
+  // line 3: the node's huge-page pools
+  const huge = node.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`).join(" · ");
+  return (
+    <g transform={`translate(${CARD_PAD},${card.memY})`} className="memory" data-over={overBytes > 0 ? "true" : undefined}>
+      <title>{`${line1}; used by others ${humanSize(used)}; this layout binds ${bound}${over ? `, ${over}` : ""}${huge ? `; huge pages ${huge}` : ""}${use.huge.map((u) => `; layout's ${humanSize(u.pageSize)} pages ${humanSize(u.bound)} (${humanSize(u.free)} free)`).join("")}`}</title>
+      <rect width={w} height={10} rx={3} className="mem-total" />
+      <rect width={x(used)} height={10} rx={3} className="mem-used" />
+      <rect x={x(used)} width={x(fits)} height={10} style={{ fill: color }} className="mem-layout" />
+      {use.over > 0 ? <rect x={x(used + fits)} width={x(use.over)} height={10} className="mem-over" style={{ fill: OFF_NODE }} /> : null}
+      {use.over > 0 ? <line x1={x(node.memTotal)} x2={x(node.memTotal)} y1={-2} y2={12} className="mem-total-mark" /> : null}
+      <text y={23} className="mem-legend">
+        {fitLegend(line1, w, 11)}
+      </text>
+      <text y={37} className="mem-legend">
+        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout: ${bound}`, w, 11)}</tspan>
+      </text>
+      {over ? (
+        <text y={51} className="mem-legend over">
+          {fitLegend(over, w, 11)}
+        </text>
+      ) : null}
+      {huge ? (
+        <text y={65} className={`mem-legend${hugeOver > 0 ? " over" : " muted"}`}>
+          {fitLegend(huge, w, 11)}
+        </text>
+      ) : null}
+    </g>
+  );
+}
+
+function Chips({ card, host, layout, ids, selected, onSelect }: { card: CardGeo; host: HostTopology; layout: Layout; ids: string[]; selected: string | undefined; onSelect(id: string): void }) {
+  const w = card.w - 2 * CARD_PAD;
+  const { chips, more } = packChips(ids, w);
+  return (
+    <g transform={`translate(${CARD_PAD},${card.chipsY})`} className="chips">
+      {chips.map((c) => {
+        const b = layout.backends.find((x) => x.id === c.id)!;
+        const fill = backendColor(host, b);
+        return (
+          <g key={c.id} transform={`translate(${c.x},${c.y})`} className={`chip-svg${selected === c.id ? " selected" : ""}`} data-chip={c.id} onClick={() => onSelect(c.id)}>
+            <title>{`${c.id}: ${b.size}${b.hostNodes ? `, host-nodes=${b.hostNodes}` : ""}${b.policy ? `, policy=${b.policy}` : ""}`}</title>
+            <rect width={c.w} height={CHIP_H} rx={CHIP_H / 2} style={{ fill }} />
+            <text x={c.w / 2} y={CHIP_H / 2 + 4} textAnchor="middle" style={{ fill: inkOn(fill), fontSize: CHIP_FONT }}>
+              {c.text}
+            </text>
+          </g>
+        );
+      })}
+      {more ? (
+        <g transform={`translate(${more.x},${more.y})`} className="chip-svg more" data-chip="+more">
+          <title>{ids.slice(chips.length).join(", ")}</title>
+          <rect width={more.w} height={CHIP_H} rx={CHIP_H / 2} />
+          <text x={more.w / 2} y={CHIP_H / 2 + 4} textAnchor="middle" style={{ fontSize: CHIP_FONT }}>
+            {more.text}
+          </text>
+        </g>
+      ) : null}
+    </g>
+  );
+}
+
+/** Distances as a matrix, darker for farther; row and column heads in their node's colour. */
+function DistanceMatrix({ host }: { host: HostTopology }) {
+  if (host.nodes.length < 2) return null;
+  const all = host.distances.flat();
+  const shade = scaleLinear()
+    .domain([Math.min(...all), Math.max(...all)])
+    .range([0, 60])
+    .clamp(true);
+  const head = (i: number) => ({ borderBottom: `3px solid ${nodeColor(i)}` });
+  return (
+    <details className="distances" open={host.nodes.length <= 8}>
+      <summary>node distances (10 = local; larger is farther)</summary>
       <table>
         <thead>
           <tr>
             <th />
-            {host.nodes.map((n) => (
-              <th key={n.id}>{n.id}</th>
+            {host.nodes.map((n, i) => (
+              <th key={n.id} style={head(i)}>
+                {n.id}
+              </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {host.nodes.map((n, i) => (
             <tr key={n.id}>
-              <th>{n.id}</th>
+              <th style={{ borderRight: `3px solid ${nodeColor(i)}` }}>{n.id}</th>
               {host.distances[i]!.map((d, j) => (
-                <td key={j} className={i === j ? "local" : ""}>
+                <td key={j} className={i === j ? "local" : ""} style={{ background: `color-mix(in srgb, var(--dist) ${Math.round(shade(d))}%, transparent)` }}>
                   {d}
                 </td>
               ))}

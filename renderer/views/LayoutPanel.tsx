@@ -8,11 +8,13 @@ import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize, parseSize } from "../../shared/size/size";
 import { preallocThreads } from "../../shared/qemu/prealloc";
 import { onlineCpuCount } from "../../shared/topology/query";
-import { nodeColor } from "./palette";
+import { backendColor, inkOn } from "./palette";
+import { ValidatedInput } from "./ValidatedInput";
+import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layout/fields";
 
-/** A chip in its node's color, with dark text where the color is light. */
-function chipStyle(color: string | undefined): React.CSSProperties | undefined {
-  return color ? { background: color, color: color === "#F0E442" ? "#1d1d1f" : "#fff" } : undefined;
+/** A chip in its node's colour, with dark text where the colour is light. */
+function chipStyle(color: string): React.CSSProperties {
+  return { background: color, color: inkOn(color) };
 }
 
 function drag(item: DragItem) {
@@ -28,6 +30,8 @@ export function LayoutPanel() {
   const selected = useApp((s) => s.selected);
   const bind = useApp((s) => s.bind);
   const resize = useApp((s) => s.resize);
+  const setMemory = useApp((s) => s.setMemory);
+  const setSmp = useApp((s) => s.setSmp);
   const threadBudget = useApp((s) => s.threadBudget);
   const addNode = useApp((s) => s.addNode);
   const removeNode = useApp((s) => s.removeNode);
@@ -37,6 +41,7 @@ export function LayoutPanel() {
   const [budgetNode, setBudgetNode] = useState(0);
   const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: 2 });
   const hostNodes = host?.nodes.map((n) => n.id) ?? [];
+  const newSizeError = err(sizeField(newNode.size));
   const cpus = host ? onlineCpuCount(host) : undefined;
 
   return (
@@ -44,6 +49,26 @@ export function LayoutPanel() {
       <header>
         <h2>Guest layout</h2>
       </header>
+      <div className="row vm-row" aria-label="guest size">
+        <label>
+          <code>-m</code>
+          <ValidatedInput className="size" value={memoryText(layout)} label="guest memory size (-m)" check={(t) => err(sizeField(t, "M"))} apply={setMemory} />
+        </label>
+        <span className="muted small">-smp</span>
+        {SMP_FIELDS.map((f) => (
+          <label key={f} className="smp-field">
+            {f}
+            <ValidatedInput
+              className="count"
+              value={layout.smp?.[f] !== undefined ? String(layout.smp[f]) : ""}
+              placeholder={f === "cpus" ? "1" : "auto"}
+              label={`-smp ${f}`}
+              check={(t) => err(countField(t, { min: 1, max: 65536, optional: f !== "cpus", what: `-smp ${f}` }))}
+              apply={(t) => setSmp(f, t)}
+            />
+          </label>
+        ))}
+      </div>
       {layout.nodes.length === 0 && layout.backends.length === 0 ? (
         <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p>
       ) : null}
@@ -53,7 +78,7 @@ export function LayoutPanel() {
           const size = b ? parseSize(b.size) : undefined;
           const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
           return (
-            <li key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} className="guest-node" data-guest-node={n.nodeid ?? i}>
+            <li key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} className="guest-node" data-guest-node={n.nodeid ?? i} style={b ? { borderLeftColor: backendColor(host, b) } : undefined}>
               <div className="row">
                 <strong>guest node {n.nodeid ?? i}</strong>
                 <span className="muted">vCPUs {n.cpus ?? "none"}</span>
@@ -69,7 +94,7 @@ export function LayoutPanel() {
                 <div className="row backend-row">
                   <span
                     className={`chip${selected === b.id ? " selected" : ""}`}
-                    style={chipStyle(idList(b.hostNodes).length === 1 && host ? nodeColor(host.nodes.findIndex((h) => h.id === idList(b.hostNodes)[0])) : undefined)}
+                    style={chipStyle(backendColor(host, b))}
                     draggable
                     tabIndex={0}
                     role="button"
@@ -85,14 +110,7 @@ export function LayoutPanel() {
                   </span>
                   <label>
                     size
-                    <input
-                      className="size"
-                      defaultValue={b.size}
-                      key={b.size}
-                      aria-label={`size of ${b.id}`}
-                      onBlur={(e) => e.target.value !== b.size && resize(b.id, e.target.value)}
-                      onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
-                    />
+                    <ValidatedInput className="size" value={b.size} label={`size of ${b.id}`} check={(t) => err(sizeField(t))} apply={(t) => resize(b.id, t)} />
                   </label>
                   <label>
                     host node
@@ -143,7 +161,7 @@ export function LayoutPanel() {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            addNode(newNode.host, newNode.size, newNode.vcpus);
+            if (!newSizeError) addNode(newNode.host, newNode.size, newNode.vcpus);
           }}
         >
           <span>add guest node on host node</span>
@@ -154,11 +172,29 @@ export function LayoutPanel() {
               </option>
             ))}
           </select>
-          <input className="size" aria-label="memory of the new guest node" value={newNode.size} onChange={(e) => setNewNode({ ...newNode, size: e.target.value })} />
-          <input type="number" min={0} max={512} aria-label="vCPUs of the new guest node" value={newNode.vcpus} onChange={(e) => setNewNode({ ...newNode, vcpus: Number(e.target.value) || 0 })} />
-          <button type="submit">add</button>
+          <label>
+            memory
+            <input className="size" aria-label="memory of the new guest node" aria-invalid={newSizeError ? true : undefined} value={newNode.size} onChange={(e) => setNewNode({ ...newNode, size: e.target.value })} />
+          </label>
+          <label>
+            vCPUs
+            <input type="number" min={0} max={512} aria-label="vCPUs of the new guest node" value={newNode.vcpus} onChange={(e) => setNewNode({ ...newNode, vcpus: Number(e.target.value) || 0 })} />
+          </label>
+          <button type="submit" disabled={newSizeError !== undefined}>
+            add
+          </button>
+          {newSizeError ? (
+            <span className="field-error" role="alert">
+              {newSizeError}
+            </span>
+          ) : null}
         </form>
       </div>
     </section>
   );
+}
+
+/** The error of a field check, or undefined when the text is valid. */
+function err(r: { ok: true } | { ok: false; error: string }): string | undefined {
+  return r.ok ? undefined : r.error;
 }

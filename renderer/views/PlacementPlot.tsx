@@ -11,7 +11,8 @@ import { assignThreads } from "../../shared/run/summarize";
 import { idList } from "../../shared/cpulist/cpulist";
 import { backendOrder } from "../../shared/qemu/generate";
 import { onlineCpuCount } from "../../shared/topology/query";
-import { PALETTE, OFF_NODE, nodeColor } from "./palette";
+import { hostBoxes, puOrder } from "../../shared/topology/boxes";
+import { OFF_NODE, backendColor, nodeColor } from "./palette";
 
 export interface PlotProps {
   host: HostTopology;
@@ -42,12 +43,12 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
   const width = Math.min(maxWidth, room);
   const drawn = useRef<{ count: number; tMax: number; layout?: Layout }>({ count: 0, tMax: 0 });
   const workerTids = useRef(new Set<number>());
-  const rows = useMemo(() => {
-    const cpus = [...host.cpus].sort((a, b) => a.node - b.node || a.id - b.id);
-    return new Map(cpus.map((c, i) => [c.id, i]));
-  }, [host]);
+  // rows and node bands come from the host's box model: node by node, SMT siblings together
+  const machine = useMemo(() => hostBoxes(host), [host]);
+  const rows = useMemo(() => new Map(puOrder(machine).map((r, i) => [r.pu, i])), [machine]);
   const order = useMemo(() => backendOrder(layout), [layout]);
-  const colorOf = useMemo(() => new Map(order.map((id, i) => [id, PALETTE[i % PALETTE.length]!])), [order]);
+  // a backend's marks take its host node's colour, the colour of that node's band and card
+  const colorOf = useMemo(() => new Map(layout.backends.map((b) => [b.id, backendColor(host, b)])), [layout, host]);
   const bound = useMemo(() => new Map(layout.backends.map((b) => [b.id, new Set(idList(b.hostNodes))])), [layout]);
 
   useEffect(() => {
@@ -77,16 +78,16 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       ctx.clearRect(0, 0, width, height);
       // node bands
       let y = 6;
-      host.nodes.forEach((node, i) => {
-        const count = host.cpus.filter((c) => c.node === node.id).length;
-        ctx.fillStyle = nodeColor(i) + "22";
+      for (const node of machine.nodes) {
+        const count = node.puCount;
+        ctx.fillStyle = nodeColor(node.index) + "22";
         ctx.fillRect(LEFT, y, plotW, count * rowH);
         ctx.fillStyle = fg;
         ctx.font = "11px system-ui, sans-serif";
         ctx.textAlign = "right";
-        if (count > 0) ctx.fillText(`node ${node.id}`, LEFT - 6, y + (count * rowH) / 2 + 4);
+        if (count > 0) ctx.fillText(`node ${node.os}`, LEFT - 6, y + (count * rowH) / 2 + 4);
         y += count * rowH;
-      });
+      }
       ctx.fillStyle = muted;
       ctx.textAlign = "center";
       for (let k = 0; k <= 4; k++) {
@@ -130,7 +131,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       }
     }
     drawn.current.count = n;
-  }, [samples, n, rows, order, colorOf, bound, host, layout, width, height]);
+  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height]);
 
   return (
     <figure className="plot" ref={box}>

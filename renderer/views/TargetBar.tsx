@@ -6,6 +6,7 @@ import { useApp } from "./useApp";
 import { layoutToText, MAX_LAYOUT_TEXT } from "../../shared/layout/load";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { downloadText } from "./download";
+import { sizeField } from "../../shared/layout/fields";
 import { recentLayouts, rememberLayout } from "./recent";
 
 export function TargetBar() {
@@ -29,6 +30,8 @@ export function TargetBar() {
   const setTheme = useApp((s) => s.setTheme);
   const markSaved = useApp((s) => s.markSaved);
   const [req, setReq] = useState({ mem: "4G", vcpus: 4, threads: 4 });
+  const memCheck = sizeField(req.mem, "M");
+  const memError = memCheck.ok ? undefined : memCheck.error;
   const [topoText, setTopoText] = useState<string | undefined>();
   const fileRef = useRef<HTMLInputElement>(null);
   const [recent, setRecent] = useState(() => (typeof localStorage === "undefined" ? [] : recentLayouts()));
@@ -69,10 +72,24 @@ export function TargetBar() {
           plan(req);
         }}
       >
-        <input aria-label="guest memory" className="size" value={req.mem} onChange={(e) => setReq({ ...req, mem: e.target.value })} />
-        <input aria-label="vCPUs" type="number" min={1} max={4096} value={req.vcpus} onChange={(e) => setReq({ ...req, vcpus: Number(e.target.value) || 1 })} />
-        <input aria-label="preallocation threads" type="number" min={0} max={1024} value={req.threads} onChange={(e) => setReq({ ...req, threads: Number(e.target.value) || 0 })} />
-        <button type="submit" disabled={!host}>
+        <label title="guest RAM: a QEMU size such as 256G or 4096M (a bare number is MiB)">
+          memory
+          <input aria-label="guest memory" aria-invalid={memError ? true : undefined} className="size" value={req.mem} onChange={(e) => setReq({ ...req, mem: e.target.value })} />
+        </label>
+        <label title="vCPUs of the guest (-smp)">
+          vCPUs
+          <input aria-label="vCPUs" type="number" min={1} max={4096} value={req.vcpus} onChange={(e) => setReq({ ...req, vcpus: Number(e.target.value) || 1 })} />
+        </label>
+        <label title="preallocation threads for the whole VM, shared out among its memory backends (0: no preallocation)">
+          threads (whole VM)
+          <input aria-label="preallocation threads" type="number" min={0} max={1024} value={req.threads} onChange={(e) => setReq({ ...req, threads: Number(e.target.value) || 0 })} />
+        </label>
+        {memError ? (
+          <span className="field-error" role="alert">
+            memory: {memError}
+          </span>
+        ) : null}
+        <button type="submit" disabled={!host || memError !== undefined}>
           plan for me
         </button>
         {host ? (
@@ -81,7 +98,7 @@ export function TargetBar() {
           </button>
         ) : null}
       </form>
-      <span className="spacer" />
+      <div className="actions">
       <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
         undo
       </button>
@@ -146,6 +163,7 @@ export function TargetBar() {
       <button type="button" onClick={() => setTheme(theme === "light" ? "dark" : "light")} aria-label="switch theme">
         {theme === "light" ? "☾" : "☀"}
       </button>
+      </div>
       {topoText !== undefined ? (
         <div className="dialog" role="dialog" aria-label="import a topology">
           <p>Paste the output of numactl --hardware, lscpu, lscpu -p, lstopo --of xml or virsh capabilities:</p>

@@ -9,7 +9,7 @@ import { emptyLayout, type Backend, type GuestNode, type Layout, type ThreadCont
 import type { HostNode, HostTopology } from "../topology/schema";
 import { formatIdList } from "../cpulist/cpulist";
 import { formatSize, humanSize, MiB, parseSize } from "../size/size";
-import { nodeById, nodeIdList, onlineCpusOf } from "../topology/query";
+import { nearestCpuNode, nodeById, nodeIdList, onlineCpusOf } from "../topology/query";
 import { BYTES_PER_PREALLOC_THREAD, MAX_PREALLOC_THREADS } from "../qemu/prealloc";
 
 export interface PlanRequest {
@@ -36,13 +36,6 @@ function err(message: string, fix: string): Diagnostic {
 function split(total: number, k: number): number[] {
   const base = Math.floor(total / k);
   return Array.from({ length: k }, (_, i) => base + (i < total % k ? 1 : 0));
-}
-
-function nearestCpuNode(host: HostTopology, node: HostNode): HostNode | undefined {
-  const i = host.nodes.indexOf(node);
-  return host.nodes
-    .filter((n) => onlineCpusOf(host, n).length > 0)
-    .sort((a, b) => (host.distances[i]?.[host.nodes.indexOf(a)] ?? 99) - (host.distances[i]?.[host.nodes.indexOf(b)] ?? 99) || a.id - b.id)[0];
 }
 
 export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {

@@ -1,11 +1,11 @@
-// Text forms of a host topology: a readable summary (machine → socket → node → cores, as
+// Text forms of a host topology: the box model as text (machine → package → node → cores, as
 // lstopo nests them) and the exact layout of `numactl --hardware`, so numbers can be
 // compared with what other tools print.
 
 import type { HostTopology } from "./schema";
 import { formatIdList } from "../cpulist/cpulist";
 import { humanSize } from "../size/size";
-import { onlineCpuCount } from "./query";
+import { coreRuns, hostBoxes, runLabel, type NodeBox } from "./boxes";
 
 export function formatNumactl(t: HostTopology): string {
   const lines: string[] = [];
@@ -25,38 +25,44 @@ export function formatNumactl(t: HostTopology): string {
   return lines.join("\n") + "\n";
 }
 
+/** The box model as indented text, lstopo-style: machine → package → die → node → cores → PUs. */
 export function formatTopologyText(t: HostTopology): string {
-  const sockets = new Set(t.cpus.map((c) => c.socket));
-  const cores = new Set(t.cpus.map((c) => `${c.socket}/${c.core}`));
-  const online = onlineCpuCount(t);
+  const m = hostBoxes(t);
   const lines: string[] = [];
   const src = t.source.detail ? `${t.source.kind}: ${t.source.detail}` : t.source.kind;
   lines.push(`${t.name} (${src})`);
   if (t.description) lines.push(t.description);
+  const mem = m.nodes.reduce((a, n) => a + n.memTotal, 0);
   lines.push(
-    `${t.nodes.length} NUMA node${t.nodes.length === 1 ? "" : "s"}, ${sockets.size} socket${sockets.size === 1 ? "" : "s"}, ${cores.size} cores, ${t.cpus.length} CPUs (${online} online)`,
+    `Machine: ${plural(m.packages.length, "package")}, ${plural(m.nodes.length, "NUMA node")}, ${plural(m.coreCount, "core")}, ${plural(m.puCount, "PU")} (${m.onlinePus} online), ${humanSize(mem)}`,
   );
-  for (const n of t.nodes) {
-    const cpus = t.cpus.filter((c) => n.cpus.includes(c.id));
-    const nodeSockets = [...new Set(cpus.map((c) => c.socket))];
-    const onlineCpus = cpus.filter((c) => c.online);
-    const nodeCores = new Set(onlineCpus.map((c) => `${c.socket}/${c.core}`)).size;
-    const offline = cpus.filter((c) => !c.online).map((c) => c.id);
-    const threadsPerCore = nodeCores > 0 ? Math.round(onlineCpus.length / nodeCores) : 0;
-    const cpuText =
-      cpus.length === 0
-        ? "no CPUs (memory only)"
-        : `CPUs ${formatIdList(n.cpus)} (${nodeCores} core${nodeCores === 1 ? "" : "s"} × ${threadsPerCore} thread${threadsPerCore === 1 ? "" : "s"}${offline.length ? `, offline: ${formatIdList(offline)}` : ""})`;
-    const sock = nodeSockets.length > 0 ? `socket ${nodeSockets.join(",")}` : "no socket";
-    const huge = n.hugepages
-      .filter((h) => h.total > 0)
-      .map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`)
-      .join(", ");
-    lines.push(`  node ${n.id}  ${sock}  ${cpuText}`);
-    lines.push(`          memory ${humanSize(n.memTotal)}, ${humanSize(n.memFree)} free${huge ? `; huge ${huge}` : ""}`);
+  const node = (n: NodeBox, indent: string) => {
+    const huge = n.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`).join(", ");
+    const where = n.memoryOnly ? " (memory only)" : n.packages.length > 1 ? ` (spans packages ${n.packages.join(", ")})` : "";
+    lines.push(`${indent}NUMA node ${n.os}${where}: ${humanSize(n.memTotal)}, ${humanSize(n.memFree)} free${huge ? `; huge ${huge}` : ""}`);
+    for (const run of coreRuns(n, 1)) {
+      const pus = run.cores[0]!.pus.length;
+      const offline = run.cores.flatMap((c) => c.pus.filter((p) => !p.online).map((p) => p.os));
+      const what = run.cores.length === 1 ? `core ${run.cores[0]!.os}, ${plural(pus, "PU")}` : `${run.cores.length} cores × ${plural(pus, "PU")}`;
+      lines.push(`${indent}  ${what}: PU ${runLabel(run)}${offline.length ? ` (offline: ${formatIdList(offline)})` : ""}`);
+    }
+  };
+  for (const p of m.packages) {
+    lines.push(`  Package ${p.os}: ${plural(p.coreCount, "core")}, ${plural(p.puCount, "PU")}`);
+    if (p.dies) {
+      for (const d of p.dies) {
+        lines.push(`    Die ${d.os}`);
+        d.nodes.forEach((n) => node(n, "      "));
+      }
+    } else p.nodes.forEach((n) => node(n, "    "));
   }
+  m.looseNodes.forEach((n) => node(n, "  "));
   lines.push("  distances:");
   lines.push(`        ${t.nodes.map((n) => String(n.id).padStart(4)).join("")}`);
   t.nodes.forEach((n, i) => lines.push(`    ${String(n.id).padStart(3)}:${t.distances[i]!.map((v) => String(v).padStart(4)).join("")}`));
   return lines.join("\n") + "\n";
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

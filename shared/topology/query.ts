@@ -39,3 +39,15 @@ export function distance(host: HostTopology, from: number, to: number): number |
 export function sockets(host: HostTopology): number[] {
   return [...new Set(host.cpus.map((c) => c.socket))].sort((a, b) => a - b);
 }
+
+/**
+ * The node whose CPUs should preallocate memory on `node`: itself when it has online CPUs,
+ * else the nearest node with online CPUs (a thread-context cannot target a CPU-less node:
+ * QEMU 7.2 says "The nodes select no CPUs").
+ */
+export function nearestCpuNode(host: HostTopology, node: HostNode): HostNode | undefined {
+  const i = host.nodes.indexOf(node);
+  return host.nodes
+    .filter((n) => onlineCpusOf(host, n).length > 0)
+    .sort((a, b) => (host.distances[i]?.[host.nodes.indexOf(a)] ?? 99) - (host.distances[i]?.[host.nodes.indexOf(b)] ?? 99) || a.id - b.id)[0];
+}

@@ -1,0 +1,67 @@
+// `npm run screenshots`: every bundled sample host, with a planned layout on it, at 1280×800,
+// 1920×1080 and 2560×1440, in light and dark, from the built app in Debian's Chromium
+// (browser mode, the e2e harness). Pictures go to test-results/screens/; the README's picture
+// (docs/app-canvas.png) is regenerated from the same run. Each shot is checked for sideways
+// overflow of the page and for chips outside their cards; the script says which failed.
+
+import { mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { chooseTarget, pictureProblems, planInBar, startHarness, ROOT, SHOTS } from "../e2e/harness";
+import type { PlanRequest } from "../shared/plan/planner";
+
+const SIZES: Array<[number, number]> = [
+  [1280, 800],
+  [1920, 1080],
+  [2560, 1440],
+];
+const THEMES = ["light", "dark"] as const;
+/** a layout worth looking at on each sample: every node used, memory bound, threads placed */
+const PLANS: Record<string, Omit<PlanRequest, "nodes">> = {
+  "bm-standard2-52": { mem: "256G", vcpus: 104, threads: 16 },
+  "cxl-4node": { mem: "96G", vcpus: 16, threads: 8 },
+  "epyc-7451-8node": { mem: "128G", vcpus: 48, threads: 16 },
+  "hp-dl585-4socket": { mem: "32G", vcpus: 8, threads: 8 },
+};
+const README_SHOT = { sample: "bm-standard2-52", size: [1920, 1080], theme: "light" } as const;
+
+const out = join(SHOTS, "screens");
+mkdirSync(out, { recursive: true });
+const samples = readdirSync(join(ROOT, "assets/hosts"))
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => f.replace(/\.json$/, ""));
+
+const h = await startHarness();
+const problems: string[] = [];
+try {
+  const page = h.page;
+  await page.locator("svg.host-svg").waitFor();
+  for (const theme of THEMES) {
+    await page.evaluate((t) => (window as any).__numadesk.getState().setTheme(t), theme);
+    for (const sample of samples) {
+      await chooseTarget(page, `sample:${sample}`, `svg.host-svg[aria-label^="${sample}:"]`);
+      const plan = PLANS[sample] ?? { mem: "4G", vcpus: 4, threads: 4 };
+      // planned through the bar's own fields, so the picture shows what produced the layout
+      await planInBar(page, plan);
+      for (const [width, height] of SIZES) {
+        await page.setViewportSize({ width, height });
+        await page.waitForTimeout(250); // the resize observer, the fit and a frame
+        const file = join(out, `${sample}-${width}x${height}-${theme}.png`);
+        await page.screenshot({ path: file });
+        const check = await pictureProblems(page);
+        if (check.overflow > 0) problems.push(`${file}: the page scrolls ${check.overflow} px sideways`);
+        if (check.chipsOutside.length) problems.push(`${file}: chips outside their card: ${check.chipsOutside.join(", ")}`);
+        console.log(file);
+        if (sample === README_SHOT.sample && width === README_SHOT.size[0] && theme === README_SHOT.theme) {
+          await page.screenshot({ path: join(ROOT, "docs/app-canvas.png") });
+          console.log(join(ROOT, "docs/app-canvas.png"));
+        }
+      }
+    }
+  }
+} finally {
+  await h.close();
+}
+if (problems.length) {
+  console.error(problems.join("\n"));
+  process.exitCode = 1;
+}

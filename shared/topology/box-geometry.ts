@@ -1,0 +1,254 @@
+// Where each box of the host's box model goes on the canvas, in canvas units (1 unit = 1 CSS
+// pixel at zoom 1): packages as containers, dies inside them, node cards with their cores
+// (SMT siblings side by side in one core box), memory and chip areas of a fixed size, so an
+// edit of the layout never moves a box. The arrangement (how many boxes per row) is chosen to
+// show the host as large as the viewport allows; nodes with more than 128 PUs, or all of them
+// when asked, show runs of identical cores as one box (lstopo's collapsing).
+
+import { coreRuns, runLabel, type MachineBox, type NodeBox } from "./boxes";
+
+export const PU_W = 24;
+export const PU_H = 17;
+export const CORE_PAD = 2;
+export const CORE_GAP = 3;
+export const CARD_PAD = 8;
+/** title line and thread-context line above the cores */
+export const CARD_HEAD = 42;
+/** memory bar and its legend (total/free, what the layout binds, over-commit); a fourth line for nodes with huge-page pools */
+export const MEM_H = 60;
+export const HUGE_LINE = 14;
+export const CHIP_H = 17;
+export const CHIP_GAP = 4;
+export const CHIP_ROWS = 2;
+export const CHIP_FONT = 11;
+const CARD_MIN_W = 184;
+const GROUP_PAD = 10;
+const GROUP_HEAD = 22;
+const GAP = 12;
+/** the most PUs a card draws one by one; beyond it identical cores collapse */
+export const MAX_PUS_DRAWN = 128;
+
+export interface CoreGeo {
+  key: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** PUs drawn one by one (empty for a collapsed run) */
+  pus: Array<{ os: number; online: boolean; x: number }>;
+  /** cores this box stands for: > 1 for a collapsed run */
+  count: number;
+  /** "7× PU 0-6 + 52-58" for a collapsed run */
+  label?: string;
+  title: string;
+}
+
+export interface CardGeo {
+  node: NodeBox;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** relative to the card */
+  cores: CoreGeo[];
+  memY: number;
+  chipsY: number;
+}
+
+export interface GroupGeo {
+  kind: "package" | "die";
+  os: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  label: string;
+}
+
+export interface HostGeometry {
+  width: number;
+  height: number;
+  groups: GroupGeo[];
+  cards: CardGeo[];
+}
+
+/** What a card without CPUs says about who preallocates its memory. */
+export function memoryOnlyNote(node: NodeBox): string {
+  if (!node.memoryOnly) return "";
+  return node.preallocFrom !== undefined ? `no CPUs: node ${node.preallocFrom} preallocates it` : "no CPUs";
+}
+
+/** Average advance of the UI font, in ems: what text needs without a DOM to measure it. */
+const EM_ADVANCE = 0.58;
+export function textWidth(text: string, fontSize: number): number {
+  return Math.ceil(text.length * fontSize * EM_ADVANCE);
+}
+
+/** A node card's own content, placed at 0,0; cards of equal nodes look alike wherever they go. */
+export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x" | "y"> {
+  const runs = coreRuns(node, collapse ? 8 : node.puCount > MAX_PUS_DRAWN ? Math.floor(MAX_PUS_DRAWN / Math.max(1, node.threadsPerCore)) : Infinity);
+  const boxes = runs.map((run) => {
+    const first = run.cores[0]!;
+    const key = `${first.package}/${first.os}`;
+    const title = `core ${first.os} of package ${first.package}: PU ${runLabel(run)}`;
+    if (run.cores.length === 1) {
+      const w = first.pus.length * PU_W + 2 * CORE_PAD;
+      return { key, w, h: PU_H + 2 * CORE_PAD, count: 1, title, pus: first.pus.map((p, k) => ({ os: p.os, online: p.online, x: CORE_PAD + k * PU_W })) };
+    }
+    const label = `${run.cores.length}× ${runLabel(run)}`;
+    return { key, w: Math.max(2 * PU_W, textWidth(label, 10) + 8), h: PU_H + 2 * CORE_PAD, count: run.cores.length, label, pus: [], title: `${run.cores.length} cores, PU ${runLabel(run)}` };
+  });
+  // rows about three times wider than tall
+  const area = boxes.reduce((a, b) => a + (b.w + CORE_GAP) * (b.h + CORE_GAP), 0);
+  // the title: "node N" at 13 px, its counts at 11 px
+  const titleW = Math.max(textWidth(`node ${node.os}`, 13) + textWidth(` · ${node.cores.length} cores · ${node.puCount} PUs`, 11), textWidth(memoryOnlyNote(node), 11)) + 2 * CARD_PAD;
+  const rowMax = Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD, Math.sqrt(area * 3), ...boxes.map((b) => b.w));
+  const cores: CoreGeo[] = [];
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  let gridW = 0;
+  for (const b of boxes) {
+    if (x > 0 && x + b.w > rowMax) {
+      x = 0;
+      y += rowH + CORE_GAP;
+      rowH = 0;
+    }
+    cores.push({ ...b, x: CARD_PAD + x, y: CARD_HEAD + y });
+    x += b.w + CORE_GAP;
+    gridW = Math.max(gridW, x - CORE_GAP);
+    rowH = Math.max(rowH, b.h);
+  }
+  const gridH = boxes.length ? y + rowH : 0;
+  const w = Math.max(CARD_MIN_W, titleW, gridW + 2 * CARD_PAD);
+  const memY = CARD_HEAD + gridH + (boxes.length ? 10 : 0);
+  const chipsY = memY + MEM_H + (node.hugepages.length ? HUGE_LINE : 0);
+  return { node, w, h: chipsY + CHIP_ROWS * (CHIP_H + CHIP_GAP) + CARD_PAD - CHIP_GAP, cores, memY, chipsY };
+}
+
+interface Item {
+  w: number;
+  h: number;
+}
+
+/** Items left to right in rows of `cols`; returns the size taken. */
+function flow(items: Item[], cols: number, gap: number): { w: number; h: number; at: Array<[number, number]> } {
+  const at: Array<[number, number]> = [];
+  let y = 0;
+  let w = 0;
+  for (let i = 0; i < items.length; i += cols) {
+    const row = items.slice(i, i + cols);
+    let x = 0;
+    for (const it of row) {
+      at.push([x, y]);
+      x += it.w + gap;
+    }
+    w = Math.max(w, x - gap);
+    y += Math.max(...row.map((r) => r.h)) + gap;
+  }
+  return { w, h: Math.max(0, y - gap), at };
+}
+
+/**
+ * The whole host, arranged to be as large as possible in a viewport of the given aspect
+ * (width / height). Packages hold their nodes (through their dies when the model has them);
+ * memory-only nodes and nodes spanning packages sit beside the packages.
+ */
+export function hostGeometry(machine: MachineBox, opts: { aspect: number; collapse?: boolean }): HostGeometry {
+  const content = new Map(machine.nodes.map((n) => [n.os, cardContent(n, opts.collapse ?? false)]));
+  const maxInner = Math.max(1, ...machine.packages.map((p) => (p.dies ? Math.max(p.dies.length, ...p.dies.map((d) => d.nodes.length)) : p.nodes.length)));
+  const outerCount = machine.packages.length + machine.looseNodes.length;
+  let best: { k: number; geo: HostGeometry } | undefined;
+  for (let inner = 1; inner <= maxInner; inner++) {
+    for (let outer = 1; outer <= Math.max(1, outerCount); outer++) {
+      const geo = arrange(machine, content, inner, outer);
+      const k = Math.min(opts.aspect / geo.width, 1 / geo.height);
+      if (!best || k > best.k * 1.001) best = { k, geo };
+    }
+  }
+  return best!.geo;
+}
+
+function arrange(machine: MachineBox, content: Map<number, Omit<CardGeo, "x" | "y">>, inner: number, outer: number): HostGeometry {
+  const groups: GroupGeo[] = [];
+  const cards: CardGeo[] = [];
+  // build bottom-up with relative positions, then shift everything when the parent is placed
+  type Built = { w: number; h: number; groups: GroupGeo[]; cards: CardGeo[] };
+  const shift = (b: Built, dx: number, dy: number) => {
+    for (const g of b.groups) (g.x += dx), (g.y += dy);
+    for (const c of b.cards) (c.x += dx), (c.y += dy);
+  };
+  const cardItem = (n: NodeBox): Built => {
+    const c = content.get(n.os)!;
+    return { w: c.w, h: c.h, groups: [], cards: [{ ...c, x: 0, y: 0 }] };
+  };
+  const container = (kind: GroupGeo["kind"], os: number, label: string, children: Built[], cols: number): Built => {
+    const f = flow(children, cols, GAP);
+    children.forEach((ch, i) => shift(ch, GROUP_PAD + f.at[i]![0], GROUP_HEAD + f.at[i]![1]));
+    const w = Math.max(f.w + 2 * GROUP_PAD, textWidth(label, 12) + 2 * GROUP_PAD);
+    const h = f.h + GROUP_HEAD + GROUP_PAD;
+    return { w, h, groups: [{ kind, os, x: 0, y: 0, w, h, label }, ...children.flatMap((c) => c.groups)], cards: children.flatMap((c) => c.cards) };
+  };
+  const top: Built[] = machine.packages.map((p) => {
+    const label = `Package ${p.os} · ${p.coreCount} cores · ${p.puCount} PUs`;
+    if (p.dies) {
+      const dies = p.dies.map((d) => container("die", d.os, `Die ${d.os}`, d.nodes.map(cardItem), inner));
+      return container("package", p.os, label, dies, inner);
+    }
+    return container("package", p.os, label, p.nodes.map(cardItem), inner);
+  });
+  top.push(...machine.looseNodes.map(cardItem));
+  const f = flow(top, outer, GAP * 1.5);
+  top.forEach((t, i) => {
+    shift(t, f.at[i]![0], f.at[i]![1]);
+    groups.push(...t.groups);
+    cards.push(...t.cards);
+  });
+  cards.sort((a, b) => a.node.index - b.node.index);
+  return { width: Math.max(1, f.w), height: Math.max(1, f.h), groups, cards };
+}
+
+/** Chips that fit a card's chip area: wrapped into rows, truncated to the card, the rest as "+N". */
+export interface ChipGeo {
+  id: string;
+  x: number;
+  y: number;
+  w: number;
+  text: string;
+}
+
+export function packChips(ids: readonly string[], width: number, rows = CHIP_ROWS): { chips: ChipGeo[]; more: ChipGeo | undefined } {
+  const chipW = (t: string) => textWidth(t, CHIP_FONT) + 14;
+  const fitText = (t: string, room: number) => {
+    if (chipW(t) <= room) return t;
+    let s = t;
+    while (s.length > 1 && chipW(s + "…") > room) s = s.slice(0, -1);
+    return s + "…";
+  };
+  const chips: ChipGeo[] = [];
+  const rowY = (r: number) => r * (CHIP_H + CHIP_GAP);
+  const more = (count: number): { chips: ChipGeo[]; more: ChipGeo } => {
+    const last = chips[chips.length - 1];
+    const x = last && last.y === rowY(rows - 1) ? last.x + last.w + CHIP_GAP : 0;
+    return { chips, more: { id: "+more", x, y: rowY(rows - 1), w: chipW(`+${count}`), text: `+${count}` } };
+  };
+  // the last row keeps room for "+N" while chips remain after the one being placed
+  const reserve = (row: number, i: number) => (row === rows - 1 && i < ids.length - 1 ? chipW(`+${ids.length - i - 1}`) + CHIP_GAP : 0);
+  let row = 0;
+  let x = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (x > 0 && x + chipW(id) + reserve(row, i) > width) {
+      row++;
+      x = 0;
+    }
+    if (row >= rows) return more(ids.length - i);
+    const room = width - x - reserve(row, i);
+    if (room < chipW("ab…")) return more(ids.length - i);
+    const text = fitText(id, room);
+    const w = Math.min(chipW(text), room);
+    chips.push({ id, x, y: rowY(row), w, text });
+    x += w + CHIP_GAP;
+  }
+  return { chips, more: undefined };
+}
