@@ -108,9 +108,26 @@ describe("the app in Chromium against the real backend", () => {
     await h.page.click('[data-backend="ram-node1"]');
     await expect.poll(() => chipClass("ram-node1")).toContain("selected");
     // NUMA019 points at backends[0], ram-node0 (its at.element)
-    await h.page.click('[data-testid="diagnostics"] li.hint[data-code="NUMA019"] button');
+    await h.page.click('[data-testid="diagnostics"] li.hint[data-code="NUMA019"] button.link');
     await expect.poll(() => chipClass("ram-node0")).toContain("selected");
     expect(await chipClass("ram-node1")).not.toContain("selected");
+  });
+
+  it("fixes the imported baseline with the fix buttons alone: -smp 104 and a thread-context per node", async () => {
+    const diags = h.page.locator('[data-testid="diagnostics"]');
+    await diags.locator('li[data-code="NUMA002"] button.fix-button').click();
+    await expect.poll(() => diags.locator("li.error").count()).toBe(0);
+    expect(await diags.locator('li[data-code="NUMA019"] button.fix-button').innerText()).toBe("add a thread-context per node");
+    await diags.locator('li[data-code="NUMA019"] button.fix-button').click();
+    await expect.poll(() => diags.innerText()).toMatch(/no problems on this target/);
+    const line = await cmdline();
+    expect(line).toContain("-smp 104");
+    expect(line).toMatch(/thread-context,id=tc0,node-affinity=0/);
+    expect(line).toMatch(/id=ram-node1,size=128g,.*prealloc-context=tc1/);
+    await shot("04b-baseline-fixed");
+    // one undo takes the thread-contexts back out
+    await h.page.click("text=undo");
+    await expect.poll(() => cmdline()).not.toContain("thread-context");
   });
 
   it("exports libvirt XML and the shell script", async () => {

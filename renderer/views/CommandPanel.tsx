@@ -11,6 +11,7 @@ import { layoutToText } from "../../shared/layout/load";
 import { labelAt } from "../../shared/layout/label";
 import { downloadText } from "./download";
 import type { Diagnostic, ElementRef } from "../../shared/diagnostics/diagnostic";
+import { fixFor, type Fix } from "../../shared/layout/fixes";
 
 type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
 
@@ -31,6 +32,7 @@ export function CommandPanel() {
   const importCommandLine = useApp((s) => s.importCommandLine);
   const selectEl = useApp((s) => s.select);
   const say = useApp((s) => s.say);
+  const edit = useApp((s) => s.edit);
   const [format, setFormat] = useState<Format>("qemu");
   const [pasting, setPasting] = useState(false);
   const [pasted, setPasted] = useState("");
@@ -141,10 +143,16 @@ export function CommandPanel() {
       <pre className="cmdline" data-testid="cmdline">
         {text}
       </pre>
-      <Diagnostics list={diagnostics} onPick={(element) => {
-        // Backends are what the canvas and the layout panel can select.
-        if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
-      }} label={(path) => labelAt(layout, path)} />
+      <Diagnostics
+        list={diagnostics}
+        onPick={(element) => {
+          // Backends are what the canvas and the layout panel can select.
+          if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
+        }}
+        label={(path) => labelAt(layout, path)}
+        fixOf={(d) => fixFor(d, layout, host)}
+        onFix={(fix) => edit(fix.apply)}
+      />
     </section>
   );
 }
@@ -169,7 +177,16 @@ function TokenInText({ text, span }: { text: string; span: [number, number] | un
   );
 }
 
-function Diagnostics({ list, onPick, label }: { list: ReturnType<typeof diagnosticsOf>; onPick: (element?: ElementRef) => void; label: (path?: string) => string | undefined }) {
+interface DiagnosticsProps {
+  list: ReturnType<typeof diagnosticsOf>;
+  onPick: (element?: ElementRef) => void;
+  label: (path?: string) => string | undefined;
+  /** the one-click fix for a diagnostic, where its fix is mechanical (shared/layout/fixes.ts) */
+  fixOf: (d: Diagnostic) => Fix | undefined;
+  onFix: (fix: Fix) => void;
+}
+
+function Diagnostics({ list, onPick, label, fixOf, onFix }: DiagnosticsProps) {
   if (list.length === 0) return <p className="ok-line" data-testid="diagnostics">✓ no problems on this target</p>;
   const count = (s: string) => list.filter((d) => d.severity === s).length;
   return (
@@ -183,7 +200,17 @@ function Diagnostics({ list, onPick, label }: { list: ReturnType<typeof diagnost
             <button type="button" className="link" onClick={() => onPick(d.at?.element)}>
               <span className="sev">{d.severity}</span> <code>{d.code}</code> {label(d.at?.path) ? <code className="where">{label(d.at?.path)}</code> : null} {d.message}
             </button>
-            <div className="fix">→ {d.fix}</div>
+            <div className="fix">
+              → {d.fix}
+              {(() => {
+                const fix = fixOf(d);
+                return fix ? (
+                  <button type="button" className="fix-button" onClick={() => onFix(fix)} title="apply this fix (undo with Ctrl-Z)">
+                    {fix.label}
+                  </button>
+                ) : null;
+              })()}
+            </div>
           </li>
         ))}
       </ul>

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseCommandLine } from "../qemu/parse";
+import { checkLayout } from "../validate/check";
+import { topologySchema, type HostTopology } from "../topology/schema";
+import { fixFor } from "./fixes";
+import type { Layout } from "./schema";
+
+const root = join(import.meta.dirname, "../..");
+const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
+const seedHost = host("bm-standard2-52");
+const cxl = host("cxl-4node");
+const fixture = (name: string) => readFileSync(join(root, "shared/qemu/fixtures", name), "utf8");
+
+/** Apply the first available fix until none is left; the labels, in order. */
+function fixAll(layout: Layout, h: HostTopology): { layout: Layout; applied: string[] } {
+  const applied: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const fix = checkLayout(layout, { host: h }).map((d) => fixFor(d, layout, h)).find((f) => f !== undefined);
+    if (!fix) break;
+    applied.push(fix.label);
+    layout = fix.apply(layout);
+  }
+  return { layout, applied };
+}
+
+/** The layout's meaning: no imported text, no positions. */
+const meaning = (l: Layout) => JSON.parse(JSON.stringify(l, (k, v) => (k === "origin" || k === "at" || k === "qemu" ? undefined : v)));
+
+describe("one-click fixes", () => {
+  it("turn the seed's baseline into the seed's fast line plus -smp 104, on the seed host", () => {
+    const { layout, applied } = fixAll(parseCommandLine(fixture("seed-baseline.sh")).layout, seedHost);
+    expect(applied).toEqual(["add -smp 104", "add a thread-context per node"]);
+    expect(checkLayout(layout, { host: seedHost })).toEqual([]);
+    const fast = parseCommandLine(fixture("seed-fast.sh").replace("-m 256G", "-m 256G -smp 104")).layout;
+    expect(meaning(layout)).toEqual(meaning(fast));
+  });
+
+  it("a memory-only node is preallocated from the nearest node with CPUs", () => {
+    const line = `qemu-system-x86_64 -name debug-threads=on -m 4G -smp 2 -numa node,nodeid=0,cpus=0-1,memdev=a -numa node,nodeid=1,memdev=c
+      -object memory-backend-ram,id=a,size=2G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2
+      -object memory-backend-ram,id=c,size=2G,host-nodes=3,policy=bind,prealloc=on,prealloc-threads=2`;
+    const { layout } = fixAll(parseCommandLine(line).layout, cxl);
+    const c = layout.backends.find((b) => b.id === "c")!;
+    expect(layout.threadContexts.find((t) => t.id === c.preallocContext)?.nodeAffinity).toBe("2");
+    expect(checkLayout(layout, { host: cxl }).filter((d) => d.severity !== "hint")).toEqual([]);
+  });
+
+  it("a context on a CPU-less node moves to the nearest node with CPUs", () => {
+    const line = `qemu-system-x86_64 -name debug-threads=on -m 2G -smp 1 -numa node,memdev=c -object thread-context,id=t,node-affinity=3
+      -object memory-backend-ram,id=c,size=2G,host-nodes=3,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=t`;
+    const { layout, applied } = fixAll(parseCommandLine(line).layout, cxl);
+    expect(applied[0]).toBe("move t to node 2, the nearest with CPUs");
+    expect(layout.threadContexts[0]!.nodeAffinity).toBe("2");
+    expect(checkLayout(layout, { host: cxl }).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("-m follows the backends, debug-threads turns on, one thread becomes two", () => {
+    const line = `qemu-system-x86_64 -m 3G -smp 2 -numa node,nodeid=0,cpus=0-1,memdev=a -object thread-context,id=t,node-affinity=0
+      -object memory-backend-ram,id=a,size=2G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=1,prealloc-context=t`;
+    const { layout, applied } = fixAll(parseCommandLine(line).layout, seedHost);
+    expect(applied).toEqual(expect.arrayContaining(["set -m to 2G", "turn on debug-threads", "use 2 threads for a"]));
+    expect(layout.memory?.size).toBe("2G");
+    expect(checkLayout(layout, { host: seedHost }).filter((d) => d.severity !== "hint")).toEqual([]);
+  });
+});
