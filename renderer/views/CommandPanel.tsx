@@ -177,6 +177,8 @@ function TokenInText({ text, span }: { text: string; span: [number, number] | un
   );
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 interface DiagnosticsProps {
   list: ReturnType<typeof diagnosticsOf>;
   onPick: (element?: ElementRef) => void;
@@ -192,7 +194,7 @@ function Diagnostics({ list, onPick, label, fixOf, onFix }: DiagnosticsProps) {
   return (
     <div data-testid="diagnostics">
       <p className="muted">
-        {count("error")} errors · {count("warning")} warnings · {count("hint")} hints
+        {plural(count("error"), "error")} · {plural(count("warning"), "warning")} · {plural(count("hint"), "hint")}
       </p>
       <ul className="diagnostics">
         {list.map((d, i) => (
