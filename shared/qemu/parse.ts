@@ -16,6 +16,9 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+// -numa's types in QEMU 7.2–10.x (qapi/machine.json NumaOptionsType)
+const NUMA_TYPES = ["node", "dist", "cpu", "hmat-lb", "hmat-cache"];
+
 const MODELLED_BACKENDS = new Set(["memory-backend-ram", "memory-backend-memfd", "memory-backend-file"]);
 
 // libvirt's qemu log puts a "starting up libvirt version" line before the command.
@@ -116,6 +119,7 @@ export function parseCommandLine(input: string): ParseResult {
     const handled = kind !== undefined && takeElement(kind, k, tok, valueTok, split);
     if (!handled) {
       if (option === "-object" && split) checkObjectType(k, valueTok, split);
+      if (option === "-numa" && split) checkNumaType(k, valueTok, split);
       passthrough(k, 2);
     }
     k += 2;
@@ -197,6 +201,22 @@ export function parseCommandLine(input: string): ParseResult {
     if (Array.isArray(list)) (list as unknown[]).push(element);
     else (layout as Record<string, unknown>)[slot] = element;
     return true;
+  }
+
+  function checkNumaType(at: number, valueTok: Token, split: SplitValue) {
+    const type = split.entries.find((x) => x.key === "type")?.value;
+    if (typeof type !== "string" || NUMA_TYPES.includes(type)) return;
+    const near = closest(type, NUMA_TYPES);
+    diag(
+      {
+        code: "PARSE015",
+        severity: "error",
+        message: `-numa: QEMU has no -numa type '${type}'${near ? `; did you mean '${near}'?` : ""} (QEMU: "Parameter 'type' does not accept value '${type}'")`,
+        fix: near ? `write -numa ${near},…` : `use one of ${NUMA_TYPES.join(", ")}`,
+      },
+      valueTok,
+      at + 1,
+    );
   }
 
   function checkObjectType(at: number, valueTok: Token, split: SplitValue) {
