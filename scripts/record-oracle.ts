@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseCommandLine } from "../shared/qemu/parse";
 import { corpusSchema, type Corpus } from "../shared/validate/oracle/corpus";
 import { readSysfs } from "../electron/probe/sysfs";
-import { findQemu, probeQemu } from "../electron/qemu/discover";
+import { findQemu, probeQemu, readQemuHelp } from "../electron/qemu/discover";
 import { runOracle } from "../electron/oracle/verdict";
 
 const CORPUS = join(import.meta.dirname, "../shared/validate/oracle/corpus.json");
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${e.id.padEnd(40)} ${run.verdict}${run.phase ? ` (${run.phase}, exit ${run.exit})` : ""}  ${run.stderr.split("\n")[0]?.slice(0, 110) ?? ""}\n`);
     }
     corpus.qemuVersion = version;
+    corpus.qemuHelp = readQemuHelp(binary);
     corpus.recordedAt = new Date().toISOString();
     corpus.host = host;
     if (pages !== undefined) corpus.hugepages = `${pages} × 2 MiB on node 0`;

@@ -8,6 +8,17 @@ import type { Layout } from "../layout/schema";
 export interface QemuFacts {
   /** "7.2.22" */
   version?: string;
+  /** what the selected binary says it has (its -help, -object help, -machine help); absent: not known */
+  help?: QemuHelp;
+}
+
+export interface QemuHelp {
+  /** option names without dashes, from -help ("machine", "smp", "numa", …) */
+  options: string[];
+  /** user-creatable object types, from -object help */
+  objectTypes: string[];
+  /** machine types and aliases, from -machine help */
+  machineTypes: string[];
 }
 
 export interface CheckContext {

@@ -25,6 +25,9 @@ const GOOD2 = `${Q} -m 4G -smp 4 -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa no
   -object memory-backend-ram,id=m0,size=2G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0
   -object memory-backend-ram,id=m1,size=2G,host-nodes=1,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc1`;
 
+// What QEMU 7.2's -help, -object help and -machine help list, as recorded with the oracle corpus.
+const QEMU72_HELP = JSON.parse(readFileSync(join(import.meta.dirname, "oracle/corpus.json"), "utf8")).qemuHelp;
+
 interface Case {
   code: string;
   what: string;
@@ -83,6 +86,9 @@ const CASES: Case[] = [
   { code: "RISK005", what: "a file backend with share and discard-data", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-file,id=m1,size=2G,mem-path=/home/u/doc,share=on,discard-data=on"), good: GOOD2 },
   { code: "RISK006", what: "LD_PRELOAD before the binary", bad: "LD_PRELOAD=/tmp/x.so " + GOOD2, good: "TZ=UTC " + GOOD2 },
   { code: "RISK006", what: "a binary that is not QEMU", bad: GOOD2.replace("qemu-system-x86_64", "/bin/sh"), good: GOOD2 },
+  { code: "NUMA032", what: "an option the QEMU binary does not list", bad: GOOD2 + " -smpp 2", good: GOOD2 + " -M q35", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  { code: "NUMA032", what: "an object type the QEMU binary does not list", bad: GOOD2 + " -object memory-backend-epc,id=e,size=64M", good: GOOD2 + " -object iothread,id=io0", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  { code: "NUMA032", what: "a machine type the QEMU binary does not list", bad: GOOD2 + " -machine q36", good: GOOD2 + " -machine pc-q35-7.2", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
 ];
 
 describe("validation codes", () => {

@@ -20,6 +20,7 @@ import { basename } from "node:path";
 import { importTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../../shared/topology/import/formats";
 import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
+import { qemuFacts, QemuNotFound } from "../../qemu/discover";
 import { backupPath, saveLayoutFile } from "../../files/layout-file";
 import { existsSync } from "node:fs";
 import { writeFileAtomic } from "../../run/records";
@@ -89,18 +90,30 @@ export function parseCommand(args: string[], io: Io): number {
 }
 
 export function checkCommand(args: string[], io: Io): number {
-  const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" } }, 1);
+  const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" }, qemu: { type: "string" } }, 1);
   const { layout, diags, file } = requireLayout(positionals[0], io);
   const host = resolveTarget(values as Record<string, string | undefined>);
   const qemuVersion = values["qemu-version"] as string | undefined;
   if (qemuVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(qemuVersion)) throw new UsageError(`--qemu-version takes a version like 7.2.0, not '${qemuVersion}'`);
-  const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu: qemuVersion ? { version: qemuVersion } : {} })]);
+  if (qemuVersion !== undefined && values.qemu !== undefined) throw new UsageError("give --qemu PATH (its version is read from it) or --qemu-version, not both");
+  // --qemu PATH: the binary's version and the options, object and machine types it lists
+  const qemu = values.qemu !== undefined ? qemuFactsOrExplain(values.qemu as string) : qemuVersion ? { version: qemuVersion } : {};
+  const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu })]);
   if (values.json) io.out(prettyJson({ host: host.name, diagnostics: all }) + "\n");
   else {
     printDiagnostics(io, all, layout, file);
     io.err(`${file} on ${host.name}: ${summaryLine(all)}\n`);
   }
   return hasErrors(all) ? EXIT_INPUT : EXIT_OK;
+}
+
+function qemuFactsOrExplain(path: string) {
+  try {
+    return qemuFacts(path);
+  } catch (e) {
+    if (e instanceof QemuNotFound) throw new InputError(e.message);
+    throw e;
+  }
 }
 
 const FORMATS = ["json", "qemu", "sh", "argv", "libvirt"] as const;

@@ -37,6 +37,11 @@ export const corpusSchema = z
   .object({
     version: z.literal(1),
     qemuVersion: z.string().optional(),
+    qemuHelp: z
+      .object({ options: z.array(z.string()), objectTypes: z.array(z.string()), machineTypes: z.array(z.string()) })
+      .strict()
+      .optional()
+      .describe("what the recording binary lists in -help, -object help, -machine help"),
     recordedAt: z.string().optional(),
     /** huge pages reserved on the host while recording (restored afterwards) */
     hugepages: z.string().optional(),
