@@ -150,6 +150,15 @@ export function exportCommand(args: string[], io: Io): number {
     printDiagnostics(io, diags, layout, file);
     return EXIT_INPUT;
   }
+  if (format === "libvirt") {
+    // The XML is a translation: a layout QEMU would refuse (no -smp for 104 vCPUs in the cells)
+    // becomes a domain libvirt accepts and runs differently (<vcpu>1</vcpu>). Say so.
+    const errors = checkLayout(layout).filter((d) => d.severity === "error");
+    if (errors.length > 0) {
+      io.err(`warning: the layout has ${errors.length} error${errors.length === 1 ? "" : "s"}; the libvirt XML below describes it as it is, and the domain would not be what the layout means:\n`);
+      for (const d of errors) io.err(`  ${formatDiagnostic(d, layout, file).replace(/\n/g, "\n  ")}\n`);
+    }
+  }
   const out = values.out as string | undefined;
   if (out === undefined) {
     writeLayout(layout, format, io);
