@@ -126,6 +126,7 @@ const PATTERNS: Array<[RegExp, Finder]> = [
   [/Invalid CPU topology: (.*)/, (m) => ({ message: `-smp: ${m[1]}`, path: "smp", strong: true })],
   [/clusters not supported by this machine's CPU topology/, () => ({ message: "-smp clusters= is not supported by this machine type", path: "smp", strong: true })],
   [/Invalid SMP CPUs (\d+)\. The max CPUs supported by machine '([^']+)' is (\d+)/, (m) => ({ message: `-smp ${m[1]}: machine ${m[2]} takes at most ${m[3]} vCPUs`, path: "smp", strong: true })],
+  [/current -smp configuration requires kernel irqchip and X2APIC API support/, () => ({ message: "more than 255 vCPUs need KVM's irqchip with X2APIC (not TCG)", path: "smp", strong: true })],
   [/Parameter 'smp\.(\w+)' is unexpected/, (m) => ({ message: `-smp ${m[1]}= is not an x86 topology level`, path: "smp", strong: true })],
   [/slots specified but no max-size/, () => ({ message: "-m slots= needs maxmem=", path: "memory", strong: true })],
   [/invalid value of maxmem: (.*)/, (m) => ({ message: `-m maxmem=: ${m[1]}`, path: "memory", strong: true })],
