@@ -107,6 +107,25 @@ function listedNames(text: string, indented: boolean): string[] {
     .filter((n) => n !== "none" || !indented);
 }
 
+/**
+ * Properties -machine takes for a type: what `-machine TYPE,help` lists ("  acpi=<OnOffAuto>")
+ * and what -help's -machine entry names (hmat=, nvdimm=, accel=: QEMU 7.2's TYPE,help leaves
+ * these out, yet takes them).
+ */
+export function parseMachineProps(typeHelp: string, help: string): string[] {
+  const out = new Set<string>();
+  for (const m of typeHelp.matchAll(/^\s+([A-Za-z][\w.-]*)=/gm)) out.add(m[1]!);
+  const lines = help.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("-machine "));
+  if (start >= 0) {
+    for (const l of lines.slice(start, start + 40)) {
+      if (l !== lines[start] && /^-/.test(l)) break;
+      for (const m of l.matchAll(/(?:^|[\s,[])(?:property )?([a-z][\w-]*)=/g)) out.add(m[1]!);
+    }
+  }
+  return [...out].sort();
+}
+
 const helpCache = new Map<string, QemuHelp>();
 const helpKeys = new Map<string, string>();
 
@@ -125,10 +144,14 @@ export function readQemuHelp(binary: string): QemuHelp {
   }
   const hit = helpCache.get(key);
   if (hit) return hit;
+  const helpText = run(binary, ["-help"]).out;
+  const machineProps: Record<string, string[]> = {};
+  for (const t of ["pc", "q35"]) machineProps[t] = parseMachineProps(run(binary, ["-machine", `${t},help`]).out, helpText);
   const help: QemuHelp = {
-    options: parseHelpOptions(run(binary, ["-help"]).out),
+    options: parseHelpOptions(helpText),
     objectTypes: listedNames(run(binary, ["-object", "help"]).out, true),
     machineTypes: listedNames(run(binary, ["-machine", "help"]).out, false),
+    machineProps,
   };
   helpCache.set(key, help);
   return help;

@@ -22,6 +22,12 @@ describe("the QEMU binary's own lists", () => {
     for (const t of ["q35", "pc", "none"]) expect(help.machineTypes).toContain(t);
   });
 
+  it("-machine TYPE,help and -help give the machine properties, hmat= included", () => {
+    const help = readQemuHelp(qemu);
+    for (const t of ["pc", "q35"]) for (const p of ["memory-backend", "hmat", "usb", "accel"]) expect(help.machineProps?.[t]).toContain(p);
+    expect(help.machineProps?.q35).not.toContain("foo");
+  });
+
   it("is asked once per binary content: a copy at another path gets the cached lists", () => {
     const dir = mkdtempSync(join(tmpdir(), "numadesk-help-"));
     try {

@@ -19,6 +19,8 @@ export interface QemuHelp {
   objectTypes: string[];
   /** machine types and aliases, from -machine help */
   machineTypes: string[];
+  /** properties of the pc and q35 machine types: -machine TYPE,help and the -machine lines of -help */
+  machineProps?: Record<string, string[]>;
 }
 
 export interface CheckContext {

@@ -97,6 +97,7 @@ const CASES: Case[] = [
   { code: "RISK006", what: "a binary that is not QEMU", bad: GOOD2.replace("qemu-system-x86_64", "/bin/sh"), good: GOOD2 },
   { code: "NUMA032", what: "an option the QEMU binary does not list", bad: GOOD2 + " -smpp 2", good: GOOD2 + " -M q35", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
   { code: "NUMA032", what: "an object type the QEMU binary does not list", bad: GOOD2 + " -object memory-backend-epc,id=e,size=64M", good: GOOD2 + " -object iothread,id=io0", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  { code: "NUMA032", what: "a -machine property the QEMU binary does not list", bad: GOOD2 + " -machine q35,foo=on", good: GOOD2 + " -machine q35,hmat=on,accel=tcg,usb=off", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
   { code: "NUMA032", what: "a machine type the QEMU binary does not list", bad: GOOD2 + " -machine q36", good: GOOD2 + " -machine pc-q35-7.2", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
   // The codes added for the oracle corpus; each bad/good pair is a line QEMU 7.2 refused/ran there.
   { code: "NUMA033", what: "-m slots= without maxmem=", bad: `${Q} -m 256M,slots=2`, good: `${Q} -m 256M,slots=2,maxmem=512M` },

@@ -38,7 +38,7 @@ export const corpusSchema = z
     version: z.literal(1),
     qemuVersion: z.string().optional(),
     qemuHelp: z
-      .object({ options: z.array(z.string()), objectTypes: z.array(z.string()), machineTypes: z.array(z.string()) })
+      .object({ options: z.array(z.string()), objectTypes: z.array(z.string()), machineTypes: z.array(z.string()), machineProps: z.record(z.string(), z.array(z.string())).optional() })
       .strict()
       .optional()
       .describe("what the recording binary lists in -help, -object help, -machine help"),

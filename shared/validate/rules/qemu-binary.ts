@@ -13,6 +13,7 @@ import { argRefs } from "../../layout/refs";
 import type { CheckContext } from "../context";
 import { atArg, atBackend, atMachine, atThreadContext } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
+import { machineKind } from "./machine-numa";
 
 const NUMA032: RuleMeta = {
   code: "NUMA032",
@@ -62,7 +63,29 @@ function unknownToQemu(layout: Layout, { qemu }: CheckContext): Diagnostic[] {
     const at = layout.machine?.origin?.at;
     out.push(d(`QEMU${v} has no machine type '${machine}'${didYouMean(machine, help.machineTypes)} (QEMU: "unsupported machine type")`, "use a type from -machine help, e.g. q35 or pc", atMachine("type"), at === undefined ? undefined : at + 1));
   }
+  const family = machineKind(layout).family;
+  const props = family === "pc" || family === "q35" ? help.machineProps?.[family] : undefined;
+  if (props) {
+    const at = layout.machine?.origin?.at;
+    for (const key of Object.keys(layout.machine?.extra ?? {})) {
+      // accel=, kernel-irqchip= and friends are taken by -machine for the accelerator (vl.c);
+      // dotted keys (sgx-epc.0.memdev, cxl-fmw.0.size) are list properties
+      if (key.includes(".") || ACCEL_COMPAT.has(key) || props.includes(key)) continue;
+      out.push(
+        d(
+          `QEMU${v} has no -machine property '${key}'${didYouMean(key, props)} (QEMU: "Property '…-machine.${key}' not found")`,
+          "remove it, or spell it as -machine TYPE,help lists it",
+          atMachine(),
+          at === undefined ? undefined : at + 1,
+        ),
+      );
+    }
+  }
   return out;
 }
+
+// -machine keys QEMU 7.2 passes to the accelerator rather than the machine (softmmu/vl.c), and
+// pc's nvdimm-persistence, which neither help text names
+const ACCEL_COMPAT = new Set(["accel", "kernel-irqchip", "kernel_irqchip", "kvm-shadow-mem", "kvm_shadow_mem", "igd-passthru", "type", "nvdimm-persistence"]);
 
 export const QEMU_BINARY_RULES: RuleDef[] = [{ name: "unknownToQemu", codes: [NUMA032], check: unknownToQemu }];
