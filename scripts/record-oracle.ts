@@ -15,6 +15,7 @@ import { corpusSchema, type Corpus } from "../shared/validate/oracle/corpus";
 import { readSysfs } from "../electron/probe/sysfs";
 import { findQemu, probeQemu, readQemuHelp } from "../electron/qemu/discover";
 import { runOracle } from "../electron/oracle/verdict";
+import { memPathFacts } from "../electron/probe/mem-paths";
 
 const CORPUS = join(import.meta.dirname, "../shared/validate/oracle/corpus.json");
 const HUGEPAGES = "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages";
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     corpus.qemuHelp = readQemuHelp(binary);
     corpus.recordedAt = new Date().toISOString();
     corpus.host = host;
+    corpus.memPaths = memPathFacts(corpus.entries.map((e) => parseCommandLine(e.line).layout));
     if (pages !== undefined) corpus.hugepages = `${pages} × 2 MiB on node 0`;
     writeFileSync(CORPUS, JSON.stringify(corpus, null, 1) + "\n");
     process.stdout.write(`recorded ${n} of ${corpus.entries.length} lines with QEMU ${version} (${binary})\n`);

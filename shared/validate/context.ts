@@ -23,9 +23,15 @@ export interface QemuHelp {
   machineProps?: Record<string, string[]>;
 }
 
+/** What the target's file system says of a mem-path: a folder, a file, absent but its folder
+ *  exists (QEMU creates it), or absent with its folder (QEMU fails at start). */
+export type MemPathFact = "dir" | "file" | "creatable" | "missing";
+
 export interface CheckContext {
   host?: HostTopology;
   qemu?: QemuFacts;
+  /** mem-path → what the target host's file system says of it; known only for this host */
+  memPaths?: Record<string, MemPathFact>;
 }
 
 export type Rule = (layout: Layout, ctx: CheckContext) => Diagnostic[];

@@ -95,6 +95,13 @@ const CASES: Case[] = [
   { code: "RISK005", what: "a file backend with share and discard-data", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-file,id=m1,size=2G,mem-path=/home/u/doc,share=on,discard-data=on"), good: GOOD2 },
   { code: "RISK006", what: "LD_PRELOAD before the binary", bad: "LD_PRELOAD=/tmp/x.so " + GOOD2, good: "TZ=UTC " + GOOD2 },
   { code: "RISK006", what: "a binary that is not QEMU", bad: GOOD2.replace("qemu-system-x86_64", "/bin/sh"), good: GOOD2 },
+  {
+    code: "NUMA040",
+    what: "a file backend in a folder the target lacks",
+    bad: `${Q} -m 128M -numa node,memdev=f -object memory-backend-file,id=f,size=128M,mem-path=/nonexistent/dir/file`,
+    good: `${Q} -m 128M -numa node,memdev=f -object memory-backend-file,id=f,size=128M,mem-path=/dev/shm`,
+    ctx: { memPaths: { "/nonexistent/dir/file": "missing", "/dev/shm": "dir" } },
+  },
   { code: "NUMA032", what: "an option the QEMU binary does not list", bad: GOOD2 + " -smpp 2", good: GOOD2 + " -M q35", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
   { code: "NUMA032", what: "an object type the QEMU binary does not list", bad: GOOD2 + " -object memory-backend-epc,id=e,size=64M", good: GOOD2 + " -object iothread,id=io0", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
   { code: "NUMA032", what: "a -machine property the QEMU binary does not list", bad: GOOD2 + " -machine q35,foo=on", good: GOOD2 + " -machine q35,hmat=on,accel=tcg,usb=off", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },

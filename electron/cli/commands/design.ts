@@ -21,6 +21,7 @@ import { importTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../../
 import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
 import { qemuFacts, QemuNotFound } from "../../qemu/discover";
+import { memPathFacts } from "../../probe/mem-paths";
 import { backupPath, saveLayoutFile } from "../../files/layout-file";
 import { existsSync } from "node:fs";
 import { writeFileAtomic } from "../../run/records";
@@ -98,7 +99,9 @@ export function checkCommand(args: string[], io: Io): number {
   if (qemuVersion !== undefined && values.qemu !== undefined) throw new UsageError("give --qemu PATH (its version is read from it) or --qemu-version, not both");
   // --qemu PATH: the binary's version and the options, object and machine types it lists
   const qemu = values.qemu !== undefined ? qemuFactsOrExplain(values.qemu as string) : qemuVersion ? { version: qemuVersion } : {};
-  const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu })]);
+  // this host's file system says whether a file backend's mem-path can be opened
+  const thisHost = !["sample", "sysfs", "topo", "lab"].some((k) => (values as Record<string, unknown>)[k] !== undefined);
+  const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu, ...(thisHost ? { memPaths: memPathFacts([layout]) } : {}) })]);
   if (values.json) io.out(prettyJson({ host: host.name, diagnostics: all }) + "\n");
   else {
     printDiagnostics(io, all, layout, file);

@@ -36,7 +36,7 @@ export function resolveElement(element: string, layout: Layout): string {
 export function judge(corpus: Corpus, entry: CorpusEntry): Judged {
   const record = entry.record!;
   const { layout, diagnostics } = parseCommandLine(entry.line);
-  const ctx = { host: corpus.host, qemu: { version: record.qemuVersion, ...(corpus.qemuHelp ? { help: corpus.qemuHelp } : {}) } };
+  const ctx = { host: corpus.host, ...(corpus.memPaths ? { memPaths: corpus.memPaths } : {}), qemu: { version: record.qemuVersion, ...(corpus.qemuHelp ? { help: corpus.qemuHelp } : {}) } };
   const all = [...diagnostics, ...checkLayout(layout, ctx)];
   const errors = all.filter((d) => d.severity === "error");
   const plainErrors = errors.filter((d) => policyOf(d.message) === undefined);

@@ -46,6 +46,7 @@ export const corpusSchema = z
     /** huge pages reserved on the host while recording (restored afterwards) */
     hugepages: z.string().optional(),
     host: topologySchema.optional(),
+    memPaths: z.record(z.string(), z.enum(["dir", "file", "creatable", "missing"])).optional().describe("what the recording host's file system said of each mem-path"),
     entries: z.array(corpusEntrySchema),
   })
   .strict();

@@ -25,6 +25,11 @@ const NUMA013: RuleMeta = { code: "NUMA013", severity: "error", title: "prealloc
 // a multiple of the page size, QEMU 7.2 refuses ("failed to resize memfd to N: Invalid
 // argument", measured on a host without huge pages).
 const NUMA014: RuleMeta = { code: "NUMA014", severity: "error", title: "a huge-page backend not a multiple of its page size, or a page size the host lacks", concern: "host fit", policy: true };
+// Measured on QEMU 7.2 (oracle corpus, be-file-badpath): a file backend whose mem-path is in a
+// folder that does not exist fails at start ("can't open backing store /nonexistent/dir/file
+// for guest RAM: No such file or directory"). Known only where the target's file system is:
+// this host.
+const NUMA040: RuleMeta = { code: "NUMA040", severity: "error", title: "a file backend's `mem-path` in a folder the target host lacks", concern: "host fit", policy: true };
 const NUMA015: RuleMeta = { code: "NUMA015", severity: "error", title: "more huge pages than the nodes have free", concern: "host fit", policy: true };
 
 // NUMA010: host-nodes must exist on the target host.
@@ -206,4 +211,25 @@ export const hugepages: RuleDef = {
   },
 };
 
-export const HOST_FIT_RULES: readonly RuleDef[] = [hostNodesExist, contextAffinityTargets, preallocFits, hugepages];
+// NUMA040: a file backend's mem-path must be a folder, a file, or a file its folder can hold.
+export const memPathExists: RuleDef = {
+  name: "memPathExists",
+  codes: [NUMA040],
+  check: (layout, { host, memPaths }) => {
+    if (!memPaths) return [];
+    return layout.backends.flatMap((b, i) =>
+      b.type === "file" && b.memPath !== undefined && memPaths[b.memPath] === "missing"
+        ? [
+            emit(
+              NUMA040,
+              `mem-path=${b.memPath}: its folder does not exist on ${host?.name ?? "the target"}; QEMU fails at start ("can't open backing store ${b.memPath} for guest RAM: No such file or directory") ${POLICY_PHRASE.start}`,
+              "use an existing folder (a hugetlbfs mount such as /dev/hugepages, or /dev/shm)",
+              atBackend(b, i, "memPath"),
+            ),
+          ]
+        : [],
+    );
+  },
+};
+
+export const HOST_FIT_RULES: readonly RuleDef[] = [hostNodesExist, contextAffinityTargets, preallocFits, hugepages, memPathExists];
