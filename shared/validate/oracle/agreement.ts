@@ -8,6 +8,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic";
 import type { Layout } from "../../layout/schema";
 import { checkLayout } from "../check";
 import { policyOf } from "../policy";
+import { ruleMeta } from "../rules/registry";
 import type { Corpus, CorpusEntry } from "./corpus";
 
 export interface Judged {
@@ -15,7 +16,7 @@ export interface Judged {
   verdict: "accepted" | "refused";
   /** errors from import and checker */
   errors: Diagnostic[];
-  /** errors that do not declare a policy kind */
+  /** errors that are not labelled policy errors (a policy phrase in the text of a code whose metadata says policy) */
   plainErrors: Diagnostic[];
   agree: boolean;
   /** why not, in one line */
@@ -39,7 +40,7 @@ export function judge(corpus: Corpus, entry: CorpusEntry): Judged {
   const ctx = { host: corpus.host, ...(corpus.memPaths ? { memPaths: corpus.memPaths } : {}), qemu: { version: record.qemuVersion, ...(corpus.qemuHelp ? { help: corpus.qemuHelp } : {}) } };
   const all = [...diagnostics, ...checkLayout(layout, ctx)];
   const errors = all.filter((d) => d.severity === "error");
-  const plainErrors = errors.filter((d) => policyOf(d.message) === undefined);
+  const plainErrors = errors.filter((d) => policyOf(d.message) === undefined || ruleMeta(d.code)?.policy !== true);
   const j: Judged = { entry, verdict: record.verdict, errors, plainErrors, agree: true };
   if (record.verdict === "accepted" && plainErrors.length > 0) {
     j.agree = false;
