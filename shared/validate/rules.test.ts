@@ -246,6 +246,33 @@ describe("host fit against what QEMU 7.2 did on a 1-node host", () => {
   });
 });
 
+describe("what QEMU 7.2 reports first, when a line has two problems (oracle corpus)", () => {
+  const oneNode = { ...seedHost, name: "one node", nodes: [seedHost.nodes[0]!], distances: [[10]], cpus: seedHost.cpus.filter((c) => c.node === 0) };
+
+  it("a backend used by two nodes counts twice toward -m (NUMA001), as QEMU adds it up", () => {
+    const d = check(`${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m0 -object memory-backend-ram,id=m0,size=256M`);
+    expect(d.map((x) => x.code)).toEqual(expect.arrayContaining(["NUMA001", "NUMA034"]));
+    expect(d.find((x) => x.code === "NUMA001")!.message).toMatch(/adds up to 512 MiB/);
+  });
+
+  it("a host node beyond 127 quotes 'Invalid host-nodes value', not the bind failure", () => {
+    const d = check(`${Q} -m 128M -numa node,memdev=m0 -object memory-backend-ram,id=m0,size=128M,host-nodes=200,policy=bind`, { host: oneNode }).find((x) => x.code === "NUMA010")!;
+    expect(d.message).toContain('"Invalid host-nodes value: 200"');
+  });
+
+  it("huge pages bound to an absent node are NUMA010's, not a shortage of pages", () => {
+    const codes = check(`${Q} -m 64M -numa node,memdev=h -object memory-backend-memfd,id=h,size=64M,hugetlb=on,hugetlbsize=2M,host-nodes=1,policy=bind`, { host: oneNode }).map((x) => x.code);
+    expect(codes).toContain("NUMA010");
+    expect(codes).not.toContain("NUMA015");
+  });
+
+  it("a dist naming a missing node is NUMA028's; the table is not judged then", () => {
+    const codes = check(GOOD2 + " -numa dist,src=0,dst=5,val=21").map((x) => x.code);
+    expect(codes).toContain("NUMA028");
+    expect(codes).not.toContain("NUMA037");
+  });
+});
+
 describe("the seed's command lines", () => {
   it.each(["seed-baseline.sh", "seed-fast.sh"])("%s has exactly one error on the seed host: the missing -smp", (name) => {
     const errors = check(fixture(name), { host: seedHost }).filter((d) => d.severity === "error");

@@ -43,8 +43,12 @@ export const hostNodesExist: RuleDef = {
       const named = ids(b.hostNodes);
       const absent = named.filter((n) => !nodeById(host, n));
       if (absent.length > 0) {
+        // QEMU 7.2 takes node numbers below MAX_NODES (128) and refuses others at once
+        const huge = named.find((n) => n >= 128);
         const qemu =
-          absent.length === named.length
+          huge !== undefined
+            ? `QEMU refuses it ("Invalid host-nodes value: ${huge}")`
+            : absent.length === named.length
             ? `QEMU refuses it ("cannot bind memory to host NUMA nodes: Invalid argument")`
             : `QEMU 7.2 still starts and uses the nodes that exist, but the layout does not do what it says there`;
         out.push(
@@ -185,6 +189,7 @@ export const hugepages: RuleDef = {
       const need = bytes / page;
       const nodes = ids(b.hostNodes);
       const pool = nodes.length > 0 && b.policy === "bind" ? nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
+      if (pool.length === 0) return; // NUMA010 says the bound nodes are absent
       const left = (n: (typeof host.nodes)[number]) => remaining.get(`${n.id}/${page}`) ?? freeHugepages(n, page);
       const free = pool.reduce((a, n) => a + left(n), 0);
       if (need > free) {

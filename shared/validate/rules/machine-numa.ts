@@ -98,6 +98,8 @@ export const distanceTable: Rule = (layout) => {
       out.push(d("NUMA037", `-numa dist src=${x.src},dst=${x.dst} comes before -numa node ${late.join(", ")} is declared; QEMU says "Source/Destination NUMA node is missing"`, "write the -numa dist options after the -numa node options", atDistance(i)));
     }
   });
+  // QEMU stops at a dist naming a node that does not exist (NUMA028) before it checks the table
+  if (layout.distances.some((x) => !ids.includes(x.src) || !ids.includes(x.dst))) return out;
   const dist = new Map<string, number>();
   for (const x of layout.distances) dist.set(`${x.src}-${x.dst}`, x.val);
   const get = (a: number, b: number) => dist.get(`${a}-${b}`) ?? 0;
