@@ -99,7 +99,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     async qemuInfo() {
       try {
         const q = await probeQemu(opts.qemu);
-        return { available: true, binary: q.binary, version: q.version, features: { ...q.features } };
+        return { available: true, binary: q.binary, version: q.version, features: { ...q.features }, help: q.help };
       } catch (e) {
         if (e instanceof QemuNotFound) return { available: false, error: e.message };
         throw e;

@@ -87,6 +87,18 @@ describe("numadesk CLI", () => {
     expect(r.err).toMatch(/note: libvirt cannot express explicit thread-contexts/);
   });
 
+  it("export --format libvirt of a layout with errors warns on stderr and names them", () => {
+    const r = run(["export", seedFast, "--format", "libvirt"]);
+    expect(r.err).toMatch(/warning: the layout has 1 error; the libvirt XML/);
+    expect(r.err).toContain("error[NUMA002] -smp: the guest nodes name vCPUs 0-103, but there is no -smp");
+    const file = join(tmp, "fast-smp-libvirt.sh");
+    writeFileSync(file, readFileSync(seedFast, "utf8").replace("-m 256G", "-m 256G -smp 104"));
+    const ok = run(["export", file, "--format", "libvirt"]);
+    expect(ok.code).toBe(0);
+    expect(ok.err).not.toMatch(/warning/);
+    expect(ok.out).toContain("<vcpu placement='static'>104</vcpu>");
+  });
+
   it("topo --format numactl prints the seed host as numactl would", () => {
     const r = run(["topo", "--sample", "bm-standard2-52", "--format", "numactl"]);
     expect(r.out.split("\n").slice(0, 2)).toEqual(["available: 2 nodes (0-1)", `node 0 cpus: ${[...Array(26).keys(), ...Array.from({ length: 26 }, (_, i) => 52 + i)].join(" ")}`]);

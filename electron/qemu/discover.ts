@@ -3,10 +3,11 @@
 // short start with a node-affinity context tells whether it was built with libnuma.
 // No QEMU installed is a normal state: design and export still work.
 
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { delimiter, join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
-import { versionBelow } from "../../shared/validate/context";
+import { versionBelow, type QemuHelp } from "../../shared/validate/context";
 
 export interface QemuFeatures {
   threadContext: boolean;
@@ -23,6 +24,8 @@ export interface QemuInfo {
   binary: string;
   version: string;
   features: QemuFeatures;
+  /** the options, object types and machine types the binary lists */
+  help: QemuHelp;
 }
 
 export class QemuNotFound extends Error {
@@ -83,6 +86,86 @@ function nodeAffinityWorks(binary: string): Promise<boolean> {
   });
 }
 
+/** Option names from `-help`: "-fda/-fdb file", "-h or -help", "--preconfig" → fda, fdb, h, help, preconfig. */
+export function parseHelpOptions(text: string): string[] {
+  const out = new Set<string>(["M"]); // -M is -machine's alias; -help does not list it
+  for (const line of text.split("\n")) {
+    const m = /^(-[^\s]+)(?: or (-[^\s]+))?/.exec(line);
+    if (!m) continue;
+    for (const word of [m[1], m[2]]) for (const o of word?.split("/") ?? []) if (o.startsWith("-")) out.add(o.replace(/^--?/, ""));
+  }
+  return [...out].sort();
+}
+
+/** Indented names after the heading of `-object help` / `-machine help`. */
+function listedNames(text: string, indented: boolean): string[] {
+  return text
+    .split("\n")
+    .slice(1)
+    .filter((l) => (indented ? /^\s+\S+$/.test(l) : /^\S+\s/.test(l)))
+    .map((l) => l.trim().split(/\s+/)[0]!)
+    .filter((n) => n !== "none" || !indented);
+}
+
+/**
+ * Properties -machine takes for a type: what `-machine TYPE,help` lists ("  acpi=<OnOffAuto>")
+ * and what -help's -machine entry names (hmat=, nvdimm=, accel=: QEMU 7.2's TYPE,help leaves
+ * these out, yet takes them).
+ */
+export function parseMachineProps(typeHelp: string, help: string): string[] {
+  const out = new Set<string>();
+  for (const m of typeHelp.matchAll(/^\s+([A-Za-z][\w.-]*)=/gm)) out.add(m[1]!);
+  const lines = help.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("-machine "));
+  if (start >= 0) {
+    for (const l of lines.slice(start, start + 40)) {
+      if (l !== lines[start] && /^-/.test(l)) break;
+      for (const m of l.matchAll(/(?:^|[\s,[])(?:property )?([a-z][\w-]*)=/g)) out.add(m[1]!);
+    }
+  }
+  return [...out].sort();
+}
+
+const helpCache = new Map<string, QemuHelp>();
+const helpKeys = new Map<string, string>();
+
+/**
+ * What the binary lists: options, object types, machine types. Cached by the binary's
+ * content (a hash, computed again only when its size or mtime changes), so a QEMU upgraded
+ * in place is asked again and two paths to one binary ask once.
+ */
+export function readQemuHelp(binary: string): QemuHelp {
+  const st = statSync(binary);
+  const stamp = `${binary}\0${st.size}\0${st.mtimeMs}`;
+  let key = helpKeys.get(stamp);
+  if (key === undefined) {
+    key = createHash("sha256").update(readFileSync(binary)).digest("hex");
+    helpKeys.set(stamp, key);
+  }
+  const hit = helpCache.get(key);
+  if (hit) return hit;
+  const helpText = run(binary, ["-help"]).out;
+  const machineProps: Record<string, string[]> = {};
+  for (const t of ["pc", "q35"]) machineProps[t] = parseMachineProps(run(binary, ["-machine", `${t},help`]).out, helpText);
+  const help: QemuHelp = {
+    options: parseHelpOptions(helpText),
+    objectTypes: listedNames(run(binary, ["-object", "help"]).out, true),
+    machineTypes: listedNames(run(binary, ["-machine", "help"]).out, false),
+    machineProps,
+  };
+  helpCache.set(key, help);
+  return help;
+}
+
+/** Version and -help lists of a binary, without starting it (for `numadesk check --qemu PATH`). */
+export function qemuFacts(explicit?: string): { version: string; help: QemuHelp } {
+  const binary = findQemu(explicit);
+  const v = run(binary, ["--version"]);
+  const version = parseQemuVersion(v.out);
+  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().slice(0, 80)}); ${INSTALL_HINT}`);
+  return { version, help: readQemuHelp(binary) };
+}
+
 const cache = new Map<string, QemuInfo>();
 
 export async function probeQemu(explicit?: string): Promise<QemuInfo> {
@@ -100,6 +183,7 @@ export async function probeQemu(explicit?: string): Promise<QemuInfo> {
   const info: QemuInfo = {
     binary,
     version,
+    help: readQemuHelp(binary),
     features: {
       threadContext,
       nodeAffinity,

@@ -22,6 +22,15 @@ function plan(mem: string, threads: number, backend: "ram" | "memfd" = "ram"): L
   return r.layout;
 }
 
+/** A planned layout grown past this host's memory afterwards: the planner itself never hands
+ *  out a plan that does not fit (it fails with PLAN002). */
+function tooBig(): Layout {
+  const layout = plan("128M", 2);
+  for (const b of layout.backends) b.size = "64G";
+  layout.memory = { size: `${64 * layout.backends.length}G` };
+  return layout;
+}
+
 /** QEMU processes whose command line mentions a numadesk run folder. */
 function qemuOfRuns(): string[] {
   try {
@@ -123,14 +132,14 @@ describe("bad layouts on this host", () => {
   });
 
   it("more memory than the host has is refused by the memory check", async () => {
-    const layout = plan("64G", 2);
+    const layout = tooBig();
     const err = await runPrealloc(layout, { host }).catch((e) => e);
     expect(err).toBeInstanceOf(RunRefused);
     expect((err as RunRefused).diagnostics.map((d) => d.code)).toContain("NUMA013");
   });
 
   it("with --force QEMU itself fails on more memory than the host has, and the message names the backend", async () => {
-    const layout = plan("64G", 2);
+    const layout = tooBig();
     const r = await runPrealloc(layout, { host, force: true });
     expect(r.outcome).toBe("failed");
     expect(r.error).toMatch(/ram-node0|ran out of memory|cannot give/);

@@ -10,6 +10,7 @@ import { emptyLayout, type Layout } from "../../shared/layout/schema";
 import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
 import { checkLayout } from "../../shared/validate/check";
 import { parseCommandLine } from "../../shared/qemu/parse";
+import type { QemuHelp } from "../../shared/validate/context";
 import { planLayout, type PlanRequest } from "../../shared/plan/planner";
 import { loadLayoutText } from "../../shared/layout/load";
 import { importTopology, detectTopologyFormat, type TopologyFormat } from "../../shared/topology/import/formats";
@@ -50,7 +51,7 @@ export interface AppState {
   target?: { kind: TargetKind; name: string; nodes?: LabNodes };
   host?: HostTopology;
   samples: Array<{ name: string; description?: string }>;
-  qemu?: { available: boolean; version?: string; error?: string };
+  qemu?: { available: boolean; version?: string; error?: string; help?: QemuHelp };
   layout: Layout;
   past: Layout[];
   future: Layout[];
@@ -387,7 +388,7 @@ type DiagnosticsInput = Pick<AppState, "layout" | "host" | "qemu" | "importDiagn
 let last: { input: DiagnosticsInput; result: Diagnostic[] } | undefined;
 export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
   if (last && last.input.layout === s.layout && last.input.host === s.host && last.input.qemu === s.qemu && last.input.importDiagnostics === s.importDiagnostics) return last.result;
-  const result = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version } } : {}) })];
+  const result = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version, ...(s.qemu.help ? { help: s.qemu.help } : {}) } } : {}) })];
   last = { input: { layout: s.layout, host: s.host, qemu: s.qemu, importDiagnostics: s.importDiagnostics }, result };
   return result;
 }

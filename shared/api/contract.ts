@@ -16,6 +16,16 @@ export const qemuInfoSchema = z
     binary: z.string().optional(),
     version: z.string().optional(),
     features: z.record(z.string(), z.boolean()).optional(),
+    help: z
+      .object({
+        options: z.array(z.string().max(100)).max(2000),
+        objectTypes: z.array(z.string().max(100)).max(2000),
+        machineTypes: z.array(z.string().max(100)).max(2000),
+        machineProps: z.record(z.string().max(100), z.array(z.string().max(100)).max(2000)).optional(),
+      })
+      .strict()
+      .optional()
+      .describe("what the binary lists in -help, -object help and -machine help; the checker refuses what is not there"),
     error: z.string().optional(),
   })
   .strict();

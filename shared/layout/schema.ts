@@ -154,7 +154,9 @@ export const POLICIES = ["default", "preferred", "bind", "interleave"] as const;
 export const backendSchema = z
   .object({
     id: objectId,
-    type: z.enum(BACKEND_TYPES).describe("memory-backend-ram, -memfd or -file"),
+    // any host-memory backend, memory-backend-<type>: ram, memfd, file, epc, shm and types
+    // Numadesk does not know yet (their other properties are kept in extra)
+    type: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).describe("the part after memory-backend-: ram, memfd, file, epc, shm, …"),
     size: objectSize,
     hostNodes: idListString("host node list").optional(),
     policy: z.enum(POLICIES).optional(),

@@ -6,7 +6,8 @@ import { generateArgs } from "../qemu/generate";
 import { parseCommandLine } from "../qemu/parse";
 import { checkLayout } from "../validate/check";
 import { topologySchema, type HostTopology } from "../topology/schema";
-import { parseSize } from "../size/size";
+import { GiB, parseSize } from "../size/size";
+import { labTopology } from "../lab/topology";
 
 const root = join(import.meta.dirname, "../..");
 const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
@@ -99,5 +100,73 @@ describe("the planner", () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.diagnostics[0]!.code).toBe("PLAN001");
     }
+  });
+});
+
+describe("the planner never hands out a plan that fails its own errors", () => {
+  // the seed host with node 1 nearly full: 4 GiB free there, and 10 free 1 GiB huge pages on node 0 only
+  const tight: HostTopology = {
+    ...seedHost,
+    nodes: [
+      { ...seedHost.nodes[0]!, hugepages: [{ pageSize: GiB, total: 10, free: 10 }] },
+      { ...seedHost.nodes[1]!, memFree: 4 * GiB, hugepages: [{ pageSize: GiB, total: 2, free: 2 }] },
+    ],
+  };
+
+  it("spreads preallocated memory a node cannot hold onto the other node, and says so", () => {
+    const r = ok(planLayout(tight, { mem: "64G", vcpus: 4, threads: 4 }));
+    expect(r.layout.backends.map((b) => [b.hostNodes, b.size])).toEqual([
+      ["0", "60G"],
+      ["1", "4G"],
+    ]);
+    expect(r.notes.join(" ")).toMatch(/host node 1 has 4 GiB free: ram-node1 gets that/);
+    expect(checkLayout(r.layout, { host: tight }).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("fails with the reason when the chosen nodes cannot hold the memory", () => {
+    const r = planLayout(tight, { mem: "64G", vcpus: 4, threads: 4, nodes: [1] });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.diagnostics[0]!.code).toBe("PLAN002");
+      expect(r.diagnostics[0]!.message).toMatch(/64 GiB does not fit: .*node 1: 4 GiB/);
+    }
+  });
+
+  it("spreads huge pages by each node's free pages", () => {
+    const r = ok(planLayout(tight, { mem: "12G", vcpus: 4, threads: 4, hugepages: "1G" }));
+    expect(r.layout.backends.map((b) => [b.hostNodes, b.size])).toEqual([
+      ["0", "10G"],
+      ["1", "2G"],
+    ]);
+    expect(checkLayout(r.layout, { host: tight }).filter((d) => d.severity === "error")).toEqual([]);
+    expect(planLayout(tight, { mem: "14G", vcpus: 4, threads: 4, hugepages: "1G" }).ok).toBe(false);
+  });
+
+  it("without preallocation, memory beyond the free memory is not moved (nothing is touched at start)", () => {
+    const r = ok(planLayout(tight, { mem: "64G", vcpus: 4, threads: 0 }));
+    expect(r.layout.backends.map((b) => b.size)).toEqual(["32G", "32G"]);
+  });
+
+  it("with fewer threads than nodes every backend still preallocates with 1 thread, and the plan says what that costs", () => {
+    const r = ok(planLayout(seedHost, { mem: "8G", vcpus: 4, threads: 1 }));
+    expect(r.layout.backends.map((b) => [b.prealloc, b.preallocThreads, b.preallocContext])).toEqual([
+      [true, 1, undefined],
+      [true, 1, undefined],
+    ]);
+    expect(r.notes.join(" ")).toMatch(/1 thread for 2 nodes: every backend is preallocated by 1 thread, QEMU's main thread/);
+  });
+
+  it("on the lab's 4-node target (1 CPU per node) gives a context per node, like any multi-node host", () => {
+    const lab = labTopology(4);
+    const r = ok(planLayout(lab, { mem: "512M", vcpus: 4, threads: 8 }));
+    expect(r.layout.threadContexts.map((t) => t.nodeAffinity)).toEqual(["0", "1", "2", "3"]);
+    expect(r.layout.backends.map((b) => [b.preallocThreads, b.preallocContext])).toEqual([
+      [2, "tc0"],
+      [2, "tc1"],
+      [2, "tc2"],
+      [2, "tc3"],
+    ]);
+    expect(r.notes.join(" ")).toMatch(/2 threads share host node 0's 1 CPU/);
+    expect(checkLayout(r.layout, { host: lab }).filter((d) => d.severity === "error")).toEqual([]);
   });
 });

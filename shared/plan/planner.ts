@@ -9,8 +9,9 @@ import { emptyLayout, type Backend, type GuestNode, type Layout, type ThreadCont
 import type { HostNode, HostTopology } from "../topology/schema";
 import { formatIdList } from "../cpulist/cpulist";
 import { formatSize, humanSize, MiB, parseSize } from "../size/size";
-import { nearestCpuNode, nodeById, nodeIdList, onlineCpusOf } from "../topology/query";
+import { freeHugepages, nearestCpuNode, nodeById, nodeIdList, onlineCpuCount, onlineCpusOf } from "../topology/query";
 import { BYTES_PER_PREALLOC_THREAD, MAX_PREALLOC_THREADS } from "../qemu/prealloc";
+import { checkLayout } from "../validate/check";
 
 export interface PlanRequest {
   /** guest memory, a QEMU size ("256G") */
@@ -69,8 +70,45 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   layout.name = { debugThreads: true };
   layout.smp = { cpus: req.vcpus };
 
-  // Memory: equal shares, in whole pages.
+  // Memory: equal shares in whole pages, as far as each node can hold its share. What a node
+  // cannot hold (preallocated memory beyond its free memory, huge pages beyond its free pages:
+  // QEMU would fail or the OOM killer would end it) goes to the chosen nodes that have room.
+  const prealloc = req.threads > 0;
+  const capacity = (n: HostNode) =>
+    req.hugepages ? freeHugepages(n, page) * page : prealloc ? Math.floor(n.memFree / page) * page : Number.POSITIVE_INFINITY;
   const memShares = split(mem.bytes / page, nodes.length).map((units) => units * page);
+  let over = 0;
+  nodes.forEach((n, g) => {
+    if (memShares[g]! > capacity(n)) {
+      over += memShares[g]! - capacity(n);
+      notes.push(`host node ${n.id} has ${humanSize(capacity(n))} ${req.hugepages ? `in free ${humanSize(page)} huge pages` : "free"}: ram-node${g} gets that, the other nodes take the rest`);
+      memShares[g] = capacity(n);
+    }
+  });
+  nodes.forEach((n, g) => {
+    const room = Math.min(over, capacity(n) - memShares[g]!);
+    if (room > 0) {
+      memShares[g] = memShares[g]! + room;
+      over -= room;
+    }
+  });
+  if (over > 0) {
+    const have = nodes.map((n) => `node ${n.id}: ${humanSize(capacity(n))}`).join(", ");
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          code: "PLAN002",
+          severity: "error",
+          message: `${humanSize(mem.bytes)} does not fit: the chosen nodes have ${req.hugepages ? `free ${humanSize(page)} huge pages for` : "free memory for"} ${humanSize(mem.bytes - over)} (${have}); QEMU would fail or the OOM killer would end it`,
+          fix: req.hugepages ? "reserve more huge pages, use more nodes (--nodes) or less memory" : "use less memory, more nodes (--nodes), or free memory first",
+        },
+      ],
+    };
+  }
+  if (memShares.some((b) => b === 0)) {
+    return { ok: false, diagnostics: [err(`a chosen node has no room at all (${nodes.map((n) => `node ${n.id}: ${humanSize(capacity(n))}`).join(", ")})`, "leave that node out with --nodes")] };
+  }
 
   // vCPUs: mirror the host's numbering when the guest fits in the chosen nodes' CPUs, so
   // guest vCPU k and host CPU k sit on the same node (the seed's cpus=0-25,cpus=52-77).
@@ -106,8 +144,15 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
     if (cpuNodes.length > 0) notes.push(`${req.vcpus} vCPUs is more than the ${hostCpuCount} host CPUs of the chosen nodes: vCPUs are split in blocks, not mirrored`);
   }
 
-  // Preallocation threads: the budget split over the nodes, capped by each node's CPUs.
-  const threadShares = split(req.threads, nodes.length);
+  // Preallocation threads: the budget split over the nodes. With fewer threads than nodes
+  // every backend still preallocates, with 1 thread each.
+  const threadShares = split(req.threads, nodes.length).map((t) => (req.threads > 0 ? Math.max(1, t) : 0));
+  if (req.threads > 0 && req.threads < nodes.length) {
+    notes.push(
+      `${req.threads} thread${req.threads > 1 ? "s" : ""} for ${nodes.length} nodes: every backend is preallocated by 1 thread, QEMU's main thread, one backend after another and with no thread-context, so its pages are touched from wherever that thread runs; give at least ${2 * nodes.length} threads for a context per node`,
+    );
+  }
+  const hostCpus = onlineCpuCount(host);
   const contexts = new Map<number, ThreadContext>();
   nodes.forEach((n, g) => {
     const memdev = `ram-node${g}`;
@@ -128,13 +173,12 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
     if (budget > 0) {
       backend.prealloc = true;
       const ctxNode = onlineCpusOf(host, n).length > 0 ? n : nearestCpuNode(host, n);
-      const cap = Math.min(
-        budget,
-        ctxNode ? onlineCpusOf(host, ctxNode).length : budget,
-        MAX_PREALLOC_THREADS,
-        Math.max(1, Math.floor(memShares[g]! / BYTES_PER_PREALLOC_THREAD)),
-      );
-      if (cap < budget) notes.push(`${memdev}: ${budget} threads asked, ${cap} used (capped by the node's CPUs, QEMU's 16 or one per 64 MiB)`);
+      // QEMU's own limits (util/oslib-posix.c): the host's online CPUs, 16, one per 64 MiB.
+      // A node with fewer CPUs than threads still gets its context: the threads share them.
+      const cap = Math.min(budget, hostCpus, MAX_PREALLOC_THREADS, Math.max(1, Math.floor(memShares[g]! / BYTES_PER_PREALLOC_THREAD)));
+      if (cap < budget) notes.push(`${memdev}: ${budget} threads asked, ${cap} used (capped by the host's ${hostCpus} CPUs, QEMU's 16 or one per 64 MiB)`);
+      const nodeCpus = ctxNode ? onlineCpusOf(host, ctxNode).length : 0;
+      if (ctxNode && cap >= 2 && cap > nodeCpus) notes.push(`${memdev}: ${cap} threads share host node ${ctxNode.id}'s ${nodeCpus} CPU${nodeCpus > 1 ? "s" : ""}`);
       if (ctxNode && cap >= 2) {
         if (!contexts.has(ctxNode.id)) {
           const tc: ThreadContext = { id: `tc${ctxNode.id}`, nodeAffinity: String(ctxNode.id) };
@@ -150,5 +194,10 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
     }
     layout.backends.push(backend);
   });
+  // Correct by construction, and checked: never hand out a plan that fails the checker.
+  const errors = checkLayout(layout, { host }).filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    return { ok: false, diagnostics: errors.map((d) => err(`the plan would fail its own check: ${d.code} ${d.message}`, d.fix)) };
+  }
   return { ok: true, layout, notes };
 }

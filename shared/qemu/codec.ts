@@ -6,6 +6,7 @@ import { parseKeyval, renderEntry } from "./keyval";
 import { jsonTooDeepAt } from "../json/depth";
 import { canonValue, joinLists, jsonValueOf, keyvalValues, readValue } from "./values";
 import type { ElementSpec } from "./elements";
+import type { ValueKind } from "./values";
 
 export type Form = "keyval" | "json";
 
@@ -84,7 +85,21 @@ export interface ReadProblem {
 }
 
 /** Fill a layout element from the entries of one option value. */
-export function readElement(spec: ElementSpec, entries: RawEntry[], problems: ReadProblem[]): Record<string, unknown> {
+// In JSON (libvirt's -object '{...}') QEMU takes each property in its own JSON type and
+// converts nothing: "size":"128M" is refused with "Parameter 'size' expects uint64",
+// "prealloc":"on" with "Invalid parameter type for 'prealloc', expected: boolean" (QEMU 7.2,
+// recorded in the oracle corpus).
+const JSON_TYPES: Record<ValueKind, { ok: (v: unknown) => boolean; want: string; qemu: (key: string) => string }> = {
+  string: { ok: (v) => typeof v === "string", want: "a JSON string", qemu: (k) => `Invalid parameter type for '${k}', expected: string` },
+  size: { ok: (v) => typeof v === "number", want: "a number of bytes", qemu: (k) => `Parameter '${k}' expects uint64` },
+  sizeM: { ok: (v) => typeof v === "number", want: "a number of bytes", qemu: (k) => `Parameter '${k}' expects uint64` },
+  int: { ok: (v) => typeof v === "number", want: "a JSON number", qemu: (k) => `Parameter '${k}' expects uint64` },
+  bool: { ok: (v) => typeof v === "boolean", want: "true or false", qemu: (k) => `Invalid parameter type for '${k}', expected: boolean` },
+  list: { ok: (v) => Array.isArray(v), want: "a JSON array of numbers", qemu: (k) => `Invalid parameter type for '${k}', expected: array` },
+  cpus: { ok: (v) => Array.isArray(v), want: "a JSON array of numbers", qemu: (k) => `Invalid parameter type for '${k}', expected: array` },
+};
+
+export function readElement(spec: ElementSpec, entries: RawEntry[], problems: ReadProblem[], form: Form = "keyval"): Record<string, unknown> {
   const e: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
   const seen = new Set<string>();
@@ -93,7 +108,19 @@ export function readElement(spec: ElementSpec, entries: RawEntry[], problems: Re
     if (spec.head && entry.key === spec.head.key) continue;
     const f = fieldByKey.get(entry.key);
     if (f) {
+      const t = JSON_TYPES[f.kind];
+      if (form === "json" && !t.ok(entry.value)) {
+        problems.push({ key: entry.key, message: `in JSON, ${entry.key} must be ${t.want}, not ${JSON.stringify(entry.value)}; QEMU says "${t.qemu(entry.key)}"`, severity: "error" });
+        extra[entry.key] = entry.value;
+        continue;
+      }
       const r = readValue(f.kind, entry.value, entry.key);
+      if (r.ok && spec.kind === "smp" && r.value === 0) {
+        // QEMU 7.2 takes a 0 in -smp as "not given", with a warning that this is deprecated
+        problems.push({ key: entry.key, message: `${entry.key}=0: QEMU takes 0 as not given and warns that this is deprecated`, severity: "warning" });
+        extra[entry.key] = entry.value;
+        continue;
+      }
       if (!r.ok) {
         problems.push({ key: entry.key, message: r.error, severity: "error" });
         // keep the text so the line still round-trips; validation reports the rest
@@ -214,7 +241,7 @@ function editDistance(a: string, b: string, limit: number): number {
 
 /** Read an element from an option value already split, with the backend type from qom-type. */
 export function readFromSplit(spec: ElementSpec, split: SplitValue, problems: ReadProblem[] = []): Record<string, unknown> {
-  const fields = readElement(spec, split.entries, problems);
+  const fields = readElement(spec, split.entries, problems, split.form);
   if (spec.kind === "backend") {
     const qomType = split.entries.find((x) => x.key === "qom-type")?.value;
     return { type: String(qomType).slice("memory-backend-".length), ...fields };

@@ -52,7 +52,9 @@ export const SPECS: Record<ElementKind, ElementSpec> = {
       { key: "guest", field: "guest", kind: "string" },
       { key: "debug-threads", field: "debugThreads", kind: "bool" },
     ],
-    otherKeys: "any",
+    // QEMU 7.2's -name takes guest, process and debug-threads; anything else is refused
+    // ("Invalid parameter 'debug-thread'")
+    otherKeys: new Set(["process"]),
   },
   machine: {
     kind: "machine",
@@ -91,7 +93,9 @@ export const SPECS: Record<ElementKind, ElementSpec> = {
       { key: "cores", field: "cores", kind: "int" },
       { key: "threads", field: "threads", kind: "int" },
     ],
-    otherKeys: new Set(["books", "drawers"]),
+    // books and drawers are s390x levels (QEMU ≥ 8.2); on x86 QEMU 7.2 refuses them
+    // ("Parameter 'smp.books' is unexpected") and later versions refuse them too
+    otherKeys: new Set(),
   },
   node: {
     kind: "node",

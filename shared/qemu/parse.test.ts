@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { generateArgs } from "./generate";
 import { parseCommandLine } from "./parse";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
@@ -64,10 +65,32 @@ describe("importing command lines", () => {
     expect(text.slice(d!.at!.span![0], d!.at!.span![1])).toContain("prealloc-thread=4");
   });
 
-  it("names an unknown object type and its likely intent", () => {
-    const d = parseCommandLine("qemu-system-x86_64 -object memory-backend-foo,id=x,size=1G").diagnostics[0];
+  it("names a misspelt object type and its likely intent", () => {
+    const d = parseCommandLine("qemu-system-x86_64 -object memory-backend-rma,id=x,size=1G").diagnostics[0];
     expect(d?.code).toBe("PARSE012");
-    expect(d?.message).toMatch(/memory-backend-foo.*did you mean/);
+    expect(d?.message).toMatch(/memory-backend-rma.*did you mean 'memory-backend-ram'/);
+  });
+
+  it("imports every memory-backend-* type as a backend, keeping what it does not know", () => {
+    const { layout, diagnostics } = parseCommandLine(
+      "qemu-system-x86_64 -object memory-backend-epc,id=e,size=64M,prealloc=on,host-nodes=0,policy=bind -object memory-backend-foo,id=x,size=1G,host-nodes=0,policy=bind,prealloc=on,frobnicate=7",
+    );
+    expect(layout.backends.map((b) => [b.type, b.size, b.hostNodes, b.policy, b.prealloc])).toEqual([
+      ["epc", "64M", "0", "bind", true],
+      ["foo", "1G", "0", "bind", true],
+    ]);
+    expect(layout.backends[1]!.extra).toEqual({ frobnicate: "7" });
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([["PARSE013", "hint"]]);
+    expect(generateArgs(layout)).toEqual([
+      "-object",
+      "memory-backend-epc,id=e,size=64M,prealloc=on,host-nodes=0,policy=bind",
+      "-object",
+      "memory-backend-foo,id=x,size=1G,host-nodes=0,policy=bind,prealloc=on,frobnicate=7",
+    ]);
+  });
+
+  it("still refuses a property QEMU's own backends do not take on epc", () => {
+    expect(codes("qemu -object memory-backend-epc,id=e,size=64M,prealloc-thread=2")).toContain("PARSE008");
   });
 
   it("reports malformed input as diagnostics, not exceptions", () => {

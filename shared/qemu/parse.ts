@@ -16,7 +16,13 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-const MODELLED_BACKENDS = new Set(["memory-backend-ram", "memory-backend-memfd", "memory-backend-file"]);
+// -numa's types in QEMU 7.2–10.x (qapi/machine.json NumaOptionsType)
+const NUMA_TYPES = ["node", "dist", "cpu", "hmat-lb", "hmat-cache"];
+
+// Backend types whose properties Numadesk knows (QEMU 7.2–10.x: hostmem-*.c); every other
+// memory-backend-* is imported as a backend too, its unknown properties kept as written.
+const MODELLED_BACKENDS = new Set(["memory-backend-ram", "memory-backend-memfd", "memory-backend-file", "memory-backend-epc", "memory-backend-shm"]);
+const isBackendType = (t: string) => t.startsWith("memory-backend-") && /^memory-backend-[a-z][a-z0-9_-]{0,63}$/.test(t);
 
 // libvirt's qemu log puts a "starting up libvirt version" line before the command.
 const LIBVIRT_LOG_HEADER = /^\d{4}-\d\d-\d\d[ T][^\n]*: starting up[^\n]*\n/gm;
@@ -116,6 +122,7 @@ export function parseCommandLine(input: string): ParseResult {
     const handled = kind !== undefined && takeElement(kind, k, tok, valueTok, split);
     if (!handled) {
       if (option === "-object" && split) checkObjectType(k, valueTok, split);
+      if (option === "-numa" && split) checkNumaType(k, valueTok, split);
       passthrough(k, 2);
     }
     k += 2;
@@ -140,7 +147,11 @@ export function parseCommandLine(input: string): ParseResult {
   return { layout, args, diagnostics };
 
   function takeElement(kind: ElementKind, at: number, optTok: Token, valueTok: Token, given: SplitValue | undefined): boolean {
-    const spec = SPECS[kind];
+    const qomType = kind === "backend" ? given?.entries.find((x) => x.key === "qom-type")?.value : undefined;
+    const unknownBackend = typeof qomType === "string" && !MODELLED_BACKENDS.has(qomType);
+    if (unknownBackend && !unknownBackendType(at, valueTok, qomType)) return false;
+    // a backend type Numadesk does not know: its own properties are kept, not refused
+    const spec = unknownBackend ? { ...SPECS.backend, otherKeys: "any" as const } : SPECS[kind];
     const slot = spec.slot;
     const single = slot === "name" || slot === "machine" || slot === "memory" || slot === "smp";
     if (single && layout[slot] !== undefined) {
@@ -199,6 +210,42 @@ export function parseCommandLine(input: string): ParseResult {
     return true;
   }
 
+  /** Say what an unknown memory-backend-* type is taken as; false when it is a typo of a known one. */
+  function unknownBackendType(at: number, valueTok: Token, qomType: string): boolean {
+    const near = closest(qomType, MODELLED_BACKENDS);
+    if (near) {
+      diag({ code: "PARSE012", severity: "error", message: `-object: QEMU has no object type '${qomType}'; did you mean '${near}'?`, fix: `write ${near}` }, valueTok, at + 1);
+      return false;
+    }
+    diag(
+      {
+        code: "PARSE013",
+        severity: "hint",
+        message: `-object: Numadesk does not know the backend type '${qomType}'; it is imported as a memory backend (size, host-nodes, policy, prealloc) and its other properties are kept as written`,
+        fix: "nothing to do if your QEMU has this type (numadesk check --qemu PATH says whether it does)",
+      },
+      valueTok,
+      at + 1,
+    );
+    return true;
+  }
+
+  function checkNumaType(at: number, valueTok: Token, split: SplitValue) {
+    const type = split.entries.find((x) => x.key === "type")?.value;
+    if (typeof type !== "string" || NUMA_TYPES.includes(type)) return;
+    const near = closest(type, NUMA_TYPES);
+    diag(
+      {
+        code: "PARSE015",
+        severity: "error",
+        message: `-numa: QEMU has no -numa type '${type}'${near ? `; did you mean '${near}'?` : ""} (QEMU: "Parameter 'type' does not accept value '${type}'")`,
+        fix: near ? `write -numa ${near},…` : `use one of ${NUMA_TYPES.join(", ")}`,
+      },
+      valueTok,
+      at + 1,
+    );
+  }
+
   function checkObjectType(at: number, valueTok: Token, split: SplitValue) {
     if (split.error) {
       diag(
@@ -217,8 +264,8 @@ export function parseCommandLine(input: string): ParseResult {
       );
       return;
     }
-    // a modelled type that did not parse has had its own diagnostics already
-    if (OTHER_OBJECT_TYPES.includes(qomType) || MODELLED_BACKENDS.has(qomType) || qomType === "thread-context") return;
+    // a memory backend or thread-context that did not parse has had its own diagnostics already
+    if (OTHER_OBJECT_TYPES.includes(qomType) || isBackendType(qomType) || qomType === "thread-context") return;
     const backends = [...MODELLED_BACKENDS, ...OTHER_OBJECT_TYPES.filter((t) => t.startsWith("memory-backend-"))];
     const near =
       closest(qomType, [...MODELLED_BACKENDS, "thread-context", ...OTHER_OBJECT_TYPES]) ??
@@ -260,7 +307,7 @@ function elementKindFor(option: string, split: SplitValue | undefined): ElementK
     case "-object": {
       const type = split?.entries.find((x) => x.key === "qom-type")?.value;
       if (typeof type !== "string") return undefined;
-      if (MODELLED_BACKENDS.has(type)) return "backend";
+      if (isBackendType(type)) return "backend";
       if (type === "thread-context") return "threadContext";
       return undefined;
     }

@@ -8,11 +8,30 @@ import type { Layout } from "../layout/schema";
 export interface QemuFacts {
   /** "7.2.22" */
   version?: string;
+  /** what the selected binary says it has (its -help, -object help, -machine help); absent: not known */
+  help?: QemuHelp;
 }
+
+export interface QemuHelp {
+  /** option names without dashes, from -help ("machine", "smp", "numa", …) */
+  options: string[];
+  /** user-creatable object types, from -object help */
+  objectTypes: string[];
+  /** machine types and aliases, from -machine help */
+  machineTypes: string[];
+  /** properties of the pc and q35 machine types: -machine TYPE,help and the -machine lines of -help */
+  machineProps?: Record<string, string[]>;
+}
+
+/** What the target's file system says of a mem-path: a folder, a file, absent but its folder
+ *  exists (QEMU creates it), or absent with its folder (QEMU fails at start). */
+export type MemPathFact = "dir" | "file" | "creatable" | "missing";
 
 export interface CheckContext {
   host?: HostTopology;
   qemu?: QemuFacts;
+  /** mem-path → what the target host's file system says of it; known only for this host */
+  memPaths?: Record<string, MemPathFact>;
 }
 
 export type Rule = (layout: Layout, ctx: CheckContext) => Diagnostic[];

@@ -25,6 +25,9 @@ const GOOD2 = `${Q} -m 4G -smp 4 -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa no
   -object memory-backend-ram,id=m0,size=2G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0
   -object memory-backend-ram,id=m1,size=2G,host-nodes=1,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc1`;
 
+// What QEMU 7.2's -help, -object help and -machine help list, as recorded with the oracle corpus.
+const QEMU72_HELP = JSON.parse(readFileSync(join(import.meta.dirname, "oracle/corpus.json"), "utf8")).qemuHelp;
+
 interface Case {
   code: string;
   what: string;
@@ -49,6 +52,13 @@ const CASES: Case[] = [
   { code: "NUMA012", what: "a policy without host-nodes", bad: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G,policy=bind -machine memory-backend=r`, good: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G -machine memory-backend=r` },
   { code: "NUMA013", what: "more preallocated memory than the node has free", bad: GOOD2.replace("-m 4G", "-m 502G").replace("id=m0,size=2G", "id=m0,size=500G"), good: GOOD2, ctx: { host: seedHost } },
   { code: "NUMA014", what: "a huge-page backend not a multiple of its page size", bad: `${Q} -m 1025M -object memory-backend-memfd,id=h,size=1025M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
+  {
+    code: "NUMA015",
+    what: "two huge-page backends that fit alone but not together",
+    bad: `${Q} -m 2400M -smp 2 -numa node,nodeid=0,cpus=0,memdev=h0 -numa node,nodeid=1,cpus=1,memdev=h1 -object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -object memory-backend-memfd,id=h1,size=1200M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind`,
+    good: `${Q} -m 2400M -smp 2 -numa node,nodeid=0,cpus=0,memdev=h0 -numa node,nodeid=1,cpus=1,memdev=h1 -object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -object memory-backend-ram,id=h1,size=1200M`,
+    ctx: { host: cxl },
+  },
   { code: "NUMA015", what: "more huge pages than the node has free", bad: `${Q} -m 4G -object memory-backend-memfd,id=h,size=4G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
   { code: "NUMA016", what: "prealloc-threads without prealloc", bad: GOOD2.replace("prealloc=on,prealloc-threads=2,prealloc-context=tc1", "prealloc-threads=2"), good: GOOD2 },
   { code: "NUMA017", what: "more threads than QEMU will start", bad: GOOD2.replaceAll("prealloc-threads=2", "prealloc-threads=64"), good: GOOD2, ctx: { host: seedHost } },
@@ -66,7 +76,9 @@ const CASES: Case[] = [
   { code: "NUMA022", what: "prealloc-threads=0", bad: GOOD2.replace("prealloc-threads=2,prealloc-context=tc0", "prealloc-threads=0"), good: GOOD2 },
   { code: "NUMA023", what: "a context with one preallocation thread", bad: GOOD2.replace("prealloc-threads=2,prealloc-context=tc0", "prealloc-threads=1,prealloc-context=tc0"), good: GOOD2 },
   { code: "NUMA024", what: "-machine none with -numa", bad: GOOD2 + " -machine none", good: GOOD2 + " -machine q35" },
-  { code: "NUMA025", what: "a node without memdev among nodes with one", bad: GOOD2.replace(",memdev=m1", "") + " -numa node,nodeid=2", good: GOOD2 },
+  // QEMU 7.2 runs a memory-less node beside memdev nodes (oracle corpus: numa-memless-node) and
+  // refuses mem= beside memdev= (numa-mixed-mem-memdev): the case is the second now.
+  { code: "NUMA025", what: "mem= on one node and memdev= on the other", bad: GOOD2.replace("-m 4G", "-machine pc-i440fx-5.0 -m 4G").replace(",memdev=m1", ",mem=2G"), good: GOOD2.replace("-m 4G", "-machine pc-i440fx-5.0 -m 4G") },
   { code: "NUMA026", what: "an -smp topology that does not multiply out", bad: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=4,threads=1"), good: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=2,threads=1") },
   { code: "NUMA027", what: "a backend nothing uses", bad: GOOD2 + " -object memory-backend-ram,id=spare,size=1G", good: GOOD2 + " -object memory-backend-ram,id=spare,size=1G -device pc-dimm,id=d0,memdev=spare" },
   { code: "NUMA028", what: "a guest distance to a node that does not exist", bad: GOOD2 + " -numa dist,src=0,dst=5,val=21", good: GOOD2 + " -numa dist,src=0,dst=1,val=21" },
@@ -83,6 +95,32 @@ const CASES: Case[] = [
   { code: "RISK005", what: "a file backend with share and discard-data", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-file,id=m1,size=2G,mem-path=/home/u/doc,share=on,discard-data=on"), good: GOOD2 },
   { code: "RISK006", what: "LD_PRELOAD before the binary", bad: "LD_PRELOAD=/tmp/x.so " + GOOD2, good: "TZ=UTC " + GOOD2 },
   { code: "RISK006", what: "a binary that is not QEMU", bad: GOOD2.replace("qemu-system-x86_64", "/bin/sh"), good: GOOD2 },
+  {
+    code: "NUMA040",
+    what: "a file backend in a folder the target lacks",
+    bad: `${Q} -m 128M -numa node,memdev=f -object memory-backend-file,id=f,size=128M,mem-path=/nonexistent/dir/file`,
+    good: `${Q} -m 128M -numa node,memdev=f -object memory-backend-file,id=f,size=128M,mem-path=/dev/shm`,
+    ctx: { memPaths: { "/nonexistent/dir/file": "missing", "/dev/shm": "dir" } },
+  },
+  { code: "NUMA032", what: "an option the QEMU binary does not list", bad: GOOD2 + " -smpp 2", good: GOOD2 + " -M q35", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  { code: "NUMA032", what: "an object type the QEMU binary does not list", bad: GOOD2 + " -object memory-backend-epc,id=e,size=64M", good: GOOD2 + " -object iothread,id=io0", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  { code: "NUMA032", what: "a -machine property the QEMU binary does not list", bad: GOOD2 + " -machine q35,foo=on", good: GOOD2 + " -machine q35,hmat=on,accel=tcg,usb=off", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  { code: "NUMA032", what: "a machine type the QEMU binary does not list", bad: GOOD2 + " -machine q36", good: GOOD2 + " -machine pc-q35-7.2", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  // The codes added for the oracle corpus; each bad/good pair is a line QEMU 7.2 refused/ran there.
+  { code: "NUMA033", what: "-m slots= without maxmem=", bad: `${Q} -m 256M,slots=2`, good: `${Q} -m 256M,slots=2,maxmem=512M` },
+  { code: "NUMA033", what: "a pc-dimm beyond the hotplug space", bad: `${Q} -m 128M,slots=2,maxmem=192M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`, good: `${Q} -m 128M,slots=2,maxmem=256M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0` },
+  { code: "NUMA033", what: "a pc-dimm without slots", bad: `${Q} -m 128M,maxmem=512M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`, good: `${Q} -m 128M,slots=1,maxmem=512M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0` },
+  { code: "NUMA034", what: "one backend for two guest nodes", bad: GOOD2.replace("memdev=m1", "memdev=m0"), good: GOOD2 },
+  { code: "NUMA034", what: "one backend for a guest node and a pc-dimm", bad: `${Q} -m 128M,slots=2,maxmem=512M -numa node,memdev=d0 -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`, good: `${Q} -m 128M,slots=2,maxmem=512M -numa node,memdev=m0 -object memory-backend-ram,id=m0,size=128M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0` },
+  { code: "NUMA035", what: "-machine memory-backend= with -numa memdev=", bad: `${Q} -m 128M -machine q35,memory-backend=r -numa node,memdev=m0 -object memory-backend-ram,id=r,size=128M -object memory-backend-ram,id=m0,size=128M`, good: `${Q} -m 128M -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=128M` },
+  { code: "NUMA036", what: "mem= on a current machine type", bad: `${Q} -machine pc-q35-5.1 -m 256M -smp 2 -numa node,nodeid=0,cpus=0,mem=128M -numa node,nodeid=1,cpus=1,mem=128M`, good: `${Q} -machine pc-q35-5.0 -m 256M -smp 2 -numa node,nodeid=0,cpus=0,mem=128M -numa node,nodeid=1,cpus=1,mem=128M` },
+  { code: "NUMA036", what: "guest nodes none of which has memory", bad: `${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0 -numa node,nodeid=1,cpus=1`, good: GOOD2 },
+  { code: "NUMA037", what: "a -numa dist table missing a pair", bad: `${GOOD2.replace("-m 4G", "-m 6G").replace("-smp 4", "-smp 6")} -numa node,nodeid=2,cpus=4-5,memdev=m2 -object memory-backend-ram,id=m2,size=2G -numa dist,src=0,dst=1,val=21`, good: `${GOOD2.replace("-m 4G", "-m 6G").replace("-smp 4", "-smp 6")} -numa node,nodeid=2,cpus=4-5,memdev=m2 -object memory-backend-ram,id=m2,size=2G -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=1,dst=2,val=21` },
+  { code: "NUMA037", what: "-numa dist before the nodes it names", bad: GOOD2.replace(`${Q} `, `${Q} -numa dist,src=0,dst=1,val=21 `), good: GOOD2 + " -numa dist,src=0,dst=1,val=21" },
+  { code: "NUMA038", what: "initiator= without hmat=on", bad: GOOD2.replace("nodeid=1,cpus=2-3", "nodeid=1,initiator=0,cpus=2-3"), good: GOOD2.replace("nodeid=1,cpus=2-3", "nodeid=1,initiator=0,cpus=2-3") + " -machine q35,hmat=on" },
+  { code: "NUMA038", what: "an initiator without vCPUs", bad: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=1 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G`, good: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=0 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G` },
+  { code: "NUMA039", what: "clusters on x86 before QEMU 9.0", bad: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=2,cores=2,threads=1"), good: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=1,cores=4,threads=1"), ctx: { qemu: { version: "7.2.22" } } },
+  { code: "NUMA039", what: "more vCPUs than pc takes", bad: `${Q} -machine pc -m 128M -smp 1,maxcpus=256`, good: `${Q} -machine pc -m 128M -smp 255` },
 ];
 
 describe("validation codes", () => {
@@ -173,6 +211,65 @@ describe("diagnostics name the element they point at", () => {
       }
     }
     expect(pointed).toBeGreaterThan(CASES.length);
+  });
+});
+
+describe("host fit against what QEMU 7.2 did on a 1-node host", () => {
+  const oneNode = { ...seedHost, name: "one node", nodes: [seedHost.nodes[0]!], distances: [[10]], cpus: seedHost.cpus.filter((c) => c.node === 0) };
+  const line = (props: string) => `${Q} -m 1G -numa node,memdev=m0 -object memory-backend-ram,id=m0,size=1G,${props}`;
+
+  it("host-nodes naming only absent nodes quotes QEMU's refusal; partly absent says QEMU runs, as a labelled policy error", () => {
+    const all = check(line("host-nodes=1,policy=bind"), { host: oneNode }).find((d) => d.code === "NUMA010")!;
+    expect(all.message).toContain('"cannot bind memory to host NUMA nodes: Invalid argument"');
+    const some = check(line("host-nodes=0-1,policy=bind"), { host: oneNode }).find((d) => d.code === "NUMA010")!;
+    expect(some.message).toMatch(/still starts/);
+    expect(some.message).not.toContain("cannot bind");
+    expect(some.message).toContain("(policy: the target host lacks it)");
+  });
+
+  it("node-affinity with one node that has CPUs does not claim QEMU's 'The nodes select no CPUs'", () => {
+    const d = check(`${line("prealloc=on")} -object thread-context,id=t,node-affinity=0-1`, { host: oneNode }).find((x) => x.code === "NUMA011")!;
+    expect(d.message).not.toContain("The nodes select no CPUs");
+    expect(d.message).toContain("(policy: the target host lacks it)");
+    const none = check(`${line("prealloc=on")} -object thread-context,id=t,node-affinity=1`, { host: oneNode }).find((x) => x.code === "NUMA011")!;
+    expect(none.message).toContain('"The nodes select no CPUs"');
+  });
+
+  it("a memory-less guest node, hugetlbsize with hugetlb off, distance 10 and -machine memory-backend= without -m are no errors (QEMU 7.2 runs them)", () => {
+    const lines = [
+      `${Q} -m 1G -smp 2 -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1 -object memory-backend-ram,id=m0,size=1G`,
+      `${Q} -m 1G -numa node,memdev=h -object memory-backend-memfd,id=h,size=1G,hugetlbsize=2M`,
+      `${GOOD2} -numa dist,src=0,dst=1,val=10`,
+      `${Q} -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=256M`,
+    ];
+    for (const l of lines) expect(check(l).filter((d) => d.severity === "error"), l).toEqual([]);
+  });
+});
+
+describe("what QEMU 7.2 reports first, when a line has two problems (oracle corpus)", () => {
+  const oneNode = { ...seedHost, name: "one node", nodes: [seedHost.nodes[0]!], distances: [[10]], cpus: seedHost.cpus.filter((c) => c.node === 0) };
+
+  it("a backend used by two nodes counts twice toward -m (NUMA001), as QEMU adds it up", () => {
+    const d = check(`${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m0 -object memory-backend-ram,id=m0,size=256M`);
+    expect(d.map((x) => x.code)).toEqual(expect.arrayContaining(["NUMA001", "NUMA034"]));
+    expect(d.find((x) => x.code === "NUMA001")!.message).toMatch(/adds up to 512 MiB/);
+  });
+
+  it("a host node beyond 127 quotes 'Invalid host-nodes value', not the bind failure", () => {
+    const d = check(`${Q} -m 128M -numa node,memdev=m0 -object memory-backend-ram,id=m0,size=128M,host-nodes=200,policy=bind`, { host: oneNode }).find((x) => x.code === "NUMA010")!;
+    expect(d.message).toContain('"Invalid host-nodes value: 200"');
+  });
+
+  it("huge pages bound to an absent node are NUMA010's, not a shortage of pages", () => {
+    const codes = check(`${Q} -m 64M -numa node,memdev=h -object memory-backend-memfd,id=h,size=64M,hugetlb=on,hugetlbsize=2M,host-nodes=1,policy=bind`, { host: oneNode }).map((x) => x.code);
+    expect(codes).toContain("NUMA010");
+    expect(codes).not.toContain("NUMA015");
+  });
+
+  it("a dist naming a missing node is NUMA028's; the table is not judged then", () => {
+    const codes = check(GOOD2 + " -numa dist,src=0,dst=5,val=21").map((x) => x.code);
+    expect(codes).toContain("NUMA028");
+    expect(codes).not.toContain("NUMA037");
   });
 });
 

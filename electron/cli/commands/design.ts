@@ -20,6 +20,8 @@ import { basename } from "node:path";
 import { importTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../../shared/topology/import/formats";
 import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
+import { qemuFacts, QemuNotFound } from "../../qemu/discover";
+import { memPathFacts } from "../../probe/mem-paths";
 import { backupPath, saveLayoutFile } from "../../files/layout-file";
 import { existsSync } from "node:fs";
 import { writeFileAtomic } from "../../run/records";
@@ -89,18 +91,32 @@ export function parseCommand(args: string[], io: Io): number {
 }
 
 export function checkCommand(args: string[], io: Io): number {
-  const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" } }, 1);
+  const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" }, qemu: { type: "string" } }, 1);
   const { layout, diags, file } = requireLayout(positionals[0], io);
   const host = resolveTarget(values as Record<string, string | undefined>);
   const qemuVersion = values["qemu-version"] as string | undefined;
   if (qemuVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(qemuVersion)) throw new UsageError(`--qemu-version takes a version like 7.2.0, not '${qemuVersion}'`);
-  const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu: qemuVersion ? { version: qemuVersion } : {} })]);
+  if (qemuVersion !== undefined && values.qemu !== undefined) throw new UsageError("give --qemu PATH (its version is read from it) or --qemu-version, not both");
+  // --qemu PATH: the binary's version and the options, object and machine types it lists
+  const qemu = values.qemu !== undefined ? qemuFactsOrExplain(values.qemu as string) : qemuVersion ? { version: qemuVersion } : {};
+  // this host's file system says whether a file backend's mem-path can be opened
+  const thisHost = !["sample", "sysfs", "topo", "lab"].some((k) => (values as Record<string, unknown>)[k] !== undefined);
+  const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu, ...(thisHost ? { memPaths: memPathFacts([layout]) } : {}) })]);
   if (values.json) io.out(prettyJson({ host: host.name, diagnostics: all }) + "\n");
   else {
     printDiagnostics(io, all, layout, file);
     io.err(`${file} on ${host.name}: ${summaryLine(all)}\n`);
   }
   return hasErrors(all) ? EXIT_INPUT : EXIT_OK;
+}
+
+function qemuFactsOrExplain(path: string) {
+  try {
+    return qemuFacts(path);
+  } catch (e) {
+    if (e instanceof QemuNotFound) throw new InputError(e.message);
+    throw e;
+  }
 }
 
 const FORMATS = ["json", "qemu", "sh", "argv", "libvirt"] as const;
@@ -136,6 +152,15 @@ export function exportCommand(args: string[], io: Io): number {
   if (hasErrors(diags)) {
     printDiagnostics(io, diags, layout, file);
     return EXIT_INPUT;
+  }
+  if (format === "libvirt") {
+    // The XML is a translation: a layout QEMU would refuse (no -smp for 104 vCPUs in the cells)
+    // becomes a domain libvirt accepts and runs differently (<vcpu>1</vcpu>). Say so.
+    const errors = checkLayout(layout).filter((d) => d.severity === "error");
+    if (errors.length > 0) {
+      io.err(`warning: the layout has ${errors.length} error${errors.length === 1 ? "" : "s"}; the libvirt XML below describes it as it is, and the domain would not be what the layout means:\n`);
+      for (const d of errors) io.err(`  ${formatDiagnostic(d, layout, file).replace(/\n/g, "\n  ")}\n`);
+    }
   }
   const out = values.out as string | undefined;
   if (out === undefined) {

@@ -10,16 +10,26 @@ import { freeHugepages, nodeById, nodeIdList, onlineCpusOf } from "../../topolog
 import { backendLabel, ids } from "./layout-facts";
 import { atBackend, atThreadContext } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
+import { POLICY_PHRASE } from "../policy";
 
 const NUMA010: RuleMeta = { code: "NUMA010", severity: "error", title: "`host-nodes` names a node the target host lacks", concern: "host fit", policy: true };
-// Measured on QEMU 7.2, 1-node host: node-affinity=1 is refused ("The nodes select no CPUs"),
-// node-affinity=0-1 runs (one node with CPUs is enough); this code refuses both.
+// Measured on QEMU 7.2, 1-node host (oracle corpus): host-nodes=1 is refused ("cannot bind
+// memory to host NUMA nodes: Invalid argument"), host-nodes=0-1 runs (bind and interleave);
+// node-affinity=1 is refused ("The nodes select no CPUs"), node-affinity=0-1 runs;
+// cpu-affinity=5 is refused ("Setting CPU affinity failed: Invalid argument"), 0-5 runs. The
+// partial cases are errors by policy (the layout cannot do what it says on the target), and
+// say so; only the refused cases quote QEMU.
 const NUMA011: RuleMeta = { code: "NUMA011", severity: "error", title: "a thread-context's affinity selects no online CPUs (CPU-less or absent node)", concern: "host fit", qemu: { min: "7.2" }, policy: true };
 const NUMA013: RuleMeta = { code: "NUMA013", severity: "error", title: "preallocated memory larger than the free memory of its nodes", concern: "host fit", policy: true };
 // Policy for one of its two cases: a page size the target lacks. The other, a size that is not
 // a multiple of the page size, QEMU 7.2 refuses ("failed to resize memfd to N: Invalid
 // argument", measured on a host without huge pages).
 const NUMA014: RuleMeta = { code: "NUMA014", severity: "error", title: "a huge-page backend not a multiple of its page size, or a page size the host lacks", concern: "host fit", policy: true };
+// Measured on QEMU 7.2 (oracle corpus, be-file-badpath): a file backend whose mem-path is in a
+// folder that does not exist fails at start ("can't open backing store /nonexistent/dir/file
+// for guest RAM: No such file or directory"). Known only where the target's file system is:
+// this host.
+const NUMA040: RuleMeta = { code: "NUMA040", severity: "error", title: "a file backend's `mem-path` in a folder the target host lacks", concern: "host fit", policy: true };
 const NUMA015: RuleMeta = { code: "NUMA015", severity: "error", title: "more huge pages than the nodes have free", concern: "host fit", policy: true };
 
 // NUMA010: host-nodes must exist on the target host.
@@ -30,12 +40,21 @@ export const hostNodesExist: RuleDef = {
     if (!host) return [];
     const out: Diagnostic[] = [];
     layout.backends.forEach((b, i) => {
-      const absent = ids(b.hostNodes).filter((n) => !nodeById(host, n));
+      const named = ids(b.hostNodes);
+      const absent = named.filter((n) => !nodeById(host, n));
       if (absent.length > 0) {
+        // QEMU 7.2 takes node numbers below MAX_NODES (128) and refuses others at once
+        const huge = named.find((n) => n >= 128);
+        const qemu =
+          huge !== undefined
+            ? `QEMU refuses it ("Invalid host-nodes value: ${huge}")`
+            : absent.length === named.length
+            ? `QEMU refuses it ("cannot bind memory to host NUMA nodes: Invalid argument")`
+            : `QEMU 7.2 still starts and uses the nodes that exist, but the layout does not do what it says there`;
         out.push(
           emit(
             NUMA010,
-            `host node${absent.length > 1 ? "s" : ""} ${formatIdList(absent)} ${absent.length > 1 ? "do" : "does"} not exist on ${host.name} (nodes: ${nodeIdList(host)})`,
+            `host node${absent.length > 1 ? "s" : ""} ${formatIdList(absent)} ${absent.length > 1 ? "do" : "does"} not exist on ${host.name} (nodes: ${nodeIdList(host)}); ${qemu} ${POLICY_PHRASE.host}`,
             `bind it to one of the host's nodes (${nodeIdList(host)})`,
             atBackend(b, i, "hostNodes"),
           ),
@@ -55,25 +74,29 @@ export const contextAffinityTargets: RuleDef = {
     const out: Diagnostic[] = [];
     const withCpus = host.nodes.filter((n) => onlineCpusOf(host, n).length > 0).map((n) => n.id);
     layout.threadContexts.forEach((t, i) => {
-      const bad = ids(t.nodeAffinity).filter((n) => !withCpus.includes(n));
+      const named = ids(t.nodeAffinity);
+      const bad = named.filter((n) => !withCpus.includes(n));
       if (bad.length > 0) {
         const absent = bad.filter((n) => !nodeById(host, n));
+        const qemu = bad.length === named.length ? `QEMU says "The nodes select no CPUs"` : `QEMU 7.2 still starts and runs the threads on the other nodes' CPUs`;
         out.push(
           emit(
             NUMA011,
-            `node-affinity=${t.nodeAffinity} names ${absent.length === bad.length ? "absent" : "CPU-less"} host node${bad.length > 1 ? "s" : ""} ${formatIdList(bad)}; QEMU says "The nodes select no CPUs"`,
+            `node-affinity=${t.nodeAffinity} names ${absent.length === bad.length ? "absent" : "CPU-less"} host node${bad.length > 1 ? "s" : ""} ${formatIdList(bad)}; ${qemu} ${POLICY_PHRASE.host}`,
             `use a node with CPUs (${formatIdList(withCpus)}); for memory-only nodes, put the context on the nearest node with CPUs`,
             atThreadContext(t, i, "nodeAffinity"),
           ),
         );
       }
       const online = new Set(host.cpus.filter((c) => c.online).map((c) => c.id));
-      const badCpus = ids(t.cpuAffinity).filter((c) => !online.has(c));
+      const namedCpus = ids(t.cpuAffinity);
+      const badCpus = namedCpus.filter((c) => !online.has(c));
       if (badCpus.length > 0) {
+        const qemu = badCpus.length === namedCpus.length ? `QEMU says "Setting CPU affinity failed: Invalid argument"` : `QEMU 7.2 still starts and uses the CPUs that are online`;
         out.push(
           emit(
             NUMA011,
-            `cpu-affinity names CPUs ${formatIdList(badCpus)}, which are absent or offline on ${host.name}`,
+            `cpu-affinity names CPUs ${formatIdList(badCpus)}, which are absent or offline on ${host.name}; ${qemu} ${POLICY_PHRASE.host}`,
             `use online CPUs (${formatIdList([...online])})`,
             atThreadContext(t, i, "cpuAffinity"),
           ),
@@ -112,7 +135,7 @@ export const preallocFits: RuleDef = {
         out.push(
           emit(
             NUMA013,
-            `${names} preallocate${g.backends.length === 1 ? "s" : ""} ${humanSize(g.bytes)}, but ${where} ${g.nodes.length > 1 ? "have" : "has"} ${humanSize(free)} free; QEMU would fail or the OOM killer would end it`,
+            `${names} preallocate${g.backends.length === 1 ? "s" : ""} ${humanSize(g.bytes)}, but ${where} ${g.nodes.length > 1 ? "have" : "has"} ${humanSize(free)} free; QEMU would fail or the OOM killer would end it ${POLICY_PHRASE.start}`,
             "make the backends smaller, spread them over more nodes, or free memory first",
             atBackend(layout.backends[first]!, first, "size"),
           ),
@@ -129,6 +152,8 @@ export const hugepages: RuleDef = {
   codes: [NUMA014, NUMA015],
   check: (layout, { host }) => {
     const out: Diagnostic[] = [];
+    const remaining = new Map<string, number>(); // "node/pageSize" → free pages left
+    const taken: string[] = [];
     layout.backends.forEach((b, i) => {
       if (!b.hugetlb) return;
       const page = backendPageSize(b);
@@ -150,30 +175,66 @@ export const hugepages: RuleDef = {
         out.push(
           emit(
             NUMA014,
-            `${host.name} has no ${humanSize(page)} huge pages (it has ${[...sizes].map(humanSize).join(", ")})`,
+            `${host.name} has no ${humanSize(page)} huge pages (it has ${[...sizes].map(humanSize).join(", ")}) ${POLICY_PHRASE.host}`,
             `use hugetlbsize=${[...sizes].map((s) => formatSize(s)).join(" or ")}`,
             atBackend(b, i, "hugetlbsize"),
           ),
         );
         return;
       }
+      // QEMU maps (and the kernel reserves) each huge-page backend's pages when it creates it,
+      // prealloc or not, one backend after another: two that fit alone can fail together
+      // (QEMU 7.2, oracle corpus: "unable to map backing store for guest RAM: Cannot
+      // allocate memory" for the second of two 96 MiB backends with 64 free 2 MiB pages).
       const need = bytes / page;
       const nodes = ids(b.hostNodes);
       const pool = nodes.length > 0 && b.policy === "bind" ? nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
-      const free = pool.reduce((a, n) => a + freeHugepages(n, page), 0);
+      if (pool.length === 0) return; // NUMA010 says the bound nodes are absent
+      const left = (n: (typeof host.nodes)[number]) => remaining.get(`${n.id}/${page}`) ?? freeHugepages(n, page);
+      const free = pool.reduce((a, n) => a + left(n), 0);
       if (need > free) {
+        const earlier = taken.length > 0 ? ` after ${taken.join(", ")}` : "";
         out.push(
           emit(
             NUMA015,
-            `${backendLabel(b)} needs ${need} huge pages of ${humanSize(page)}, but ${nodes.length > 0 ? `host node ${formatIdList(nodes)}` : host.name} has ${free} free; QEMU fails with "Cannot allocate memory"`,
-            `reserve more: echo ${need} > /sys/devices/system/node/node${nodes[0] ?? 0}/hugepages/hugepages-${page / 1024}kB/nr_hugepages`,
+            `${backendLabel(b)} needs ${need} huge pages of ${humanSize(page)}, but ${nodes.length > 0 ? `host node ${formatIdList(nodes)}` : host.name} has ${free} free${earlier}; QEMU fails with "Cannot allocate memory" ${POLICY_PHRASE.start}`,
+            `reserve more: echo ${need + pool.reduce((a, n) => a + freeHugepages(n, page), 0) - free} > /sys/devices/system/node/node${nodes[0] ?? 0}/hugepages/hugepages-${page / 1024}kB/nr_hugepages (or more)`,
             atBackend(b, i, "size"),
           ),
         );
+        return;
       }
+      let rest = need;
+      for (const n of pool) {
+        const take = Math.min(rest, left(n));
+        remaining.set(`${n.id}/${page}`, left(n) - take);
+        rest -= take;
+      }
+      taken.push(`${b.id} (${need} pages)`);
     });
     return out;
   },
 };
 
-export const HOST_FIT_RULES: readonly RuleDef[] = [hostNodesExist, contextAffinityTargets, preallocFits, hugepages];
+// NUMA040: a file backend's mem-path must be a folder, a file, or a file its folder can hold.
+export const memPathExists: RuleDef = {
+  name: "memPathExists",
+  codes: [NUMA040],
+  check: (layout, { host, memPaths }) => {
+    if (!memPaths) return [];
+    return layout.backends.flatMap((b, i) =>
+      b.type === "file" && b.memPath !== undefined && memPaths[b.memPath] === "missing"
+        ? [
+            emit(
+              NUMA040,
+              `mem-path=${b.memPath}: its folder does not exist on ${host?.name ?? "the target"}; QEMU fails at start ("can't open backing store ${b.memPath} for guest RAM: No such file or directory") ${POLICY_PHRASE.start}`,
+              "use an existing folder (a hugetlbfs mount such as /dev/hugepages, or /dev/shm)",
+              atBackend(b, i, "memPath"),
+            ),
+          ]
+        : [],
+    );
+  },
+};
+
+export const HOST_FIT_RULES: readonly RuleDef[] = [hostNodesExist, contextAffinityTargets, preallocFits, hugepages, memPathExists];
