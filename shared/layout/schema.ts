@@ -6,6 +6,7 @@ import { z } from "zod";
 import { parseSize } from "../size/size";
 import { parseIdList } from "../cpulist/cpulist";
 import { optionName, takesArgument } from "../qemu/options";
+import { topologySchema } from "../topology/schema";
 
 export const LAYOUT_VERSION = 1;
 
@@ -206,10 +207,21 @@ export const qemuSchema = z
   })
   .strict();
 
+/** The host a layout was designed for, so the app reopens it there (a trainer's handout). */
+export const layoutTargetSchema = z
+  .object({
+    kind: z.enum(["host", "sample", "lab", "imported"]).describe("this host, a bundled sample, the NUMA lab, or a topology that came with the file"),
+    name: text(200).describe("the sample's name, or how the target was called"),
+    nodes: z.union([z.literal(2), z.literal(4)]).optional().describe("the lab's node count"),
+    topology: topologySchema.optional().describe("an imported target's topology, carried along"),
+  })
+  .strict();
+
 export const layoutSchema = z
   .object({
     version: z.literal(LAYOUT_VERSION),
     title: text(1024).optional(),
+    target: layoutTargetSchema.optional(),
     qemu: qemuSchema.optional(),
     name: nameSchema.optional(),
     machine: machineSchema.optional(),
@@ -235,6 +247,7 @@ export type BackendType = Backend["type"];
 export type Policy = NonNullable<Backend["policy"]>;
 export type ThreadContext = z.infer<typeof threadContextSchema>;
 export type PassthroughArg = z.infer<typeof argSchema>;
+export type LayoutTarget = z.infer<typeof layoutTargetSchema>;
 export type Origin = NonNullable<z.infer<typeof backendSchema>["origin"]>;
 
 export function emptyLayout(memory = "1G"): Layout {
