@@ -10,7 +10,8 @@ import { readSysfs, ProbeError } from "../probe/sysfs";
 import { loadSample, sampleNames, TopologyFileError } from "../hosts/samples";
 import { probeQemu, QemuNotFound } from "../qemu/discover";
 import { runPrealloc, RunRefused } from "../qemu/launch";
-import { deleteRecord, listRecords, loadRecord, RecordError, runsDir, saveRecord } from "../run/records";
+import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord } from "../run/records";
+import { runTitle } from "../../shared/run/label";
 import { demoJobs, runLab } from "../lab/lab";
 import { LabSetupError } from "../lab/assets";
 
@@ -171,6 +172,15 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         return loadRecord(id, dir);
       } catch (e) {
         if (e instanceof RecordError) fail("not-found", e.message);
+        throw e;
+      }
+    },
+    async labelRun({ id, label }) {
+      try {
+        const r = relabelRecord(id, label, dir);
+        return { id: r.id, title: runTitle(r) };
+      } catch (e) {
+        if (e instanceof RecordError) fail(/there is no run/.test(e.message) ? "not-found" : "bad-request", e.message);
         throw e;
       }
     },

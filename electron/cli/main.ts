@@ -32,7 +32,7 @@ commands:
         Only memory and NUMA options reach QEMU; what is left out is listed. --allow-mem-path:
         a file backend may use this existing (or new) file on hugetlbfs/tmpfs; --no-check:
         launch despite the checker's errors and let QEMU judge
-  runs [list | show ID | compare ID ID… | delete ID…] [--json] [--dir DIR]
+  runs [list | show ID | compare ID ID… | label ID TEXT | report ID… --out FILE.html | delete ID…] [--json] [--dir DIR]
         saved run records
   bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH] [--out FILE]
         the seed's experiment on this host: QEMU's defaults, the seed's baseline and

@@ -16,6 +16,7 @@ import { checkLayout } from "../../shared/validate/check";
 import { hasErrors } from "../../shared/diagnostics/diagnostic";
 import { prepareRunArgs } from "../../shared/run/prepare";
 import { packSamples, summarizeRun } from "../../shared/run/summarize";
+import { recordTopology } from "../../shared/run/world";
 import { RUN_RECORD_VERSION, type RunRecord, type Sample } from "../../shared/run/types";
 import { parseLabLine, type LabLine } from "../../shared/lab/protocol";
 import { formatIdList } from "../../shared/cpulist/cpulist";
@@ -270,6 +271,7 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
       dropped: run.dropped,
       qemu: { binary: INNER_QEMU, version: qemu.version },
       host: { name: topology.name, fingerprint: createHash("sha256").update(JSON.stringify(topology.nodes.map((n) => n.cpus))).digest("hex").slice(0, 16), nodes: topology.nodes.length, cpus: topology.cpus.length },
+      topology: recordTopology(topology),
       outcome: current.preallocMs !== undefined && code === 0 ? "ok" : "failed",
       timings: { totalMs: exitMs },
       memory: { preallocBytes: run.preallocBytes },

@@ -56,6 +56,9 @@ describe("preallocation runs with the real QEMU", () => {
     expect(r.threads.some((t) => t.name === "TC tc0")).toBe(true);
     expect(r.backends[0]).toMatchObject({ id: "ram-node0", expectedThreads: Math.min(2, cpus), seenThreads: Math.min(2, cpus), locality: 1 });
     expect(r.memory.rssBytes).toBeGreaterThanOrEqual(768 * 2 ** 20);
+    // the record keeps its world: this host's topology, and the page size the kernel gave
+    expect(r.topology!.nodes.map((n) => n.cpus)).toEqual(host.nodes.map((n) => n.cpus));
+    expect(r.memory.pages!.bytes).toBe(r.memory.anonHugeBytes! > 0 ? 2 * 2 ** 20 : 4096);
     expect(r.sampler.ticks).toBeGreaterThan(0);
     expect(r.argv).toContain("debug-threads=on");
   });

@@ -14,6 +14,8 @@ import { hasErrors } from "../../shared/diagnostics/diagnostic";
 import { checkLayout } from "../../shared/validate/check";
 import { prepareRunArgs, type RunArgs } from "../../shared/run/prepare";
 import { packSamples, summarizeRun } from "../../shared/run/summarize";
+import { pagesGot } from "../../shared/run/pages";
+import { recordTopology } from "../../shared/run/world";
 import { RUN_RECORD_VERSION, type RunRecord, type Sample } from "../../shared/run/types";
 import { explainQemuError } from "../../shared/qemu/errors";
 import { onlineCpuCount } from "../../shared/topology/query";
@@ -309,6 +311,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     dropped: prepared.dropped,
     qemu: { binary: qemu.binary, version: qemu.version },
     host: { name: host.name, fingerprint: hostFingerprint(host), nodes: host.nodes.length, cpus: host.cpus.length },
+    topology: recordTopology(host),
     outcome,
     timings: { totalMs: Math.round((exit?.ms ?? performance.now() - t0) * 100) / 100 },
     memory: { preallocBytes: prepared.preallocBytes },
@@ -320,7 +323,11 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   if (opts.label) record.label = opts.label;
   if (preallocMs !== undefined) record.timings.preallocMs = Math.round(preallocMs * 100) / 100;
   if (readyMs !== undefined) record.timings.readyMs = Math.round(readyMs * 100) / 100;
-  if (mem) Object.assign(record.memory, mem);
+  if (mem) {
+    Object.assign(record.memory, mem);
+    const pages = pagesGot(layout, record.memory);
+    if (pages) record.memory.pages = pages;
+  }
   if (error) record.error = error;
   if (stderr.trim()) record.stderr = stderr.trim();
   return record;

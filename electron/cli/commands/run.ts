@@ -11,7 +11,8 @@ import { formatDiagnostic } from "../report";
 import { readSysfs } from "../../probe/sysfs";
 import { runPrealloc, RunRefused, type RunEvent } from "../../qemu/launch";
 import { QemuNotFound } from "../../qemu/discover";
-import { deleteRecord, listRecords, loadRecord, RecordError, runsDir, saveRecord } from "../../run/records";
+import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord } from "../../run/records";
+import { runTitle } from "../../../shared/run/label";
 import { formatComparison, formatRunSummary } from "../../../shared/run/report";
 import { humanSize } from "../../../shared/size/size";
 import { backendBytes } from "../../../shared/qemu/prealloc";
@@ -127,7 +128,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         else if (records.length === 0) io.out(`no runs saved in ${dir}\n`);
         else {
           for (const r of records) {
-            io.out(`${printableLine(r.id)}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}${r.label ? `  ${printableLine(r.label)}` : ""}\n`);
+            io.out(`${printableLine(r.id)}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}  ${printableLine(r.title)}${r.hasTopology ? "" : " (recorded without its topology)"}\n`);
           }
         }
         for (const u of unreadable) io.err(`numadesk: ${printableLine(u)} in ${dir} is not a readable run record; left as it is\n`);
@@ -144,6 +145,13 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         io.out(formatComparison(ids.map((id) => loadRecord(id, dir))));
         return EXIT_OK;
       }
+      case "label": {
+        const [id, ...words] = ids;
+        if (id === undefined || words.length === 0) throw new UsageError("runs label takes a run id and the new label ('' gives the run back its description)");
+        const r = relabelRecord(id, words.join(" "), dir);
+        io.out(`${printableLine(r.id)}: ${printableLine(runTitle(r))}\n`);
+        return EXIT_OK;
+      }
       case "delete": {
         if (ids.length === 0) throw new UsageError("runs delete takes run ids");
         for (const id of ids) deleteRecord(id, dir);
@@ -151,7 +159,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         return EXIT_OK;
       }
       default:
-        throw new UsageError(`runs takes list, show, compare or delete, not '${verb}'`);
+        throw new UsageError(`runs takes list, show, compare, label, report or delete, not '${printableLine(verb)}'`);
     }
   } catch (e) {
     if (e instanceof RecordError) throw new InputError(e.message);
