@@ -11,7 +11,8 @@ import { formatDiagnostic } from "../report";
 import { readSysfs } from "../../probe/sysfs";
 import { runPrealloc, RunRefused, type RunEvent } from "../../qemu/launch";
 import { QemuNotFound } from "../../qemu/discover";
-import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord } from "../../run/records";
+import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord, writeFileAtomic } from "../../run/records";
+import { runReportHtml } from "../../../shared/run/html-report";
 import { runTitle } from "../../../shared/run/label";
 import { formatComparison, formatRunSummary } from "../../../shared/run/report";
 import { humanSize } from "../../../shared/size/size";
@@ -117,7 +118,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
 }
 
 export async function runsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, { json: { type: "boolean" }, dir: { type: "string" } }, 16);
+  const { values, positionals } = parseCliArgs(args, { json: { type: "boolean" }, dir: { type: "string" }, out: { type: "string" } }, 16);
   const dir = typeof values.dir === "string" ? values.dir : runsDir();
   const [verb = "list", ...ids] = positionals;
   try {
@@ -150,6 +151,18 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         if (id === undefined || words.length === 0) throw new UsageError("runs label takes a run id and the new label ('' gives the run back its description)");
         const r = relabelRecord(id, words.join(" "), dir);
         io.out(`${printableLine(r.id)}: ${printableLine(runTitle(r))}\n`);
+        return EXIT_OK;
+      }
+      case "report": {
+        if (ids.length === 0) throw new UsageError("runs report takes one or more run ids and --out FILE.html");
+        if (typeof values.out !== "string" || values.out === "") throw new UsageError("runs report writes a file: give --out FILE.html");
+        const html = runReportHtml(ids.map((id) => loadRecord(id, dir)), { generatedAt: new Date().toISOString() });
+        try {
+          writeFileAtomic(values.out, html);
+        } catch (e) {
+          throw new InputError(`cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        io.out(`wrote ${printableLine(values.out)}: ${ids.length} run${ids.length === 1 ? "" : "s"}, ${humanSize(Buffer.byteLength(html))}\n`);
         return EXIT_OK;
       }
       case "delete": {
