@@ -57,7 +57,11 @@ function worldLines(r: RunRecord): Array<[string, string]> {
   if (!r.topology) rows.push(["topology", `not kept (record version ${r.migratedFrom ?? "?"}): the plot uses the CPUs and nodes its samples name`]);
   rows.push([
     "sampler",
-    r.kind === "lab" ? `${r.sampler.rateHz} Hz inside the lab guest, ${r.sampler.ticks} ticks` : `${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core`,
+    r.kind === "lab"
+      ? `${r.sampler.rateHz} Hz inside the lab guest, ${r.sampler.ticks} ticks`
+      : r.sampler.mode === "tracepoint"
+        ? `exact: every sched_switch and sched_migrate_task of QEMU's threads, ${r.sampler.events ?? 0} events (${r.sampler.lost ?? 0} lost), ${r.sampler.cpuPercent} % of one core`
+        : `${r.sampler.rateHz} Hz from /proc, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core${r.sampler.note ? `; ${r.sampler.note}` : ""}`,
   ]);
   return rows;
 }

@@ -77,7 +77,9 @@ export function formatRunSummary(r: RunRecord): string {
   lines.push(
     r.kind === "lab"
       ? `sampler (inside the lab guest): ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks`
-      : `sampler: ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core`,
+      : r.sampler.mode === "tracepoint"
+        ? `exact mode (sched_switch, sched_migrate_task): ${r.sampler.events ?? 0} events, ${r.sampler.lost ?? 0} lost, ${r.sampler.cpuPercent} % of one core reading them`
+        : `sampler: ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core${r.sampler.note ? `; ${L(r.sampler.note)}` : ""}`,
   );
   if (r.dropped.length > 0) lines.push("left out of the run:", ...r.dropped.map((d) => `  - ${L(d)}`));
   return lines.join("\n") + "\n";

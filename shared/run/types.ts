@@ -145,7 +145,22 @@ export const runRecordSchema = z
         pages: pagesSchema.optional(),
       })
       .strict(),
-    sampler: z.object({ rateHz: z.number(), ticks: count, missedTicks: count, cpuPercent: z.number() }).strict(),
+    sampler: z
+      .object({
+        rateHz: z.number(),
+        ticks: count,
+        missedTicks: count,
+        /** what watching the threads cost, in % of one core (time spent reading and parsing) */
+        cpuPercent: z.number(),
+        /** proc: /proc sampled at rateHz; tracepoint: every sched_switch and sched_migrate_task of QEMU's threads (absent in older records: proc) */
+        mode: z.enum(["proc", "tracepoint"]).optional(),
+        /** tracepoint mode: events read, and events the kernel dropped */
+        events: count.optional(),
+        lost: count.optional(),
+        /** why the mode is not the one asked for */
+        note: z.string().max(300).optional(),
+      })
+      .strict(),
     /** lab runs: the virtual machine they ran in */
     lab: labInfoSchema.optional(),
     threads: z.array(threadSummarySchema),

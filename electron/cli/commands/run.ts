@@ -33,6 +33,7 @@ export const RUN_OPTIONS = {
   "no-save": { type: "boolean" },
   "allow-mem-path": { type: "string", multiple: true },
   "no-check": { type: "boolean" },
+  exact: { type: "boolean" },
 } as const;
 
 function positiveNumber(v: Values[string], option: string, fallback: number): number {
@@ -79,6 +80,7 @@ export async function executeRun(layout: Layout, values: Values, io: Io, label?:
       timeoutMs: positiveNumber(values.timeout, "--timeout", 600) * 1000,
       force: values.force === true,
       skipCheck: values["no-check"] === true,
+      exact: values.exact === true,
       ...(values.concurrent === true ? { maxConcurrent: Infinity } : {}),
       ...(Array.isArray(values["allow-mem-path"]) ? { allowMemPaths: values["allow-mem-path"] } : {}),
       signal,
