@@ -106,7 +106,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         throw e;
       }
     },
-    async startRun({ layout, label, force, rateHz }) {
+    async startRun({ layout, label, force, rateHz, exact }) {
       const host = readSysfs();
       let spawned!: () => void;
       const isSpawned = new Promise<void>((r) => (spawned = r));
@@ -117,6 +117,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
           ...(rateHz ? { rateHz } : {}),
           ...(label ? { label } : {}),
           force: force === true,
+          exact: exact === true,
           signal,
           onEvent: (e) => {
             if (e.type === "spawned") spawned();

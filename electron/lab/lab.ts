@@ -218,7 +218,8 @@ function labRecord(
     outcome: job.preallocMs !== undefined && job.code === 0 ? "ok" : "failed",
     timings: { totalMs: job.exitMs },
     memory: { preallocBytes: run.preallocBytes },
-    sampler: { rateHz: w.rate, ticks: new Set(job.samples.map((s) => s.t)).size, missedTicks: 0, cpuPercent: 0 },
+    // the lab's sampler reads /proc inside the guest (labsampler.c); its cost is the guest's
+    sampler: { rateHz: w.rate, ticks: new Set(job.samples.map((s) => s.t)).size, missedTicks: 0, cpuPercent: 0, mode: "proc" },
     threads,
     backends,
     samples: packSamples(job.samples),

@@ -51,6 +51,8 @@ export const API = {
         label: z.string().max(200).optional(),
         force: z.boolean().optional(),
         rateHz: z.number().min(1).max(2000).optional(),
+        /** watch the threads through the scheduler's tracepoints (root); the record says if it fell back to /proc */
+        exact: z.boolean().optional(),
       })
       .strict(),
     res: z.object({ runId }).strict(),
