@@ -5,7 +5,7 @@
 
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -39,6 +39,9 @@ describe("numadesk runs report", () => {
     const rep = cli(["runs", "report", ...ids, "--out", out]);
     expect(rep.status, rep.stderr).toBe(0);
     expect(rep.stdout).toMatch(/^wrote .*report\.html: 2 runs, [\d.]+ KiB\n$/);
+    // a folder that is not there is a clear error, not a stack
+    const bad = cli(["runs", "report", ids[0]!, "--out", join(tmp, "no/such/folder/r.html")]);
+    expect([bad.status, bad.stderr]).toEqual([1, `numadesk: cannot write ${join(tmp, "no/such/folder/r.html")}: ENOENT\n`]);
     const html = readFileSync(out, "utf8");
     expect(statSync(out).size).toBeGreaterThan(5000);
     expect(html).not.toContain("<img");
@@ -75,5 +78,15 @@ describe("numadesk runs report", () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it("says what is missing: ids, --out, a run that is not there", () => {
+    const none = cli(["runs", "report", "--out", join(tmp, "x.html")]);
+    expect([none.status, none.stderr]).toEqual([2, expect.stringContaining("runs report takes one or more run ids and --out FILE.html")]);
+    const noOut = cli(["runs", "report", "some-id"]);
+    expect([noOut.status, noOut.stderr]).toEqual([2, expect.stringContaining("runs report writes a file: give --out FILE.html")]);
+    const missing = cli(["runs", "report", "nobody", "--out", join(tmp, "x.html"), "--dir", tmp]);
+    expect([missing.status, missing.stderr]).toEqual([1, `numadesk: there is no run 'nobody' in ${tmp}\n`]);
+    expect(existsSync(join(tmp, "x.html"))).toBe(false);
   });
 });
