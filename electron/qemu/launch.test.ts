@@ -76,6 +76,15 @@ describe("preallocation runs with the real QEMU", () => {
     }
   });
 
+  it("exact mode keeps threads that were gone before their events were read (anonymous memory: touch_pages lives tens of ms)", async () => {
+    const r = await runPrealloc(plan("256M", 2), { host, exact: true });
+    expect(r.outcome).toBe("ok");
+    expect(r.sampler.mode).toBe("tracepoint");
+    const workers = r.threads.filter((t) => t.name === "touch_pages");
+    expect(workers.length).toBe(Math.min(2, cpus));
+    for (const t of workers) expect(t.backend).toBe("ram-node0");
+  });
+
   it("preallocates 768 MiB with a thread-context, sees its touch_pages threads on node 0, and leaves nothing behind", async () => {
     // memfd gets 4 KiB pages here (shmem THP is off by default), so the threads live for
     // hundreds of milliseconds; anonymous memory with warm huge pages takes ~40 ms

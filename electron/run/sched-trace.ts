@@ -57,9 +57,10 @@ function unmount(dir: string) {
 }
 
 // "  touch_pages-1240    [001] d..2.  5678.123456: sched_switch: prev_comm=touch_pages prev_pid=1240 prev_prio=120 prev_state=D ==> next_comm=swapper/1 next_pid=0 next_prio=120"
-const LINE = /^\s*.+?-\d+\s+\[(\d+)\]\s+\S+\s+(\d+)\.(\d+):\s+(sched_switch|sched_migrate_task):\s+(.*)$/;
+const LINE = /^\s*.+?-\d+\s+\[(\d+)\]\s+\S+\s+(\d+)\.(\d+):\s+(sched_switch|sched_migrate_task|sched_process_fork):\s+(.*)$/;
 const SWITCH = /^prev_comm=(.*) prev_pid=(\d+) prev_prio=-?\d+ prev_state=(\S+) ==> next_comm=(.*) next_pid=(\d+) next_prio=-?\d+$/;
 const MIGRATE = /^comm=(.*) pid=(\d+) prio=-?\d+ orig_cpu=(\d+) dest_cpu=(\d+)$/;
+const FORK = /^comm=.* pid=(\d+) child_comm=.* child_pid=(\d+)$/;
 
 export class SchedTracer {
   private readonly samples: Sample[] = [];
@@ -106,8 +107,12 @@ export class SchedTracer {
       w("set_event_pid", [opts.pid, ...tids].join(" "));
       w("events/sched/sched_switch/enable", "1");
       w("events/sched/sched_migrate_task/enable", "1");
+      // thread creations: a thread's events are ours when its creator was, even if it is gone
+      // by the time we read them (a touch_pages thread of a small backend lives a few ms)
+      w("events/sched/sched_process_fork/enable", "1");
       w("tracing_on", "1");
       const t = new SchedTracer(opts, instance, where.unmount);
+      for (const tid of [opts.pid, ...tids]) t.ours.set(tid, true);
       t.fd = openSync(join(instance, "trace_pipe"), constants.O_RDONLY | constants.O_NONBLOCK);
       return t;
     } catch (e) {
@@ -184,6 +189,9 @@ export class SchedTracer {
         this.onCpuSince.set(next, t);
         push(next, s[4]!, cpu, "R", 0);
       }
+    } else if (m[4] === "sched_process_fork") {
+      const f = FORK.exec(m[5]!);
+      if (f && this.ours.get(Number(f[1])) === true) this.ours.set(Number(f[2]), true);
     } else {
       const g = MIGRATE.exec(m[5]!);
       if (!g) return;
