@@ -97,6 +97,8 @@ describe("record versions and labels", () => {
       ["many-lacks", (r) => (r.topology!.source.lacks = Array.from({ length: 1000 }, () => "x")), /lacks/],
       ["many-siblings", (r) => (r.topology!.cpus[0]!.siblings = Array.from({ length: 100 }, (_, i) => i)), /siblings/],
       ["bad-pages", (r) => (r.memory.pages = { kind: "gigantic" as "thp", bytes: 1 }), /pages/],
+      ["long-note", (r) => (r.sampler.note = "n".repeat(5000)), /sampler\.note/],
+      ["bad-mode", (r) => (r.sampler.mode = "ebpf" as "proc"), /sampler\.mode/],
     ];
     for (const [id, spoil, where] of cases) {
       const r = record(id, 1);
