@@ -24,6 +24,17 @@ if (want("sampler")) {
   const s = await benchSampler();
   results.sampler = s;
   console.log(`sampler: ${s.threads} threads at ${s.achievedHz.toFixed(0)} Hz: ${s.preadCpuPercent.toFixed(2)} % of one core with pread (whole process, kernel's count: ${s.processCpuPercent.toFixed(2)} %), ${s.naiveCpuPercent.toFixed(2)} % opening every file each tick (${s.ratio.toFixed(2)}×); target ${s.target}`);
+  console.log(
+    "traceCpuPercent" in s && s.traceCpuPercent !== undefined
+      ? `sampler, exact mode (tracepoints): ${s.traceCpuPercent.toFixed(2)} % of one core for ${s.traceEvents} events in 3 s (${s.traceRatio!.toFixed(3)}× the naive baseline); /proc ${s.preadCpuPercent < 5 ? "meets" : "misses"} the 5 % target, exact ${s.traceCpuPercent < 5 ? "meets" : "misses"} it`
+      : `sampler, exact mode: not measured (${"traceUnavailable" in s ? s.traceUnavailable : "?"})`,
+  );
+  const b = s.busy;
+  if (b.proc && b.trace) {
+    console.log(
+      `sampler, 16 touch_pages threads preallocating 1 GiB: /proc at 200 Hz ${b.proc.cpuPercent.toFixed(2)} % of one core (${b.proc.samples} samples, ${(b.proc.ms / 1000).toFixed(1)} s); exact ${b.trace.cpuPercent.toFixed(2)} % (${b.trace.events} events, ${b.trace.samples} samples, ${(b.trace.ms / 1000).toFixed(1)} s): ${(b.trace.cpuPercent / b.proc.cpuPercent).toFixed(2)}× the /proc sampler`,
+    );
+  }
 }
 if (want("ui")) {
   const u = await benchUi();

@@ -10,7 +10,8 @@ import { readSysfs, ProbeError } from "../probe/sysfs";
 import { loadSample, sampleNames, TopologyFileError } from "../hosts/samples";
 import { probeQemu, QemuNotFound } from "../qemu/discover";
 import { runPrealloc, RunRefused } from "../qemu/launch";
-import { deleteRecord, listRecords, loadRecord, RecordError, runsDir, saveRecord } from "../run/records";
+import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord } from "../run/records";
+import { runTitle } from "../../shared/run/label";
 import { demoJobs, runLab } from "../lab/lab";
 import { LabSetupError } from "../lab/assets";
 
@@ -105,7 +106,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         throw e;
       }
     },
-    async startRun({ layout, label, force, rateHz }) {
+    async startRun({ layout, label, force, rateHz, exact }) {
       const host = readSysfs();
       let spawned!: () => void;
       const isSpawned = new Promise<void>((r) => (spawned = r));
@@ -116,6 +117,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
           ...(rateHz ? { rateHz } : {}),
           ...(label ? { label } : {}),
           force: force === true,
+          exact: exact === true,
           signal,
           onEvent: (e) => {
             if (e.type === "spawned") spawned();
@@ -171,6 +173,15 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         return loadRecord(id, dir);
       } catch (e) {
         if (e instanceof RecordError) fail("not-found", e.message);
+        throw e;
+      }
+    },
+    async labelRun({ id, label }) {
+      try {
+        const r = relabelRecord(id, label, dir);
+        return { id: r.id, title: runTitle(r) };
+      } catch (e) {
+        if (e instanceof RecordError) fail(/there is no run/.test(e.message) ? "not-found" : "bad-request", e.message);
         throw e;
       }
     },

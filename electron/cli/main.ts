@@ -27,12 +27,13 @@ commands:
   export FILE|- --format qemu|sh|argv|json|libvirt [--out FILE]
         write a layout or command line in another form (--out: atomically, keeping FILE.bak)
   run FILE [--qemu PATH] [--rate HZ] [--timeout S] [--force] [--concurrent] [--label TEXT] [--json] [--no-save]
-      [--allow-mem-path PATH]… [--no-check]
+      [--allow-mem-path PATH]… [--no-check] [--exact]
         preallocate the layout's memory with QEMU on this host; time it and sample its threads.
         Only memory and NUMA options reach QEMU; what is left out is listed. --allow-mem-path:
         a file backend may use this existing (or new) file on hugetlbfs/tmpfs; --no-check:
-        launch despite the checker's errors and let QEMU judge
-  runs [list | show ID | compare ID ID… | delete ID…] [--json] [--dir DIR]
+        launch despite the checker's errors and let QEMU judge; --exact: watch QEMU's threads
+        through the scheduler's tracepoints (every switch and migration; root) instead of /proc
+  runs [list | show ID | compare ID ID… | label ID TEXT | report ID… --out FILE.html | delete ID…] [--json] [--dir DIR]
         saved run records
   bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH] [--out FILE]
         the seed's experiment on this host: QEMU's defaults, the seed's baseline and

@@ -52,6 +52,12 @@ describe("numadesk run", () => {
     expect(cli(["runs"]).stdout).toContain(id);
     expect(cli(["runs", "show", id]).stdout).toContain("preallocated 512 MiB");
     expect(cli(["runs", "compare", id, id]).stdout).toMatch(/1\.00×/);
+    // renamed, then back to its description
+    expect(cli(["runs", "label", id, "before", "the", "fix"]).stdout).toBe(`${id}: before the fix\n`);
+    expect(cli(["runs"]).stdout).toMatch(new RegExp(`${id} .*before the fix`));
+    expect(cli(["runs", "label", id, ""]).stdout).toMatch(/: with thread-context, 512 MiB, .*, \d+\.\d+ s\n$/);
+    const bad = cli(["runs", "label", id, "a\nb"]);
+    expect([bad.status, bad.stderr]).toEqual([1, "numadesk: a run label is one line of text: no control characters or bidirectional overrides\n"]);
     expect(cli(["runs", "delete", id]).status).toBe(0);
     expect(cli(["runs"]).stdout).not.toContain(id);
   });

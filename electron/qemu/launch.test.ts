@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QemuNotFound } from "./discover";
 import { runRecordSchema } from "../../shared/run/types";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import type { Layout } from "../../shared/layout/schema";
 
 const host = readSysfs();
@@ -46,6 +47,53 @@ afterEach(() => {
 });
 
 describe("preallocation runs with the real QEMU", () => {
+  it("exact mode: the scheduler's tracepoints show every switch of the touch_pages threads, and the trace instance and mount are gone after", async () => {
+    const layout = plan("512M", 2, "memfd");
+    const r = await runPrealloc(layout, { host, exact: true });
+    expect(r.outcome).toBe("ok");
+    expect(runRecordSchema.safeParse(r).success).toBe(true);
+    // root on this VM: tracing is allowed (DESIGN.md), so the mode must be the exact one
+    expect(r.sampler.note).toBeUndefined();
+    expect(r.sampler.mode).toBe("tracepoint");
+    expect(r.sampler.events).toBeGreaterThan(0);
+    const workers = r.threads.filter((t) => t.name === "touch_pages");
+    expect(workers.length).toBe(Math.min(2, cpus));
+    const online = new Set(host.cpus.map((c) => c.id));
+    for (const t of workers) {
+      expect(t.samples).toBeGreaterThan(0);
+      expect(t.cpus.every((c) => online.has(c))).toBe(true);
+      expect(t.locality).toBe(1);
+      // switch-out samples carry the time the thread ran: it worked for a measurable while
+      expect(t.cpuTimeMs).toBeGreaterThan(0);
+    }
+    // each sample is an event: a thread is never seen twice at the same instant on two CPUs
+    const seen = new Map<string, number>();
+    r.samples.t.forEach((t, i) => {
+      const key = `${r.samples.tid[i]}@${t}`;
+      if (seen.has(key)) expect(seen.get(key)).toBe(r.samples.cpu[i]);
+      seen.set(key, r.samples.cpu[i]!);
+    });
+    expect(readFileSync("/proc/mounts", "utf8")).not.toMatch(/numadesk-tracefs-/);
+    // tracefs is one for the whole system: its instances outlive a mount, so look through a fresh one
+    const look = mkdtempSync(join(tmpdir(), "look-tracefs-"));
+    execFileSync("mount", ["-t", "tracefs", "nodev", look]);
+    try {
+      expect(readdirSync(join(look, "instances")).filter((n) => n.startsWith(`numadesk-${process.pid}-`))).toEqual([]);
+    } finally {
+      execFileSync("umount", [look]);
+      rmSync(look, { recursive: true });
+    }
+  });
+
+  it("exact mode keeps threads that were gone before their events were read (anonymous memory: touch_pages lives tens of ms)", async () => {
+    const r = await runPrealloc(plan("256M", 2), { host, exact: true });
+    expect(r.outcome).toBe("ok");
+    expect(r.sampler.mode).toBe("tracepoint");
+    const workers = r.threads.filter((t) => t.name === "touch_pages");
+    expect(workers.length).toBe(Math.min(2, cpus));
+    for (const t of workers) expect(t.backend).toBe("ram-node0");
+  });
+
   it("preallocates 768 MiB with a thread-context, sees its touch_pages threads on node 0, and leaves nothing behind", async () => {
     // memfd gets 4 KiB pages here (shmem THP is off by default), so the threads live for
     // hundreds of milliseconds; anonymous memory with warm huge pages takes ~40 ms
@@ -65,6 +113,9 @@ describe("preallocation runs with the real QEMU", () => {
     expect(r.threads.some((t) => t.name === "TC tc0")).toBe(true);
     expect(r.backends[0]).toMatchObject({ id: "ram-node0", expectedThreads: Math.min(2, cpus), seenThreads: Math.min(2, cpus), locality: 1 });
     expect(r.memory.rssBytes).toBeGreaterThanOrEqual(768 * 2 ** 20);
+    // the record keeps its world: this host's topology, and the page size the kernel gave
+    expect(r.topology!.nodes.map((n) => n.cpus)).toEqual(host.nodes.map((n) => n.cpus));
+    expect(r.memory.pages!.bytes).toBe(r.memory.anonHugeBytes! > 0 ? 2 * 2 ** 20 : 4096);
     expect(r.sampler.ticks).toBeGreaterThan(0);
     expect(r.argv).toContain("debug-threads=on");
   });

@@ -14,6 +14,8 @@ import { hasErrors } from "../../shared/diagnostics/diagnostic";
 import { checkLayout } from "../../shared/validate/check";
 import { prepareRunArgs, type RunArgs } from "../../shared/run/prepare";
 import { packSamples, summarizeRun } from "../../shared/run/summarize";
+import { pagesGot } from "../../shared/run/pages";
+import { recordTopology } from "../../shared/run/world";
 import { RUN_RECORD_VERSION, type RunRecord, type Sample } from "../../shared/run/types";
 import { explainQemuError } from "../../shared/qemu/errors";
 import { onlineCpuCount } from "../../shared/topology/query";
@@ -22,6 +24,7 @@ import { freeHugepages, nodeById } from "../../shared/topology/query";
 import { probeQemu, type QemuInfo } from "./discover";
 import { QmpClient } from "./qmp";
 import { Sampler } from "../run/sampler";
+import { SchedTracer } from "../run/sched-trace";
 import { memAvailable, processMemory } from "../run/meminfo";
 import { createOwnedDirAt, ownedDirName, ownedDirs, processAlive, readOwner, sweepStaleDirs, writeOwner, type Owner } from "../run/owned-dirs";
 import { checkMemPaths } from "../run/mem-path";
@@ -63,6 +66,8 @@ export interface RunOptions {
   skipCheck?: boolean;
   /** mem-path files the user allows although they exist or are new (--allow-mem-path) */
   allowMemPaths?: string[];
+  /** watch QEMU's threads through the scheduler's tracepoints (every switch and migration) instead of sampling /proc; falls back to /proc, saying why, where the kernel does not allow it */
+  exact?: boolean;
 }
 
 const RUN_DIR_PREFIX = "numadesk-run-";
@@ -214,7 +219,9 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   const onExitHook = () => killGroup(child, "SIGKILL");
   process.once("exit", onExitHook);
 
-  const sampler = new Sampler({ pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c) => nodeOfCpu[c] ?? -1, t0, onBatch: (s) => opts.onEvent?.({ type: "samples", samples: s }) });
+  const watch = { pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c: number) => nodeOfCpu[c] ?? -1, t0, onBatch: (s: Sample[]) => opts.onEvent?.({ type: "samples", samples: s }) };
+  const tracer = opts.exact && child.pid !== undefined ? SchedTracer.open(watch) : undefined;
+  const sampler = tracer instanceof SchedTracer ? tracer : new Sampler(watch);
   if (child.pid !== undefined) {
     writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
     opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...prepared.args] });
@@ -311,10 +318,11 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     dropped: prepared.dropped,
     qemu: { binary: qemu.binary, version: qemu.version },
     host: { name: host.name, fingerprint: hostFingerprint(host), nodes: host.nodes.length, cpus: host.cpus.length },
+    topology: recordTopology(host),
     outcome,
     timings: { totalMs: Math.round((exit?.ms ?? performance.now() - t0) * 100) / 100 },
     memory: { preallocBytes: prepared.preallocBytes },
-    sampler: stats,
+    sampler: "mode" in stats ? { rateHz: 0, ticks: 0, missedTicks: 0, cpuPercent: stats.cpuPercent, mode: "tracepoint", events: stats.events, lost: stats.lost } : { ...stats, mode: "proc", ...(tracer && "unavailable" in tracer ? { note: `exact mode not available: ${tracer.unavailable}` } : {}) },
     threads,
     backends,
     samples: packSamples(samples),
@@ -322,7 +330,11 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   if (opts.label) record.label = opts.label;
   if (preallocMs !== undefined) record.timings.preallocMs = Math.round(preallocMs * 100) / 100;
   if (readyMs !== undefined) record.timings.readyMs = Math.round(readyMs * 100) / 100;
-  if (mem) Object.assign(record.memory, mem);
+  if (mem) {
+    Object.assign(record.memory, mem);
+    const pages = pagesGot(layout, record.memory);
+    if (pages) record.memory.pages = pages;
+  }
   if (error) record.error = error;
   if (stderr.trim()) record.stderr = stderr.trim();
   return record;

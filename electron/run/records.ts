@@ -8,6 +8,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { runRecordSchema, type RunRecord } from "../../shared/run/types";
 import { jsonPath, parseJsonText } from "../../shared/layout/load";
+import { migrateRecord } from "../../shared/run/migrate";
+import { labelProblem, runTitle } from "../../shared/run/label";
 
 export class RecordError extends Error {
   override name = "RecordError";
@@ -80,7 +82,7 @@ export function loadRecord(id: string, dir = runsDir()): RunRecord {
   }
   const parsed = parseJsonText(text, "run record");
   if (!parsed.ok) throw new RecordError(`${path}: ${parsed.diagnostics[0]!.message}`);
-  const r = runRecordSchema.safeParse(parsed.value);
+  const r = runRecordSchema.safeParse(migrateRecord(parsed.value));
   if (!r.success) throw new RecordError(`${path}: ${jsonPath(r.error.issues[0]!.path)}: ${r.error.issues[0]!.message}`);
   return r.data;
 }
@@ -93,6 +95,13 @@ export interface RecordListing {
   preallocMs?: number;
   preallocBytes: number;
   kind: RunRecord["kind"];
+  /** the label, or a description of the run ("with thread-context, 2 × 256 MiB, lab 2 nodes, 0.94 s") */
+  title: string;
+  /** what it ran on, to filter the history by target */
+  hostName: string;
+  fingerprint: string;
+  /** false for records of version 1, which did not keep it */
+  hasTopology: boolean;
 }
 
 export function listRecords(dir = runsDir()): { records: RecordListing[]; unreadable: string[] } {
@@ -107,7 +116,17 @@ export function listRecords(dir = runsDir()): { records: RecordListing[]; unread
   for (const n of names) {
     try {
       const r = loadRecord(n.slice(0, -5), dir);
-      const item: RecordListing = { id: r.id, startedAt: r.startedAt, outcome: r.outcome, preallocBytes: r.memory.preallocBytes, kind: r.kind };
+      const item: RecordListing = {
+        id: r.id,
+        startedAt: r.startedAt,
+        outcome: r.outcome,
+        preallocBytes: r.memory.preallocBytes,
+        kind: r.kind,
+        title: runTitle(r),
+        hostName: r.host.name,
+        fingerprint: r.host.fingerprint,
+        hasTopology: r.topology !== undefined,
+      };
       if (r.label) item.label = r.label;
       if (r.timings.preallocMs !== undefined) item.preallocMs = r.timings.preallocMs;
       records.push(item);
@@ -126,4 +145,16 @@ export function deleteRecord(id: string, dir = runsDir()): void {
   } catch {
     throw new RecordError(`there is no run '${id}' in ${dir}`);
   }
+}
+
+/** Give a saved run a name (an empty text removes it); the record is rewritten atomically. */
+export function relabelRecord(id: string, text: string, dir = runsDir()): RunRecord {
+  const label = text.replace(/\s+/g, " ").trim();
+  const problem = labelProblem(text);
+  if (problem) throw new RecordError(problem);
+  const r = loadRecord(id, dir);
+  if (label) r.label = label;
+  else delete r.label;
+  saveRecord(r, dir);
+  return r;
 }

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { layoutSchema, type Layout } from "../layout/schema";
 import { topologySchema } from "../topology/schema";
-import { runRecordSchema } from "../run/types";
+import { MAX_RUN_LABEL, runRecordSchema } from "../run/types";
 
 const empty = z.object({}).strict();
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
@@ -39,6 +39,13 @@ export const runListingSchema = z
     preallocMs: z.number().optional(),
     preallocBytes: z.number(),
     kind: z.enum(["host", "lab"]),
+    /** the label, or a description of the run (shared/run/label.ts) */
+    title: z.string(),
+    /** what it ran on, to filter the history by target */
+    hostName: z.string(),
+    fingerprint: z.string(),
+    /** false for version 1 records, which did not keep the topology */
+    hasTopology: z.boolean(),
   })
   .strict();
 
@@ -54,6 +61,8 @@ export const API = {
         label: z.string().max(200).optional(),
         force: z.boolean().optional(),
         rateHz: z.number().min(1).max(2000).optional(),
+        /** watch the threads through the scheduler's tracepoints (root); the record says if it fell back to /proc */
+        exact: z.boolean().optional(),
       })
       .strict(),
     res: z.object({ runId }).strict(),
@@ -74,6 +83,8 @@ export const API = {
   cancelRun: { req: z.object({ runId }).strict(), res: z.object({ cancelled: z.boolean() }).strict() },
   listRuns: { req: empty, res: z.array(runListingSchema) },
   loadRun: { req: z.object({ id: runId }).strict(), res: runRecordSchema },
+  /** rename a saved run; an empty label gives it back its description */
+  labelRun: { req: z.object({ id: runId, label: z.string().max(MAX_RUN_LABEL) }).strict(), res: runListingSchema.pick({ id: true, title: true }) },
   deleteRun: { req: z.object({ id: runId }).strict(), res: empty },
 } as const;
 

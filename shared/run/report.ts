@@ -3,6 +3,7 @@
 import { printableLine } from "../text/printable";
 import type { RunRecord } from "./types";
 import { humanSize } from "../size/size";
+import { runTitle } from "./label";
 
 const pct = (x: number | undefined) => (x === undefined ? "–" : `${Math.round(x * 100)} %`);
 const secs = (ms: number | undefined) => (ms === undefined ? "–" : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
@@ -34,7 +35,8 @@ export function pageReport(r: RunRecord): string | undefined {
 export function formatRunSummary(r: RunRecord): string {
   const lines: string[] = [];
   const L = printableLine;
-  lines.push(`run ${L(r.id)}${r.label ? ` (${L(r.label)})` : ""} on ${L(r.host.name)}, QEMU ${L(r.qemu.version)}: ${r.outcome}`);
+  lines.push(`run ${L(r.id)} (${L(runTitle(r))}) on ${L(r.host.name)}, QEMU ${L(r.qemu.version)}: ${r.outcome}`);
+  if (r.migratedFrom !== undefined) lines.push(`recorded by an older Numadesk (record version ${r.migratedFrom}): the topology it ran on was not kept`);
   if (r.error) lines.push(...r.error.split("\n").map((l) => `  ${L(l)}`));
   if (r.timings.readyMs !== undefined) lines.push(`QEMU accepted the layout: the machine was initialised ${secs(r.timings.readyMs)} after start`);
   const rate = preallocRate(r);
@@ -75,7 +77,9 @@ export function formatRunSummary(r: RunRecord): string {
   lines.push(
     r.kind === "lab"
       ? `sampler (inside the lab guest): ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks`
-      : `sampler: ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core`,
+      : r.sampler.mode === "tracepoint"
+        ? `exact mode (sched_switch, sched_migrate_task): ${r.sampler.events ?? 0} events, ${r.sampler.lost ?? 0} lost, ${r.sampler.cpuPercent} % of one core reading them`
+        : `sampler: ${r.sampler.rateHz} Hz, ${r.sampler.ticks} ticks (${r.sampler.missedTicks} late), ${r.sampler.cpuPercent} % of one core${r.sampler.note ? `; ${L(r.sampler.note)}` : ""}`,
   );
   if (r.dropped.length > 0) lines.push("left out of the run:", ...r.dropped.map((d) => `  - ${L(d)}`));
   return lines.join("\n") + "\n";
@@ -91,7 +95,7 @@ export function formatComparison(runs: RunRecord[]): string {
     const local = workers.reduce((a, t) => a + (t.locality ?? 0) * t.samples, 0);
     rows.push([
       printableLine(r.id),
-      printableLine(r.label ?? ""),
+      printableLine(runTitle(r)),
       humanSize(r.memory.preallocBytes),
       String(workers.length),
       secs(ms),

@@ -3,8 +3,15 @@
 
 import { z } from "zod";
 import { layoutSchema } from "../layout/schema";
+import { hostCpuSchema, hostNodeSchema, hugepagesSchema, topologySchema } from "../topology/schema";
 
-export const RUN_RECORD_VERSION = 1;
+/**
+ * 2: the record keeps a copy of the topology it ran on and the page size it got. Version 1
+ * records still load (see migrateRecord), marked as having no topology.
+ */
+export const RUN_RECORD_VERSION = 2;
+/** A user's name for a run: one line, short enough for a list row and a plot title. */
+export const MAX_RUN_LABEL = 200;
 
 /** One observation of one thread. */
 export interface Sample {
@@ -74,12 +81,38 @@ export const backendRunSchema = z
   })
   .strict();
 
+// Records are hostile input (a file anyone may hand over): every string and array of the
+// topology copy is bounded, beyond the bounds of the topology schema itself.
+const shortText = z.string().max(500);
+export const recordTopologySchema = topologySchema.extend({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  source: topologySchema.shape.source.extend({ detail: shortText.optional(), lacks: z.array(shortText).max(32).optional() }),
+  nodes: z.array(hostNodeSchema.extend({ cpus: z.array(hostNodeSchema.shape.cpus.element).max(4096), hugepages: z.array(hugepagesSchema).max(8) })).min(1).max(1024),
+  cpus: z.array(hostCpuSchema.extend({ siblings: z.array(hostCpuSchema.shape.siblings.element).max(16) })).max(65536),
+  distances: z.array(z.array(z.number().int().min(0).max(255)).max(1024)).max(1024),
+});
+
+/** The page size the preallocated memory got, as the kernel reported it after the run. */
+export const pagesSchema = z
+  .object({
+    /** hugetlb: huge pages of a hugetlbfs or memfd-hugetlb backend; thp: all in 2 MiB transparent huge pages; base: all 4 KiB; mixed: part THP */
+    kind: z.enum(["hugetlb", "thp", "base", "mixed"]),
+    /** bytes of the largest page size seen */
+    bytes: count,
+    /** share of the preallocated memory in transparent huge pages (0..1) */
+    thpShare: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
 export const runRecordSchema = z
   .object({
     version: z.literal(RUN_RECORD_VERSION),
     id: z.string().regex(/^[A-Za-z0-9._-]+$/),
     kind: z.enum(["host", "lab"]),
-    label: z.string().optional(),
+    label: z.string().max(MAX_RUN_LABEL).optional(),
+    /** set when the record was written as an older version and migrated on load */
+    migratedFrom: z.literal(1).optional(),
     startedAt: z.string(),
     layout: layoutSchema,
     argv: z.array(z.string()),
@@ -87,6 +120,8 @@ export const runRecordSchema = z
     dropped: z.array(z.string()),
     qemu: z.object({ binary: z.string(), version: z.string() }).strict(),
     host: z.object({ name: z.string(), fingerprint: z.string(), nodes: count, cpus: count }).strict(),
+    /** the topology the run ran on (this host's, or the lab guest's): its plot is drawn on it. Absent only in migrated version 1 records */
+    topology: recordTopologySchema.optional(),
     outcome: z.enum(["ok", "failed", "cancelled", "timeout"]),
     error: z.string().optional(),
     stderr: z.string().optional(),
@@ -107,9 +142,25 @@ export const runRecordSchema = z
         rssBytes: count.optional(),
         anonHugeBytes: count.optional(),
         hugetlbBytes: count.optional(),
+        pages: pagesSchema.optional(),
       })
       .strict(),
-    sampler: z.object({ rateHz: z.number(), ticks: count, missedTicks: count, cpuPercent: z.number() }).strict(),
+    sampler: z
+      .object({
+        rateHz: z.number(),
+        ticks: count,
+        missedTicks: count,
+        /** what watching the threads cost, in % of one core (time spent reading and parsing) */
+        cpuPercent: z.number(),
+        /** proc: /proc sampled at rateHz; tracepoint: every sched_switch and sched_migrate_task of QEMU's threads (absent in older records: proc) */
+        mode: z.enum(["proc", "tracepoint"]).optional(),
+        /** tracepoint mode: events read, and events the kernel dropped */
+        events: count.optional(),
+        lost: count.optional(),
+        /** why the mode is not the one asked for */
+        note: z.string().max(300).optional(),
+      })
+      .strict(),
     /** lab runs: the virtual machine they ran in */
     lab: labInfoSchema.optional(),
     threads: z.array(threadSummarySchema),

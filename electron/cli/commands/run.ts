@@ -11,7 +11,9 @@ import { formatDiagnostic } from "../report";
 import { readSysfs } from "../../probe/sysfs";
 import { runPrealloc, RunRefused, type RunEvent } from "../../qemu/launch";
 import { QemuNotFound } from "../../qemu/discover";
-import { deleteRecord, listRecords, loadRecord, RecordError, runsDir, saveRecord } from "../../run/records";
+import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord, writeFileAtomic } from "../../run/records";
+import { runReportHtml } from "../../../shared/run/html-report";
+import { runTitle } from "../../../shared/run/label";
 import { formatComparison, formatRunSummary } from "../../../shared/run/report";
 import { humanSize } from "../../../shared/size/size";
 import { backendBytes } from "../../../shared/qemu/prealloc";
@@ -31,6 +33,7 @@ export const RUN_OPTIONS = {
   "no-save": { type: "boolean" },
   "allow-mem-path": { type: "string", multiple: true },
   "no-check": { type: "boolean" },
+  exact: { type: "boolean" },
 } as const;
 
 function positiveNumber(v: Values[string], option: string, fallback: number): number {
@@ -77,6 +80,7 @@ export async function executeRun(layout: Layout, values: Values, io: Io, label?:
       timeoutMs: positiveNumber(values.timeout, "--timeout", 600) * 1000,
       force: values.force === true,
       skipCheck: values["no-check"] === true,
+      exact: values.exact === true,
       ...(values.concurrent === true ? { maxConcurrent: Infinity } : {}),
       ...(Array.isArray(values["allow-mem-path"]) ? { allowMemPaths: values["allow-mem-path"] } : {}),
       signal,
@@ -116,7 +120,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
 }
 
 export async function runsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, { json: { type: "boolean" }, dir: { type: "string" } }, 16);
+  const { values, positionals } = parseCliArgs(args, { json: { type: "boolean" }, dir: { type: "string" }, out: { type: "string" } }, 16);
   const dir = typeof values.dir === "string" ? values.dir : runsDir();
   const [verb = "list", ...ids] = positionals;
   try {
@@ -127,7 +131,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         else if (records.length === 0) io.out(`no runs saved in ${dir}\n`);
         else {
           for (const r of records) {
-            io.out(`${printableLine(r.id)}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}${r.label ? `  ${printableLine(r.label)}` : ""}\n`);
+            io.out(`${printableLine(r.id)}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}  ${printableLine(r.title)}${r.hasTopology ? "" : " (recorded without its topology)"}\n`);
           }
         }
         for (const u of unreadable) io.err(`numadesk: ${printableLine(u)} in ${dir} is not a readable run record; left as it is\n`);
@@ -144,6 +148,25 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         io.out(formatComparison(ids.map((id) => loadRecord(id, dir))));
         return EXIT_OK;
       }
+      case "label": {
+        const [id, ...words] = ids;
+        if (id === undefined || words.length === 0) throw new UsageError("runs label takes a run id and the new label ('' gives the run back its description)");
+        const r = relabelRecord(id, words.join(" "), dir);
+        io.out(`${printableLine(r.id)}: ${printableLine(runTitle(r))}\n`);
+        return EXIT_OK;
+      }
+      case "report": {
+        if (ids.length === 0) throw new UsageError("runs report takes one or more run ids and --out FILE.html");
+        if (typeof values.out !== "string" || values.out === "") throw new UsageError("runs report writes a file: give --out FILE.html");
+        const html = runReportHtml(ids.map((id) => loadRecord(id, dir)), { generatedAt: new Date().toISOString() });
+        try {
+          writeFileAtomic(values.out, html);
+        } catch (e) {
+          throw new InputError(`cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        io.out(`wrote ${printableLine(values.out)}: ${ids.length} run${ids.length === 1 ? "" : "s"}, ${humanSize(Buffer.byteLength(html))}\n`);
+        return EXIT_OK;
+      }
       case "delete": {
         if (ids.length === 0) throw new UsageError("runs delete takes run ids");
         for (const id of ids) deleteRecord(id, dir);
@@ -151,7 +174,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         return EXIT_OK;
       }
       default:
-        throw new UsageError(`runs takes list, show, compare or delete, not '${verb}'`);
+        throw new UsageError(`runs takes list, show, compare, label, report or delete, not '${printableLine(verb)}'`);
     }
   } catch (e) {
     if (e instanceof RecordError) throw new InputError(e.message);
