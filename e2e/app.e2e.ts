@@ -36,7 +36,10 @@ describe("the app in Chromium against the real backend", () => {
   });
 
   it("builds the seed's fast layout from nothing by adding nodes and dragging thread budgets, then copies it", async () => {
+    // the planned layout is not saved: "new" asks first
+    const asked = new Promise<string>((resolve) => h.page.once("dialog", (d) => (resolve(d.message()), void d.accept())));
     await h.page.click("text=new");
+    expect(await asked).toMatch(/discard the one you have not saved/);
     for (const node of ["0", "1"]) {
       await h.page.selectOption('select[aria-label="host node of the new guest node"]', node);
       await h.page.fill('input[aria-label="memory of the new guest node"]', "128G");
@@ -146,6 +149,8 @@ describe("the app in Chromium against the real backend", () => {
     expect(download.suggestedFilename()).toMatch(/\.numadesk\.json$/);
     const saved = readFileSync((await download.path())!, "utf8");
     expect(JSON.parse(saved).version).toBe(1);
+    // the file remembers the host it was designed for
+    expect(JSON.parse(saved).target).toEqual({ kind: "sample", name: "bm-standard2-52" });
     await h.page.click("text=new");
     expect(await cmdline()).not.toBe(before);
     await h.page.selectOption('select[aria-label="recent layouts"]', "0");

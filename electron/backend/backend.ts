@@ -22,6 +22,8 @@ export interface BackendOptions {
   qemu?: string;
   /** how many runs may go at once on this host (memory guard counts them; default 1) */
   maxRuns?: number;
+  /** a layout file's text the app opens at start (numadesk serve FILE) */
+  initialLayout?: string;
 }
 
 export interface Backend {
@@ -75,6 +77,9 @@ export function createBackend(opts: BackendOptions = {}): Backend {
   }
 
   const api: Api = {
+    async initialLayout() {
+      return opts.initialLayout !== undefined ? { text: opts.initialLayout } : {};
+    },
     async probeHost() {
       try {
         return readSysfs();

@@ -163,6 +163,25 @@ describe("numadesk serve", () => {
     expect(await new Promise((r) => child.on("exit", r))).toBe(0);
   });
 
+  it("serve FILE --sample NAME hands the app that layout on that target; a wrong target is said at once", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", seedFast, "--sample", "bm-standard2-52", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    for (let i = 0; i < 1200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
+    const url = new URL(/http:\/\/\S+/.exec(out)![0]);
+    const res = await fetch(new URL("/api/initialLayout", url), { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": url.searchParams.get("token")! }, body: "{}" });
+    const body = (await res.json()) as { ok: boolean; result: { text: string } };
+    const layout = JSON.parse(body.result.text);
+    expect(layout.target).toEqual({ kind: "sample", name: "bm-standard2-52" });
+    expect(layout.backends.map((b: { id: string }) => b.id)).toEqual(["ram-node0", "ram-node1"]);
+    child.kill("SIGTERM");
+    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
+    const bad = run(["serve", seedFast, "--sample", "nosuch"]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/there is no sample host 'nosuch'/);
+  });
+
   it("refuses a bad port with a usage error", () => {
     const r = run(["serve", "--port", "99999"]);
     expect(r.code).toBe(2);

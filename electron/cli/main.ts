@@ -40,8 +40,9 @@ commands:
         Numadesk's plan, alternated, beside the host's own preallocation limit
   lab [--nodes 2|4] [--mem SIZE] [--accel auto|tcg|kvm] [--rate HZ] [--json] [--no-save] (FILE | --demo | --prepare)
         run layouts in a small guest with 2 or 4 virtual NUMA nodes; --demo: without and with thread-context
-  serve [--port N] [--host ADDR]
-        the app in a browser: serves it on 127.0.0.1 and prints the URL with its token
+  serve [FILE] [target] [--port N] [--host ADDR]
+        the app in a browser: serves it on 127.0.0.1 and prints the URL with its token;
+        with FILE, the app opens that layout (on the target given, or the one the file names)
 
 ${TARGET_HELP}
 

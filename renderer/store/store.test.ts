@@ -117,4 +117,16 @@ describe("the app store", () => {
     expect(text).toContain("-m 512G");
     expect(text).toMatch(/-smp [^ ]*sockets=2/);
   });
+
+  it("a layout file reopens on the target it was saved for", async () => {
+    const store = await seedStore();
+    const text = store.getState().layoutFileText();
+    expect(JSON.parse(text).target).toEqual({ kind: "sample", name: "bm-standard2-52" });
+    const other = createAppStore(backend.api);
+    other.getState().chooseLab(4);
+    other.getState().openLayoutText(text);
+    await expect.poll(() => other.getState().target).toEqual({ kind: "sample", name: "bm-standard2-52" });
+    expect(other.getState().host?.nodes).toHaveLength(2);
+    expect(generateArgs(other.getState().layout).join(" ")).toBe(line(store));
+  });
 });

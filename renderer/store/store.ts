@@ -6,13 +6,13 @@ import { createStore } from "zustand/vanilla";
 import type { Api, ApiError, RunStreamEvent } from "../../shared/api/contract";
 import { ApiFailure } from "../../shared/api/contract";
 import type { HostTopology } from "../../shared/topology/schema";
-import { emptyLayout, type Layout } from "../../shared/layout/schema";
+import { emptyLayout, type Layout, type LayoutTarget } from "../../shared/layout/schema";
 import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
 import { checkLayout } from "../../shared/validate/check";
 import { parseCommandLine } from "../../shared/qemu/parse";
 import type { QemuHelp } from "../../shared/validate/context";
 import { planLayout, type PlanRequest } from "../../shared/plan/planner";
-import { loadLayoutText } from "../../shared/layout/load";
+import { layoutToText, loadLayoutText } from "../../shared/layout/load";
 import { importTopology, detectTopologyFormat, type TopologyFormat } from "../../shared/topology/import/formats";
 import type { RunRecord, Sample } from "../../shared/run/types";
 import { addGuestNode, applyThreadBudget, bindBackend, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
@@ -90,6 +90,8 @@ export interface AppActions {
    */
   importCommandLine(text: string, opts?: { partial?: boolean }): { ok: true } | { ok: false; diagnostics: Diagnostic[] };
   openLayoutText(text: string): void;
+  /** the layout as a file: with the target it is designed for, so it reopens there */
+  layoutFileText(): string;
   newLayout(): void;
   bind(backendId: string, hostNode: number): void;
   threadBudget(hostNode: number, threads: number): void;
@@ -145,6 +147,13 @@ export function createAppStore(api: Api) {
       if (layout === before) return;
       set({ layout, past: [...past, before].slice(-UNDO_LIMIT), future: [] });
     };
+    /** Switch to the target a layout file was saved for. */
+    const openTarget = async (t: LayoutTarget) => {
+      if (t.kind === "sample") await get().chooseSample(t.name);
+      else if (t.kind === "lab") get().chooseLab(t.nodes ?? 2);
+      else if (t.kind === "imported" && t.topology) set({ host: t.topology, target: { kind: "imported", name: t.name } });
+      else await get().chooseHost();
+    };
     return {
       samples: [],
       layout: initial,
@@ -164,6 +173,9 @@ export function createAppStore(api: Api) {
         set({ samples, qemu });
         await get().chooseHost();
         await get().refreshHistory();
+        // numadesk serve FILE: open the handed-out layout (on its own target)
+        const handed = await api.initialLayout({}).catch(() => ({ text: undefined }));
+        if (handed.text !== undefined) get().openLayoutText(handed.text);
       },
       async chooseHost() {
         try {
@@ -249,6 +261,16 @@ export function createAppStore(api: Api) {
         if (!r.ok) return get().say("error", r.diagnostics.map((d) => d.message).join("; "));
         commit(r.layout);
         set({ importDiagnostics: [], saved: r.layout });
+        const t = r.layout.target;
+        if (t) void openTarget(t).then(() => get().say("info", `opened on ${t.name}, the target it was saved for`));
+      },
+      layoutFileText() {
+        const { layout, target, host } = get();
+        if (!target) return layoutToText(layout);
+        const t: LayoutTarget = { kind: target.kind, name: target.name };
+        if (target.nodes) t.nodes = target.nodes;
+        if (target.kind === "imported" && host) t.topology = host;
+        return layoutToText({ ...layout, target: t });
       },
       newLayout() {
         commit(freshLayout());

@@ -3,6 +3,7 @@
 
 import { useRef, useState } from "react";
 import { useApp } from "./useApp";
+import { isDirty } from "../store/store";
 import { layoutToText, MAX_LAYOUT_TEXT } from "../../shared/layout/load";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { downloadText } from "./download";
@@ -25,6 +26,8 @@ export function TargetBar() {
   const layout = useApp((s) => s.layout);
   const openLayoutText = useApp((s) => s.openLayoutText);
   const say = useApp((s) => s.say);
+  const layoutFileText = useApp((s) => s.layoutFileText);
+  const unsaved = useApp(isDirty);
   const newLayout = useApp((s) => s.newLayout);
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
@@ -105,7 +108,7 @@ export function TargetBar() {
       <button type="button" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
         redo
       </button>
-      <button type="button" onClick={newLayout}>
+      <button type="button" onClick={() => (!unsaved || window.confirm("Start a new layout and discard the one you have not saved?")) && newLayout()}>
         new
       </button>
       <button type="button" onClick={() => fileRef.current?.click()}>
@@ -151,7 +154,7 @@ export function TargetBar() {
         type="button"
         onClick={() => {
           const name = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
-          const text = layoutToText(layout);
+          const text = layoutFileText();
           downloadText(name, "application/json", text);
           markSaved();
           rememberLayout(name, text);

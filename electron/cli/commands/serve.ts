@@ -4,7 +4,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Io } from "./design";
-import { parseCliArgs } from "../args";
+import { parseCliArgs, type Values } from "../args";
+import { readInput } from "../input";
+import { resolveTarget, TARGET_OPTIONS, type TargetOptions } from "../target";
+import { layoutToText } from "../../../shared/layout/load";
+import type { Layout } from "../../../shared/layout/schema";
 import { InputError, UsageError } from "../errors";
 import { createBackend } from "../../backend/backend";
 import { serve } from "../../server/server";
@@ -14,8 +18,27 @@ export function rendererDir(): string {
   return join(assetsDir(), "../dist/renderer");
 }
 
+/** The layout `serve FILE` opens in the app, on the target given (or the one the file names). */
+function handout(file: string, values: Values): string {
+  const input = readInput(file);
+  if (!input.layout || input.diagnostics.some((d) => d.severity === "error")) {
+    throw new InputError(`${file} cannot be opened: ${input.diagnostics.find((d) => d.severity === "error")?.message ?? "it is not a layout"}`);
+  }
+  const layout: Layout = { ...input.layout };
+  const opts = values as TargetOptions;
+  if (opts.sample === undefined && opts.lab === undefined && opts.sysfs === undefined && opts.topo === undefined) return layoutToText(layout);
+  // resolved here, so a wrong target is said now, on the terminal, not later in the browser
+  const topology = resolveTarget(opts);
+  if (opts.sample !== undefined) layout.target = { kind: "sample", name: opts.sample };
+  else if (opts.lab !== undefined) layout.target = { kind: "lab", name: `lab: ${opts.lab} nodes`, nodes: Number(opts.lab) as 2 | 4 };
+  else layout.target = { kind: "imported", name: topology.name, topology };
+  return layoutToText(layout);
+}
+
 export async function serveCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseCliArgs(args, { port: { type: "string" }, host: { type: "string" }, qemu: { type: "string" } });
+  const { values, positionals } = parseCliArgs(args, { port: { type: "string" }, host: { type: "string" }, qemu: { type: "string" }, ...TARGET_OPTIONS }, 1);
+  const file = positionals[0];
+  const initialLayout = file !== undefined ? handout(file, values) : undefined;
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number from 0 to 65535, not '${String(values.port)}'`);
   const host = typeof values.host === "string" ? values.host : "127.0.0.1";
@@ -24,7 +47,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   }
   const staticDir = rendererDir();
   if (!existsSync(join(staticDir, "index.html"))) throw new InputError(`the app is not built (${staticDir} is missing); run: npm run build`);
-  const backend = createBackend(typeof values.qemu === "string" ? { qemu: values.qemu } : {});
+  const backend = createBackend({ ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}), ...(initialLayout !== undefined ? { initialLayout } : {}) });
   let server;
   try {
     server = await serve({ backend, staticDir, port, host: host === "localhost" ? "127.0.0.1" : host });
