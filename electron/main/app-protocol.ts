@@ -6,20 +6,12 @@
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { CONTENT_SECURITY_POLICY } from "./web-preferences";
+import { CONTENT_TYPES } from "../files/content-types";
 
 export const APP_SCHEME = "app";
 export const APP_HOST = "numadesk";
 export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".json": "application/json",
-  ".woff2": "font/woff2",
-};
 
 /** The file an app:// URL names inside `rendererDir`, or why there is none. */
 export function resolveAppUrl(url: string, rendererDir: string): { file: string; type: string } | { status: 400 | 403 | 404 } {
@@ -40,7 +32,7 @@ export function resolveAppUrl(url: string, rendererDir: string): { file: string;
   const rel = normalize(path === "/" ? "/index.html" : path).replace(/^[/\\]+/, "");
   const file = join(rendererDir, rel);
   if (rel.startsWith("..") || !(file === rendererDir || file.startsWith(rendererDir.endsWith(sep) ? rendererDir : rendererDir + sep))) return { status: 403 };
-  const type = TYPES[extname(file).toLowerCase()];
+  const type = CONTENT_TYPES[extname(file).toLowerCase()];
   return type ? { file, type } : { status: 404 };
 }
 

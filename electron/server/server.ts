@@ -4,6 +4,7 @@
 // header); the Host header must name the address the server is bound to, so a web page
 // cannot reach it through DNS rebinding.
 
+import { CONTENT_TYPES } from "../files/content-types";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
@@ -31,16 +32,6 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 4 * 1024 * 1024;
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".json": "application/json",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-};
 
 const SECURITY_HEADERS: Record<string, string> = {
   "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
@@ -141,7 +132,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
       try {
         const st = await stat(file);
         if (!st.isFile()) return send(res, 404, "not found\n");
-        return send(res, 200, await readFile(file), TYPES[extname(file)] ?? "application/octet-stream", rel === "index.html" ? cookie : {});
+        return send(res, 200, await readFile(file), CONTENT_TYPES[extname(file)] ?? "application/octet-stream", rel === "index.html" ? cookie : {});
       } catch {
         return send(res, 404, "not found\n");
       }
