@@ -27,3 +27,31 @@ describe("shared/ stays pure", () => {
     }
   });
 });
+
+// The other arrows of the house (ARCHITECTURE.md): the page reaches the host only through the
+// API, and only the Electron shell touches Electron.
+function allSources(dir: string, exts: string[]): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === "fixtures" || name === "node_modules" ? [] : allSources(p, exts);
+    return exts.some((e) => p.endsWith(e)) && !p.endsWith(".test.ts") && !p.endsWith("vite.config.ts") ? [p] : [];
+  });
+}
+const importsOf = (file: string) => [...readFileSync(file, "utf8").matchAll(/^\s*import[^"']*["']([^"']+)["']/gm)].map((m) => m[1]!);
+const root = join(import.meta.dirname, "..");
+
+describe("the arrows that must never be", () => {
+  it.each(allSources(join(root, "renderer"), [".ts", ".tsx"]).map((f) => relative(root, f)))("%s reaches the host only through the API (no electron/, no Node)", (file) => {
+    for (const spec of importsOf(join(root, file))) {
+      expect(spec, `${file} imports ${spec}`).not.toMatch(/^(node:|fs$|path$|child_process$|electron$)/);
+      if (spec.startsWith(".")) expect(relative(root, join(root, file, "..", spec)).startsWith("electron"), `${file} imports ${spec}`).toBe(false);
+    }
+  });
+
+  it("only the Electron shell (electron/main/) imports electron", () => {
+    const outside = allSources(join(root, "electron"), [".ts"])
+      .filter((f) => !relative(root, f).startsWith("electron/main/"))
+      .filter((f) => importsOf(f).includes("electron"));
+    expect(outside.map((f) => relative(root, f))).toEqual([]);
+  });
+});
