@@ -6,7 +6,7 @@ import { WEB_PREFERENCES, isTrustedUrl } from "./web-preferences";
 import { APP_INDEX_URL, APP_SCHEME, appResponse } from "./app-protocol";
 import { permissionAllowed } from "./permissions";
 
-export function createAppWindow(rendererDir: string, preload: string): { win: BrowserWindow; indexUrl: string } {
+export function createAppWindow(rendererDir: string, preload: string, icon?: string): { win: BrowserWindow; indexUrl: string } {
   const indexUrl = APP_INDEX_URL;
   // the page and its assets, with the CSP as a header (app-protocol.ts)
   protocol.handle(APP_SCHEME, (request) => appResponse(request.url, rendererDir));
@@ -24,6 +24,7 @@ export function createAppWindow(rendererDir: string, preload: string): { win: Br
     minWidth: 900,
     minHeight: 600,
     title: "Numadesk",
+    ...(icon ? { icon } : {}),
     show: false,
     webPreferences: { ...WEB_PREFERENCES, preload },
   });

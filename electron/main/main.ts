@@ -25,7 +25,7 @@ let mainWindow: BrowserWindow | undefined;
 async function start() {
   await app.whenReady();
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ packaged: app.isPackaged, quit: () => app.quit() })));
-  const { win, indexUrl } = createAppWindow(rendererDir, preload);
+  const { win, indexUrl } = createAppWindow(rendererDir, preload, join(app.getAppPath(), "assets", "icons", "512x512.png"));
   mainWindow = win;
   const unregister = registerIpc(backend, win, indexUrl);
   win.on("closed", () => {

@@ -12,7 +12,7 @@ const root = join(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   homepage?: string;
   files: string[];
-  build: { files: string[]; asarUnpack: string[]; deb: { depends: string[] }; linux: { maintainer?: string } };
+  build: { files: string[]; asarUnpack: string[]; deb: { depends: string[] }; linux: { maintainer?: string; icon?: string } };
 };
 
 /** The globs package.json uses: exact paths, and folders with /** or /**\/*. */
@@ -27,6 +27,11 @@ describe("the package configuration", () => {
   it("has what electron-builder's deb target needs: a homepage URL and a maintainer", () => {
     expect(() => new URL(pkg.homepage ?? "")).not.toThrow();
     expect(pkg.build.linux.maintainer).toBeTruthy();
+  });
+
+  it("has an icon folder with the PNG sizes a Linux desktop asks for, made from the SVG", () => {
+    for (const size of [16, 32, 48, 64, 128, 256, 512]) expect(existsSync(join(root, pkg.build.linux.icon ?? "-", `${size}x${size}.png`)), `${size}`).toBe(true);
+    expect(readFileSync(join(root, "renderer/public/icon.svg"), "utf8")).toBe(readFileSync(join(root, "assets/icons/numadesk.svg"), "utf8"));
   });
 
   it("adds QEMU and numactl to Electron's own runtime libraries instead of replacing them", () => {

@@ -6,6 +6,7 @@
 
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { EventEmitter } from "node:events";
+import { existsSync } from "node:fs";
 
 type Handler = (...args: never[]) => unknown;
 
@@ -136,6 +137,10 @@ describe("the Electron shell, run against a stand-in of the electron module", ()
       expect((await serve({ url: bad })).status, bad).toBeGreaterThanOrEqual(400);
     }
     expect(win.options).toMatchObject({ webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false } });
+    expect(existsSync((win.options as { icon: string }).icon)).toBe(true);
+    const favicon = await protocol.handlers.get("app")!({ url: "app://numadesk/icon.svg" });
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get("content-type")).toBe("image/svg+xml");
   });
 
   it("grants the clipboard write that Copy needs to its own page only, and nothing else", () => {
