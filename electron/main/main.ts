@@ -1,7 +1,7 @@
 // The Electron main process: one window over the renderer, the backend served to it through
 // IPC. Runs QEMU only through the backend, and stops every run before quitting.
 
-import { app, BrowserWindow, Menu, protocol } from "electron";
+import { app, BrowserWindow, dialog, Menu, protocol } from "electron";
 import { join } from "node:path";
 import { createBackend } from "../backend/backend";
 import { createAppWindow } from "./app-window";
@@ -9,6 +9,8 @@ import { registerIpc } from "./ipc";
 import { appMenuTemplate } from "./app-menu";
 import { setAppRoot } from "../files/resources";
 import { APP_SCHEME } from "./app-protocol";
+import { readBoundedText } from "../files/read-bounded";
+import { MAX_LAYOUT_TEXT } from "../../shared/layout/load";
 
 // the app's files (the built page, assets, the lab's sources) are found from here, inside
 // app.asar when packaged (Electron reads the archive; programs get unpacked copies)
@@ -17,10 +19,23 @@ const rendererDir = join(app.getAppPath(), "dist", "renderer");
 // beside this bundle: dist/electron/main.cjs → dist/electron/preload.cjs
 const preload = join(__dirname, "preload.cjs");
 app.enableSandbox();
+// `numadesk-app FILE`, or a double-click on a *.numadesk.json: the app opens with that layout
+const backend = createBackend(openedFile(process.argv.slice(app.isPackaged ? 1 : 2)));
 // before the app is ready: app:// behaves like https (origin, fetch, secure context)
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
-const backend = createBackend();
 let mainWindow: BrowserWindow | undefined;
+
+/** The layout file named on the command line, read bounded; a bad one is left for the app to report. */
+export function openedFile(args: string[]): { initialLayout?: string } {
+  const file = args.find((a) => !a.startsWith("-") && a.endsWith(".json"));
+  if (!file) return {};
+  try {
+    return { initialLayout: readBoundedText(file, MAX_LAYOUT_TEXT, { what: "layout file" }) };
+  } catch (e) {
+    dialog.showErrorBox("Numadesk", (e as Error).message);
+    return {};
+  }
+}
 
 async function start() {
   await app.whenReady();

@@ -110,12 +110,13 @@ vi.mock("electron", () => ({
   protocol,
   Menu: { buildFromTemplate: (t: typeof menuTemplate) => ((menuTemplate = t), t), setApplicationMenu() {} },
   session: session,
-  dialog: { showMessageBoxSync: () => 1 },
+  dialog: { showMessageBoxSync: () => 1, showErrorBox: (_t: string, m: string) => errorBoxes.push(m) },
   shell: { openExternal: () => Promise.resolve() },
   ipcMain: { handle() {}, removeHandler() {} },
 }));
 
 let win: StandInWindow;
+const errorBoxes: string[] = [];
 
 beforeAll(async () => {
   await import("./main");
@@ -189,5 +190,26 @@ describe("the Electron shell, run against a stand-in of the electron module", ()
     for (let i = 0; i < 100 && !quit; i++) await new Promise((r) => setTimeout(r, 20));
     expect(quit).toBe(true);
     expect(app.quitCalls).toBeGreaterThan(quitsBefore + 1);
+  });
+
+  it("opens a layout file named on the command line (a double-click), read bounded; a FIFO is an error box", async () => {
+    const { openedFile } = await import("./main");
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { execFileSync } = await import("node:child_process");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "numadesk-open-"));
+    try {
+      const file = join(dir, "handout.numadesk.json");
+      writeFileSync(file, '{"version":1,"nodes":[],"distances":[],"threadContexts":[],"backends":[],"args":[]}');
+      expect(openedFile(["--no-sandbox", file]).initialLayout).toMatch(/"version":1/);
+      expect(openedFile(["--no-sandbox"])).toEqual({});
+      const fifo = join(dir, "fifo.numadesk.json");
+      execFileSync("mkfifo", [fifo]);
+      expect(openedFile([fifo])).toEqual({});
+      expect(errorBoxes.at(-1)).toMatch(/is a FIFO/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
