@@ -72,3 +72,46 @@ describe("the app's launch path", () => {
     }
   });
 });
+
+describe("saving and opening through the desktop's dialogs", () => {
+  it("saves atomically with a .bak, writes nothing when the dialog is cancelled, opens what it saved; browser mode has no dialogs", async () => {
+    const { existsSync, readFileSync } = await import("node:fs");
+    const { createAppStore, isDirty } = await import("../../renderer/store/store");
+    const dir = mkdtempSync(join(tmpdir(), "numadesk-dialogs-"));
+    const file = join(dir, "picked.numadesk.json");
+    let answer: string | undefined;
+    const backend = createBackend({ runsDir: dir, dialogs: { saveAs: async () => answer, open: async () => answer } });
+    try {
+      const store = createAppStore(backend.api);
+      await store.getState().chooseSample("bm-standard2-52");
+      store.getState().plan({ mem: "8G", vcpus: 8, threads: 4 });
+      // the person cancels: nothing written, and the layout stays unsaved (recovery copy, unload question)
+      answer = undefined;
+      expect(await store.getState().saveAs("x.numadesk.json")).toBe("cancelled");
+      expect(existsSync(file)).toBe(false);
+      expect(isDirty(store.getState())).toBe(true);
+      // saved: written, clean; a second save keeps the first as .bak
+      answer = file;
+      expect(await store.getState().saveAs("x.numadesk.json")).toBe("saved");
+      expect(isDirty(store.getState())).toBe(false);
+      expect(JSON.parse(readFileSync(file, "utf8")).target).toEqual({ kind: "sample", name: "bm-standard2-52" });
+      store.getState().plan({ mem: "4G", vcpus: 4, threads: 2 });
+      expect(await store.getState().saveAs("x.numadesk.json")).toBe("saved");
+      expect(JSON.parse(readFileSync(`${file}.bak`, "utf8")).memory.size).toBe("8G");
+      // open what was saved
+      const other = createAppStore(backend.api);
+      expect(await other.getState().openDialog()).toBe("opened");
+      expect(other.getState().layout.memory?.size).toBe("4G");
+      // a text that is not a layout is refused, not written
+      const bad = await dispatch(backend, "saveLayoutAs", { text: "{", suggestedName: "x" });
+      expect(bad.ok).toBe(false);
+      // browser mode: no dialogs, the page downloads
+      const plain = createBackend({ runsDir: dir });
+      expect(await createAppStore(plain.api).getState().saveAs("x")).toBe("download");
+      await plain.close();
+    } finally {
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,8 @@
 // The backend: the API methods implemented against this host (probe, samples, QEMU, runs,
 // records). A plain object: the Electron IPC and the HTTP server both serve it.
 
+import { LayoutFileError, loadLayoutFile, saveLayoutFile } from "../files/layout-file";
+import { layoutToText, loadLayoutText } from "../../shared/layout/load";
 import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import type { Api, ApiError, RunStreamEvent } from "../../shared/api/contract";
@@ -24,6 +26,14 @@ export interface BackendOptions {
   maxRuns?: number;
   /** a layout file's text the app opens at start (numadesk serve FILE) */
   initialLayout?: string;
+  /** native file dialogs (the Electron shell); without them saving and opening go through the page */
+  dialogs?: FileDialogs;
+}
+
+/** Paths a person picked in a native dialog; undefined when they cancelled. */
+export interface FileDialogs {
+  saveAs(suggestedName: string): Promise<string | undefined>;
+  open(): Promise<string | undefined>;
 }
 
 export interface Backend {
@@ -187,6 +197,30 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         return { id: r.id, title: runTitle(r) };
       } catch (e) {
         if (e instanceof RecordError) fail(/there is no run/.test(e.message) ? "not-found" : "bad-request", e.message);
+        throw e;
+      }
+    },
+    async saveLayoutAs({ text, suggestedName }) {
+      if (!opts.dialogs) fail("unavailable", "saving through a dialog needs the desktop app; the page downloads the file instead");
+      const r = loadLayoutText(text);
+      if (!r.ok) fail("bad-request", `the layout cannot be saved: ${r.diagnostics[0]!.message}`, r.diagnostics);
+      const path = await opts.dialogs.saveAs(suggestedName);
+      if (path === undefined) return { saved: false };
+      try {
+        saveLayoutFile(path, r.layout); // atomic, keeping the previous good version as PATH.bak
+      } catch (e) {
+        fail("refused", `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      return { saved: true, path };
+    },
+    async openLayoutFile() {
+      if (!opts.dialogs) fail("unavailable", "opening through a dialog needs the desktop app; the page reads the file instead");
+      const path = await opts.dialogs.open();
+      if (path === undefined) return {};
+      try {
+        return { text: layoutToText(loadLayoutFile(path)), path };
+      } catch (e) {
+        if (e instanceof LayoutFileError) fail("bad-request", e.message, e.diagnostics);
         throw e;
       }
     },

@@ -3,7 +3,7 @@
 
 import { app, BrowserWindow, dialog, Menu, protocol } from "electron";
 import { join } from "node:path";
-import { createBackend } from "../backend/backend";
+import { createBackend, type FileDialogs } from "../backend/backend";
 import { createAppWindow } from "./app-window";
 import { registerIpc } from "./ipc";
 import { appMenuTemplate } from "./app-menu";
@@ -20,10 +20,27 @@ const rendererDir = join(app.getAppPath(), "dist", "renderer");
 const preload = join(__dirname, "preload.cjs");
 app.enableSandbox();
 // `numadesk-app FILE`, or a double-click on a *.numadesk.json: the app opens with that layout
-const backend = createBackend(openedFile(process.argv.slice(app.isPackaged ? 1 : 2)));
+const backend = createBackend({ ...openedFile(process.argv.slice(app.isPackaged ? 1 : 2)), dialogs: nativeDialogs() });
 // before the app is ready: app:// behaves like https (origin, fetch, secure context)
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 let mainWindow: BrowserWindow | undefined;
+
+/** Save and open through the desktop's own dialogs; the backend writes atomically with a .bak. */
+function nativeDialogs(): FileDialogs {
+  const filters = [{ name: "Numadesk layout", extensions: ["json"] }];
+  return {
+    async saveAs(suggestedName) {
+      const options = { defaultPath: suggestedName, filters };
+      const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? undefined : r.filePath;
+    },
+    async open() {
+      const options = { filters, properties: ["openFile" as const] };
+      const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? undefined : r.filePaths[0];
+    },
+  };
+}
 
 /** The layout file named on the command line, read bounded; a bad one is left for the app to report. */
 export function openedFile(args: string[]): { initialLayout?: string } {

@@ -113,6 +113,10 @@ export interface AppActions {
   deleteRun(id: string): Promise<void>;
   setTheme(theme: AppState["theme"]): void;
   markSaved(): void;
+  /** save through the desktop's dialog; "download" where there is none (browser mode): the page saves then */
+  saveAs(name: string): Promise<"saved" | "cancelled" | "download">;
+  /** open through the desktop's dialog; "page" where there is none: the page's file input opens then */
+  openDialog(): Promise<"opened" | "cancelled" | "page">;
   restoreRecovery(): void;
   dropRecovery(): void;
   say(kind: "info" | "error", text: string): void;
@@ -383,6 +387,33 @@ export function createAppStore(api: Api) {
       },
       setTheme: (theme) => set({ theme }),
       markSaved: () => set({ saved: get().layout }),
+      async saveAs(name) {
+        const layout = get().layout;
+        try {
+          const r = await api.saveLayoutAs({ text: get().layoutFileText(), suggestedName: name });
+          if (!r.saved) return "cancelled";
+          // clean only once the file is written: a cancelled dialog keeps the recovery copy and the unload question
+          set({ saved: layout });
+          get().say("info", `saved ${r.path ?? name}`);
+          return "saved";
+        } catch (e) {
+          if (e instanceof ApiFailure && e.error.code === "unavailable") return "download";
+          get().say("error", errorText(e).text);
+          return "cancelled";
+        }
+      },
+      async openDialog() {
+        try {
+          const r = await api.openLayoutFile({});
+          if (r.text === undefined) return "cancelled";
+          get().openLayoutText(r.text);
+          return "opened";
+        } catch (e) {
+          if (e instanceof ApiFailure && e.error.code === "unavailable") return "page";
+          get().say("error", errorText(e).text);
+          return "cancelled";
+        }
+      },
       restoreRecovery() {
         const text = get().recovery;
         set({ recovery: undefined });

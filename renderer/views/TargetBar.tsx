@@ -27,6 +27,8 @@ export function TargetBar() {
   const openLayoutText = useApp((s) => s.openLayoutText);
   const say = useApp((s) => s.say);
   const layoutFileText = useApp((s) => s.layoutFileText);
+  const saveAs = useApp((s) => s.saveAs);
+  const openDialog = useApp((s) => s.openDialog);
   const unsaved = useApp(isDirty);
   const newLayout = useApp((s) => s.newLayout);
   const theme = useApp((s) => s.theme);
@@ -111,7 +113,7 @@ export function TargetBar() {
       <button type="button" onClick={() => (!unsaved || window.confirm("Start a new layout and discard the one you have not saved?")) && newLayout()}>
         new
       </button>
-      <button type="button" onClick={() => fileRef.current?.click()}>
+      <button type="button" onClick={() => void openDialog().then((r) => r === "page" && fileRef.current?.click())}>
         open…
       </button>
       {recent.length > 0 ? (
@@ -155,10 +157,16 @@ export function TargetBar() {
         onClick={() => {
           const name = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
           const text = layoutFileText();
-          downloadText(name, "application/json", text);
-          markSaved();
-          rememberLayout(name, text);
-          setRecent(recentLayouts());
+          void saveAs(name).then((r) => {
+            if (r === "cancelled") return; // nothing written: the layout stays unsaved
+            // browser mode: the page can only hand the file to the browser's download
+            if (r === "download") {
+              downloadText(name, "application/json", text);
+              markSaved();
+            }
+            rememberLayout(name, text);
+            setRecent(recentLayouts());
+          });
         }}
       >
         save

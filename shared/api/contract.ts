@@ -88,6 +88,13 @@ export const API = {
   /** rename a saved run; an empty label gives it back its description */
   labelRun: { req: z.object({ id: runId, label: z.string().max(MAX_RUN_LABEL) }).strict(), res: runListingSchema.pick({ id: true, title: true }) },
   deleteRun: { req: z.object({ id: runId }).strict(), res: empty },
+  /** the desktop app: save through a native dialog, atomically with FILE.bak; "unavailable" in browser mode (the page downloads instead) */
+  saveLayoutAs: {
+    req: z.object({ text: z.string().max(16 * 1024 * 1024), suggestedName: z.string().max(200) }).strict(),
+    res: z.object({ saved: z.boolean(), path: z.string().optional() }).strict(),
+  },
+  /** the desktop app: open through a native dialog; "unavailable" in browser mode */
+  openLayoutFile: { req: empty, res: z.object({ text: z.string().optional(), path: z.string().optional() }).strict() },
 } as const;
 
 export type ApiMethod = keyof typeof API;
