@@ -4,7 +4,7 @@
 // busybox, the lab sampler and /init. Everything is cached (~/.cache/numadesk/lab), keyed by
 // what it was made from; nothing binary is committed.
 
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -33,20 +33,39 @@ export function labCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "numadesk", "lab");
 }
 
-function run(cmd: string, args: string[], cwd?: string): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
-  if (r.error) return { ok: false, out: `${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}` };
-  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+// Asynchronous on purpose: a first lab run downloads a kernel, unpacks packages and compiles
+// the sampler, seconds to minutes of work that must not freeze the app's main process (the
+// Electron window answers nothing while its main thread waits).
+const MAX_TOOL_OUTPUT = 1024 * 1024;
+
+function run(cmd: string, args: string[], cwd?: string): Promise<{ ok: boolean; out: string }> {
+  return new Promise((resolve) => {
+    let out = "";
+    let child;
+    try {
+      child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+    } catch (e) {
+      resolve({ ok: false, out: `${cmd}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    const take = (b: Buffer) => {
+      if (out.length < MAX_TOOL_OUTPUT) out += b.toString("utf8");
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("error", (e: NodeJS.ErrnoException) => resolve({ ok: false, out: `${cmd}: ${e.code ?? e.message}` }));
+    child.on("close", (code) => resolve({ ok: code === 0, out }));
+  });
 }
 
 /** apt-get download, with one `apt-get update` if the package lists are missing. */
-function aptDownload(pkg: string, dir: string, say: (m: string) => void): string {
+async function aptDownload(pkg: string, dir: string, say: (m: string) => void): Promise<string> {
   say(`downloading Debian's ${pkg} (apt-get download)`);
-  let r = run("apt-get", ["download", pkg], dir);
+  let r = await run("apt-get", ["download", pkg], dir);
   if (!r.ok && /Unable to locate|has no installation candidate|No packages found/i.test(r.out) && process.getuid?.() === 0) {
     say("updating the package lists (apt-get update)");
-    run("apt-get", ["update", "-qq"]);
-    r = run("apt-get", ["download", pkg], dir);
+    await run("apt-get", ["update", "-qq"]);
+    r = await run("apt-get", ["download", pkg], dir);
   }
   if (!r.ok) throw new LabSetupError(`cannot download ${pkg} with apt-get download: ${r.out.trim().split("\n").slice(-1)[0]}; on Debian or Ubuntu, run: apt-get update && apt-get download ${pkg}`);
   const deb = readdirSync(dir).find((n) => n.endsWith(".deb"));
@@ -59,8 +78,8 @@ function hasNuma(config: string): boolean {
 }
 
 /** This host's kernel when it is readable and has NUMA, else Debian's, downloaded once. */
-export function ensureKernel(say: (m: string) => void = () => undefined): { path: string; source: string } {
-  const release = run("uname", ["-r"]).out.trim();
+export async function ensureKernel(say: (m: string) => void = () => undefined): Promise<{ path: string; source: string }> {
+  const release = (await run("uname", ["-r"])).out.trim();
   const own = `/boot/vmlinuz-${release}`;
   const ownConfig = `/boot/config-${release}`;
   try {
@@ -74,12 +93,12 @@ export function ensureKernel(say: (m: string) => void = () => undefined): { path
   const dir = join(labCacheDir(), "kernel");
   const cached = existsSync(dir) ? readdirSync(dir).find((n) => n.startsWith("vmlinuz-")) : undefined;
   if (cached) return { path: join(dir, cached), source: `Debian's kernel ${cached.slice(8)} (cached)` };
-  const dep = run("apt-cache", ["depends", "linux-image-amd64"]).out;
+  const dep = (await run("apt-cache", ["depends", "linux-image-amd64"])).out;
   const pkg = /Depends: (linux-image-[\w.+-]+-amd64)/.exec(dep)?.[1] ?? "linux-image-amd64";
   const work = mkdtempSync(join(tmpdir(), "numadesk-kernel-"));
   try {
-    const deb = aptDownload(pkg, work, say);
-    const x = run("dpkg-deb", ["-x", deb, join(work, "x")]);
+    const deb = await aptDownload(pkg, work, say);
+    const x = await run("dpkg-deb", ["-x", deb, join(work, "x")]);
     if (!x.ok) throw new LabSetupError(`cannot unpack ${deb}: ${x.out.trim()} (dpkg-deb is in Debian's dpkg package)`);
     const boot = join(work, "x", "boot");
     const image = readdirSync(boot).find((n) => n.startsWith("vmlinuz-"));
@@ -95,15 +114,15 @@ export function ensureKernel(say: (m: string) => void = () => undefined): { path
 }
 
 /** A statically linked busybox: Debian's busybox-static, downloaded once. */
-function ensureBusybox(say: (m: string) => void): string {
+async function ensureBusybox(say: (m: string) => void): Promise<string> {
   const dir = join(labCacheDir(), "busybox");
   const bin = join(dir, "busybox");
   if (existsSync(bin)) return bin;
-  if (existsSync("/bin/busybox") && /statically linked/.test(run("file", ["-L", "/bin/busybox"]).out)) return "/bin/busybox";
+  if (existsSync("/bin/busybox") && /statically linked/.test((await run("file", ["-L", "/bin/busybox"])).out)) return "/bin/busybox";
   const work = mkdtempSync(join(tmpdir(), "numadesk-busybox-"));
   try {
-    const deb = aptDownload("busybox-static", work, say);
-    const x = run("dpkg-deb", ["-x", deb, join(work, "x")]);
+    const deb = await aptDownload("busybox-static", work, say);
+    const x = await run("dpkg-deb", ["-x", deb, join(work, "x")]);
     if (!x.ok) throw new LabSetupError(`cannot unpack ${deb}: ${x.out.trim()}`);
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(work, "x", "bin", "busybox"), bin);
@@ -120,13 +139,13 @@ function sha(...parts: Array<Buffer | string>): string {
 }
 
 /** The lab sampler, compiled statically from labsampler.c. */
-function ensureSampler(): string {
+async function ensureSampler(): Promise<string> {
   const src = join(HERE, "labsampler.c");
   const bin = join(labCacheDir(), `labsampler-${sha(readFileSync(src))}`);
   if (existsSync(bin)) return bin;
   mkdirSync(labCacheDir(), { recursive: true });
   for (const cc of ["cc", "gcc"]) {
-    const r = run(cc, ["-static", "-O2", "-o", bin, src]);
+    const r = await run(cc, ["-static", "-O2", "-o", bin, src]);
     if (r.ok) return bin;
     if (!/ENOENT/.test(r.out)) throw new LabSetupError(`${cc} cannot build the lab sampler statically: ${r.out.trim().split("\n")[0]} (apt-get install gcc libc6-dev)`);
   }
@@ -134,8 +153,8 @@ function ensureSampler(): string {
 }
 
 /** Shared libraries a binary loads, from ldd: [path as the loader looks for it]. */
-function libraries(binary: string): string[] {
-  const r = run("ldd", [binary]);
+async function libraries(binary: string): Promise<string[]> {
+  const r = await run("ldd", [binary]);
   if (!r.ok) throw new LabSetupError(`ldd ${binary} failed: ${r.out.trim()}`);
   const out = new Set<string>();
   for (const line of r.out.split("\n")) {
@@ -148,15 +167,15 @@ function libraries(binary: string): string[] {
 // What QEMU opens to run a paused guest with TCG (seen with strace on Debian 12's 7.2).
 const QEMU_DATA = ["/usr/share/seabios/bios-256k.bin", "/usr/share/qemu/kvmvapic.bin", "/usr/share/qemu/linuxboot_dma.bin"];
 
-export function ensureInitramfs(qemuBinary: string, say: (m: string) => void = () => undefined): string {
+export async function ensureInitramfs(qemuBinary: string, say: (m: string) => void = () => undefined): Promise<string> {
   const qemu = realpathSync(qemuBinary);
   const init = readFileSync(join(HERE, "init.sh"));
-  const busybox = ensureBusybox(say);
-  const sampler = ensureSampler();
+  const busybox = await ensureBusybox(say);
+  const sampler = await ensureSampler();
   const moduleDir = "/usr/lib/x86_64-linux-gnu/qemu";
   const tcg = join(moduleDir, "accel-tcg-x86_64.so");
   // keyed by the QEMU binary's version and content, and by everything else that goes in
-  const version = run(qemu, ["--version"]).out.split("\n")[0] ?? "";
+  const version = (await run(qemu, ["--version"])).out.split("\n")[0] ?? "";
   const key = sha(version, readFileSync(qemu), init, readFileSync(sampler), readFileSync(busybox), existsSync(tcg) ? readFileSync(tcg) : "-");
   const out = join(labCacheDir(), `initramfs-${key}.cpio`);
   if (existsSync(out)) return out;
@@ -166,10 +185,10 @@ export function ensureInitramfs(qemuBinary: string, say: (m: string) => void = (
   files.set("/bin/busybox", busybox);
   files.set("/bin/labsampler", sampler);
   files.set("/usr/bin/qemu-system-x86_64", qemu);
-  for (const lib of libraries(qemu)) files.set(lib, lib);
+  for (const lib of await libraries(qemu)) files.set(lib, lib);
   if (existsSync(tcg)) {
     files.set(tcg, tcg);
-    for (const lib of libraries(tcg)) files.set(lib, lib);
+    for (const lib of await libraries(tcg)) files.set(lib, lib);
   }
   for (const f of QEMU_DATA) if (existsSync(f)) files.set(f, f);
   const dirs = new Set<string>(["proc", "sys", "dev", "tmp", "job", "bin", "sbin", "usr", "usr/bin", "usr/sbin"]);
@@ -190,8 +209,8 @@ export function ensureInitramfs(qemuBinary: string, say: (m: string) => void = (
   return out;
 }
 
-export function ensureLabAssets(qemu?: string, say: (m: string) => void = () => undefined): LabAssets {
+export async function ensureLabAssets(qemu?: string, say: (m: string) => void = () => undefined): Promise<LabAssets> {
   const binary = findQemu(qemu);
-  const kernel = ensureKernel(say);
-  return { kernel: kernel.path, kernelSource: kernel.source, initramfs: ensureInitramfs(binary, say), qemu: binary };
+  const kernel = await ensureKernel(say);
+  return { kernel: kernel.path, kernelSource: kernel.source, initramfs: await ensureInitramfs(binary, say), qemu: binary };
 }

@@ -87,7 +87,7 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
     if (hasErrors(diags)) throw new RunRefused(`the layout "${job.label}" has errors on ${expected.name}; fix them before running it in the lab`, diags);
   }
   const qemu = await probeQemu(opts.qemu);
-  const assets = ensureLabAssets(opts.qemu, say);
+  const assets = await ensureLabAssets(opts.qemu, say);
   const { accel, why } = await chooseAccel(assets, opts.accel ?? "auto", say);
   say(`booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`);
 

@@ -48,7 +48,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   const say = (m: string) => io.err(`${m}\n`);
   try {
     if (values.prepare) {
-      const a = ensureLabAssets(typeof values.qemu === "string" ? values.qemu : undefined, say);
+      const a = await ensureLabAssets(typeof values.qemu === "string" ? values.qemu : undefined, say);
       io.out(`lab ready: ${a.kernelSource}; initramfs ${a.initramfs}\n`);
       return EXIT_OK;
     }
