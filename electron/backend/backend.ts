@@ -196,7 +196,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         const r = relabelRecord(id, label, dir);
         return { id: r.id, title: runTitle(r) };
       } catch (e) {
-        if (e instanceof RecordError) fail(/there is no run/.test(e.message) ? "not-found" : "bad-request", e.message);
+        if (e instanceof RecordError) fail(e.notFound ? "not-found" : "bad-request", e.message);
         throw e;
       }
     },

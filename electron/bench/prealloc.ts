@@ -14,6 +14,11 @@ import { memAvailable } from "../run/meminfo";
 import { populate, populateBinary, type MemoryKind } from "./populate";
 import type { RunRecord } from "../../shared/run/types";
 
+/** Ctrl-C during a benchmark: the user's choice, not a bug. */
+export class BenchCancelled extends Error {
+  override name = "BenchCancelled";
+}
+
 export interface BenchOptions {
   host: HostTopology;
   /** bytes to preallocate (default: a quarter of MemAvailable, at most 2 GiB) */
@@ -135,7 +140,7 @@ export async function benchPrealloc(opts: BenchOptions): Promise<BenchReport> {
   // is several times slower than later ones.
   for (let round = 0; round <= runs; round++) {
     for (const v of variants) {
-      if (opts.signal?.aborted) throw new Error("the benchmark was cancelled");
+      if (opts.signal?.aborted) throw new BenchCancelled("the benchmark was cancelled");
       opts.onProgress?.(round === 0 ? `warm-up: ${v.name}` : `run ${round}/${runs}: ${v.name}`);
       const r = await v.run();
       if (round === 0) continue;

@@ -13,6 +13,13 @@ import { labelProblem, runTitle } from "../../shared/run/label";
 
 export class RecordError extends Error {
   override name = "RecordError";
+  constructor(
+    message: string,
+    /** there is no such run (as against one that cannot be read or changed) */
+    readonly notFound = false,
+  ) {
+    super(message);
+  }
 }
 
 export function dataDir(): string {
@@ -78,7 +85,7 @@ export function loadRecord(id: string, dir = runsDir()): RunRecord {
   try {
     text = readBoundedText(path, MAX_RECORD_TEXT, { what: "run record" });
   } catch (e) {
-    throw new RecordError(e instanceof ReadError && e.missing ? `there is no run '${id}' in ${dir}` : (e as Error).message);
+    throw e instanceof ReadError && e.missing ? new RecordError(`there is no run '${id}' in ${dir}`, true) : new RecordError((e as Error).message);
   }
   const parsed = parseJsonText(text, "run record");
   if (!parsed.ok) throw new RecordError(`${path}: ${parsed.diagnostics[0]!.message}`);
@@ -143,7 +150,7 @@ export function deleteRecord(id: string, dir = runsDir()): void {
   try {
     rmSync(join(dir, `${id}.json`));
   } catch {
-    throw new RecordError(`there is no run '${id}' in ${dir}`);
+    throw new RecordError(`there is no run '${id}' in ${dir}`, true);
   }
 }
 

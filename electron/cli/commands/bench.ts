@@ -7,7 +7,7 @@ import { parseCliArgs } from "../args";
 import { withInterrupt } from "../interrupt";
 import { EXIT_OK, InputError, UsageError } from "../errors";
 import { readSysfs } from "../../probe/sysfs";
-import { benchPrealloc, formatBenchReport } from "../../bench/prealloc";
+import { BenchCancelled, benchPrealloc, formatBenchReport } from "../../bench/prealloc";
 import { dataDir, writeFileAtomic } from "../../run/records";
 import { RunRefused } from "../../qemu/launch";
 import { QemuNotFound } from "../../qemu/discover";
@@ -51,7 +51,7 @@ export async function benchCommand(args: string[], io: Io): Promise<number> {
     return EXIT_OK;
   } catch (e) {
     if (e instanceof RunRefused || e instanceof QemuNotFound) throw new InputError(e.message);
-    if (e instanceof Error && /cancelled/.test(e.message)) throw new InputError(e.message);
+    if (e instanceof BenchCancelled) throw new InputError(e.message);
     throw e;
   }
 }
