@@ -172,13 +172,29 @@ describe("the app in Chromium against the real backend", () => {
     await planInBar(h.page, { mem: "768M", vcpus: 2, threads: 2 });
     await h.page.click("button.primary:has-text('launch')");
     const status = h.page.locator('[data-testid="run-status"]');
+    // while it goes: a state and an elapsed time that ticks
+    await expect.poll(() => status.getAttribute("data-phase"), { timeout: 10_000 }).toMatch(/^(starting|preallocating|preallocated|done)$/);
     await expect.poll(() => status.getAttribute("data-status"), { timeout: 60_000 }).toBe("done");
-    expect(await status.innerText()).toMatch(/preallocated in \d+\.\d\d s/);
+    expect(await status.getAttribute("data-phase")).toBe("done");
+    expect(await status.innerText()).toMatch(/^done · \d+\.\d s · preallocated in \d+\.\d\d s$/);
+    // the marker where preallocation finished, at the time the status says
+    const mark = Number(await h.page.locator(".plot canvas").first().getAttribute("data-mark-ms"));
+    expect((await status.innerText()).replace(/.*preallocated in /, "")).toBe(`${(mark / 1000).toFixed(2)} s`);
+    expect(await h.page.locator('[data-testid="prealloc-marker"]').innerText()).toContain("preallocated at");
     const samples = Number(await h.page.locator(".plot canvas").first().getAttribute("data-samples"));
     expect(samples).toBeGreaterThan(0);
     const summary = await h.page.locator('[data-testid="run-summary"]').innerText();
     expect(summary).toMatch(/ram-node0\s+768 MiB\s+0\s+\d\/2/);
     await shot("05-run-done");
+    // the run keeps its own topology: a sample host with other nodes does not re-band its plot
+    const canvas = h.page.locator(".run-panel .plot canvas").first();
+    const bands = await canvas.getAttribute("data-bands");
+    const ranOn = await canvas.getAttribute("data-host");
+    expect(bands).toMatch(/^0:\d+/);
+    await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
+    expect(await canvas.getAttribute("data-bands")).toBe(bands);
+    expect(await canvas.getAttribute("data-host")).toBe(ranOn);
+    expect(bands).not.toBe("0:52 1:52");
   });
 
   it("runs the lab demo on 2 virtual nodes and shows both runs side by side", { timeout: 200_000, retry: 1 }, async () => {

@@ -25,7 +25,7 @@ import { IDENTITY, type ViewTransform } from "../canvas/zoom-controller";
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
 export interface RunState {
-  status: "idle" | "starting" | "running" | "done" | "failed";
+  status: "idle" | "starting" | "running" | "done" | "cancelled" | "failed";
   runId?: string;
   /** grows in place while a run goes (200 Hz × 64 threads would make copying quadratic) */
   samples: Sample[];
@@ -45,6 +45,10 @@ export interface RunState {
   compareWhenDone?: boolean;
   /** the layout being run, when it is not the one being edited (a lab demo job) */
   layout?: Layout;
+  /** the topology the run goes on, taken at launch: switching target later does not re-band its plot */
+  topology?: HostTopology;
+  /** when the run ended (ms since epoch): the elapsed time stops there */
+  endedAt?: number;
 }
 
 export interface AppState {
@@ -199,13 +203,13 @@ export function createAppStore(api: Api) {
       async runLabDemo() {
         const { target, run } = get();
         if (target?.kind !== "lab" || !target.nodes || run.status === "starting" || run.status === "running") return;
-        set({ run: { status: "starting", samples: [], startedAt: Date.now(), compareWhenDone: true, recordIds: [] }, compare: [] });
+        set({ run: { status: "starting", samples: [], startedAt: Date.now(), compareWhenDone: true, recordIds: [], ...(get().host ? { topology: get().host } : {}) }, compare: [] });
         try {
           const { runId } = await api.startLabRun({ nodes: target.nodes, demo: true });
           set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
         } catch (e) {
           const { text, diagnostics } = errorText(e);
-          set({ run: { status: "failed", samples: [], error: text, ...(diagnostics ? { diagnostics } : {}) } });
+          set({ run: { status: "failed", samples: [], error: text, endedAt: Date.now(), ...(diagnostics ? { diagnostics } : {}) } });
         }
       },
       importTopologyText(text, format) {
@@ -304,7 +308,7 @@ export function createAppStore(api: Api) {
       async launch(label) {
         const { layout, run } = get();
         if (run.status === "starting" || run.status === "running") return;
-        set({ run: { status: "starting", samples: [], startedAt: Date.now(), recordIds: [], layout } });
+        set({ run: { status: "starting", samples: [], startedAt: Date.now(), recordIds: [], layout, ...(get().host ? { topology: get().host } : {}) } });
         const target = get().target;
         try {
           const { runId } =
@@ -314,7 +318,7 @@ export function createAppStore(api: Api) {
           set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
         } catch (e) {
           const { text, diagnostics } = errorText(e);
-          set({ run: { status: "failed", samples: [], error: text, ...(diagnostics ? { diagnostics } : {}) } });
+          set({ run: { status: "failed", samples: [], error: text, endedAt: Date.now(), ...(diagnostics ? { diagnostics } : {}) } });
         }
       },
       async cancelRun() {
@@ -348,7 +352,7 @@ export function createAppStore(api: Api) {
             set({ run: { ...run, recordIds } });
             void api.loadRun({ id: e.recordId }).then(async (record) => {
               const now = get().run;
-              set({ run: { ...now, record, ...(final ? { status: e.outcome === "ok" ? "done" : "failed" } : {}), ...(e.error ? { error: e.error } : {}) } });
+              set({ run: { ...now, record, ...(final ? { status: e.outcome === "ok" ? "done" : e.outcome === "cancelled" ? "cancelled" : "failed", endedAt: Date.now() } : {}), ...(e.error ? { error: e.error } : {}) } });
               await get().refreshHistory();
               if (final && now.compareWhenDone) {
                 const records = await Promise.all(recordIds.map((id) => api.loadRun({ id })));
@@ -358,7 +362,7 @@ export function createAppStore(api: Api) {
             return;
           }
           case "failed":
-            set({ run: { ...run, status: "failed", error: e.error.message } });
+            set({ run: { ...run, status: "failed", error: e.error.message, endedAt: Date.now() } });
             return;
         }
       },

@@ -23,12 +23,14 @@ export interface PlotProps {
   width?: number;
   height?: number;
   label?: string;
+  /** ms since spawn when preallocation finished (QEMU's QMP greeting): a marker line */
+  markMs?: number;
 }
 
 const LEFT = 64;
 const BOTTOM = 22;
 
-export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label }: PlotProps) {
+export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label, markMs }: PlotProps) {
   const n = count ?? samples.length;
   const ref = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLElement>(null);
@@ -131,11 +133,24 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       }
     }
     drawn.current.count = n;
-  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height]);
+    if (markMs !== undefined && markMs <= tMax) {
+      // drawn over the marks on every pass: samples after it come in after the greeting
+      const x = Math.round(LEFT + (markMs / tMax) * plotW) + 0.5;
+      ctx.save();
+      ctx.strokeStyle = fg;
+      ctx.setLineDash([4, 3]);
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(x, 6);
+      ctx.lineTo(x, 6 + plotH);
+      ctx.stroke();
+      ctx.restore();
+    }
+  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height, markMs]);
 
   return (
     <figure className="plot" ref={box}>
-      <canvas ref={ref} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={n} />
+      <canvas ref={ref} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={n} data-mark-ms={markMs} data-host={host.name} data-bands={machine.nodes.filter((x) => x.puCount > 0).map((x) => `${x.os}:${x.puCount}`).join(" ")} />
       <figcaption>
         {order.map((id) => (
           <span key={id} className="legend">
@@ -145,6 +160,11 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         <span className="legend">
           <i className="cross" /> off its node
         </span>
+        {markMs !== undefined ? (
+          <span className="legend" data-testid="prealloc-marker">
+            <i className="dashed" /> preallocated at {(markMs / 1000).toFixed(2)} s
+          </span>
+        ) : null}
         <span className="legend muted">faint: waiting (D/S), grey: other QEMU threads</span>
       </figcaption>
     </figure>
