@@ -3,7 +3,7 @@
 // shared/ does the work, components only read slices and call actions.
 
 import { createStore } from "zustand/vanilla";
-import type { Api, ApiError, RunStreamEvent } from "../../shared/api/contract";
+import type { Api, ApiError, ApiResponse, RunStreamEvent } from "../../shared/api/contract";
 import { ApiFailure } from "../../shared/api/contract";
 import type { HostTopology } from "../../shared/topology/schema";
 import { emptyLayout, type Layout, type LayoutTarget } from "../../shared/layout/schema";
@@ -64,7 +64,7 @@ export interface AppState {
   selected?: string;
   message?: { kind: "info" | "error"; text: string };
   run: RunState;
-  history: Array<{ id: string; label?: string; outcome: string; preallocMs?: number; preallocBytes: number; startedAt: string }>;
+  history: ApiResponse<"listRuns">;
   compare: RunRecord[];
   theme: "light" | "dark";
   /** the layout as last saved or opened; anything else is unsaved work */
@@ -115,6 +115,8 @@ export interface AppActions {
   refreshHistory(): Promise<void>;
   toggleCompare(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
+  /** a user's name for a saved run; empty gives it back its description. The problem, if any */
+  labelRun(id: string, label: string): Promise<string | undefined>;
   setTheme(theme: AppState["theme"]): void;
   markSaved(): void;
   restoreRecovery(): void;
@@ -384,6 +386,18 @@ export function createAppStore(api: Api) {
         await api.deleteRun({ id }).catch((e) => get().say("error", errorText(e).text));
         set({ compare: get().compare.filter((r) => r.id !== id) });
         await get().refreshHistory();
+      },
+      async labelRun(id, label) {
+        try {
+          await api.labelRun({ id, label });
+        } catch (e) {
+          return errorText(e).text;
+        }
+        await get().refreshHistory();
+        // the runs on screen take the new name too
+        const relabel = (r: RunRecord): RunRecord => (r.id !== id ? r : label.trim() ? { ...r, label: label.trim() } : (({ label: _drop, ...rest }) => rest)(r));
+        set({ compare: get().compare.map(relabel) });
+        return undefined;
       },
       setTheme: (theme) => set({ theme }),
       markSaved: () => set({ saved: get().layout }),
