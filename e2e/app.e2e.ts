@@ -254,6 +254,8 @@ describe("the app in Chromium against the real backend", () => {
     expect(tip).toMatch(/^touch_pages \d+ \(ram0\) · cpu \d+ · node \d+ · \d+\.\d{3} s · \w/);
     await h.page.screenshot({ path: join(SHOTS, "08-hover-1280.png") });
     await h.page.click('button[aria-label="switch theme"]');
+    await h.page.waitForTimeout(200); // the plot repaints a frame after the theme
+    await h.page.locator(".compare").scrollIntoViewIfNeeded();
     await h.page.screenshot({ path: join(SHOTS, "09-dark-1280.png") });
     await h.page.click('button[aria-label="switch theme"]');
     // switching target leaves the old plots on the lab's topology

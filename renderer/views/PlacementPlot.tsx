@@ -13,6 +13,7 @@ import { backendOrder } from "../../shared/qemu/generate";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { hostBoxes, puOrder } from "../../shared/topology/boxes";
 import { scaleLinear } from "d3-scale";
+import { useApp } from "./useApp";
 import { OFF_NODE, backendColor, nodeColor } from "./palette";
 
 export interface PlotProps {
@@ -46,7 +47,15 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     return () => ro.disconnect();
   }, []);
   const width = Math.min(maxWidth, room);
-  const drawn = useRef<{ count: number; tMax: number; layout?: Layout }>({ count: 0, tMax: 0 });
+  const drawn = useRef<{ count: number; tMax: number; layout?: Layout; theme?: string }>({ count: 0, tMax: 0 });
+  // the canvas takes its colours from the theme's CSS variables: a new theme draws it all again
+  // (a frame later: the app sets the theme on <html> in its own effect, after this child's)
+  const appTheme = useApp((s) => s.theme);
+  const [theme, setTheme] = useState(appTheme);
+  useEffect(() => {
+    const id = requestAnimationFrame(() => setTheme(appTheme));
+    return () => cancelAnimationFrame(id);
+  }, [appTheme]);
   const workerTids = useRef(new Set<number>());
   const axis = useRef({ tMax: 1000, plotW: 1, rowH: 1 });
   // rows and node bands come from the host's box model: node by node, SMT siblings together
@@ -78,7 +87,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     let tMax = domainMs ?? (drawn.current.tMax || 1000);
     while (last > tMax) tMax *= 2;
     // a different layout colors the marks differently: draw everything again
-    const full = tMax !== drawn.current.tMax || n < drawn.current.count || drawn.current.layout !== layout;
+    const full = tMax !== drawn.current.tMax || n < drawn.current.count || drawn.current.layout !== layout || drawn.current.theme !== theme;
     const style = getComputedStyle(canvas);
     const fg = style.getPropertyValue("--fg") || "#222";
     const muted = style.getPropertyValue("--muted") || "#888";
@@ -135,7 +144,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         ctx.textAlign = x > LEFT + plotW - 16 ? "right" : "center";
         ctx.fillText(`${t.toFixed(step < 1 ? 1 : 0)} s`, x, height - 6);
       }
-      drawn.current = { count: 0, tMax, layout };
+      drawn.current = { count: 0, tMax, layout, theme };
       axis.current = { tMax, plotW, rowH };
     }
     for (let i = drawn.current.count; i < n; i++) if (samples[i]!.name === "touch_pages") workerTids.current.add(samples[i]!.tid);
@@ -186,7 +195,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       ctx.stroke();
       ctx.restore();
     }
-  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height, markMs, domainMs, pus]);
+  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height, markMs, domainMs, pus, theme]);
 
   // hovering says which thread ran where: the touch_pages sample nearest the pointer on that CPU's row
   const hover = (e: React.MouseEvent<HTMLCanvasElement>) => {
