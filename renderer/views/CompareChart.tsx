@@ -9,7 +9,7 @@ import { runTitle } from "../../shared/run/label";
 
 const W = 600;
 const H = 180;
-const M = { left: 230, right: 60, top: 10, bottom: 24 };
+const M = { left: 250, right: 60, top: 10, bottom: 24 };
 
 function clipped(text: string): string {
   return text.length > 36 ? `${text.slice(0, 35)}…` : text;
@@ -45,7 +45,7 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
 
   return (
     <figure className="compare-chart">
-      <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} style={{ width: "100%", maxWidth: W, height: "auto" }} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={11}>
+      <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} style={{ width: "100%", maxWidth: W, height: "auto" }} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={13}>
         {runs.map((r, i) => {
           const ms = r.timings.preallocMs;
           return (
