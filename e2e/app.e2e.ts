@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chooseTarget, planInBar, startHarness, ROOT, SHOTS, type Harness } from "./harness";
+import { chooseTarget, pictureProblems, planInBar, startHarness, ROOT, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -172,13 +172,42 @@ describe("the app in Chromium against the real backend", () => {
     await planInBar(h.page, { mem: "768M", vcpus: 2, threads: 2 });
     await h.page.click("button.primary:has-text('launch')");
     const status = h.page.locator('[data-testid="run-status"]');
+    // while it goes: a state and an elapsed time that ticks
+    await expect.poll(() => status.getAttribute("data-phase"), { timeout: 10_000 }).toMatch(/^(starting|preallocating|preallocated|done)$/);
     await expect.poll(() => status.getAttribute("data-status"), { timeout: 60_000 }).toBe("done");
-    expect(await status.innerText()).toMatch(/preallocated in \d+\.\d\d s/);
+    expect(await status.getAttribute("data-phase")).toBe("done");
+    expect(await status.innerText()).toMatch(/^done · \d+\.\d s · preallocated in \d+\.\d\d s$/);
+    // the marker where preallocation finished, at the time the status says
+    const mark = Number(await h.page.locator(".plot canvas").first().getAttribute("data-mark-ms"));
+    expect((await status.innerText()).replace(/.*preallocated in /, "")).toBe(`${(mark / 1000).toFixed(2)} s`);
+    expect(await h.page.locator('[data-testid="prealloc-marker"]').innerText()).toContain("preallocated at");
     const samples = Number(await h.page.locator(".plot canvas").first().getAttribute("data-samples"));
     expect(samples).toBeGreaterThan(0);
     const summary = await h.page.locator('[data-testid="run-summary"]').innerText();
     expect(summary).toMatch(/ram-node0\s+768 MiB\s+0\s+\d\/2/);
     await shot("05-run-done");
+    // the run keeps its own topology: a sample host with other nodes does not re-band its plot
+    const canvas = h.page.locator(".run-panel .plot canvas").first();
+    const bands = await canvas.getAttribute("data-bands");
+    const ranOn = await canvas.getAttribute("data-host");
+    expect(bands).toMatch(/^0:\d+/);
+    await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
+    expect(await canvas.getAttribute("data-bands")).toBe(bands);
+    expect(await canvas.getAttribute("data-host")).toBe(ranOn);
+    expect(bands).not.toBe("0:52 1:52");
+    // history: the run by its title, only on its own target unless "all"; renamed inline
+    const history = h.page.locator('[data-testid="history"]');
+    expect(await history.locator("li").count()).toBe(0);
+    await h.page.check('input[aria-label="runs of all targets"]');
+    expect(await history.innerText()).toMatch(/(with|without) thread-context, 768 MiB, .+, \d+\.\d\d s/);
+    await h.page.uncheck('input[aria-label="runs of all targets"]');
+    await chooseTarget(h.page, "host", "svg.host-svg[aria-label^='this host']");
+    const row = history.locator("li").first();
+    expect(await row.innerText()).toMatch(/^(with|without) thread-context, 768 MiB/);
+    await row.locator("button:has-text('rename')").click();
+    await h.page.fill('input[aria-label="run name"]', "my first run");
+    await h.page.keyboard.press("Enter");
+    await expect.poll(() => row.innerText()).toMatch(/^my first run/);
   });
 
   it("runs the lab demo on 2 virtual nodes and shows both runs side by side", { timeout: 200_000, retry: 1 }, async () => {
@@ -193,6 +222,45 @@ describe("the app in Chromium against the real backend", () => {
     expect(labels.join(" ")).toMatch(/with thread-context/);
     const summary = await h.page.locator('[data-testid="run-summary"]').innerText();
     expect(summary).toMatch(/ram0\s+256 MiB\s+1\s+2\/2\s+100 %/);
+    // the panels: titled, on one time scale, command lines with their difference marked
+    const titles = await h.page.locator('[data-testid="compare-title"]').allTextContents();
+    expect(titles).toHaveLength(2);
+    expect(titles[0]).toMatch(/without thread-context/);
+    expect(titles[1]).toMatch(/with thread-context/);
+    const domains = await h.page.locator(".compare .plot canvas").evaluateAll((cs) => cs.map((c) => c.getAttribute("data-domain-ms")));
+    expect(domains).toHaveLength(2);
+    expect(Number(domains[0])).toBeGreaterThan(0);
+    expect(domains[1]).toBe(domains[0]);
+    expect(await h.page.locator('[data-testid="compare-argv"] .changed').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/thread-context/)]));
     await shot("06-lab-demo");
+    await h.page.setViewportSize({ width: 1280, height: 800 });
+    expect(await pictureProblems(h.page)).toMatchObject({ overflow: 0 });
+    const compare = await h.page.locator(".compare").boundingBox();
+    const panel = await h.page.locator(".run-panel").boundingBox();
+    expect(compare!.x + compare!.width).toBeLessThanOrEqual(panel!.x + panel!.width + 0.5);
+    await h.page.locator(".compare").scrollIntoViewIfNeeded();
+    await h.page.screenshot({ path: join(SHOTS, "07-compare-1280.png") });
+    // hovering a mark says thread, CPU, node, time and state
+    const plot = h.page.locator(".compare .plot canvas").nth(1);
+    const box = (await plot.boundingBox())!;
+    let tip = "";
+    // from the bottom up: the workers of ram0 run on the last node
+    for (let y = box.height - 26; y > 8 && !tip.includes("touch_pages"); y -= 6) {
+      for (let x = 90; x < box.width - 10 && !tip.includes("touch_pages"); x += 8) {
+        await h.page.mouse.move(box.x + x, box.y + y);
+        tip = (await h.page.locator(".compare .plot-tip").allTextContents()).join("");
+      }
+    }
+    expect(tip).toMatch(/^touch_pages \d+ \(ram0\) · cpu \d+ · node \d+ · \d+\.\d{3} s · \w/);
+    await h.page.screenshot({ path: join(SHOTS, "08-hover-1280.png") });
+    await h.page.click('button[aria-label="switch theme"]');
+    await h.page.waitForTimeout(200); // the plot repaints a frame after the theme
+    await h.page.locator(".compare").scrollIntoViewIfNeeded();
+    await h.page.screenshot({ path: join(SHOTS, "09-dark-1280.png") });
+    await h.page.click('button[aria-label="switch theme"]');
+    // switching target leaves the old plots on the lab's topology
+    await chooseTarget(h.page, "host", "svg.host-svg[aria-label^='this host']");
+    const hosts = await h.page.locator(".compare .plot canvas").evaluateAll((cs) => cs.map((c) => c.getAttribute("data-host")));
+    expect(hosts).toEqual(["lab: 2 nodes", "lab: 2 nodes"]);
   });
 });

@@ -3,7 +3,7 @@
 // shared/ does the work, components only read slices and call actions.
 
 import { createStore } from "zustand/vanilla";
-import type { Api, ApiError, RunStreamEvent } from "../../shared/api/contract";
+import type { Api, ApiError, ApiResponse, RunStreamEvent } from "../../shared/api/contract";
 import { ApiFailure } from "../../shared/api/contract";
 import type { HostTopology } from "../../shared/topology/schema";
 import { emptyLayout, type Layout, type LayoutTarget } from "../../shared/layout/schema";
@@ -25,7 +25,7 @@ import { IDENTITY, type ViewTransform } from "../canvas/zoom-controller";
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
 export interface RunState {
-  status: "idle" | "starting" | "running" | "done" | "failed";
+  status: "idle" | "starting" | "running" | "done" | "cancelled" | "failed";
   runId?: string;
   /** grows in place while a run goes (200 Hz × 64 threads would make copying quadratic) */
   samples: Sample[];
@@ -45,6 +45,10 @@ export interface RunState {
   compareWhenDone?: boolean;
   /** the layout being run, when it is not the one being edited (a lab demo job) */
   layout?: Layout;
+  /** the topology the run goes on, taken at launch: switching target later does not re-band its plot */
+  topology?: HostTopology;
+  /** when the run ended (ms since epoch): the elapsed time stops there */
+  endedAt?: number;
 }
 
 export interface AppState {
@@ -60,7 +64,7 @@ export interface AppState {
   selected?: string;
   message?: { kind: "info" | "error"; text: string };
   run: RunState;
-  history: Array<{ id: string; label?: string; outcome: string; preallocMs?: number; preallocBytes: number; startedAt: string }>;
+  history: ApiResponse<"listRuns">;
   compare: RunRecord[];
   theme: "light" | "dark";
   /** the layout as last saved or opened; anything else is unsaved work */
@@ -111,6 +115,8 @@ export interface AppActions {
   refreshHistory(): Promise<void>;
   toggleCompare(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
+  /** a user's name for a saved run; empty gives it back its description. The problem, if any */
+  labelRun(id: string, label: string): Promise<string | undefined>;
   setTheme(theme: AppState["theme"]): void;
   markSaved(): void;
   /** save through the desktop's dialog; "download" where there is none (browser mode): the page saves then */
@@ -203,13 +209,13 @@ export function createAppStore(api: Api) {
       async runLabDemo() {
         const { target, run } = get();
         if (target?.kind !== "lab" || !target.nodes || run.status === "starting" || run.status === "running") return;
-        set({ run: { status: "starting", samples: [], startedAt: Date.now(), compareWhenDone: true, recordIds: [] }, compare: [] });
+        set({ run: { status: "starting", samples: [], startedAt: Date.now(), compareWhenDone: true, recordIds: [], ...(get().host ? { topology: get().host } : {}) }, compare: [] });
         try {
           const { runId } = await api.startLabRun({ nodes: target.nodes, demo: true });
           set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
         } catch (e) {
           const { text, diagnostics } = errorText(e);
-          set({ run: { status: "failed", samples: [], error: text, ...(diagnostics ? { diagnostics } : {}) } });
+          set({ run: { status: "failed", samples: [], error: text, endedAt: Date.now(), ...(diagnostics ? { diagnostics } : {}) } });
         }
       },
       importTopologyText(text, format) {
@@ -308,7 +314,7 @@ export function createAppStore(api: Api) {
       async launch(label) {
         const { layout, run } = get();
         if (run.status === "starting" || run.status === "running") return;
-        set({ run: { status: "starting", samples: [], startedAt: Date.now(), recordIds: [], layout } });
+        set({ run: { status: "starting", samples: [], startedAt: Date.now(), recordIds: [], layout, ...(get().host ? { topology: get().host } : {}) } });
         const target = get().target;
         try {
           const { runId } =
@@ -318,7 +324,7 @@ export function createAppStore(api: Api) {
           set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
         } catch (e) {
           const { text, diagnostics } = errorText(e);
-          set({ run: { status: "failed", samples: [], error: text, ...(diagnostics ? { diagnostics } : {}) } });
+          set({ run: { status: "failed", samples: [], error: text, endedAt: Date.now(), ...(diagnostics ? { diagnostics } : {}) } });
         }
       },
       async cancelRun() {
@@ -352,7 +358,7 @@ export function createAppStore(api: Api) {
             set({ run: { ...run, recordIds } });
             void api.loadRun({ id: e.recordId }).then(async (record) => {
               const now = get().run;
-              set({ run: { ...now, record, ...(final ? { status: e.outcome === "ok" ? "done" : "failed" } : {}), ...(e.error ? { error: e.error } : {}) } });
+              set({ run: { ...now, record, ...(final ? { status: e.outcome === "ok" ? "done" : e.outcome === "cancelled" ? "cancelled" : "failed", endedAt: Date.now() } : {}), ...(e.error ? { error: e.error } : {}) } });
               await get().refreshHistory();
               if (final && now.compareWhenDone) {
                 const records = await Promise.all(recordIds.map((id) => api.loadRun({ id })));
@@ -362,7 +368,7 @@ export function createAppStore(api: Api) {
             return;
           }
           case "failed":
-            set({ run: { ...run, status: "failed", error: e.error.message } });
+            set({ run: { ...run, status: "failed", error: e.error.message, endedAt: Date.now() } });
             return;
         }
       },
@@ -384,6 +390,18 @@ export function createAppStore(api: Api) {
         await api.deleteRun({ id }).catch((e) => get().say("error", errorText(e).text));
         set({ compare: get().compare.filter((r) => r.id !== id) });
         await get().refreshHistory();
+      },
+      async labelRun(id, label) {
+        try {
+          await api.labelRun({ id, label });
+        } catch (e) {
+          return errorText(e).text;
+        }
+        await get().refreshHistory();
+        // the runs on screen take the new name too
+        const relabel = (r: RunRecord): RunRecord => (r.id !== id ? r : label.trim() ? { ...r, label: label.trim() } : (({ label: _drop, ...rest }) => rest)(r));
+        set({ compare: get().compare.map(relabel) });
+        return undefined;
       },
       setTheme: (theme) => set({ theme }),
       markSaved: () => set({ saved: get().layout }),

@@ -5,10 +5,15 @@ import { scaleBand, scaleLinear } from "d3-scale";
 import type { RunRecord } from "../../shared/run/types";
 import { RUN_BAR } from "./palette";
 import { downloadBlob } from "./download";
+import { runTitle } from "../../shared/run/label";
 
 const W = 600;
 const H = 180;
-const M = { left: 230, right: 60, top: 10, bottom: 24 };
+const M = { left: 250, right: 60, top: 10, bottom: 24 };
+
+function clipped(text: string): string {
+  return text.length > 36 ? `${text.slice(0, 35)}…` : text;
+}
 
 export function CompareChart({ runs }: { runs: RunRecord[] }) {
   const ref = useRef<SVGSVGElement>(null);
@@ -40,13 +45,14 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
 
   return (
     <figure className="compare-chart">
-      <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={11}>
+      <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} style={{ width: "100%", maxWidth: W, height: "auto" }} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={13}>
         {runs.map((r, i) => {
           const ms = r.timings.preallocMs;
           return (
             <g key={r.id} transform={`translate(0,${y(r.id)})`}>
               <text x={M.left - 6} y={y.bandwidth() / 2 + 4} textAnchor="end" fill="currentColor">
-                {(r.label ?? r.id).slice(0, 38)}
+                <title>{runTitle(r)}</title>
+                {clipped(runTitle(r))}
               </text>
               <rect x={M.left} width={x(ms ?? 0)} height={y.bandwidth()} fill={RUN_BAR} />
               <text x={M.left + x(ms ?? 0) + 4} y={y.bandwidth() / 2 + 4} fill="currentColor">

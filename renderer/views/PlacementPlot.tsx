@@ -12,6 +12,8 @@ import { idList } from "../../shared/cpulist/cpulist";
 import { backendOrder } from "../../shared/qemu/generate";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { hostBoxes, puOrder } from "../../shared/topology/boxes";
+import { scaleLinear } from "d3-scale";
+import { useApp } from "./useApp";
 import { OFF_NODE, backendColor, nodeColor } from "./palette";
 
 export interface PlotProps {
@@ -23,12 +25,16 @@ export interface PlotProps {
   width?: number;
   height?: number;
   label?: string;
+  /** ms since spawn when preallocation finished (QEMU's QMP greeting): a marker line */
+  markMs?: number;
+  /** a fixed time axis (ms), so plots side by side share one scale */
+  domainMs?: number;
 }
 
-const LEFT = 64;
+const LEFT = 84;
 const BOTTOM = 22;
 
-export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label }: PlotProps) {
+export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label, markMs, domainMs }: PlotProps) {
   const n = count ?? samples.length;
   const ref = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLElement>(null);
@@ -41,11 +47,22 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     return () => ro.disconnect();
   }, []);
   const width = Math.min(maxWidth, room);
-  const drawn = useRef<{ count: number; tMax: number; layout?: Layout }>({ count: 0, tMax: 0 });
+  const drawn = useRef<{ count: number; tMax: number; layout?: Layout; theme?: string }>({ count: 0, tMax: 0 });
+  // the canvas takes its colours from the theme's CSS variables: a new theme draws it all again
+  // (a frame later: the app sets the theme on <html> in its own effect, after this child's)
+  const appTheme = useApp((s) => s.theme);
+  const [theme, setTheme] = useState(appTheme);
+  useEffect(() => {
+    const id = requestAnimationFrame(() => setTheme(appTheme));
+    return () => cancelAnimationFrame(id);
+  }, [appTheme]);
   const workerTids = useRef(new Set<number>());
+  const axis = useRef({ tMax: 1000, plotW: 1, rowH: 1 });
   // rows and node bands come from the host's box model: node by node, SMT siblings together
   const machine = useMemo(() => hostBoxes(host), [host]);
-  const rows = useMemo(() => new Map(puOrder(machine).map((r, i) => [r.pu, i])), [machine]);
+  const pus = useMemo(() => puOrder(machine), [machine]);
+  const rows = useMemo(() => new Map(pus.map((r, i) => [r.pu, i])), [pus]);
+  const [tip, setTip] = useState<{ x: number; y: number; text: string } | undefined>();
   const order = useMemo(() => backendOrder(layout), [layout]);
   // a backend's marks take its host node's colour, the colour of that node's band and card
   const colorOf = useMemo(() => new Map(layout.backends.map((b) => [b.id, backendColor(host, b)])), [layout, host]);
@@ -67,10 +84,10 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     const rowH = plotH / Math.max(1, rows.size);
     const last = n ? samples[n - 1]!.t : 0;
     // the time axis grows by doubling, so a full redraw happens only a few times per run
-    let tMax = drawn.current.tMax || 1000;
+    let tMax = domainMs ?? (drawn.current.tMax || 1000);
     while (last > tMax) tMax *= 2;
     // a different layout colors the marks differently: draw everything again
-    const full = tMax !== drawn.current.tMax || n < drawn.current.count || drawn.current.layout !== layout;
+    const full = tMax !== drawn.current.tMax || n < drawn.current.count || drawn.current.layout !== layout || drawn.current.theme !== theme;
     const style = getComputedStyle(canvas);
     const fg = style.getPropertyValue("--fg") || "#222";
     const muted = style.getPropertyValue("--muted") || "#888";
@@ -85,16 +102,50 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         ctx.fillStyle = fg;
         ctx.font = "11px system-ui, sans-serif";
         ctx.textAlign = "right";
-        if (count > 0) ctx.fillText(`node ${node.os}`, LEFT - 6, y + (count * rowH) / 2 + 4);
+        // the node's name at the left, its CPUs beside their rows when they fit (≥ 9 px a row)
+        ctx.textAlign = "left";
+        if (count > 0) ctx.fillText(`node ${node.os}`, 4, y + (count * rowH) / 2 + 4);
+        if (count > 0 && rowH < 9) {
+          ctx.fillStyle = muted;
+          ctx.textAlign = "right";
+          const first = pus.find((p) => p.nodeIndex === node.index)?.pu;
+          const lastPu = [...pus].reverse().find((p) => p.nodeIndex === node.index)?.pu;
+          ctx.font = "9px system-ui, sans-serif";
+          ctx.fillText(`${first}`, LEFT - 4, y + 9);
+          if (lastPu !== first) ctx.fillText(`${lastPu}`, LEFT - 4, y + count * rowH - 1);
+        }
         y += count * rowH;
+      }
+      if (rowH >= 9) {
+        ctx.fillStyle = muted;
+        ctx.textAlign = "right";
+        ctx.font = `${Math.min(11, Math.floor(rowH) - 1)}px system-ui, sans-serif`;
+        pus.forEach((p, i) => ctx.fillText(`cpu ${p.pu}`, LEFT - 4, 6 + i * rowH + rowH / 2 + 4));
+      }
+      ctx.font = "11px system-ui, sans-serif";
+      // the band borders, so node groups read apart in dark mode too
+      ctx.strokeStyle = muted;
+      ctx.lineWidth = 0.5;
+      y = 6;
+      for (const node of machine.nodes) {
+        y += node.puCount * rowH;
+        ctx.beginPath();
+        ctx.moveTo(LEFT, Math.round(y) + 0.5);
+        ctx.lineTo(LEFT + plotW, Math.round(y) + 0.5);
+        ctx.stroke();
       }
       ctx.fillStyle = muted;
       ctx.textAlign = "center";
-      for (let k = 0; k <= 4; k++) {
-        const t = (tMax / 4) * k;
-        ctx.fillText(`${(t / 1000).toFixed(t < 4000 ? 1 : 0)} s`, LEFT + (plotW * k) / 4, height - 6);
+      // round ticks (d3's 1-2-5 steps); the last label ends at the axis' end instead of past it
+      const ticks = scaleLinear().domain([0, tMax / 1000]).ticks(5);
+      const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
+      for (const t of ticks) {
+        const x = LEFT + ((t * 1000) / tMax) * plotW;
+        ctx.textAlign = x > LEFT + plotW - 16 ? "right" : "center";
+        ctx.fillText(`${t.toFixed(step < 1 ? 1 : 0)} s`, x, height - 6);
       }
-      drawn.current = { count: 0, tMax, layout };
+      drawn.current = { count: 0, tMax, layout, theme };
+      axis.current = { tMax, plotW, rowH };
     }
     for (let i = drawn.current.count; i < n; i++) if (samples[i]!.name === "touch_pages") workerTids.current.add(samples[i]!.tid);
     if (full) workerTids.current = new Set(samples.slice(0, n).filter((s) => s.name === "touch_pages").map((s) => s.tid));
@@ -131,11 +182,51 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       }
     }
     drawn.current.count = n;
-  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height]);
+    if (markMs !== undefined && markMs <= tMax) {
+      // drawn over the marks on every pass: samples after it come in after the greeting
+      const x = Math.round(LEFT + (markMs / tMax) * plotW) + 0.5;
+      ctx.save();
+      ctx.strokeStyle = fg;
+      ctx.setLineDash([4, 3]);
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(x, 6);
+      ctx.lineTo(x, 6 + plotH);
+      ctx.stroke();
+      ctx.restore();
+    }
+  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height, markMs, domainMs, pus, theme]);
+
+  // hovering says which thread ran where: the touch_pages sample nearest the pointer on that CPU's row
+  const hover = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    const { tMax, plotW, rowH } = axis.current;
+    const pu = pus[Math.floor((py - 6) / rowH)];
+    if (!pu || px < LEFT) return setTip(undefined);
+    const t = ((px - LEFT) / plotW) * tMax;
+    const near = (tMax / plotW) * 4;
+    let best: Sample | undefined;
+    for (let i = 0; i < n; i++) {
+      const s = samples[i]!;
+      if (s.cpu !== pu.pu || Math.abs(s.t - t) > near) continue;
+      if (!best || Math.abs(s.t - t) < Math.abs(best.t - t) || (best.name !== "touch_pages" && s.name === "touch_pages")) best = s;
+    }
+    if (!best) return setTip(undefined);
+    const owner = best.name === "touch_pages" ? assignThreads([...workerTids.current], layout, order, onlineCpuCount(host)).get(best.tid) : undefined;
+    const state = best.state === "R" ? "running" : best.state === "D" ? "waiting (D)" : best.state === "S" ? "sleeping (S)" : best.state;
+    setTip({ x: px, y: py, text: `${best.name} ${best.tid}${owner ? ` (${owner})` : ""} · cpu ${best.cpu} · node ${best.node} · ${(best.t / 1000).toFixed(3)} s · ${state}` });
+  };
 
   return (
     <figure className="plot" ref={box}>
-      <canvas ref={ref} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={n} />
+      {tip ? (
+        <div className="plot-tip" role="tooltip" style={{ left: Math.min(tip.x + 12, width - 260), top: tip.y + 12 }}>
+          {tip.text}
+        </div>
+      ) : null}
+      <canvas ref={ref} onMouseMove={hover} onMouseLeave={() => setTip(undefined)} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={n} data-mark-ms={markMs} data-domain-ms={domainMs} data-host={host.name} data-bands={machine.nodes.filter((x) => x.puCount > 0).map((x) => `${x.os}:${x.puCount}`).join(" ")} />
       <figcaption>
         {order.map((id) => (
           <span key={id} className="legend">
@@ -145,6 +236,11 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         <span className="legend">
           <i className="cross" /> off its node
         </span>
+        {markMs !== undefined ? (
+          <span className="legend" data-testid="prealloc-marker">
+            <i className="dashed" /> preallocated at {(markMs / 1000).toFixed(2)} s
+          </span>
+        ) : null}
         <span className="legend muted">faint: waiting (D/S), grey: other QEMU threads</span>
       </figcaption>
     </figure>

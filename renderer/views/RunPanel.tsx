@@ -9,6 +9,22 @@ import { humanSize } from "../../shared/size/size";
 import type { RunRecord } from "../../shared/run/types";
 import { unpackSamples } from "../../shared/run/summarize";
 import { CompareChart } from "./CompareChart";
+import { useEffect, useState } from "react";
+import { elapsedText, gibPerSecond, runPhase } from "../../shared/run/phase";
+import { runsOnTarget } from "../../shared/run/history";
+import { argvDiff, sharedDomainMs } from "../../shared/run/compare";
+import { runTitle } from "../../shared/run/label";
+
+/** The clock, ticking every 100 ms while `on`: the elapsed time of a run going on. */
+function useNow(on: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!on) return;
+    const t = setInterval(() => setNow(Date.now()), 100);
+    return () => clearInterval(t);
+  }, [on]);
+  return now;
+}
 
 export function RunPanel() {
   const target = useApp((s) => s.target);
@@ -20,11 +36,10 @@ export function RunPanel() {
   const launch = useApp((s) => s.launch);
   const runLabDemo = useApp((s) => s.runLabDemo);
   const cancelRun = useApp((s) => s.cancelRun);
-  const history = useApp((s) => s.history);
   const compare = useApp((s) => s.compare);
-  const toggleCompare = useApp((s) => s.toggleCompare);
-  const deleteRun = useApp((s) => s.deleteRun);
 
+  const busy = run.status === "starting" || run.status === "running";
+  const now = useNow(busy);
   const errors = hasErrors(diagnosticsOf({ layout, host, qemu, importDiagnostics }));
   const lab = target?.kind === "lab";
   const why =
@@ -37,15 +52,25 @@ export function RunPanel() {
           : layout.backends.every((b) => !b.prealloc)
             ? "Nothing is preallocated: set prealloc (drop a thread budget on a node) to see touch_pages threads."
             : undefined;
-  const busy = run.status === "starting" || run.status === "running";
-  const elapsed = run.preallocMs ?? (run.record?.timings.preallocMs);
+  const preallocMs = run.preallocMs ?? run.record?.timings.preallocMs;
+  const phase = runPhase(run.status, preallocMs);
+  const elapsed = run.startedAt !== undefined ? (busy ? now : (run.endedAt ?? now)) - run.startedAt : undefined;
+  // the run shown preallocated: a hint about the layout being edited would read as if about the run
+  const runShown = run.status !== "idle";
+  const nothingPreallocated = layout.backends.every((b) => !b.prealloc);
+  // a run is drawn on the topology it ran on: its record's copy, or the target it was launched on
+  const runHost = run.record?.topology ?? run.topology ?? host;
+  // beside a run, a hint about the layout being edited would read as if about the run: it goes
+  // below the run, said of the layout, and "nothing is preallocated" not at all (the run did)
+  const hint = why && !runShown ? why : undefined;
+  const later = why && runShown && !(nothingPreallocated && !errors && qemu?.available) ? why : undefined;
 
   return (
     <section className="panel run-panel" aria-label="run">
       <header>
         <h2>{lab ? `Run in the lab (${target?.nodes} virtual nodes)` : "Run on this host"}</h2>
         <div className="row">
-          <button type="button" className="primary" disabled={Boolean(why) || busy} onClick={() => void launch()}>
+          <button type="button" className="primary" disabled={Boolean(why) || busy} title={why} onClick={() => void launch()}>
             {lab ? "launch in the lab" : "launch"}
           </button>
           {lab ? (
@@ -58,13 +83,14 @@ export function RunPanel() {
               cancel
             </button>
           ) : null}
-          <span className="status" data-testid="run-status" data-status={run.status}>
-            {run.status === "idle" ? "" : run.status}
-            {elapsed !== undefined ? ` · preallocated in ${(elapsed / 1000).toFixed(2)} s` : ""}
+          <span className={`status phase-${phase ?? "idle"}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
+            {phase ? <b>{phase}</b> : null}
+            {elapsed !== undefined && phase ? <span data-testid="run-elapsed"> · {elapsedText(elapsed)}</span> : null}
+            {preallocMs !== undefined && run.status !== "cancelled" ? ` · preallocated in ${(preallocMs / 1000).toFixed(2)} s` : ""}
           </span>
         </div>
       </header>
-      {why && !busy ? <p className="muted">{why}</p> : null}
+      {hint && !busy ? <p className="muted">{hint}</p> : null}
       {lab && !why && !busy && run.status === "idle" ? (
         <p className="muted">The lab boots a small Linux guest with {target?.nodes} NUMA nodes under QEMU (a few seconds) and runs the layout with this host&apos;s QEMU inside it.</p>
       ) : null}
@@ -83,26 +109,88 @@ export function RunPanel() {
           ))}
         </ul>
       ) : null}
-      {host && (run.samples.length > 0 || busy) ? <PlacementPlot host={host} layout={run.record?.layout ?? run.layout ?? layout} samples={run.samples} count={run.sampleCount ?? run.samples.length} /> : null}
+      {runHost && (run.samples.length > 0 || busy) ? <PlacementPlot host={runHost} layout={run.record?.layout ?? run.layout ?? layout} samples={run.samples} count={run.sampleCount ?? run.samples.length} {...(preallocMs !== undefined && run.status !== "cancelled" ? { markMs: preallocMs } : {})} /> : null}
       {run.record ? <RunSummary record={run.record} /> : null}
+      {later && !busy ? <p className="muted">To launch the layout being edited: {later.charAt(0).toLowerCase() + later.slice(1)}</p> : null}
 
-      <h3>History</h3>
-      {history.length === 0 ? <p className="muted">No runs yet.</p> : null}
-      <ul className="history">
-        {history.map((h) => (
-          <li key={h.id}>
-            <label>
-              <input type="checkbox" checked={compare.some((r) => r.id === h.id)} onChange={() => void toggleCompare(h.id)} aria-label={`compare ${h.id}`} />
-              {h.label ?? h.id} · {humanSize(h.preallocBytes)} · {h.preallocMs !== undefined ? `${(h.preallocMs / 1000).toFixed(2)} s` : h.outcome}
-            </label>
-            <button type="button" className="link" onClick={() => void deleteRun(h.id)} aria-label={`delete ${h.id}`}>
-              ✕
-            </button>
+      <History />
+      {compare.length > 0 ? <Comparison runs={compare} /> : null}
+    </section>
+  );
+}
+
+function History() {
+  const target = useApp((s) => s.target);
+  const host = useApp((s) => s.host);
+  const history = useApp((s) => s.history);
+  const compare = useApp((s) => s.compare);
+  const toggleCompare = useApp((s) => s.toggleCompare);
+  const deleteRun = useApp((s) => s.deleteRun);
+  const [all, setAll] = useState(false);
+  const [editing, setEditing] = useState<string | undefined>();
+  // the runs of the target looked at; its topology's name is what a run record keeps
+  const shown = all ? history : runsOnTarget(history, host ? { name: host.name } : undefined);
+  const hidden = history.length - shown.length;
+  return (
+    <>
+      <h3>
+        History <span className="muted small">{all ? "all targets" : `on ${target?.name ?? "this target"}`}</span>
+      </h3>
+      <label className="small">
+        <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} aria-label="runs of all targets" /> all targets{hidden > 0 ? ` (${hidden} more)` : ""}
+      </label>
+      {shown.length === 0 ? <p className="muted">{history.length === 0 ? "No runs yet." : "No runs on this target yet."}</p> : null}
+      <ul className="history" data-testid="history">
+        {shown.map((h) => (
+          <li key={h.id} data-run={h.id}>
+            {editing === h.id ? (
+              <RenameRun id={h.id} label={h.label ?? ""} done={() => setEditing(undefined)} />
+            ) : (
+              <label title={`${h.id} · ${h.hostName}${h.hasTopology ? "" : " · recorded without its topology"}`}>
+                <input type="checkbox" checked={compare.some((r) => r.id === h.id)} onChange={() => void toggleCompare(h.id)} aria-label={`compare ${h.title}`} />
+                <span className={`run-title outcome-${h.outcome}`}>{h.title}</span>
+                {all && h.hostName !== host?.name ? <span className="muted"> · {h.hostName}</span> : null}
+              </label>
+            )}
+            <span className="row-tools">
+              {editing === h.id ? null : (
+                <button type="button" className="link" onClick={() => setEditing(h.id)} aria-label={`rename ${h.title}`}>
+                  rename
+                </button>
+              )}
+              <button type="button" className="link" onClick={() => void deleteRun(h.id)} aria-label={`delete ${h.title}`}>
+                ✕
+              </button>
+            </span>
           </li>
         ))}
       </ul>
-      {compare.length > 0 ? <Comparison runs={compare} /> : null}
-    </section>
+    </>
+  );
+}
+
+/** Inline rename: Enter keeps, Escape drops; an empty name gives the run back its description. */
+function RenameRun({ id, label, done }: { id: string; label: string; done: () => void }) {
+  const labelRun = useApp((s) => s.labelRun);
+  const [text, setText] = useState(label);
+  const [problem, setProblem] = useState<string | undefined>();
+  const keep = async () => {
+    const bad = await labelRun(id, text);
+    if (bad) setProblem(bad);
+    else done();
+  };
+  return (
+    <form
+      className="rename"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void keep();
+      }}
+    >
+      <input autoFocus value={text} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === "Escape" && done()} aria-label="run name" aria-invalid={problem ? true : undefined} placeholder="empty: its description" />
+      <button type="submit">keep</button>
+      {problem ? <span className="field-error">{problem}</span> : null}
+    </form>
   );
 }
 
@@ -121,7 +209,7 @@ function RunSummary({ record }: { record: RunRecord }) {
       </thead>
       <tbody>
         {record.backends.map((b) => {
-          const ms = b.firstMs !== undefined && b.lastMs !== undefined ? b.lastMs - b.firstMs : undefined;
+          const rate = gibPerSecond(b.bytes, b.firstMs !== undefined && b.lastMs !== undefined ? b.lastMs - b.firstMs : undefined, record.outcome);
           return (
             <tr key={b.id}>
               <td>{b.id}</td>
@@ -131,7 +219,7 @@ function RunSummary({ record }: { record: RunRecord }) {
                 {b.seenThreads}/{b.expectedThreads}
               </td>
               <td>{b.locality !== undefined ? `${Math.round(b.locality * 100)} %` : "–"}</td>
-              <td>{ms ? (b.bytes / 2 ** 30 / (ms / 1000)).toFixed(2) : "–"}</td>
+              <td>{rate !== undefined ? rate.toFixed(2) : "–"}</td>
             </tr>
           );
         })}
@@ -142,14 +230,34 @@ function RunSummary({ record }: { record: RunRecord }) {
 
 function Comparison({ runs }: { runs: RunRecord[] }) {
   const host = useApp((s) => s.host);
+  // one time scale for every panel: the faster run must look shorter
+  const domainMs = sharedDomainMs(runs);
+  const pair = runs.length === 2 ? runs : undefined;
   return (
     <div className="compare">
       <CompareChart runs={runs} />
-      {host
-        ? runs.map((r) => (
-            <PlacementPlot key={r.id} host={host} layout={r.layout} samples={unpackSamples(r)} width={520} height={160} label={`placement in run ${r.label ?? r.id}`} />
-          ))
-        : null}
+      {runs.map((r, i) => {
+        const on = r.topology ?? host;
+        if (!on) return null;
+        const title = runTitle(r);
+        return (
+          <section key={r.id} className="compare-panel" aria-label={`run ${title}`}>
+            <h4 data-testid="compare-title">{title}</h4>
+            <PlacementPlot host={on} layout={r.layout} samples={unpackSamples(r)} height={160} domainMs={domainMs} {...(r.timings.preallocMs !== undefined && r.outcome === "ok" ? { markMs: r.timings.preallocMs } : {})} label={`placement in run ${title}`} />
+            {r.topology ? null : <p className="muted">This record is older than saved topologies: drawn on the current target, {host?.name}; its node bands may not be the ones it ran on.</p>}
+            {pair ? (
+              <pre className="argv" data-testid="compare-argv">
+                {argvDiff(r.argv, pair[1 - i]!.argv).map((p, k) => (
+                  <span key={k} className={p.changed ? "changed" : undefined}>
+                    {p.text}{" "}
+                  </span>
+                ))}
+              </pre>
+            ) : null}
+          </section>
+        );
+      })}
+      {pair ? <p className="muted small">Highlighted: the options one command line has and the other does not.</p> : null}
     </div>
   );
 }
