@@ -1,0 +1,42 @@
+// Derived values, each computed once per change of its inputs: views read these instead of
+// computing domain results themselves.
+
+import type { HostTopology } from "../../shared/topology/schema";
+import type { Layout } from "../../shared/layout/schema";
+import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
+import { checkLayout } from "../../shared/validate/check";
+import { hostBoxes, type MachineBox } from "../../shared/topology/boxes";
+import { nodeMemoryUse, type NodeMemoryUse } from "../../shared/layout/node-memory";
+import type { AppState } from "./types";
+
+/** Unsaved work: the layout differs from the one last saved or opened, and is not empty. */
+export function isDirty(s: Pick<AppState, "layout" | "saved">): boolean {
+  return s.layout !== s.saved && (s.layout.backends.length > 0 || s.layout.nodes.length > 0 || s.layout.args.length > 0);
+}
+
+/** Diagnostics for the layout on the current target; computed again only when one of its inputs changes. */
+type DiagnosticsInput = Pick<AppState, "layout" | "host" | "qemu" | "importDiagnostics">;
+let last: { input: DiagnosticsInput; result: Diagnostic[] } | undefined;
+export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
+  if (last && last.input.layout === s.layout && last.input.host === s.host && last.input.qemu === s.qemu && last.input.importDiagnostics === s.importDiagnostics) return last.result;
+  const result = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version, ...(s.qemu.help ? { help: s.qemu.help } : {}) } } : {}) })];
+  last = { input: { layout: s.layout, host: s.host, qemu: s.qemu, importDiagnostics: s.importDiagnostics }, result };
+  return result;
+}
+
+/** The host's box model, computed once per host object (every view draws this one). */
+const boxesByHost = new WeakMap<HostTopology, MachineBox>();
+export function machineOf(host: HostTopology): MachineBox {
+  let m = boxesByHost.get(host);
+  if (!m) boxesByHost.set(host, (m = hostBoxes(host)));
+  return m;
+}
+
+/** What the layout binds on each host node; computed again only when the layout or host changes. */
+let lastUse: { host: HostTopology; layout: Layout; result: NodeMemoryUse[] } | undefined;
+export function memoryUseOf(s: { host?: HostTopology; layout: Layout }): NodeMemoryUse[] {
+  if (!s.host) return [];
+  if (lastUse && lastUse.host === s.host && lastUse.layout === s.layout) return lastUse.result;
+  lastUse = { host: s.host, layout: s.layout, result: nodeMemoryUse(s.host, s.layout) };
+  return lastUse.result;
+}

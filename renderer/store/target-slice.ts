@@ -1,0 +1,47 @@
+// The target: this host, a bundled sample, an imported topology or the lab, and what QEMU offers.
+
+import { labTopology } from "../../shared/lab/topology";
+import { importTopology, detectTopologyFormat } from "../../shared/topology/import/formats";
+import { errorText, type Full, type SliceDeps } from "./slice";
+
+export type TargetSlice = Pick<Full, "samples" | "chooseHost" | "chooseSample" | "chooseLab" | "importTopologyText">;
+
+export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
+  return {
+    samples: [],
+    async chooseHost() {
+      try {
+        const host = await api.probeHost({});
+        set({ host, target: { kind: "host", name: "this host" } });
+      } catch (e) {
+        get().say("error", `cannot read this host: ${errorText(e).text}`);
+      }
+    },
+    async chooseSample(name) {
+      try {
+        const host = await api.loadSample({ name });
+        set({ host, target: { kind: "sample", name } });
+      } catch (e) {
+        get().say("error", errorText(e).text);
+      }
+    },
+    chooseLab(nodes) {
+      set({ host: labTopology(nodes), target: { kind: "lab", name: `lab: ${nodes} nodes`, nodes } });
+    },
+    importTopologyText(text, format) {
+      const f = format ?? detectTopologyFormat(text);
+      if (!f) {
+        get().say("error", "this text is not numactl -H, lscpu, lscpu -p, hwloc XML or virsh capabilities output");
+        return false;
+      }
+      const r = importTopology(f, text, `imported ${f}`);
+      if (!r.ok) {
+        get().say("error", r.error);
+        return false;
+      }
+      set({ host: r.topology, target: { kind: "imported", name: r.topology.name } });
+      if (r.lacks.length) get().say("info", `${f} does not say: ${r.lacks.join("; ")}`);
+      return true;
+    },
+  };
+}
