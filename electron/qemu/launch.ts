@@ -21,7 +21,7 @@ import { explainQemuError } from "../../shared/qemu/errors";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { humanSize } from "../../shared/size/size";
 import { freeHugepages, nodeById } from "../../shared/topology/query";
-import { probeQemu, type QemuInfo } from "./discover";
+import { dataDirArgs, probeQemu, type QemuInfo } from "./discover";
 import { QmpClient } from "./qmp";
 import { Sampler } from "../run/sampler";
 import { SchedTracer } from "../run/sched-trace";
@@ -195,7 +195,9 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   for (const c of host.cpus) nodeOfCpu[c.id] = c.node;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const child = spawnGuarded(qemu.binary, prepared.args, ["ignore", "ignore", "pipe"]);
+  // -L for a QEMU unpacked outside /usr: its own firmware, added after checkRunArgv passed the rest
+  const argv = [...dataDirArgs(qemu), ...prepared.args];
+  const child = spawnGuarded(qemu.binary, argv, ["ignore", "ignore", "pipe"]);
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (s: string) => {
@@ -224,7 +226,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   const sampler = tracer instanceof SchedTracer ? tracer : new Sampler(watch);
   if (child.pid !== undefined) {
     writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
-    opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...prepared.args] });
+    opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...argv] });
     sampler.start();
   }
 
@@ -314,7 +316,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     kind: opts.kind ?? "host",
     startedAt,
     layout,
-    argv: [qemu.binary, ...prepared.args],
+    argv: [qemu.binary, ...argv],
     dropped: prepared.dropped,
     qemu: { binary: qemu.binary, version: qemu.version },
     host: { name: host.name, fingerprint: hostFingerprint(host), nodes: host.nodes.length, cpus: host.cpus.length },
