@@ -8,6 +8,7 @@ import { runCommand, runsCommand } from "./commands/run";
 import { benchCommand } from "./commands/bench";
 import { serveCommand } from "./commands/serve";
 import { labCommand } from "./commands/lab";
+import { qemuCommand } from "./commands/qemu";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -40,6 +41,9 @@ commands:
         Numadesk's plan, alternated, beside the host's own preallocation limit
   lab [--nodes 2|4] [--mem SIZE] [--accel auto|tcg|kvm] [--rate HZ] [--json] [--no-save] (FILE | --demo | --prepare)
         run layouts in a small guest with 2 or 4 virtual NUMA nodes; --demo: without and with thread-context
+  qemu [list [--json] | add PATH | remove PATH | fetch]
+        the QEMU binaries found (PATH, /usr/bin, /usr/local/bin, /opt/*/bin, added ones) with
+        their version and capabilities; fetch: QEMU 10 from bookworm-backports into the cache
   serve [FILE] [target] [--port N] [--host ADDR]
         the app in a browser: serves it on 127.0.0.1 and prints the URL with its token;
         with FILE, the app opens that layout (on the target given, or the one the file names)
@@ -60,6 +64,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   bench: benchCommand,
   serve: serveCommand,
   lab: labCommand,
+  qemu: qemuCommand,
 };
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

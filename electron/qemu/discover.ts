@@ -164,7 +164,7 @@ export function qemuFacts(explicit?: string): { version: string; help: QemuHelp 
   const binary = findQemu(explicit);
   const v = run(binary, ["--version"]);
   const version = parseQemuVersion(v.out);
-  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().slice(0, 80)}); ${INSTALL_HINT}`);
+  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().replace(/\s+/g, " ").slice(0, 80)}); ${INSTALL_HINT}`);
   return { version, help: readQemuHelp(binary) };
 }
 
@@ -243,7 +243,7 @@ export async function probeQemu(explicit?: string): Promise<QemuInfo> {
   }
   const v = run(binary, ["--version"]);
   const version = parseQemuVersion(v.out);
-  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().slice(0, 80)}); ${INSTALL_HINT}`);
+  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().replace(/\s+/g, " ").slice(0, 80)}); ${INSTALL_HINT}`);
   const objects = run(binary, ["-object", "help"]).out;
   const threadContext = /^\s*thread-context$/m.test(objects);
   const memfd = /^\s*memory-backend-memfd$/m.test(objects);

@@ -94,11 +94,8 @@ export function checkCommand(args: string[], io: Io): number {
   const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" }, qemu: { type: "string" } }, 1);
   const { layout, diags, file } = requireLayout(positionals[0], io);
   const host = resolveTarget(values as Record<string, string | undefined>);
-  const qemuVersion = values["qemu-version"] as string | undefined;
-  if (qemuVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(qemuVersion)) throw new UsageError(`--qemu-version takes a version like 7.2.0, not '${qemuVersion}'`);
-  if (qemuVersion !== undefined && values.qemu !== undefined) throw new UsageError("give --qemu PATH (its version is read from it) or --qemu-version, not both");
   // --qemu PATH: the binary's version and the options, object and machine types it lists
-  const qemu = values.qemu !== undefined ? qemuFactsOrExplain(values.qemu as string) : qemuVersion ? { version: qemuVersion } : {};
+  const qemu = qemuOption(values);
   // this host's file system says whether a file backend's mem-path can be opened
   const thisHost = !["sample", "sysfs", "topo", "lab"].some((k) => (values as Record<string, unknown>)[k] !== undefined);
   const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu, ...(thisHost ? { memPaths: memPathFacts([layout]) } : {}) })]);
@@ -108,6 +105,14 @@ export function checkCommand(args: string[], io: Io): number {
     io.err(`${file} on ${host.name}: ${summaryLine(all)}\n`);
   }
   return hasErrors(all) ? EXIT_INPUT : EXIT_OK;
+}
+
+/** --qemu PATH (its version and lists, read from the binary) or --qemu-version X.Y.Z (a QEMU you don't have). */
+function qemuOption(values: Record<string, unknown>): { version?: string; help?: ReturnType<typeof qemuFacts>["help"] } {
+  const qemuVersion = values["qemu-version"] as string | undefined;
+  if (qemuVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(qemuVersion)) throw new UsageError(`--qemu-version takes a version like 7.2.0, not '${qemuVersion}'`);
+  if (qemuVersion !== undefined && values.qemu !== undefined) throw new UsageError("give --qemu PATH (its version is read from it) or --qemu-version, not both");
+  return values.qemu !== undefined ? qemuFactsOrExplain(values.qemu as string) : qemuVersion ? { version: qemuVersion } : {};
 }
 
 function qemuFactsOrExplain(path: string) {
@@ -198,7 +203,11 @@ export function planCommand(args: string[], io: Io): number {
     hugepages: { type: "string" },
     backend: { type: "string" },
     format: { type: "string" },
+    qemu: { type: "string" },
+    "qemu-version": { type: "string" },
+    json: { type: "boolean" },
   });
+  const qemu = qemuOption(values);
   const backend = oneOf(values.backend as string | undefined, ["ram", "memfd"] as const, "ram", "--backend");
   const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
   if (values.mem === undefined) throw new UsageError("--mem is required (e.g. --mem 256G)");
@@ -211,7 +220,7 @@ export function planCommand(args: string[], io: Io): number {
     nodes = r.ids;
   }
   const host = resolveTarget(values as Record<string, string | undefined>);
-  const req = { mem: values.mem as string, vcpus, threads, backend, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}) };
+  const req = { mem: values.mem as string, vcpus, threads, backend, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}), ...(qemu.version ? { qemuVersion: qemu.version } : {}) };
   const r = planLayout(host, req);
   if (!r.ok) {
     printDiagnostics(io, r.diagnostics, undefined);
