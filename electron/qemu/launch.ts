@@ -309,7 +309,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     process.removeListener("exit", onExitHook);
   }
   const { samples, stats } = sampler.stop();
-  const { threads, backends } = summarizeRun({ layout, backendOrder: prepared.backendOrder, samples, hostOnlineCpus: onlineCpuCount(host) });
+  const { threads, backends } = summarizeRun({ layout, backendOrder: prepared.backendOrder, samples, hostOnlineCpus: onlineCpuCount(host), qemuVersion: qemu.version });
   const record: RunRecord = {
     version: RUN_RECORD_VERSION,
     id: `${startedAt.replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`,
