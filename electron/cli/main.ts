@@ -9,6 +9,7 @@ import { benchCommand } from "./commands/bench";
 import { serveCommand } from "./commands/serve";
 import { labCommand } from "./commands/lab";
 import { qemuCommand } from "./commands/qemu";
+import { calibrateCommand } from "./commands/calibrate";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -44,6 +45,9 @@ commands:
   qemu [list [--json] | add PATH | remove PATH | fetch]
         the QEMU binaries found (PATH, /usr/bin, /usr/local/bin, /opt/*/bin, added ones) with
         their version and capabilities; fetch: QEMU 10 from bookworm-backports into the cache
+  calibrate [--qemu PATH]… [--json]
+        measure this host's preallocation (start-up, one worker, all workers) with real QEMU
+        runs, fit the model behind "predicted X s", check it on ten varied runs, save it
   serve [FILE] [target] [--port N] [--host ADDR]
         the app in a browser: serves it on 127.0.0.1 and prints the URL with its token;
         with FILE, the app opens that layout (on the target given, or the one the file names)
@@ -65,6 +69,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   serve: serveCommand,
   lab: labCommand,
   qemu: qemuCommand,
+  calibrate: calibrateCommand,
 };
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -104,7 +104,7 @@ export function predictPrealloc(layout: Layout, host: HostTopology, p: ModelPara
 /** "predicted 10.6 s (model error on this host's last runs: ±12 %)" */
 export function formatPrediction(pr: Prediction, p: ModelParams): string {
   const s = pr.seconds >= 10 ? pr.seconds.toFixed(1) : pr.seconds >= 1 ? pr.seconds.toFixed(2) : pr.seconds.toFixed(3);
-  const err = p.medianError !== undefined ? ` (model error on ${p.checkedRuns ?? "its"} checked runs: ±${Math.round(p.medianError * 100)} %)` : " (model not checked against runs on this host)";
+  const err = p.medianError !== undefined ? ` (model error on this host's last ${p.checkedRuns ?? ""} runs: ±${Math.round(p.medianError * 100)} %)`.replace("last  runs", "last runs") : "";
   return `predicted ${s} s${err}; ${p.source}`;
 }
 
