@@ -37,9 +37,10 @@ commands:
         through the scheduler's tracepoints (every switch and migration; root) instead of /proc
   runs [list | show ID | compare ID ID… | label ID TEXT | report ID… --out FILE.html | delete ID…] [--json] [--dir DIR]
         saved run records
-  bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH] [--out FILE]
+  bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH]… [--out FILE]
         the seed's experiment on this host: QEMU's defaults, the seed's baseline and
-        Numadesk's plan, alternated, beside the host's own preallocation limit
+        Numadesk's plan, alternated, beside the host's own preallocation limit; with --qemu A
+        --qemu B: the plan and a two-backend variant on each binary, alternated
   lab [--nodes 2|4] [--mem SIZE] [--accel auto|tcg|kvm] [--rate HZ] [--json] [--no-save] (FILE | --demo | --prepare)
         run layouts in a small guest with 2 or 4 virtual NUMA nodes; --demo: without and with thread-context
   qemu [list [--json] | add PATH | remove PATH | fetch]

@@ -3,7 +3,7 @@
 // shared/ does the work, components only read slices and call actions.
 
 import { createStore } from "zustand/vanilla";
-import type { Api, ApiError, ApiResponse, RunStreamEvent } from "../../shared/api/contract";
+import type { Api, ApiError, ApiResponse, QemuListing, RunStreamEvent } from "../../shared/api/contract";
 import { ApiFailure } from "../../shared/api/contract";
 import type { HostTopology } from "../../shared/topology/schema";
 import { emptyLayout, type Layout, type LayoutTarget } from "../../shared/layout/schema";
@@ -56,6 +56,8 @@ export interface AppState {
   host?: HostTopology;
   samples: Array<{ name: string; description?: string }>;
   qemu?: { available: boolean; version?: string; error?: string; help?: QemuHelp };
+  /** every QEMU binary on the host, with its capabilities (loaded when the QEMU view opens) */
+  qemus?: QemuListing[];
   layout: Layout;
   past: Layout[];
   future: Layout[];
@@ -79,6 +81,7 @@ export interface AppState {
 
 export interface AppActions {
   init(): Promise<void>;
+  loadQemus(): Promise<void>;
   chooseHost(): Promise<void>;
   chooseSample(name: string): Promise<void>;
   chooseLab(nodes: LabNodes): void;
@@ -178,6 +181,9 @@ export function createAppStore(api: Api) {
       canvasView: IDENTITY,
       collapseCores: false,
 
+      async loadQemus() {
+        set({ qemus: await api.listQemus({}).catch(() => []) });
+      },
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
         set({ samples, qemu });
