@@ -89,7 +89,9 @@ export async function ensureBackportsQemu(say: (m: string) => void = () => undef
   mkdirSync(join(work, "lists", "partial"), { recursive: true });
   mkdirSync(join(work, "cache", "archives", "partial"), { recursive: true });
   try {
-    writeFileSync(join(work, "sources.list"), `deb ${debianMirror()} bookworm-backports main\n`);
+    // signed-by: Debian's key, also where the system trusts another distribution's (Ubuntu)
+    const keyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
+    writeFileSync(join(work, "sources.list"), `deb ${existsSync(keyring) ? `[signed-by=${keyring}] ` : ""}${debianMirror()} bookworm-backports main\n`);
     // Private sources, lists and cache: the system's apt state is neither read nor changed,
     // and no root is needed. Debian's archive keyring checks the signatures as usual.
     const opts = [
