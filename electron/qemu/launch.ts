@@ -237,6 +237,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   let mem: ReturnType<typeof processMemory>;
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   let qmp: QmpClient | undefined;
+  let dropAbortListener = () => undefined as void;
   const endStopped = (why: "timeout" | "cancelled", stage: string) => {
     outcome = why;
     error = why === "timeout" ? `QEMU did not finish ${stage} within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
@@ -253,7 +254,10 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
       exited.then(() => clearTimeout(timer));
       if (opts.signal) {
         if (opts.signal.aborted) resolve("cancelled");
-        opts.signal.addEventListener("abort", () => resolve("cancelled"), { once: true });
+        // removed when the run ends: a benchmark passes one signal to dozens of runs
+        const onAbort = () => resolve("cancelled");
+        opts.signal.addEventListener("abort", onAbort, { once: true });
+        dropAbortListener = () => opts.signal?.removeEventListener("abort", onAbort);
       }
     });
     const greeting = (async () => {
@@ -296,6 +300,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
       await endFailed(() => (typeof first === "object" && "failed" in first ? first.failed : `QEMU exited with code ${exit?.code} before preallocation finished`));
     }
   } finally {
+    dropAbortListener();
     sampler.stop();
     qmp?.close();
     if (exit === undefined) {
