@@ -46,6 +46,11 @@ describe("the planner splits nodes for QEMU that preallocates backends in parall
     expect(r.layout.distances.find((d) => d.src === 0 && d.dst === 2)?.val).toBe(21);
   });
 
+  it("a split node keeps SMT siblings (n and n+52 on the seed host) in the same guest node", () => {
+    const r = plan(64, "10.0.2");
+    expect(r.layout.nodes.map((n) => n.cpus)).toEqual(["0-12,52-64", "13-25,65-77", "26-38,78-90", "39-51,91-103"]);
+  });
+
   it("on QEMU 7.2 it keeps one backend per node and says splitting gains nothing there", () => {
     const r = plan(64, "7.2.0");
     expect(r.layout.backends.length).toBe(2);

@@ -120,6 +120,8 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   // guest vCPU k and host CPU k sit on the same node (the seed's cpus=0-25,cpus=52-77).
   const cpuNodes = nodes.filter((n) => onlineCpusOf(host, n).length > 0);
   const vcpuSets = new Map<number, number[]>();
+  // vCPU → the host CPU it mirrors, so a split node keeps SMT siblings in one guest node
+  const vcpuHostCpu = new Map<number, number>();
   const hostCpuCount = cpuNodes.reduce((a, n) => a + onlineCpusOf(host, n).length, 0);
   if (cpuNodes.length > 0 && req.vcpus <= hostCpuCount) {
     const want = split(req.vcpus, cpuNodes.length);
@@ -139,7 +141,10 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
       spill -= extra;
     });
     const picked = cpuNodes.flatMap((n, i) => onlineCpusOf(host, n).slice(0, want[i]).map((cpu) => ({ cpu, node: n.id })));
-    picked.sort((a, b) => a.cpu - b.cpu).forEach((p, rank) => vcpuSets.set(p.node, [...(vcpuSets.get(p.node) ?? []), rank]));
+    picked.sort((a, b) => a.cpu - b.cpu).forEach((p, rank) => {
+      vcpuSets.set(p.node, [...(vcpuSets.get(p.node) ?? []), rank]);
+      vcpuHostCpu.set(rank, p.cpu);
+    });
   } else {
     const counts = split(req.vcpus, Math.max(1, cpuNodes.length));
     let next = 0;
@@ -187,7 +192,13 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
     }
     const memPieces = split(memShares[g]! / page, pieces).map((u) => u * page);
     const threadPieces = split(budget, pieces);
-    const cpus = vcpuSets.get(n.id) ?? [];
+    // in the order of their host cores (siblings side by side), then in blocks per piece
+    const coreOf = (v: number) => {
+      const c = vcpuHostCpu.get(v);
+      const cpu = c === undefined ? undefined : host.cpus.find((x) => x.id === c);
+      return cpu ? Math.min(cpu.id, ...cpu.siblings) : v;
+    };
+    const cpus = pieces > 1 ? [...(vcpuSets.get(n.id) ?? [])].sort((a, b) => coreOf(a) - coreOf(b) || a - b) : (vcpuSets.get(n.id) ?? []);
     const cpuPieces = split(cpus.length, pieces);
     let cpuAt = 0;
     for (let j = 0; j < pieces; j++) {
@@ -195,7 +206,7 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
       hostOfGuest.push(n.id);
       const memdev = `ram-node${gid}`;
       const guest: GuestNode = { nodeid: gid };
-      const mine = cpus.slice(cpuAt, cpuAt + cpuPieces[j]!);
+      const mine = cpus.slice(cpuAt, cpuAt + cpuPieces[j]!).sort((a, b) => a - b);
       cpuAt += cpuPieces[j]!;
       if (mine.length > 0) guest.cpus = formatIdList(mine);
       guest.memdev = memdev;
