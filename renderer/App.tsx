@@ -8,6 +8,7 @@ import { HostCanvas } from "./views/HostCanvas";
 import { LayoutPanel } from "./views/LayoutPanel";
 import { CommandPanel } from "./views/CommandPanel";
 import { RunPanel } from "./views/RunPanel";
+import { QemuPanel } from "./views/QemuPanel";
 
 /** how long a note stays on screen */
 const INFO_MS = 8000;
@@ -76,6 +77,7 @@ export function App() {
         <LayoutPanel />
         <CommandPanel />
         <RunPanel />
+        <QemuPanel />
       </main>
     </div>
   );

@@ -21,7 +21,10 @@ if [ -n "$for_tests" ]; then
   command -v cc >/dev/null 2>&1 || need="$need gcc"
   # the lab's sampler is linked statically
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need="$need libc6-dev"
+  # dpkg-deb also unpacks QEMU 10 from bookworm-backports for the version tests
+  # (electron/qemu/backports.ts: apt-get download with private lists, no root needed)
   command -v dpkg-deb >/dev/null 2>&1 || need="$need dpkg"
+  command -v apt-get >/dev/null 2>&1 && { [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need="$need debian-archive-keyring"; }
 fi
 
 if [ -n "$need" ]; then

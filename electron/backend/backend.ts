@@ -11,6 +11,7 @@ import { ApiFailure } from "../../shared/api/contract";
 import { readSysfs, ProbeError } from "../probe/sysfs";
 import { loadSample, sampleNames, TopologyFileError } from "../hosts/samples";
 import { probeQemu, QemuNotFound } from "../qemu/discover";
+import { listQemus } from "../qemu/registry";
 import { runPrealloc, RunRefused } from "../qemu/launch";
 import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord } from "../run/records";
 import { runTitle } from "../../shared/run/label";
@@ -120,6 +121,13 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         if (e instanceof QemuNotFound) return { available: false, error: e.message };
         throw e;
       }
+    },
+    async listQemus() {
+      return (await listQemus()).map((q) =>
+        q.info
+          ? { path: q.path, source: q.source, version: q.info.version, accelerators: q.info.accelerators, features: { ...q.info.features }, objectTypes: q.info.help.objectTypes.length, options: q.info.help.options.length, ...(q.info.dataDir ? { dataDir: q.info.dataDir } : {}) }
+          : { path: q.path, source: q.source, error: q.error ?? "not usable" },
+      );
     },
     async startRun({ layout, label, force, rateHz, exact }) {
       const host = readSysfs();

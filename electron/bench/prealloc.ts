@@ -10,6 +10,8 @@ import { spreadOf, type Spread } from "../../shared/bench/stats";
 import { formatSize, humanSize, MiB } from "../../shared/size/size";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { runPrealloc } from "../qemu/launch";
+import { probeQemu } from "../qemu/discover";
+import { backendBytes } from "../../shared/qemu/prealloc";
 import { memAvailable } from "../run/meminfo";
 import { populate, populateBinary, type MemoryKind } from "./populate";
 import type { RunRecord } from "../../shared/run/types";
@@ -27,6 +29,8 @@ export interface BenchOptions {
   /** preallocation threads for the whole VM (default: online CPUs) */
   threads?: number;
   qemu?: string;
+  /** several binaries: each variant runs with each, alternated (numadesk bench --qemu A --qemu B) */
+  qemus?: string[];
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
@@ -50,6 +54,8 @@ export interface BenchReport {
   startedAt: string;
   host: { name: string; nodes: number; cpus: number };
   qemu?: string;
+  /** the binaries compared, when several */
+  qemus?: Array<{ path: string; version: string }>;
   bytes: number;
   threads: number;
   runs: number;
@@ -77,17 +83,42 @@ function pagesOf(anonHuge: number | undefined, hugetlb: number | undefined, byte
   return share >= 0.995 ? "2 MiB THP" : share <= 0.005 ? "4 KiB" : `2 MiB THP ${Math.round(share * 100)} %, rest 4 KiB`;
 }
 
-function qemuVariant(name: string, description: string, layout: Layout, opts: BenchOptions, bytes: number, seen: { version?: string }): Variant {
+function qemuVariant(name: string, description: string, layout: Layout, opts: BenchOptions, bytes: number, seen: { version?: string }, qemu = opts.qemu): Variant {
   return {
     name,
     description,
     run: async () => {
-      const r: RunRecord = await runPrealloc(layout, { host: opts.host, ...(opts.qemu ? { qemu: opts.qemu } : {}), ...(opts.signal ? { signal: opts.signal } : {}), rateHz: 100, label: `bench ${name}` });
+      const r: RunRecord = await runPrealloc(layout, { host: opts.host, ...(qemu ? { qemu } : {}), ...(opts.signal ? { signal: opts.signal } : {}), rateHz: 100, label: `bench ${name}` });
       seen.version = r.qemu.version;
       if (r.outcome !== "ok") return { pages: "–", error: r.error ?? r.outcome };
       return { ms: r.timings.preallocMs!, pages: pagesOf(r.memory.anonHugeBytes, r.memory.hugetlbBytes, bytes) };
     },
   };
+}
+
+/** Each backend of `layout` as two backends of half its size and half its threads (at least 1), as two guest nodes. */
+export function splitInTwo(layout: Layout): Layout {
+  const out: Layout = structuredClone(layout);
+  out.nodes = [];
+  out.backends = [];
+  out.distances = [];
+  for (const [g, node] of layout.nodes.entries()) {
+    const b = layout.backends.find((x) => x.id === node.memdev);
+    if (!b) continue;
+    const half = backendBytes(b) / 2;
+    const threads = Math.max(1, Math.floor((b.preallocThreads ?? 2) / 2));
+    for (let j = 0; j < 2; j++) {
+      const id = `${b.id}${"ab"[j]}`;
+      out.backends.push({ ...b, id, size: formatSize(half), ...(b.prealloc ? { preallocThreads: threads } : {}) });
+      const guest = { nodeid: out.nodes.length, memdev: id, ...(j === 0 && node.cpus ? { cpus: node.cpus } : {}) };
+      out.nodes.push(guest);
+    }
+    void g;
+  }
+  // every pair of guest nodes needs a distance once any is given: halves 11 apart, others as before
+  const hostOf = out.backends.map((b) => b.hostNodes);
+  for (let a = 0; a < out.nodes.length; a++) for (let c = a + 1; c < out.nodes.length; c++) out.distances.push({ src: a, dst: c, val: hostOf[a] === hostOf[c] ? 11 : 21 });
+  return out;
 }
 
 export async function benchPrealloc(opts: BenchOptions): Promise<BenchReport> {
@@ -110,11 +141,27 @@ export async function benchPrealloc(opts: BenchOptions): Promise<BenchReport> {
   qemuDefault.backends.forEach((b) => delete b.preallocThreads);
 
   const seen: { version?: string } = {};
-  const variants: Variant[] = [
-    qemuVariant("qemu-default", `prealloc=on, QEMU's default thread count (-smp ${cpus})`, qemuDefault, opts, bytes, seen),
-    qemuVariant("seed-baseline", `prealloc-threads per backend, no thread-context`, baseline, opts, bytes, seen),
-    qemuVariant("numadesk-plan", `prealloc-threads + a thread-context per node`, plan, opts, bytes, seen),
-  ];
+  // Two backends per node, each with half the node's threads and a context: QEMU >= 9.0 runs
+  // both halves at once, older QEMU one after the other (shared/qemu/prealloc-rules.ts).
+  const twoBackends = splitInTwo(plan);
+  const twoThreads = twoBackends.backends[0]?.preallocThreads ?? 1;
+  let variants: Variant[];
+  const qemus = opts.qemus ?? [];
+  const versions: Array<{ path: string; version: string }> = [];
+  if (qemus.length >= 2) {
+    variants = [];
+    for (const q of qemus) versions.push({ path: q, version: (await probeQemu(q)).version });
+    // the same experiment with each binary: its plan, and the two-backend variant
+    for (const q of versions) variants.push(qemuVariant(`plan@${q.version}`, `Numadesk's plan on QEMU ${q.version}`, plan, opts, bytes, seen, q.path));
+    for (const q of versions) variants.push(qemuVariant(`2-backends@${q.version}`, `2 backends per node, ${twoThreads} worker${twoThreads > 1 ? "s" : ""} each, contexts, on QEMU ${q.version}`, twoBackends, opts, bytes, seen, q.path));
+  } else {
+    variants = [
+      qemuVariant("qemu-default", `prealloc=on, QEMU's default thread count (-smp ${cpus})`, qemuDefault, opts, bytes, seen),
+      qemuVariant("seed-baseline", `prealloc-threads per backend, no thread-context`, baseline, opts, bytes, seen),
+      qemuVariant("numadesk-plan", `prealloc-threads + a thread-context per node`, plan, opts, bytes, seen),
+      qemuVariant("2-backends", `2 backends per node, ${twoThreads} worker${twoThreads > 1 ? "s" : ""} each, contexts (parallel on QEMU >= 9.0)`, twoBackends, opts, bytes, seen, qemus[0] ?? opts.qemu),
+    ];
+  }
   const helper = populateBinary();
   if ("path" in helper) {
     const kinds: Array<[MemoryKind, string]> = [
@@ -174,17 +221,18 @@ export async function benchPrealloc(opts: BenchOptions): Promise<BenchReport> {
     variants: out,
     notes,
   };
-  if (seen.version) report.qemu = seen.version;
+  if (seen.version && versions.length < 2) report.qemu = seen.version;
+  if (versions.length >= 2) report.qemus = versions;
   if (host.nodes.length < 2) notes.push("this host has one NUMA node: thread-contexts cannot change where threads run here, so the QEMU variants should differ only by thread count and noise");
   return report;
 }
 
 export function formatBenchReport(r: BenchReport): string {
   const lines = [
-    `numadesk bench: ${humanSize(r.bytes)} on ${r.host.name} (${r.host.nodes} node${r.host.nodes === 1 ? "" : "s"}, ${r.host.cpus} CPUs)${r.qemu ? `, QEMU ${r.qemu}` : ""}; ${r.runs} runs each after a warm-up round, alternated`,
+    `numadesk bench: ${humanSize(r.bytes)} on ${r.host.name} (${r.host.nodes} node${r.host.nodes === 1 ? "" : "s"}, ${r.host.cpus} CPUs)${r.qemu ? `, QEMU ${r.qemu}` : ""}${r.qemus ? `, QEMU ${r.qemus.map((q) => q.version).join(" and ")}` : ""}; ${r.runs} runs each after a warm-up round, alternated`,
     "",
   ];
-  const rows = [["variant", "median", "min–max", "spread", "GiB/s", "vs qemu-default", "pages", "what"]];
+  const rows = [["variant", "median", "min–max", "spread", "GiB/s", `vs ${r.variants[0]?.name ?? "first"}`, "pages", "what"]];
   for (const v of r.variants) {
     const s = v.stats;
     rows.push([

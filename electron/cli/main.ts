@@ -8,6 +8,8 @@ import { runCommand, runsCommand } from "./commands/run";
 import { benchCommand } from "./commands/bench";
 import { serveCommand } from "./commands/serve";
 import { labCommand } from "./commands/lab";
+import { qemuCommand } from "./commands/qemu";
+import { calibrateCommand } from "./commands/calibrate";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -35,11 +37,18 @@ commands:
         through the scheduler's tracepoints (every switch and migration; root) instead of /proc
   runs [list | show ID | compare ID ID… | label ID TEXT | report ID… --out FILE.html | delete ID…] [--json] [--dir DIR]
         saved run records
-  bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH] [--out FILE]
+  bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH]… [--out FILE]
         the seed's experiment on this host: QEMU's defaults, the seed's baseline and
-        Numadesk's plan, alternated, beside the host's own preallocation limit
+        Numadesk's plan, alternated, beside the host's own preallocation limit; with --qemu A
+        --qemu B: the plan and a two-backend variant on each binary, alternated
   lab [--nodes 2|4] [--mem SIZE] [--accel auto|tcg|kvm] [--rate HZ] [--json] [--no-save] (FILE | --demo | --prepare)
         run layouts in a small guest with 2 or 4 virtual NUMA nodes; --demo: without and with thread-context
+  qemu [list [--json] | add PATH | remove PATH | fetch]
+        the QEMU binaries found (PATH, /usr/bin, /usr/local/bin, /opt/*/bin, added ones) with
+        their version and capabilities; fetch: QEMU 10 from bookworm-backports into the cache
+  calibrate [--qemu PATH]… [--json]
+        measure this host's preallocation (start-up, one worker, all workers) with real QEMU
+        runs, fit the model behind "predicted X s", check it on ten varied runs, save it
   serve [FILE] [target] [--port N] [--host ADDR]
         the app in a browser: serves it on 127.0.0.1 and prints the URL with its token;
         with FILE, the app opens that layout (on the target given, or the one the file names)
@@ -60,6 +69,8 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   bench: benchCommand,
   serve: serveCommand,
   lab: labCommand,
+  qemu: qemuCommand,
+  calibrate: calibrateCommand,
 };
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -3,9 +3,11 @@
 // short start with a node-affinity context tells whether it was built with libnuma.
 // No QEMU installed is a normal state: design and export still work.
 
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { homedir, release } from "node:os";
 import { createHash } from "node:crypto";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { runsBackendsInParallel } from "../../shared/qemu/prealloc-rules";
 import { spawn, spawnSync } from "node:child_process";
 import { versionBelow, type QemuHelp } from "../../shared/validate/context";
 
@@ -23,6 +25,12 @@ export interface QemuFeatures {
 export interface QemuInfo {
   binary: string;
   version: string;
+  /** `-L` for binaries unpacked outside /usr (bookworm-backports' QEMU in the cache): their firmware folder */
+  dataDir?: string;
+  /** accelerators `-accel help` lists (tcg, kvm, …) */
+  accelerators: string[];
+  /** sha256 of the binary: probes are cached by content */
+  sha256: string;
   features: QemuFeatures;
   /** the options, object types and machine types the binary lists */
   help: QemuHelp;
@@ -135,13 +143,7 @@ const helpKeys = new Map<string, string>();
  * in place is asked again and two paths to one binary ask once.
  */
 export function readQemuHelp(binary: string): QemuHelp {
-  const st = statSync(binary);
-  const stamp = `${binary}\0${st.size}\0${st.mtimeMs}`;
-  let key = helpKeys.get(stamp);
-  if (key === undefined) {
-    key = createHash("sha256").update(readFileSync(binary)).digest("hex");
-    helpKeys.set(stamp, key);
-  }
+  const key = contentHash(binary);
   const hit = helpCache.get(key);
   if (hit) return hit;
   const helpText = run(binary, ["-help"]).out;
@@ -162,36 +164,112 @@ export function qemuFacts(explicit?: string): { version: string; help: QemuHelp 
   const binary = findQemu(explicit);
   const v = run(binary, ["--version"]);
   const version = parseQemuVersion(v.out);
-  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().slice(0, 80)}); ${INSTALL_HINT}`);
+  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().replace(/\s+/g, " ").slice(0, 80)}); ${INSTALL_HINT}`);
   return { version, help: readQemuHelp(binary) };
 }
 
-const cache = new Map<string, QemuInfo>();
+/**
+ * The firmware folder of a QEMU installed outside /usr (an unpacked package, /opt/qemu-X):
+ * `<prefix>/share/qemu` beside its `bin/` (QEMU still searches its built-in folder after -L, where
+ * Debian's seabios puts bios-256k.bin). Debian builds QEMU with a fixed data directory, so
+ * such a binary would otherwise load /usr/share/qemu's firmware (another version's) or none.
+ */
+export function qemuDataDir(binary: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(binary);
+  } catch {
+    return undefined;
+  }
+  const dir = join(dirname(dirname(real)), "share", "qemu");
+  if (dir === "/usr/share/qemu" || !existsSync(join(dir, "linuxboot_dma.bin"))) return undefined;
+  return dir;
+}
 
+/** `-L DIR` for a binary that needs it (empty for a system QEMU). */
+export function dataDirArgs(qemu: { dataDir?: string }): string[] {
+  return qemu.dataDir ? ["-L", qemu.dataDir] : [];
+}
+
+function contentHash(binary: string): string {
+  const st = statSync(binary);
+  const stamp = `${binary}\0${st.size}\0${st.mtimeMs}`;
+  let key = helpKeys.get(stamp);
+  if (key === undefined) {
+    key = createHash("sha256").update(readFileSync(binary)).digest("hex");
+    helpKeys.set(stamp, key);
+  }
+  return key;
+}
+
+/** Where probes are kept between runs, one JSON per binary content. */
+export function probeCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "numadesk", "qemu-probe");
+}
+
+const PROBE_VERSION = 1;
+const cache = new Map<string, Omit<QemuInfo, "binary" | "dataDir">>();
+
+/** "Accelerators supported in QEMU binary:\ntcg\nkvm" → ["tcg", "kvm"] */
+export function parseAccelerators(text: string): string[] {
+  return text
+    .split("\n")
+    .slice(1)
+    .map((l) => l.trim())
+    .filter((l) => /^[a-z][\w-]*$/.test(l));
+}
+
+/**
+ * Version, accelerators, object types, thread-context and node-affinity, parallel
+ * preallocation, the option lists: asked once per binary content (kept in memory and in
+ * ~/.cache/numadesk/qemu-probe), so a QEMU upgraded in place is asked again.
+ */
 export async function probeQemu(explicit?: string): Promise<QemuInfo> {
   const binary = findQemu(explicit);
-  const hit = cache.get(binary);
-  if (hit) return hit;
+  const sha256 = contentHash(binary);
+  const dataDir = qemuDataDir(binary);
+  const withPath = (p: Omit<QemuInfo, "binary" | "dataDir">): QemuInfo => ({ binary, ...(dataDir ? { dataDir } : {}), ...p });
+  const hit = cache.get(sha256);
+  if (hit) return withPath(hit);
+  const file = join(probeCacheDir(), `${sha256}.json`);
+  try {
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { probeVersion?: number; kernel?: string; info?: Omit<QemuInfo, "binary" | "dataDir"> };
+    if (saved.probeVersion === PROBE_VERSION && saved.kernel === release() && saved.info?.sha256 === sha256 && Array.isArray(saved.info.help?.options)) {
+      cache.set(sha256, saved.info);
+      return withPath(saved.info);
+    }
+  } catch {
+    /* not probed yet, or an unreadable cache file: probe again */
+  }
   const v = run(binary, ["--version"]);
   const version = parseQemuVersion(v.out);
-  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().slice(0, 80)}); ${INSTALL_HINT}`);
+  if (!version) throw new QemuNotFound(`${binary} does not answer --version like QEMU (${(v.out || v.err).trim().replace(/\s+/g, " ").slice(0, 80)}); ${INSTALL_HINT}`);
   const objects = run(binary, ["-object", "help"]).out;
   const threadContext = /^\s*thread-context$/m.test(objects);
   const memfd = /^\s*memory-backend-memfd$/m.test(objects);
   const tcProps = threadContext ? run(binary, ["-object", "thread-context,help"]).out : "";
   const nodeAffinity = /node-affinity/.test(tcProps) && (await nodeAffinityWorks(binary));
-  const info: QemuInfo = {
-    binary,
+  const info: Omit<QemuInfo, "binary" | "dataDir"> = {
     version,
+    sha256,
+    accelerators: parseAccelerators(run(binary, ["-accel", "help"]).out),
     help: readQemuHelp(binary),
     features: {
       threadContext,
       nodeAffinity,
       memfd,
-      parallelPrealloc: !versionBelow(version, 9, 0),
+      // QEMU >= 9.0 on a kernel with MADV_POPULATE_WRITE (shared/qemu/prealloc-rules.ts);
+      // versions.test.ts times it on the real binaries
+      parallelPrealloc: threadContext && runsBackendsInParallel(version, { release: release() }).parallel,
       debugThreadsNeeded: versionBelow(version, 11, 0),
     },
   };
-  cache.set(binary, info);
-  return info;
+  cache.set(sha256, info);
+  try {
+    mkdirSync(probeCacheDir(), { recursive: true });
+    writeFileSync(file, JSON.stringify({ probeVersion: PROBE_VERSION, kernel: release(), info }) + "\n");
+  } catch {
+    /* a read-only cache only costs a probe next time */
+  }
+  return withPath(info);
 }

@@ -21,7 +21,7 @@ import { explainQemuError } from "../../shared/qemu/errors";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { humanSize } from "../../shared/size/size";
 import { freeHugepages, nodeById } from "../../shared/topology/query";
-import { probeQemu, type QemuInfo } from "./discover";
+import { dataDirArgs, probeQemu, type QemuInfo } from "./discover";
 import { QmpClient } from "./qmp";
 import { Sampler } from "../run/sampler";
 import { SchedTracer } from "../run/sched-trace";
@@ -195,7 +195,9 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   for (const c of host.cpus) nodeOfCpu[c.id] = c.node;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const child = spawnGuarded(qemu.binary, prepared.args, ["ignore", "ignore", "pipe"]);
+  // -L for a QEMU unpacked outside /usr: its own firmware, added after checkRunArgv passed the rest
+  const argv = [...dataDirArgs(qemu), ...prepared.args];
+  const child = spawnGuarded(qemu.binary, argv, ["ignore", "ignore", "pipe"]);
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (s: string) => {
@@ -224,7 +226,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   const sampler = tracer instanceof SchedTracer ? tracer : new Sampler(watch);
   if (child.pid !== undefined) {
     writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
-    opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...prepared.args] });
+    opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...argv] });
     sampler.start();
   }
 
@@ -235,6 +237,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   let mem: ReturnType<typeof processMemory>;
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   let qmp: QmpClient | undefined;
+  let dropAbortListener = () => undefined as void;
   const endStopped = (why: "timeout" | "cancelled", stage: string) => {
     outcome = why;
     error = why === "timeout" ? `QEMU did not finish ${stage} within ${Math.round(timeoutMs / 1000)} s` : "the run was cancelled";
@@ -251,7 +254,10 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
       exited.then(() => clearTimeout(timer));
       if (opts.signal) {
         if (opts.signal.aborted) resolve("cancelled");
-        opts.signal.addEventListener("abort", () => resolve("cancelled"), { once: true });
+        // removed when the run ends: a benchmark passes one signal to dozens of runs
+        const onAbort = () => resolve("cancelled");
+        opts.signal.addEventListener("abort", onAbort, { once: true });
+        dropAbortListener = () => opts.signal?.removeEventListener("abort", onAbort);
       }
     });
     const greeting = (async () => {
@@ -294,6 +300,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
       await endFailed(() => (typeof first === "object" && "failed" in first ? first.failed : `QEMU exited with code ${exit?.code} before preallocation finished`));
     }
   } finally {
+    dropAbortListener();
     sampler.stop();
     qmp?.close();
     if (exit === undefined) {
@@ -307,14 +314,14 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     process.removeListener("exit", onExitHook);
   }
   const { samples, stats } = sampler.stop();
-  const { threads, backends } = summarizeRun({ layout, backendOrder: prepared.backendOrder, samples, hostOnlineCpus: onlineCpuCount(host) });
+  const { threads, backends } = summarizeRun({ layout, backendOrder: prepared.backendOrder, samples, hostOnlineCpus: onlineCpuCount(host), qemuVersion: qemu.version });
   const record: RunRecord = {
     version: RUN_RECORD_VERSION,
     id: `${startedAt.replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`,
     kind: opts.kind ?? "host",
     startedAt,
     layout,
-    argv: [qemu.binary, ...prepared.args],
+    argv: [qemu.binary, ...argv],
     dropped: prepared.dropped,
     qemu: { binary: qemu.binary, version: qemu.version },
     host: { name: host.name, fingerprint: hostFingerprint(host), nodes: host.nodes.length, cpus: host.cpus.length },

@@ -4,11 +4,14 @@ import { labTopology } from "../../shared/lab/topology";
 import { importTopology, detectTopologyFormat } from "../../shared/topology/import/formats";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
-export type TargetSlice = Pick<Full, "samples" | "chooseHost" | "chooseSample" | "chooseLab" | "importTopologyText">;
+export type TargetSlice = Pick<Full, "samples" | "loadQemus" | "chooseHost" | "chooseSample" | "chooseLab" | "importTopologyText">;
 
 export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
   return {
     samples: [],
+    async loadQemus() {
+      set({ qemus: await api.listQemus({}).catch(() => []) });
+    },
     async chooseHost() {
       try {
         const host = await api.probeHost({});

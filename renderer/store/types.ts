@@ -1,7 +1,7 @@
 // The shape of the app's state and its actions, one interface for the whole store; the
 // slices (target-slice, design-slice, run-slice, ui-slice) each implement a part of it.
 
-import type { ApiResponse, RunStreamEvent } from "../../shared/api/contract";
+import type { ApiResponse, QemuListing, RunStreamEvent } from "../../shared/api/contract";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Layout } from "../../shared/layout/schema";
 import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
@@ -47,6 +47,8 @@ export interface AppState {
   host?: HostTopology;
   samples: Array<{ name: string; description?: string }>;
   qemu?: { available: boolean; version?: string; error?: string; help?: QemuHelp };
+  /** every QEMU binary on the host, with its capabilities (loaded when the QEMU view opens) */
+  qemus?: QemuListing[];
   layout: Layout;
   past: Layout[];
   future: Layout[];
@@ -70,6 +72,7 @@ export interface AppState {
 
 export interface AppActions {
   init(): Promise<void>;
+  loadQemus(): Promise<void>;
   chooseHost(): Promise<void>;
   chooseSample(name: string): Promise<void>;
   chooseLab(nodes: LabNodes): void;

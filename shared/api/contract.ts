@@ -30,6 +30,22 @@ export const qemuInfoSchema = z
   })
   .strict();
 
+/** One QEMU binary found on the host (electron/qemu/registry.ts) with what it can do. */
+export const qemuListingSchema = z
+  .object({
+    path: z.string().max(4096),
+    source: z.string().max(100),
+    version: z.string().max(40).optional(),
+    accelerators: z.array(z.string().max(40)).max(50).optional(),
+    features: z.record(z.string(), z.boolean()).optional(),
+    objectTypes: z.number().int().optional(),
+    options: z.number().int().optional(),
+    dataDir: z.string().max(4096).optional(),
+    error: z.string().max(2000).optional(),
+  })
+  .strict();
+export type QemuListing = z.infer<typeof qemuListingSchema>;
+
 export const runListingSchema = z
   .object({
     id: z.string(),
@@ -56,6 +72,8 @@ export const API = {
   listSamples: { req: empty, res: z.array(z.object({ name: z.string(), description: z.string().optional() }).strict()) },
   loadSample: { req: z.object({ name: z.string().min(1).max(100) }).strict(), res: topologySchema },
   qemuInfo: { req: empty, res: qemuInfoSchema },
+  /** every QEMU binary found (PATH, /usr/bin, /usr/local/bin, /opt/NAME/bin, the backports cache, added paths) */
+  listQemus: { req: empty, res: z.array(qemuListingSchema).max(200) },
   startRun: {
     req: z
       .object({

@@ -9,8 +9,8 @@ import { emptyLayout, type Backend, type GuestNode, type Layout, type ThreadCont
 import type { HostNode, HostTopology } from "../topology/schema";
 import { formatIdList } from "../cpulist/cpulist";
 import { formatSize, humanSize, MiB, parseSize } from "../size/size";
-import { freeHugepages, nearestCpuNode, nodeById, nodeIdList, onlineCpuCount, onlineCpusOf } from "../topology/query";
-import { BYTES_PER_PREALLOC_THREAD, MAX_PREALLOC_THREADS } from "../qemu/prealloc";
+import { distance, freeHugepages, nearestCpuNode, nodeById, nodeIdList, onlineCpuCount, onlineCpusOf } from "../topology/query";
+import { BYTES_PER_PREALLOC_THREAD, MAX_PREALLOC_THREADS, runsBackendsInParallel } from "../qemu/prealloc-rules";
 import { checkLayout } from "../validate/check";
 
 export interface PlanRequest {
@@ -25,6 +25,12 @@ export interface PlanRequest {
   backend?: "ram" | "memfd";
   /** huge page size for a memfd backend ("2M", "1G"); implies hugetlb=on */
   hugepages?: string;
+  /**
+   * The QEMU the plan is for. From 9.0 QEMU preallocates backends in parallel, so a node whose
+   * share of the budget is above QEMU's 16 workers per backend gets several backends (as
+   * several guest nodes on that host node); older or unknown versions keep one per node.
+   */
+  qemuVersion?: string;
 }
 
 export type PlanResult = { ok: true; layout: Layout; notes: string[] } | { ok: false; diagnostics: Diagnostic[] };
@@ -114,6 +120,8 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   // guest vCPU k and host CPU k sit on the same node (the seed's cpus=0-25,cpus=52-77).
   const cpuNodes = nodes.filter((n) => onlineCpusOf(host, n).length > 0);
   const vcpuSets = new Map<number, number[]>();
+  // vCPU → the host CPU it mirrors, so a split node keeps SMT siblings in one guest node
+  const vcpuHostCpu = new Map<number, number>();
   const hostCpuCount = cpuNodes.reduce((a, n) => a + onlineCpusOf(host, n).length, 0);
   if (cpuNodes.length > 0 && req.vcpus <= hostCpuCount) {
     const want = split(req.vcpus, cpuNodes.length);
@@ -133,7 +141,10 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
       spill -= extra;
     });
     const picked = cpuNodes.flatMap((n, i) => onlineCpusOf(host, n).slice(0, want[i]).map((cpu) => ({ cpu, node: n.id })));
-    picked.sort((a, b) => a.cpu - b.cpu).forEach((p, rank) => vcpuSets.set(p.node, [...(vcpuSets.get(p.node) ?? []), rank]));
+    picked.sort((a, b) => a.cpu - b.cpu).forEach((p, rank) => {
+      vcpuSets.set(p.node, [...(vcpuSets.get(p.node) ?? []), rank]);
+      vcpuHostCpu.set(rank, p.cpu);
+    });
   } else {
     const counts = split(req.vcpus, Math.max(1, cpuNodes.length));
     let next = 0;
@@ -154,46 +165,97 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   }
   const hostCpus = onlineCpuCount(host);
   const contexts = new Map<number, ThreadContext>();
+  const engine = runsBackendsInParallel(req.qemuVersion);
+  // guest node index → host node, for the distances of split nodes
+  const hostOfGuest: number[] = [];
   nodes.forEach((n, g) => {
-    const memdev = `ram-node${g}`;
-    const guest: GuestNode = { nodeid: g };
-    const cpus = vcpuSets.get(n.id);
-    if (cpus && cpus.length > 0) guest.cpus = formatIdList(cpus);
-    guest.memdev = memdev;
-    layout.nodes.push(guest);
-
-    const backend: Backend = { id: memdev, type: req.hugepages ? "memfd" : (req.backend ?? "ram"), size: formatSize(memShares[g]!) };
-    if (req.hugepages) {
-      backend.hugetlb = true;
-      backend.hugetlbsize = formatSize(page);
-    }
-    backend.hostNodes = String(n.id);
-    backend.policy = "bind";
     const budget = threadShares[g]!;
-    if (budget > 0) {
-      backend.prealloc = true;
-      const ctxNode = onlineCpusOf(host, n).length > 0 ? n : nearestCpuNode(host, n);
-      // QEMU's own limits (util/oslib-posix.c): the host's online CPUs, 16, one per 64 MiB.
-      // A node with fewer CPUs than threads still gets its context: the threads share them.
-      const cap = Math.min(budget, hostCpus, MAX_PREALLOC_THREADS, Math.max(1, Math.floor(memShares[g]! / BYTES_PER_PREALLOC_THREAD)));
-      if (cap < budget) notes.push(`${memdev}: ${budget} threads asked, ${cap} used (capped by the host's ${hostCpus} CPUs, QEMU's 16 or one per 64 MiB)`);
-      const nodeCpus = ctxNode ? onlineCpusOf(host, ctxNode).length : 0;
-      if (ctxNode && cap >= 2 && cap > nodeCpus) notes.push(`${memdev}: ${cap} threads share host node ${ctxNode.id}'s ${nodeCpus} CPU${nodeCpus > 1 ? "s" : ""}`);
-      if (ctxNode && cap >= 2) {
-        if (!contexts.has(ctxNode.id)) {
-          const tc: ThreadContext = { id: `tc${ctxNode.id}`, nodeAffinity: String(ctxNode.id) };
-          contexts.set(ctxNode.id, tc);
-          layout.threadContexts.push(tc);
-        }
-        if (ctxNode !== n) notes.push(`host node ${n.id} has no CPUs: ${memdev} is preallocated by threads on the nearest node, ${ctxNode.id}`);
-        backend.preallocContext = `tc${ctxNode.id}`;
-      } else if (cap < 2) {
-        notes.push(`${memdev}: 1 preallocation thread, so QEMU uses its main thread and no thread-context is set`);
+    // Pieces: QEMU gives one backend at most 16 workers and one worker per 64 MiB
+    // (get_memset_num_threads). Above 16 per node only several backends preallocated at once
+    // (QEMU >= 9.0, each with a prealloc-context) use more of the node's CPUs.
+    let pieces = 1;
+    if (budget > MAX_PREALLOC_THREADS) {
+      const want = Math.ceil(budget / MAX_PREALLOC_THREADS);
+      if (!engine.parallel) {
+        notes.push(`host node ${n.id}: ${budget} threads asked, but a backend gets at most ${MAX_PREALLOC_THREADS} workers and ${engine.why}: splitting its memory into ${want} backends would still run ${MAX_PREALLOC_THREADS} at a time, so it keeps one backend`);
+      } else {
+        // the fewest pieces that give the most workers: each piece keeps 64 MiB per worker
+        const workersWith = (p: number) => {
+          const mem = split(memShares[g]! / page, p).map((u) => u * page);
+          return split(budget, p).reduce((a, t, j) => a + Math.min(t, MAX_PREALLOC_THREADS, hostCpus, Math.max(1, Math.floor(mem[j]! / BYTES_PER_PREALLOC_THREAD))), 0);
+        };
+        const maxPieces = Math.min(want, Math.floor(memShares[g]! / page));
+        for (let p = 1; p <= maxPieces; p++) if (workersWith(p) > workersWith(pieces)) pieces = p;
+        if (pieces < want) notes.push(`host node ${n.id}: ${humanSize(memShares[g]!)} gives ${pieces} backend${pieces > 1 ? "s" : ""} at most, not ${want}: QEMU starts one worker per 64 MiB`);
+        if (pieces > 1) notes.push(`host node ${n.id}: ${budget} threads become ${pieces} backends of at most ${MAX_PREALLOC_THREADS} workers, preallocated in parallel by QEMU ${req.qemuVersion}; each is a guest node on host node ${n.id}`);
       }
-      backend.preallocThreads = cap;
     }
-    layout.backends.push(backend);
+    const memPieces = split(memShares[g]! / page, pieces).map((u) => u * page);
+    const threadPieces = split(budget, pieces);
+    // in the order of their host cores (siblings side by side), then in blocks per piece
+    const coreOf = (v: number) => {
+      const c = vcpuHostCpu.get(v);
+      const cpu = c === undefined ? undefined : host.cpus.find((x) => x.id === c);
+      return cpu ? Math.min(cpu.id, ...cpu.siblings) : v;
+    };
+    const cpus = pieces > 1 ? [...(vcpuSets.get(n.id) ?? [])].sort((a, b) => coreOf(a) - coreOf(b) || a - b) : (vcpuSets.get(n.id) ?? []);
+    const cpuPieces = split(cpus.length, pieces);
+    let cpuAt = 0;
+    for (let j = 0; j < pieces; j++) {
+      const gid = layout.nodes.length;
+      hostOfGuest.push(n.id);
+      const memdev = `ram-node${gid}`;
+      const guest: GuestNode = { nodeid: gid };
+      const mine = cpus.slice(cpuAt, cpuAt + cpuPieces[j]!).sort((a, b) => a - b);
+      cpuAt += cpuPieces[j]!;
+      if (mine.length > 0) guest.cpus = formatIdList(mine);
+      guest.memdev = memdev;
+      layout.nodes.push(guest);
+      const bytes = memPieces[j]!;
+      const backend: Backend = { id: memdev, type: req.hugepages ? "memfd" : (req.backend ?? "ram"), size: formatSize(bytes) };
+      if (req.hugepages) {
+        backend.hugetlb = true;
+        backend.hugetlbsize = formatSize(page);
+      }
+      backend.hostNodes = String(n.id);
+      backend.policy = "bind";
+      const share = threadPieces[j]!;
+      if (share > 0) {
+        backend.prealloc = true;
+        const ctxNode = onlineCpusOf(host, n).length > 0 ? n : nearestCpuNode(host, n);
+        // QEMU's own limits (util/oslib-posix.c): the host's online CPUs, 16, one per 64 MiB.
+        // A node with fewer CPUs than threads still gets its context: the threads share them.
+        const cap = Math.max(1, Math.min(share, hostCpus, MAX_PREALLOC_THREADS, Math.max(1, Math.floor(bytes / BYTES_PER_PREALLOC_THREAD))));
+        if (cap < share) notes.push(`${memdev}: ${share} threads asked, ${cap} used (capped by the host's ${hostCpus} CPUs, QEMU's 16 or one per 64 MiB)`);
+        const nodeCpus = ctxNode ? onlineCpusOf(host, ctxNode).length : 0;
+        if (ctxNode && cap >= 2 && cap > nodeCpus) notes.push(`${memdev}: ${cap} threads share host node ${ctxNode.id}'s ${nodeCpus} CPU${nodeCpus > 1 ? "s" : ""}`);
+        if (ctxNode && cap >= 2) {
+          if (!contexts.has(ctxNode.id)) {
+            const tc: ThreadContext = { id: `tc${ctxNode.id}`, nodeAffinity: String(ctxNode.id) };
+            contexts.set(ctxNode.id, tc);
+            layout.threadContexts.push(tc);
+          }
+          if (ctxNode !== n) notes.push(`host node ${n.id} has no CPUs: ${memdev} is preallocated by threads on the nearest node, ${ctxNode.id}`);
+          backend.preallocContext = `tc${ctxNode.id}`;
+        } else if (cap < 2) {
+          notes.push(`${memdev}: 1 preallocation thread, so QEMU uses its main thread and no thread-context is set`);
+        }
+        backend.preallocThreads = cap;
+      }
+      layout.backends.push(backend);
+    }
   });
+  // Split host nodes: the guest sees each piece as a node; pieces of one host node are 11 apart
+  // (Linux ignores a SLIT whose distances between different nodes are not above 10), the rest
+  // as far apart as their host nodes. QEMU wants a distance for every pair once any is given.
+  if (layout.nodes.length > nodes.length) {
+    for (let a = 0; a < hostOfGuest.length; a++) {
+      for (let b = a + 1; b < hostOfGuest.length; b++) {
+        const val = hostOfGuest[a] === hostOfGuest[b] ? 11 : Math.max(11, distance(host, hostOfGuest[a]!, hostOfGuest[b]!) ?? 20);
+        layout.distances.push({ src: a, dst: b, val });
+      }
+    }
+  }
   // Correct by construction, and checked: never hand out a plan that fails the checker.
   const errors = checkLayout(layout, { host }).filter((d) => d.severity === "error");
   if (errors.length > 0) {

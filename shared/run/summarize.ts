@@ -7,6 +7,7 @@
 // first backend's batch, then the second's. With parallel preallocation (QEMU ≥ 9.0) the
 // batches overlap in time but are still created backend by backend.
 
+import { preallocPlan } from "../qemu/prealloc-rules";
 import type { Layout } from "../layout/schema";
 import { backendBytes, preallocThreads } from "../qemu/prealloc";
 import { idList } from "../cpulist/cpulist";
@@ -19,6 +20,8 @@ export interface SummaryInput {
   samples: Sample[];
   /** online host CPUs, for QEMU's thread clamp */
   hostOnlineCpus: number;
+  /** the QEMU that ran: from 9.0 a one-worker backend with a context still gets its thread */
+  qemuVersion?: string;
 }
 
 export function summarizeThreads(samples: readonly Sample[]): ThreadSummary[] {
@@ -48,15 +51,18 @@ export function summarizeThreads(samples: readonly Sample[]): ThreadSummary[] {
  * Which backend each touch_pages thread served: thread ids in creation order, taken in
  * batches of each backend's expected thread count, backends in command-line order.
  */
-export function assignThreads(tids: readonly number[], layout: Layout, backendOrder: readonly string[], hostOnlineCpus: number): Map<number, string> {
+export function assignThreads(tids: readonly number[], layout: Layout, backendOrder: readonly string[], hostOnlineCpus: number, qemuVersion?: string): Map<number, string> {
   const sorted = [...new Set(tids)].sort((a, b) => a - b);
   const out = new Map<number, string>();
+  // QEMU creates each backend's workers while it creates the backend, in command-line order
+  // (also the parallel ones, which only start later): tids ascend backend by backend.
+  const seen = new Map(preallocPlan(layout, qemuVersion, hostOnlineCpus).map((p) => [p.id, p.threadsSeen]));
   let next = 0;
   for (const id of backendOrder) {
     const b = layout.backends.find((x) => x.id === id);
     if (!b || !b.prealloc) continue;
-    const expected = preallocThreads(b, layout, hostOnlineCpus).effective;
-    if (expected < 2) continue;
+    const expected = seen.get(id) ?? 0;
+    if (expected < 1) continue;
     for (const tid of sorted.slice(next, next + expected)) out.set(tid, id);
     next += expected;
   }
@@ -73,6 +79,7 @@ export function summarizeRun(input: SummaryInput): { threads: ThreadSummary[]; b
     input.layout,
     input.backendOrder,
     input.hostOnlineCpus,
+    input.qemuVersion,
   );
   const backends: BackendRun[] = ordered.map((b) => {
     const hostNodes = idList(b.hostNodes);

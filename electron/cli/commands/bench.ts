@@ -15,7 +15,8 @@ import { parseSize } from "../../../shared/size/size";
 import { prettyJson } from "../../../shared/json/pretty";
 
 export async function benchCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseCliArgs(args, { mem: { type: "string" }, runs: { type: "string" }, threads: { type: "string" }, qemu: { type: "string" }, out: { type: "string" } });
+  const { values } = parseCliArgs(args, { mem: { type: "string" }, runs: { type: "string" }, threads: { type: "string" }, qemu: { type: "string", multiple: true }, out: { type: "string" } });
+  const qemus = (values.qemu as string[] | undefined) ?? [];
   let bytes: number | undefined;
   if (typeof values.mem === "string") {
     const r = parseSize(values.mem, "M");
@@ -35,7 +36,8 @@ export async function benchCommand(args: string[], io: Io): Promise<number> {
       ...(bytes !== undefined ? { bytes } : {}),
       ...(runs !== undefined ? { runs } : {}),
       ...(threads !== undefined ? { threads } : {}),
-      ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}),
+      ...(qemus.length === 1 ? { qemu: qemus[0]! } : {}),
+      ...(qemus.length > 1 ? { qemus } : {}),
       signal,
       onProgress: (m) => io.err(`${m}\n`),
     }));

@@ -21,6 +21,9 @@ import { importTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../../
 import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
 import { qemuFacts, QemuNotFound } from "../../qemu/discover";
+import { kernelFacts, paramsFor } from "../../model/calibrate";
+import { formatPrediction, predictPrealloc } from "../../../shared/model/prealloc-model";
+import type { HostTopology } from "../../../shared/topology/schema";
 import { memPathFacts } from "../../probe/mem-paths";
 import { backupPath, saveLayoutFile } from "../../files/layout-file";
 import { existsSync } from "node:fs";
@@ -94,20 +97,45 @@ export function checkCommand(args: string[], io: Io): number {
   const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" }, qemu: { type: "string" } }, 1);
   const { layout, diags, file } = requireLayout(positionals[0], io);
   const host = resolveTarget(values as Record<string, string | undefined>);
-  const qemuVersion = values["qemu-version"] as string | undefined;
-  if (qemuVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(qemuVersion)) throw new UsageError(`--qemu-version takes a version like 7.2.0, not '${qemuVersion}'`);
-  if (qemuVersion !== undefined && values.qemu !== undefined) throw new UsageError("give --qemu PATH (its version is read from it) or --qemu-version, not both");
   // --qemu PATH: the binary's version and the options, object and machine types it lists
-  const qemu = values.qemu !== undefined ? qemuFactsOrExplain(values.qemu as string) : qemuVersion ? { version: qemuVersion } : {};
+  const qemu = qemuOption(values);
   // this host's file system says whether a file backend's mem-path can be opened
   const thisHost = !["sample", "sysfs", "topo", "lab"].some((k) => (values as Record<string, unknown>)[k] !== undefined);
   const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu, ...(thisHost ? { memPaths: memPathFacts([layout]) } : {}) })]);
-  if (values.json) io.out(prettyJson({ host: host.name, diagnostics: all }) + "\n");
+  const predicted = predictionFor(layout, host, values as Record<string, unknown>, qemu.version);
+  if (values.json) io.out(prettyJson({ host: host.name, diagnostics: all, predictedSeconds: predicted.predictedSeconds, prediction: predicted.prediction }) + "\n");
   else {
     printDiagnostics(io, all, layout, file);
     io.err(`${file} on ${host.name}: ${summaryLine(all)}\n`);
+    io.err(`${predicted.line}\n`);
   }
   return hasErrors(all) ? EXIT_INPUT : EXIT_OK;
+}
+
+/** --qemu PATH (its version and lists, read from the binary) or --qemu-version X.Y.Z (a QEMU you don't have). */
+function qemuOption(values: Record<string, unknown>): { version?: string; help?: ReturnType<typeof qemuFacts>["help"] } {
+  const qemuVersion = values["qemu-version"] as string | undefined;
+  if (qemuVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(qemuVersion)) throw new UsageError(`--qemu-version takes a version like 7.2.0, not '${qemuVersion}'`);
+  if (qemuVersion !== undefined && values.qemu !== undefined) throw new UsageError("give --qemu PATH (its version is read from it) or --qemu-version, not both");
+  return values.qemu !== undefined ? qemuFactsOrExplain(values.qemu as string) : qemuVersion ? { version: qemuVersion } : {};
+}
+
+/** The model's prediction for a layout on a target: the sample's published parameters, this host's calibration, or defaults. */
+function predictionFor(layout: Layout, host: HostTopology, values: Record<string, unknown>, qemuVersion: string | undefined) {
+  const sample = values.sample as string | undefined;
+  const params = paramsFor(host, sample);
+  const thisHost = !["sample", "sysfs", "topo", "lab"].some((k) => values[k] !== undefined);
+  // on this host, the QEMU that a run would use says whether backends go in parallel
+  let version = qemuVersion;
+  if (version === undefined && thisHost) {
+    try {
+      version = qemuFacts().version;
+    } catch {
+      /* no QEMU here: the prediction says the version is unknown */
+    }
+  }
+  const p = predictPrealloc(layout, host, params, version, thisHost ? kernelFacts() : {});
+  return { predictedSeconds: Math.round(p.seconds * 1000) / 1000, prediction: { ...p, params: { ...params, nodeGiBps: Number.isFinite(params.nodeGiBps) ? params.nodeGiBps : null } }, line: formatPrediction(p, params) + (p.notes.length > 0 ? ` (${p.notes.join("; ")})` : "") };
 }
 
 function qemuFactsOrExplain(path: string) {
@@ -198,7 +226,11 @@ export function planCommand(args: string[], io: Io): number {
     hugepages: { type: "string" },
     backend: { type: "string" },
     format: { type: "string" },
+    qemu: { type: "string" },
+    "qemu-version": { type: "string" },
+    json: { type: "boolean" },
   });
+  const qemu = qemuOption(values);
   const backend = oneOf(values.backend as string | undefined, ["ram", "memfd"] as const, "ram", "--backend");
   const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
   if (values.mem === undefined) throw new UsageError("--mem is required (e.g. --mem 256G)");
@@ -211,15 +243,21 @@ export function planCommand(args: string[], io: Io): number {
     nodes = r.ids;
   }
   const host = resolveTarget(values as Record<string, string | undefined>);
-  const req = { mem: values.mem as string, vcpus, threads, backend, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}) };
+  const req = { mem: values.mem as string, vcpus, threads, backend, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}), ...(qemu.version ? { qemuVersion: qemu.version } : {}) };
   const r = planLayout(host, req);
   if (!r.ok) {
     printDiagnostics(io, r.diagnostics, undefined);
     return EXIT_INPUT;
   }
+  const diags = checkLayout(r.layout, { host, ...(qemu.version ? { qemu } : {}) });
+  const predicted = predictionFor(r.layout, host, values as Record<string, unknown>, qemu.version);
+  if (values.json) {
+    io.out(prettyJson({ host: host.name, layout: r.layout, notes: r.notes, diagnostics: diags, predictedSeconds: predicted.predictedSeconds, prediction: predicted.prediction }) + "\n");
+    return hasErrors(diags) ? EXIT_INPUT : EXIT_OK;
+  }
   writeLayout(r.layout, format, io);
   for (const n of r.notes) io.err(`note: ${n}\n`);
-  const diags = checkLayout(r.layout, { host });
+  io.err(`${predicted.line}\n`);
   printDiagnostics(io, diags, r.layout);
   if (diags.length > 0) io.err(`plan on ${host.name}: ${summaryLine(diags)}\n`);
   return hasErrors(diags) ? EXIT_INPUT : EXIT_OK;

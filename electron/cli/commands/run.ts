@@ -15,6 +15,8 @@ import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runs
 import { runReportHtml } from "../../../shared/run/html-report";
 import { runTitle } from "../../../shared/run/label";
 import { formatComparison, formatRunSummary } from "../../../shared/run/report";
+import { formatPrediction, predictPrealloc } from "../../../shared/model/prealloc-model";
+import { kernelFacts, paramsFor } from "../../model/calibrate";
 import { humanSize } from "../../../shared/size/size";
 import { backendBytes } from "../../../shared/qemu/prealloc";
 import { sortDiagnostics } from "../../../shared/diagnostics/diagnostic";
@@ -113,6 +115,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (values.json) io.out(JSON.stringify(record) + "\n");
   else {
     io.out(formatRunSummary(record));
+    if (record.kind === "host" && record.timings.preallocMs !== undefined) {
+      // the model's prediction for this run, beside what it took (electron/model/calibrate.ts)
+      const host = readSysfs();
+      const params = paramsFor(host);
+      const p = predictPrealloc(input.layout, host, params, record.qemu.version, kernelFacts());
+      io.out(`${formatPrediction(p, params)}; took ${(record.timings.preallocMs / 1000).toFixed(3)} s\n`);
+    }
     if (record.outcome === "failed" && record.stderr) io.out(`QEMU said:\n${record.stderr.split("\n").map((l) => `  ${printableLine(l)}`).join("\n")}\n`);
     if (saved) io.out(`saved: ${saved}\n`);
   }
