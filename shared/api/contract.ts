@@ -125,6 +125,8 @@ export type RunStreamEvent =
   | { runId: string; type: "spawned"; pid: number; argv: string[] }
   | { runId: string; type: "samples"; samples: Array<{ t: number; tid: number; name: string; cpu: number; node: number; state: string; ranUs: number }> }
   | { runId: string; type: "prealloc-done"; ms: number }
+  /** bytes populated so far per backend (from QEMU's /proc/PID/smaps, a few times a second); t in ms since spawn */
+  | { runId: string; type: "populated"; t: number; bytes: Record<string, number> }
   | { runId: string; type: "status"; text: string }
   | { runId: string; type: "job"; label: string; layout?: Layout }
   | { runId: string; type: "finished"; recordId: string; outcome: string; error?: string; final?: boolean }
