@@ -8,6 +8,7 @@ import { HostCanvas } from "./views/HostCanvas";
 import { LayoutPanel } from "./views/LayoutPanel";
 import { CommandPanel } from "./views/CommandPanel";
 import { RunPanel } from "./views/RunPanel";
+import { Presenter } from "./views/Presenter";
 
 /** how long a note stays on screen */
 const INFO_MS = 8000;
@@ -77,6 +78,7 @@ export function App() {
         <CommandPanel />
         <RunPanel />
       </main>
+      <Presenter />
     </div>
   );
 }
