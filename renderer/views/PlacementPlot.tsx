@@ -87,7 +87,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     const ctx = canvas?.getContext("2d");
     if (!canvas || !ctx) return;
     const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== width * dpr) {
+    if (canvas.width !== width * dpr || canvas.height !== height * dpr) {
       canvas.width = width * dpr;
       canvas.height = height * dpr;
       drawn.current = { count: 0, tMax: 0 };

@@ -106,3 +106,15 @@ export function appendPopulated(series: PopulatedSeries, t: number, now: Record<
   for (const id of Object.keys(now)) (series.bytes[id] ??= new Array<number>(n).fill(0)).push(now[id]!);
   for (const [id, col] of Object.entries(series.bytes)) if (!(id in now)) col.push(col[n - 1] ?? 0);
 }
+
+/** "ram-node0 all 1 GiB at 2.20 s; m1 96 MiB of 128 MiB": when each backend was full, from a record's series. */
+export function populatedText(series: PopulatedSeries, backends: ReadonlyArray<{ id: string; bytes: number }>, size: (bytes: number) => string): string {
+  return backends
+    .filter((b) => series.bytes[b.id] !== undefined)
+    .map((b) => {
+      const col = series.bytes[b.id]!;
+      const k = col.findIndex((x) => x >= b.bytes);
+      return k >= 0 ? `${b.id} all ${size(b.bytes)} at ${(series.t[k]! / 1000).toFixed(2)} s` : `${b.id} ${size(col.at(-1) ?? 0)} of ${size(b.bytes)}`;
+    })
+    .join("; ");
+}

@@ -78,8 +78,9 @@ export function runCaption(r: RunRecord): string {
     if (share >= 0.95) where = `${who} ran on ${nodesText(mem)}, next to their memory (${pct(share)} of their samples)`;
     else {
       const awayNodes = away.map(([n]) => n);
-      const started = startAway.length > 0 ? `${startAway.length === workers.length ? "started" : `${startAway.length === 1 ? "one started" : `${startAway.length} started`}`} on ${nodesText([...new Set(startAway)].sort((x, y) => x - y))} and ` : "";
-      where = `${who} ${started}spent ${pct(1 - share)} of their samples on ${nodesText(awayNodes)}, touching ${nodesPossessive(mem)} memory from afar`;
+      const startNodes = nodesText([...new Set(startAway)].sort((x, y) => x - y));
+      const started = startAway.length === 0 ? "" : startAway.length === workers.length ? ` (they started there)` : ` (${startAway.length === 1 ? "one" : startAway.length} of them started on ${startNodes})`;
+      where = `${who} spent ${pct(1 - share)} of their samples on ${nodesText(awayNodes)}${started}, touching ${nodesPossessive(mem)} memory from afar`;
     }
   }
   const allowed = allowedText(r, b, workers);
