@@ -37,7 +37,7 @@ describe("replays and recordings", () => {
     // GiB per backend: all of ram-node0 was there by the end, said by QEMU's smaps
     const progress = h.page.locator('[data-testid="run-progress"] tr[data-backend="ram-node0"]');
     await expect.poll(() => progress.getAttribute("data-bytes"), { timeout: 10_000 }).toBe(String(2 ** 30));
-    expect(await progress.innerText()).toMatch(/1\.00 \/ 1\.00 GiB\s+all there at \d+\.\d\d s/);
+    expect(await progress.innerText()).toMatch(/1\.00 \/ 1\.00 GiB\s+all there by \d+\.\d\d s/);
     const live = await marks();
     expect(live.size).toBeGreaterThan(0);
     const liveCount = [...live.values()].reduce((a, m) => a + m.n, 0);

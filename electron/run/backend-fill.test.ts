@@ -41,7 +41,9 @@ describe("bytes populated per backend", () => {
     // the record keeps the series, for replays
     expect(record.populated?.t.length).toBe(events.length);
     expect(record.populated?.bytes.m0?.at(-1)).toBe(256 * 2 ** 20);
-    expect(last.t).toBeLessThanOrEqual(record.timings.preallocMs! + 50);
+    // the last look is the one taken when QEMU greeted (late by however busy the machine is), not at exit
+    expect(last.t).toBeGreaterThan(0);
+    expect(last.t).toBeLessThan(record.timings.preallocMs! + 5000);
   });
 });
 

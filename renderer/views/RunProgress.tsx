@@ -33,7 +33,7 @@ export function RunProgress({ run, layout, host }: { run: RunState; layout: Layo
               <td className="num">
                 {gib(have)} / {gib(size)} GiB
               </td>
-              <td className="muted">{full !== undefined ? `all there at ${(full / 1000).toFixed(2)} s` : have > 0 ? `${humanSize(size - have)} to go` : "not mapped yet"}</td>
+              <td className="muted">{full !== undefined ? `all there by ${(full / 1000).toFixed(2)} s` : have > 0 ? `${humanSize(size - have)} to go` : "not mapped yet"}</td>
             </tr>
           );
         })}

@@ -24,30 +24,32 @@ export interface SmapsEntry {
   presentBytes: number;
 }
 
-const HEAD = /^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \S+\s*(.*)$/;
-const FIELD = /^(\w+):\s+(\d+) kB$/;
+// a mapping's first line: "7f5fd7e00000-7f5fe7e00000 rw-p 00000000 00:00 0      [path]"
+const HEAD = /^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \S+[ \t]*(.*)$/gm;
 
-/** The mappings of a smaps text, with their size and what is present. */
-export function parseSmaps(text: string): SmapsEntry[] {
+function field(text: string, from: number, to: number, name: string): number {
+  const at = text.indexOf(`\n${name}:`, from);
+  if (at < 0 || at >= to) return 0;
+  return Number(/^\s*(\d+)/.exec(text.slice(at + name.length + 2, at + name.length + 40))?.[1] ?? 0) * 1024;
+}
+
+/**
+ * The mappings of a smaps text, with their size and what is present. With `sizes`, only
+ * mappings of those sizes have their fields read (QEMU has a thousand lines of smaps; the
+ * backends are a few of them).
+ */
+export function parseSmaps(text: string, sizes?: ReadonlySet<number>): SmapsEntry[] {
+  const heads: Array<{ at: number; start: bigint; end: bigint; perms: string; path: string }> = [];
+  HEAD.lastIndex = 0;
+  for (let m = HEAD.exec(text); m; m = HEAD.exec(text)) heads.push({ at: m.index, start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`), perms: m[3]!, path: m[4]!.trim() });
   const out: SmapsEntry[] = [];
-  let cur: (SmapsEntry & { hugetlb: number; rss: number }) | undefined;
-  const close = () => {
-    if (cur) out.push({ start: cur.start, perms: cur.perms, path: cur.path, sizeBytes: cur.sizeBytes, presentBytes: cur.rss + cur.hugetlb });
-  };
-  for (const line of text.split("\n")) {
-    const h = HEAD.exec(line);
-    if (h) {
-      close();
-      cur = { start: BigInt(`0x${h[1]}`), perms: h[3]!, path: h[4]!.trim(), sizeBytes: Number(BigInt(`0x${h[2]}`) - BigInt(`0x${h[1]}`)), presentBytes: 0, hugetlb: 0, rss: 0 };
-      continue;
-    }
-    const f = FIELD.exec(line);
-    if (!f || !cur) continue;
-    const bytes = Number(f[2]) * 1024;
-    if (f[1] === "Rss") cur.rss = bytes;
-    else if (f[1] === "Shared_Hugetlb" || f[1] === "Private_Hugetlb") cur.hugetlb += bytes;
-  }
-  close();
+  heads.forEach((h, i) => {
+    const sizeBytes = Number(h.end - h.start);
+    if (sizes && !sizes.has(sizeBytes)) return;
+    const to = heads[i + 1]?.at ?? text.length;
+    const presentBytes = field(text, h.at, to, "Rss") + field(text, h.at, to, "Shared_Hugetlb") + field(text, h.at, to, "Private_Hugetlb");
+    out.push({ start: h.start, perms: h.perms, path: h.path, sizeBytes, presentBytes });
+  });
   return out;
 }
 
@@ -73,7 +75,12 @@ export class BackendFill {
   private readonly owner = new Map<bigint, string>();
   private readonly seen = new Set<string>();
 
-  constructor(private readonly backends: readonly FillBackend[]) {}
+  /** the sizes worth reading in smaps */
+  readonly sizes: ReadonlySet<number>;
+
+  constructor(private readonly backends: readonly FillBackend[]) {
+    this.sizes = new Set(backends.map((b) => b.bytes));
+  }
 
   /** Bytes populated per backend (0 for those not mapped yet), from one smaps text. */
   look(entries: readonly SmapsEntry[]): Record<string, number> {
@@ -114,7 +121,7 @@ export function populatedText(series: PopulatedSeries, backends: ReadonlyArray<{
     .map((b) => {
       const col = series.bytes[b.id]!;
       const k = col.findIndex((x) => x >= b.bytes);
-      return k >= 0 ? `${b.id} all ${size(b.bytes)} at ${(series.t[k]! / 1000).toFixed(2)} s` : `${b.id} ${size(col.at(-1) ?? 0)} of ${size(b.bytes)}`;
+      return k >= 0 ? `${b.id} all ${size(b.bytes)} by ${(series.t[k]! / 1000).toFixed(2)} s` : `${b.id} ${size(col.at(-1) ?? 0)} of ${size(b.bytes)}`;
     })
     .join("; ");
 }
