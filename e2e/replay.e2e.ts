@@ -81,4 +81,28 @@ describe("replays and recordings", () => {
     await expect.poll(() => h.page.locator(".message.error").innerText(), { timeout: 10_000 }).toMatch(/holes\.json cannot be replayed: its sample columns differ in length/);
     expect(await h.page.locator('[data-testid="history"] li').count()).toBe(2);
   });
+
+  it("presents any two runs picked from the history, and draws the compare chart's text at 14 px at 1280", async () => {
+    await h.page.setViewportSize({ width: 1280, height: 800 });
+    // the box follows the store, which loads the record first: click, then wait for it
+    const boxes = h.page.locator('[data-testid="history"] li input[type="checkbox"]');
+    for (let i = 0; i < 2; i++) {
+      await boxes.nth(i).click();
+      await expect.poll(() => boxes.nth(i).isChecked(), { timeout: 10_000 }).toBe(true);
+    }
+    await expect.poll(() => h.page.locator(".compare-chart rect").count(), { timeout: 10_000 }).toBe(2);
+    const label = (await h.page.locator(".compare-chart text").first().boundingBox())!;
+    expect(label.height).toBeGreaterThanOrEqual(13);
+    await h.page.locator(".compare-chart").scrollIntoViewIfNeeded();
+    await h.page.locator(".compare").screenshot({ path: join(SHOTS, "12-compare-chart-1280.png") });
+    await h.page.click(".compare button:has-text('present')");
+    const presenter = h.page.locator('[role="dialog"][aria-label="presenter mode"]');
+    expect(await presenter.getAttribute("data-steps")).toBe("3");
+    expect(await h.page.locator('[data-testid="presenter-caption"]').innerText()).toMatch(/^1\. With a thread-context on node 0 (both workers|the worker) of ram-node0 ran on node 0, next to their memory/);
+    await h.page.keyboard.press("End");
+    expect(await h.page.locator('[data-testid="presenter-caption"]').innerText()).toMatch(/^3\. Side by side, on one time scale: "from the class handout" took as long/);
+    await h.page.screenshot({ path: join(SHOTS, "12-present-history-1280.png") });
+    await h.page.keyboard.press("Escape");
+    await expect.poll(() => presenter.count()).toBe(0);
+  });
 });
