@@ -228,6 +228,8 @@ function History() {
   );
 }
 
+const MAX_PAGE_RECORDING = 3 * 1024 * 1024;
+
 /** Import a recording: the desktop's dialog, or the page's file input (read bounded) in browser mode. */
 function ImportRecording() {
   const openRecording = useApp((s) => s.openRecording);
@@ -240,6 +242,8 @@ function ImportRecording() {
   const read = async (file: File | undefined) => {
     if (!file) return;
     if (file.size > MAX_RECORDING_TEXT) return say("error", `${file.name} is ${sizeText(file.size)}, more than a recording may be (${sizeText(MAX_RECORDING_TEXT)})`);
+    // the page's way is the browser mode's: its server takes requests up to 4 MiB, and the text travels JSON-escaped
+    if (file.size > MAX_PAGE_RECORDING) return say("error", `${file.name} is ${sizeText(file.size)}: the browser mode imports recordings up to ${sizeText(MAX_PAGE_RECORDING)}; open it in the desktop app`);
     const problem = await importRecording(await file.text(), file.name);
     if (problem) say("error", problem);
   };
