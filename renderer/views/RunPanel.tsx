@@ -16,7 +16,6 @@ import { REPLAY_SPEEDS } from "../../shared/run/replay";
 import { MAX_RECORDING_TEXT, RECORDING_SUFFIX } from "../../shared/run/recording";
 import { runReportHtml } from "../../shared/run/html-report";
 import { downloadText } from "./download";
-import { humanSize as sizeText } from "../../shared/size/size";
 import { elapsedText, gibPerSecond, runPhase } from "../../shared/run/phase";
 import { runsOnTarget } from "../../shared/run/history";
 import { argvDiff, sharedDomainMs } from "../../shared/run/compare";
@@ -241,9 +240,9 @@ function ImportRecording() {
   };
   const read = async (file: File | undefined) => {
     if (!file) return;
-    if (file.size > MAX_RECORDING_TEXT) return say("error", `${file.name} is ${sizeText(file.size)}, more than a recording may be (${sizeText(MAX_RECORDING_TEXT)})`);
+    if (file.size > MAX_RECORDING_TEXT) return say("error", `${file.name} is ${humanSize(file.size)}, more than a recording may be (${humanSize(MAX_RECORDING_TEXT)})`);
     // the page's way is the browser mode's: its server takes requests up to 4 MiB, and the text travels JSON-escaped
-    if (file.size > MAX_PAGE_RECORDING) return say("error", `${file.name} is ${sizeText(file.size)}: the browser mode imports recordings up to ${sizeText(MAX_PAGE_RECORDING)}; open it in the desktop app`);
+    if (file.size > MAX_PAGE_RECORDING) return say("error", `${file.name} is ${humanSize(file.size)}: the browser mode imports recordings up to ${humanSize(MAX_PAGE_RECORDING)}; open it in the desktop app`);
     const problem = await importRecording(await file.text(), file.name);
     if (problem) say("error", problem);
   };
