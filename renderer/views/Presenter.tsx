@@ -69,7 +69,7 @@ export function Presenter() {
   const big = w >= 1700;
   const fontPx = big ? 18 : 14;
   // what is left for the plots once the caption and the evidence have their room
-  const room = Math.max(220, h - (big ? 400 : 330));
+  const room = Math.max(220, h - (big ? 400 : 330) - Math.max(0, story.evidence.length - 2) * (big ? 36 : 30));
   const plotH = story.runs.length > 1 ? Math.max(150, Math.floor(room / story.runs.length) - (big ? 50 : 40)) : room;
   const plotW = Math.min(w - 64, 2200);
   return (
