@@ -69,7 +69,9 @@ export function Presenter() {
   const big = w >= 1700;
   const fontPx = big ? 18 : 14;
   // what is left for the plots once the caption and the evidence have their room
-  const room = Math.max(220, h - (big ? 400 : 330) - Math.max(0, story.evidence.length - 2) * (big ? 36 : 30));
+  // a caption of more than two lines (about half an em a character) takes from the plots too
+  const captionLines = Math.ceil((story.caption.length * (big ? 36 : 26) * 0.5) / Math.max(1, w - 64));
+  const room = Math.max(220, h - (big ? 400 : 330) - Math.max(0, story.evidence.length - 2) * (big ? 36 : 30) - Math.max(0, captionLines - 2) * (big ? 46 : 34));
   const plotH = story.runs.length > 1 ? Math.max(150, Math.floor(room / story.runs.length) - (big ? 50 : 40)) : room;
   const plotW = Math.min(w - 64, 2200);
   return (
