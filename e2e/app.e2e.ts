@@ -262,5 +262,48 @@ describe("the app in Chromium against the real backend", () => {
     await chooseTarget(h.page, "host", "svg.host-svg[aria-label^='this host']");
     const hosts = await h.page.locator(".compare .plot canvas").evaluateAll((cs) => cs.map((c) => c.getAttribute("data-host")));
     expect(hosts).toEqual(["lab: 2 nodes", "lab: 2 nodes"]);
+    // the evidence as sentences beside the panels, and the chart's text readable at 1280 px
+    expect(await h.page.locator('[data-testid="compare-evidence"]').innerText()).toMatch(/faster than|the time of|as long as/);
+    expect(await h.page.locator('[data-testid="run-evidence"]').first().innerText()).toMatch(/touch_pages threads?' \d+ samples were on node 1/);
+    const chartText = (await h.page.locator(".compare-chart text").first().boundingBox())!;
+    expect(chartText.height).toBeGreaterThanOrEqual(13);
+    await presentTheDemo();
   });
+
+  /** Presenter mode over the demo's pair: a story per run, then both; keys step, Esc leaves. */
+  async function presentTheDemo() {
+    const caption = h.page.locator('[data-testid="presenter-caption"]');
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await h.page.setViewportSize(size);
+      await h.page.click(".compare button:has-text('present')");
+      const presenter = h.page.locator('[role="dialog"][aria-label="presenter mode"]');
+      await presenter.waitFor();
+      expect(await presenter.getAttribute("data-steps")).toBe("3");
+      expect(await caption.innerText()).toMatch(/^1\. Without a thread-context (both workers|the worker) of ram0 /);
+      expect(await presenter.locator(".plot canvas").count()).toBe(1);
+      await h.page.screenshot({ path: join(SHOTS, `11-present-1-${size.width}.png`) });
+      await h.page.keyboard.press("ArrowRight");
+      expect(await caption.innerText()).toMatch(/^2\. With a thread-context on node 1 .*of ram0 ran on node 1, next to their memory \(100 % of their samples\); they were allowed only on node 1's CPUs/);
+      await h.page.screenshot({ path: join(SHOTS, `11-present-2-${size.width}.png`) });
+      await h.page.keyboard.press(" ");
+      expect(await caption.innerText()).toMatch(/^3\. Side by side, on one time scale: /);
+      expect(await presenter.locator(".plot canvas").count()).toBe(2);
+      // one time scale, and nothing wider than the window
+      const domains = await presenter.locator(".plot canvas").evaluateAll((cs) => cs.map((c) => c.getAttribute("data-domain-ms")));
+      expect(domains[1]).toBe(domains[0]);
+      const wide = await presenter.evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(wide).toBe(0);
+      await h.page.screenshot({ path: join(SHOTS, `11-present-3-${size.width}.png`) });
+      await h.page.keyboard.press("PageDown"); // the last story stays
+      expect(await presenter.getAttribute("data-step")).toBe("3");
+      await h.page.keyboard.press("ArrowLeft");
+      expect(await presenter.getAttribute("data-step")).toBe("2");
+      await h.page.keyboard.press("Escape");
+      await expect.poll(() => presenter.count()).toBe(0);
+    }
+    await h.page.setViewportSize({ width: 1400, height: 1000 });
+  }
 });

@@ -9,6 +9,7 @@ import { LayoutPanel } from "./views/LayoutPanel";
 import { CommandPanel } from "./views/CommandPanel";
 import { RunPanel } from "./views/RunPanel";
 import { QemuPanel } from "./views/QemuPanel";
+import { Presenter } from "./views/Presenter";
 
 /** how long a note stays on screen */
 const INFO_MS = 8000;
@@ -79,6 +80,7 @@ export function App() {
         <RunPanel />
         <QemuPanel />
       </main>
+      <Presenter />
     </div>
   );
 }

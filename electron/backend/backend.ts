@@ -13,7 +13,10 @@ import { loadSample, sampleNames, TopologyFileError } from "../hosts/samples";
 import { probeQemu, QemuNotFound } from "../qemu/discover";
 import { listQemus } from "../qemu/registry";
 import { runPrealloc, RunRefused } from "../qemu/launch";
-import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runsDir, saveRecord } from "../run/records";
+import { deleteRecord, importRecording, listRecords, loadRecord, MAX_RECORD_TEXT, RecordError, relabelRecord, runsDir, saveRecord, writeFileAtomic } from "../run/records";
+import { runReportHtml } from "../../shared/run/html-report";
+import { exactModeAvailable } from "../run/sched-trace";
+import { readBoundedText } from "../files/read-bounded";
 import { runTitle } from "../../shared/run/label";
 import { demoJobs, runLab } from "../lab/lab";
 import { LabSetupError } from "../lab/assets";
@@ -31,10 +34,13 @@ export interface BackendOptions {
   dialogs?: FileDialogs;
 }
 
+/** What a dialog saves or opens: its file type filter. */
+export type FileKind = "layout" | "report" | "recording";
+
 /** Paths a person picked in a native dialog; undefined when they cancelled. */
 export interface FileDialogs {
-  saveAs(suggestedName: string): Promise<string | undefined>;
-  open(): Promise<string | undefined>;
+  saveAs(suggestedName: string, kind?: FileKind): Promise<string | undefined>;
+  open(kind?: FileKind): Promise<string | undefined>;
 }
 
 export interface Backend {
@@ -86,6 +92,22 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     saveRecord(record, dir);
     emit({ runId, type: "finished", recordId: record.id, outcome: record.outcome, final, ...(record.error ? { error: record.error } : {}) });
   }
+
+  const load = (id: string) => {
+    try {
+      return loadRecord(id, dir);
+    } catch (e) {
+      if (e instanceof RecordError) fail("not-found", e.message);
+      throw e;
+    }
+  };
+  const write = (path: string, text: string) => {
+    try {
+      writeFileAtomic(path, text);
+    } catch (e) {
+      fail("refused", `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
 
   const api: Api = {
     async initialLayout() {
@@ -230,6 +252,45 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       } catch (e) {
         if (e instanceof LayoutFileError) fail("bad-request", e.message, e.diagnostics);
         throw e;
+      }
+    },
+    async runModes() {
+      return { exact: exactModeAvailable() };
+    },
+    async saveRunReport({ ids, suggestedName }) {
+      if (!opts.dialogs) fail("unavailable", "saving through a dialog needs the desktop app; the page downloads the report instead");
+      const runs = ids.map((id) => load(id));
+      const path = await opts.dialogs.saveAs(suggestedName, "report");
+      if (path === undefined) return { saved: false };
+      write(path, runReportHtml(runs, { generatedAt: new Date().toISOString() }));
+      return { saved: true, path };
+    },
+    async saveRecording({ id, suggestedName }) {
+      if (!opts.dialogs) fail("unavailable", "saving through a dialog needs the desktop app; the page downloads the recording instead");
+      const record = load(id);
+      const path = await opts.dialogs.saveAs(suggestedName, "recording");
+      if (path === undefined) return { saved: false };
+      write(path, JSON.stringify(record) + "\n");
+      return { saved: true, path };
+    },
+    async importRecording({ text, name }) {
+      try {
+        const r = importRecording(text, dir, name);
+        return { id: r.id, title: runTitle(r) };
+      } catch (e) {
+        if (e instanceof RecordError) fail("bad-request", e.message);
+        throw e;
+      }
+    },
+    async openRecording() {
+      if (!opts.dialogs) fail("unavailable", "opening through a dialog needs the desktop app; the page reads the file instead");
+      const path = await opts.dialogs.open("recording");
+      if (path === undefined) return {};
+      try {
+        const r = importRecording(readBoundedText(path, MAX_RECORD_TEXT, { what: "recording" }), dir, path);
+        return { id: r.id, title: runTitle(r) };
+      } catch (e) {
+        fail("bad-request", (e as Error).message);
       }
     },
     async deleteRun({ id }) {

@@ -3,7 +3,7 @@
 
 import { app, BrowserWindow, dialog, Menu, protocol } from "electron";
 import { join } from "node:path";
-import { createBackend, type FileDialogs } from "../backend/backend";
+import { createBackend, type FileDialogs, type FileKind } from "../backend/backend";
 import { createAppWindow } from "./app-window";
 import { registerIpc } from "./ipc";
 import { appMenuTemplate } from "./app-menu";
@@ -27,15 +27,16 @@ let mainWindow: BrowserWindow | undefined;
 
 /** Save and open through the desktop's own dialogs; the backend writes atomically with a .bak. */
 function nativeDialogs(): FileDialogs {
-  const filters = [{ name: "Numadesk layout", extensions: ["json"] }];
+  const filtersOf = (kind: FileKind = "layout") =>
+    kind === "report" ? [{ name: "HTML report", extensions: ["html"] }] : kind === "recording" ? [{ name: "Numadesk recording", extensions: ["json"] }] : [{ name: "Numadesk layout", extensions: ["json"] }];
   return {
-    async saveAs(suggestedName) {
-      const options = { defaultPath: suggestedName, filters };
+    async saveAs(suggestedName, kind) {
+      const options = { defaultPath: suggestedName, filters: filtersOf(kind) };
       const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? undefined : r.filePath;
     },
-    async open() {
-      const options = { filters, properties: ["openFile" as const] };
+    async open(kind) {
+      const options = { filters: filtersOf(kind), properties: ["openFile" as const] };
       const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return r.canceled ? undefined : r.filePaths[0];
     },

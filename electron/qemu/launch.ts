@@ -25,6 +25,7 @@ import { dataDirArgs, probeQemu, type QemuInfo } from "./discover";
 import { QmpClient } from "./qmp";
 import { Sampler } from "../run/sampler";
 import { SchedTracer } from "../run/sched-trace";
+import { FillWatcher, fillBackends } from "../run/backend-fill";
 import { memAvailable, processMemory } from "../run/meminfo";
 import { createOwnedDirAt, ownedDirName, ownedDirs, processAlive, readOwner, sweepStaleDirs, writeOwner, type Owner } from "../run/owned-dirs";
 import { checkMemPaths } from "../run/mem-path";
@@ -45,6 +46,7 @@ export type RunEvent =
   | { type: "spawned"; pid: number; argv: string[] }
   | { type: "samples"; samples: Sample[] }
   | { type: "prealloc-done"; ms: number }
+  | { type: "populated"; t: number; bytes: Record<string, number> }
   | { type: "exited"; code: number | null; signal: string | null };
 
 export interface RunOptions {
@@ -181,14 +183,14 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
     throw e;
   });
   try {
-    return await launchPrepared(layout, opts, qemu, prepared, dir, owner);
+    return await launchPrepared(layout, opts, qemu, prepared, dir, owner, memPaths.paths);
   } finally {
     activeRuns.delete(token);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, prepared: RunArgs, dir: string, owner: RunOwner): Promise<RunRecord> {
+async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, prepared: RunArgs, dir: string, owner: RunOwner, memPaths: ReadonlyMap<string, string>): Promise<RunRecord> {
   const host = opts.host;
   const socket = join(dir, "qmp.sock");
   const nodeOfCpu = new Int16Array(Math.max(0, ...host.cpus.map((c) => c.id)) + 1).fill(-1);
@@ -224,10 +226,13 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   const watch = { pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c: number) => nodeOfCpu[c] ?? -1, t0, onBatch: (s: Sample[]) => opts.onEvent?.({ type: "samples", samples: s }) };
   const tracer = opts.exact && child.pid !== undefined ? SchedTracer.open(watch) : undefined;
   const sampler = tracer instanceof SchedTracer ? tracer : new Sampler(watch);
+  // bytes populated per backend, from QEMU's smaps (shared/run/populated.ts says why that is exact)
+  const fill = child.pid !== undefined ? new FillWatcher(child.pid, fillBackends(prepared.layout, prepared.backendOrder, memPaths), t0, (t, bytes) => opts.onEvent?.({ type: "populated", t, bytes })) : undefined;
   if (child.pid !== undefined) {
     writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
     opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...argv] });
     sampler.start();
+    fill?.start();
   }
 
   let outcome: RunRecord["outcome"] = "ok";
@@ -270,6 +275,8 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     if (typeof first === "object" && "ms" in first) {
       preallocMs = first.ms;
       sampler.tick();
+      fill?.look();
+      fill?.stop();
       opts.onEvent?.({ type: "prealloc-done", ms: preallocMs });
       mem = processMemory(child.pid!);
       // QEMU 7.2 greets once the memory backends exist, before it initialises the machine, and
@@ -302,6 +309,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   } finally {
     dropAbortListener();
     sampler.stop();
+    fill?.stop();
     qmp?.close();
     if (exit === undefined) {
       killGroup(child, "SIGTERM");
@@ -334,6 +342,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     backends,
     samples: packSamples(samples),
   };
+  if (fill && fill.series.t.length > 0) record.populated = fill.series;
   if (opts.label) record.label = opts.label;
   if (preallocMs !== undefined) record.timings.preallocMs = Math.round(preallocMs * 100) / 100;
   if (readyMs !== undefined) record.timings.readyMs = Math.round(readyMs * 100) / 100;

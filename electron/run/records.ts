@@ -10,6 +10,7 @@ import { runRecordSchema, type RunRecord } from "../../shared/run/types";
 import { jsonPath, parseJsonText } from "../../shared/layout/load";
 import { migrateRecord } from "../../shared/run/migrate";
 import { labelProblem, runTitle } from "../../shared/run/label";
+import { readRecording } from "../../shared/run/recording";
 
 export class RecordError extends Error {
   override name = "RecordError";
@@ -152,6 +153,25 @@ export function deleteRecord(id: string, dir = runsDir()): void {
   } catch {
     throw new RecordError(`there is no run '${id}' in ${dir}`, true);
   }
+}
+
+/**
+ * Keep a recording someone handed over as a saved run (shared/run/recording.ts reads it as
+ * hostile input). Its id is kept unless a different run has it already; then it gets a new one.
+ */
+export function importRecording(text: string, dir = runsDir(), name?: string): RunRecord {
+  const read = readRecording(text, name);
+  if (!read.ok) throw new RecordError(read.message);
+  const r = read.record;
+  let existing: RunRecord | undefined;
+  try {
+    existing = loadRecord(r.id, dir);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && JSON.stringify(existing) !== JSON.stringify(r)) r.id = `${r.id.slice(0, 80)}-imported-${Date.now().toString(36)}`;
+  saveRecord(r, dir);
+  return r;
 }
 
 /** Give a saved run a name (an empty text removes it); the record is rewritten atomically. */

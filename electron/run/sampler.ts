@@ -3,6 +3,14 @@
 // Files are opened once per thread and re-read with pread at offset 0, which costs far less
 // than opening them on every tick (DESIGN: readFileSync every 5 ms ≈ 7 % of a core for 8
 // threads).
+//
+// A thread seen asleep is looked at through schedstat first: the kernel makes that line from
+// three counters (time on CPU, time waiting on a runqueue, timeslices), where stat gathers some
+// fifty fields (measured here at load 8: 3.3 µs a read against 7 µs). While those counters
+// stand still the thread has not run since, so it is still asleep on the CPU it left and its
+// sample is the last one again; once they move, stat is read as for a running thread. What
+// this gives up: a thread woken and queued, but not yet on a CPU, shows as still asleep until
+// it runs (its wait is at most the time to its first slice). Exact mode sees every switch.
 
 import { closeSync, openSync, readdirSync, readSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -32,6 +40,10 @@ export interface SamplerStats {
 
 interface Task {
   tid: number;
+  /** the last stat's state and CPU, and the schedstat line it was read with */
+  lastState: number;
+  lastCpu: number;
+  lastSched: string;
   stat: number;
   schedstat: number;
   comm: number;
@@ -92,6 +104,7 @@ export function parseStat(line: string): { state: string; cpu: number } | undefi
 }
 
 const CLOSE_PAREN = 0x29;
+const R_STATE = 0x52; // 'R'
 const SPACE = 0x20;
 
 /**
@@ -193,6 +206,9 @@ export class Sampler {
             schedstat: openSync(`${dir}/${tid}/schedstat`, "r"),
             comm: openSync(`${dir}/${tid}/comm`, "r"),
             name: "",
+            lastState: 0,
+            lastCpu: -1,
+            lastSched: "",
             lastRunNs: -1,
             looks: 0,
             settled: false,
@@ -215,16 +231,37 @@ export class Sampler {
         task.kept = this.keep(task.name, tid, this.opts.pid);
       }
       if (!task.kept) continue;
+      // asleep at the last look: has it run (or queued) since? schedstat says, for less
+      let sched: string | undefined;
+      if (task.lastCpu >= 0 && task.lastState !== R_STATE) {
+        const m = preadBytes(task.schedstat);
+        if (m < 0) continue;
+        sched = buf.toString("latin1", 0, m);
+        if (sched === task.lastSched) {
+          batch.push({ t, tid, name: task.name, cpu: task.lastCpu, node: this.opts.nodeOf(task.lastCpu), state: stateChar(task.lastState), ranUs: 0 });
+          continue;
+        }
+      }
       const n = preadBytes(task.stat);
       const parsed = n > 0 ? parseStatBytes(buf, n) : undefined;
       if (!parsed) continue;
+      task.lastState = parsed.state;
+      task.lastCpu = parsed.cpu;
       let ranUs = 0;
-      if (readSched || task.lastRunNs < 0) {
+      if (sched !== undefined) {
+        // read just now: the CPU time since the last look, and the line the next look compares
+        const runNs = Number(sched.slice(0, sched.indexOf(" ")));
+        if (task.lastRunNs >= 0) ranUs = Math.max(0, (runNs - task.lastRunNs) / 1000);
+        task.lastRunNs = runNs;
+        task.lastSched = sched;
+      } else if (readSched || task.lastRunNs < 0 || parsed.state !== R_STATE) {
+        // time for it, or about to be asleep: the next look compares this line
         const m = preadBytes(task.schedstat);
         if (m > 0) {
           const runNs = firstNumber(m);
           if (task.lastRunNs >= 0) ranUs = Math.max(0, (runNs - task.lastRunNs) / 1000);
           task.lastRunNs = runNs;
+          task.lastSched = buf.toString("latin1", 0, m);
         }
       }
       batch.push({ t, tid, name: task.name, cpu: parsed.cpu, node: this.opts.nodeOf(parsed.cpu), state: stateChar(parsed.state), ranUs });

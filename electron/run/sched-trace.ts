@@ -47,6 +47,13 @@ function tracefsRoot(): { root: string; unmount?: string } | { why: string } {
   return { root: dir, unmount: dir };
 }
 
+/** Whether a run could be watched in exact mode here, without setting anything up: a mounted tracefs with the sched events, or root (who may mount one). A run that then cannot still falls back to /proc and says why. */
+export function exactModeAvailable(): { available: boolean; why?: string } {
+  if (MOUNTED_ROOTS.some(hasSched)) return { available: true };
+  if (process.getuid?.() === 0) return { available: true };
+  return { available: false, why: "the scheduler's tracepoints need root here (tracefs is not mounted for this user)" };
+}
+
 function unmount(dir: string) {
   try {
     execFileSync("umount", [dir], { stdio: "ignore", timeout: 5000 });

@@ -1,15 +1,61 @@
-// The run going on, the run history and the runs being compared.
+// The run going on (or a saved one played back), the run history, the runs being compared,
+// presenter mode, and what leaves the app as files (recordings, reports).
 
 import type { RunRecord } from "../../shared/run/types";
+import { ApiFailure } from "../../shared/api/contract";
+import { backendBytes } from "../../shared/qemu/prealloc";
+import { dueSteps, replayEndMs, replayTimeline } from "../../shared/run/replay";
+import { RECORDING_SUFFIX } from "../../shared/run/recording";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
-export type RunSlice = Pick<Full, "run" | "history" | "compare" | "runLabDemo" | "launch" | "cancelRun" | "onRunEvent" | "refreshHistory" | "toggleCompare" | "deleteRun" | "labelRun">;
+export type RunSlice = Pick<
+  Full,
+  | "run"
+  | "history"
+  | "compare"
+  | "exact"
+  | "presenting"
+  | "runLabDemo"
+  | "launch"
+  | "cancelRun"
+  | "onRunEvent"
+  | "refreshHistory"
+  | "toggleCompare"
+  | "deleteRun"
+  | "labelRun"
+  | "replayRun"
+  | "setExact"
+  | "saveReport"
+  | "saveRecording"
+  | "importRecording"
+  | "openRecording"
+  | "present"
+  | "stopPresenting"
+>;
+
+/** The outcome of a finished run as the run view's status. */
+const statusOf = (outcome: RunRecord["outcome"]) => (outcome === "ok" ? "done" : outcome === "cancelled" ? "cancelled" : "failed");
 
 export function runSlice({ api, set, get }: SliceDeps): RunSlice {
+  /** the replay going on: its timer, and how to end it at once (cancel shows the whole run) */
+  let replaying: { timer: ReturnType<typeof setTimeout> | undefined; finish: () => void } | undefined;
+  /** "download" when the desktop's dialog is not there (browser mode) */
+  const viaDialog = async (call: () => Promise<{ saved: boolean; path?: string }>, what: string): Promise<"saved" | "cancelled" | "download"> => {
+    try {
+      const r = await call();
+      if (r.saved) get().say("info", `saved ${what} ${r.path ?? ""}`.trim());
+      return r.saved ? "saved" : "cancelled";
+    } catch (e) {
+      if (e instanceof ApiFailure && e.error.code === "unavailable") return "download";
+      get().say("error", errorText(e).text);
+      return "cancelled";
+    }
+  };
   return {
     run: { status: "idle", samples: [] },
     history: [],
     compare: [],
+    exact: false,
     async runLabDemo() {
       const { target, run } = get();
       if (target?.kind !== "lab" || !target.nodes || run.status === "starting" || run.status === "running") return;
@@ -27,11 +73,12 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
       if (run.status === "starting" || run.status === "running") return;
       set({ run: { status: "starting", samples: [], startedAt: Date.now(), recordIds: [], layout, ...(get().host ? { topology: get().host } : {}) } });
       const target = get().target;
+      const exact = get().exact && get().exactMode?.available === true;
       try {
         const { runId } =
           target?.kind === "lab" && target.nodes
             ? await api.startLabRun({ nodes: target.nodes, layout, ...(label ? { label } : {}) })
-            : await api.startRun(label ? { layout, label } : { layout });
+            : await api.startRun({ layout, ...(label ? { label } : {}), ...(exact ? { exact } : {}) });
         set((s) => ({ run: { ...s.run, runId, status: s.run.status === "starting" ? "running" : s.run.status } }));
       } catch (e) {
         const { text, diagnostics } = errorText(e);
@@ -39,6 +86,7 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
       }
     },
     async cancelRun() {
+      if (get().run.replay && replaying) return replaying.finish();
       const id = get().run.runId;
       if (id) await api.cancelRun({ runId: id }).catch(() => undefined);
     },
@@ -56,6 +104,14 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
         case "prealloc-done":
           set({ run: { ...run, preallocMs: e.ms } });
           return;
+        case "populated": {
+          // when each backend was all there: the live view marks it
+          const backends = (run.layout ?? get().layout).backends;
+          const fullAt = { ...run.fullAt };
+          for (const b of backends) if (fullAt[b.id] === undefined && (e.bytes[b.id] ?? 0) >= backendBytes(b)) fullAt[b.id] = e.t;
+          set({ run: { ...run, populated: { t: e.t, bytes: e.bytes }, fullAt } });
+          return;
+        }
         case "status":
           set({ run: { ...run, runId: e.runId, statusText: e.text } });
           return;
@@ -102,6 +158,81 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
       set({ compare: get().compare.filter((r) => r.id !== id) });
       await get().refreshHistory();
     },
+    async replayRun(id, speed) {
+      const { run } = get();
+      if (run.status === "starting" || (run.status === "running" && !run.replay)) return;
+      replaying?.finish();
+      let record: RunRecord;
+      try {
+        record = get().compare.find((r) => r.id === id) ?? (await api.loadRun({ id }));
+      } catch (e) {
+        return get().say("error", errorText(e).text);
+      }
+      const steps = replayTimeline(record);
+      const endMs = replayEndMs(record, steps);
+      const runId = `replay-${record.id}-${Date.now().toString(36)}`;
+      set({
+        run: { status: "running", runId, samples: [], sampleCount: 0, startedAt: Date.now(), layout: record.layout, ...(record.topology ? { topology: record.topology } : {}), ...(record.label ? { label: record.label } : {}), replay: { recordId: record.id, speed, endMs } },
+      });
+      const t0 = performance.now();
+      let next = 0;
+      const mine = () => get().run.runId === runId;
+      const done = () => {
+        if (replaying?.timer) clearTimeout(replaying.timer);
+        replaying = undefined;
+        if (!mine()) return;
+        // the whole run, as it was saved: a replay stopped early shows the rest at once
+        next = dueSteps(steps, next, Infinity, (ev) => get().onRunEvent({ runId, ...ev }));
+        const now = get().run;
+        set({ run: { ...now, status: statusOf(record.outcome), record, endedAt: now.startedAt! + endMs / speed, ...(record.error ? { error: record.error } : {}) } });
+      };
+      const tick = () => {
+        if (!mine()) return void (replaying = undefined);
+        const at = (performance.now() - t0) * speed;
+        next = dueSteps(steps, next, at, (ev) => get().onRunEvent({ runId, ...ev }));
+        if (next >= steps.length && at >= endMs) return done();
+        if (replaying) replaying.timer = setTimeout(tick, 40);
+      };
+      replaying = { timer: undefined, finish: done };
+      tick();
+    },
+    setExact: (exact) => set({ exact }),
+    saveReport: (ids) => viaDialog(() => api.saveRunReport({ ids, suggestedName: "numadesk-report.html" }), "the report"),
+    async saveRecording(id) {
+      const how = await viaDialog(() => api.saveRecording({ id, suggestedName: `${id}${RECORDING_SUFFIX}` }), "the recording");
+      if (how !== "download") return how;
+      try {
+        return { download: JSON.stringify(await api.loadRun({ id })) + "\n" };
+      } catch (e) {
+        get().say("error", errorText(e).text);
+        return "cancelled";
+      }
+    },
+    async importRecording(text, name) {
+      try {
+        const r = await api.importRecording(name ? { text, name } : { text });
+        await get().refreshHistory();
+        get().say("info", `imported "${r.title}": replay it from the history (all targets)`);
+        return undefined;
+      } catch (e) {
+        return errorText(e).text;
+      }
+    },
+    async openRecording() {
+      try {
+        const r = await api.openRecording({});
+        if (r.id === undefined) return "cancelled";
+        await get().refreshHistory();
+        get().say("info", `imported "${r.title}": replay it from the history (all targets)`);
+        return "opened";
+      } catch (e) {
+        if (e instanceof ApiFailure && e.error.code === "unavailable") return "page";
+        get().say("error", errorText(e).text);
+        return "cancelled";
+      }
+    },
+    present: (runs) => set({ presenting: runs }),
+    stopPresenting: () => set({ presenting: undefined }),
     async labelRun(id, label) {
       try {
         await api.labelRun({ id, label });

@@ -40,6 +40,11 @@ export interface RunState {
   topology?: HostTopology;
   /** when the run ended (ms since epoch): the elapsed time stops there */
   endedAt?: number;
+  /** bytes populated so far per backend (host runs: QEMU's smaps), and when each was full (ms since spawn) */
+  populated?: { t: number; bytes: Record<string, number> };
+  fullAt?: Record<string, number>;
+  /** a saved run played back through this view: which, how fast, and how long in its own time */
+  replay?: { recordId: string; speed: number; endMs: number };
 }
 
 export interface AppState {
@@ -68,6 +73,11 @@ export interface AppState {
   canvasView: ViewTransform;
   /** draw runs of identical cores as one box */
   collapseCores: boolean;
+  /** launch runs in exact mode (scheduler tracepoints), and whether this host allows it */
+  exact: boolean;
+  exactMode?: { available: boolean; why?: string };
+  /** the runs presenter mode steps through, while it is open */
+  presenting?: RunRecord[];
 }
 
 export interface AppActions {
@@ -109,6 +119,19 @@ export interface AppActions {
   refreshHistory(): Promise<void>;
   toggleCompare(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
+  /** play a saved run back through the live view, `speed` times faster than it ran */
+  replayRun(id: string, speed: number): Promise<void>;
+  setExact(on: boolean): void;
+  /** the runs as an HTML report through the desktop's dialog; "download" where there is none (the page writes it) */
+  saveReport(ids: string[]): Promise<"saved" | "cancelled" | "download">;
+  /** a run as a recording file through the desktop's dialog; where there is none, the file's text for the page to download */
+  saveRecording(id: string): Promise<"saved" | "cancelled" | { download: string }>;
+  /** a recording file's text, read by the page: kept as a saved run; the problem, if any */
+  importRecording(text: string, name?: string): Promise<string | undefined>;
+  /** open a recording through the desktop's dialog; "page" where there is none (the page's file input opens then) */
+  openRecording(): Promise<"opened" | "cancelled" | "page">;
+  present(runs: RunRecord[]): void;
+  stopPresenting(): void;
   /** a user's name for a saved run; empty gives it back its description. The problem, if any */
   labelRun(id: string, label: string): Promise<string | undefined>;
   setTheme(theme: AppState["theme"]): void;

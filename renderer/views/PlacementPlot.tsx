@@ -29,12 +29,26 @@ export interface PlotProps {
   markMs?: number;
   /** a fixed time axis (ms), so plots side by side share one scale */
   domainMs?: number;
+  /** the size of its text (presenter mode draws it larger, for a projector) */
+  fontPx?: number;
 }
 
-const LEFT = 84;
-const BOTTOM = 22;
+/**
+ * What the plot drew per touch_pages thread: marks, off-node marks, and the sums of their x (px)
+ * and rows. On the canvas as data-marks, so a test can tell that a replay draws what the live
+ * run drew.
+ */
+type MarkTally = Map<number, { n: number; off: number; sx: number; rows: number }>;
+const tallyText = (m: MarkTally) =>
+  [...m.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([tid, v]) => `${tid}:${v.n}:${v.off}:${v.sx.toFixed(1)}:${v.rows}`)
+    .join(" ");
 
-export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label, markMs, domainMs }: PlotProps) {
+export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label, markMs, domainMs, fontPx = 11 }: PlotProps) {
+  const LEFT = Math.round((84 * fontPx) / 11);
+  const BOTTOM = Math.round((22 * fontPx) / 11);
+  const tally = useRef<MarkTally>(new Map());
   const n = count ?? samples.length;
   const ref = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLElement>(null);
@@ -73,7 +87,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     const ctx = canvas?.getContext("2d");
     if (!canvas || !ctx) return;
     const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== width * dpr) {
+    if (canvas.width !== width * dpr || canvas.height !== height * dpr) {
       canvas.width = width * dpr;
       canvas.height = height * dpr;
       drawn.current = { count: 0, tMax: 0 };
@@ -100,7 +114,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         ctx.fillStyle = nodeColor(node.index) + "22";
         ctx.fillRect(LEFT, y, plotW, count * rowH);
         ctx.fillStyle = fg;
-        ctx.font = "11px system-ui, sans-serif";
+        ctx.font = `${fontPx}px system-ui, sans-serif`;
         ctx.textAlign = "right";
         // the node's name at the left, its CPUs beside their rows when they fit (≥ 9 px a row)
         ctx.textAlign = "left";
@@ -110,7 +124,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
           ctx.textAlign = "right";
           const first = pus.find((p) => p.nodeIndex === node.index)?.pu;
           const lastPu = [...pus].reverse().find((p) => p.nodeIndex === node.index)?.pu;
-          ctx.font = "9px system-ui, sans-serif";
+          ctx.font = `${Math.round((fontPx * 9) / 11)}px system-ui, sans-serif`;
           ctx.fillText(`${first}`, LEFT - 4, y + 9);
           if (lastPu !== first) ctx.fillText(`${lastPu}`, LEFT - 4, y + count * rowH - 1);
         }
@@ -119,10 +133,10 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       if (rowH >= 9) {
         ctx.fillStyle = muted;
         ctx.textAlign = "right";
-        ctx.font = `${Math.min(11, Math.floor(rowH) - 1)}px system-ui, sans-serif`;
+        ctx.font = `${Math.min(fontPx, Math.floor(rowH) - 1)}px system-ui, sans-serif`;
         pus.forEach((p, i) => ctx.fillText(`cpu ${p.pu}`, LEFT - 4, 6 + i * rowH + rowH / 2 + 4));
       }
-      ctx.font = "11px system-ui, sans-serif";
+      ctx.font = `${fontPx}px system-ui, sans-serif`;
       // the band borders, so node groups read apart in dark mode too
       ctx.strokeStyle = muted;
       ctx.lineWidth = 0.5;
@@ -145,6 +159,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         ctx.fillText(`${t.toFixed(step < 1 ? 1 : 0)} s`, x, height - 6);
       }
       drawn.current = { count: 0, tMax, layout, theme };
+      tally.current = new Map();
       axis.current = { tMax, plotW, rowH };
     }
     for (let i = drawn.current.count; i < n; i++) if (samples[i]!.name === "touch_pages") workerTids.current.add(samples[i]!.tid);
@@ -164,6 +179,12 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       }
       const backend = owner.get(s.tid);
       const onNode = !backend || (bound.get(backend)?.size ?? 0) === 0 || bound.get(backend)!.has(s.node);
+      const tl = tally.current.get(s.tid) ?? { n: 0, off: 0, sx: 0, rows: 0 };
+      tl.n++;
+      tl.off += onNode ? 0 : 1;
+      tl.sx += x;
+      tl.rows += row;
+      tally.current.set(s.tid, tl);
       if (onNode) {
         ctx.fillStyle = backend ? colorOf.get(backend)! : fg;
         ctx.globalAlpha = s.state === "R" ? 1 : 0.45;
@@ -182,6 +203,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       }
     }
     drawn.current.count = n;
+    canvas.dataset.marks = tallyText(tally.current);
     if (markMs !== undefined && markMs <= tMax) {
       // drawn over the marks on every pass: samples after it come in after the greeting
       const x = Math.round(LEFT + (markMs / tMax) * plotW) + 0.5;
@@ -195,7 +217,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       ctx.stroke();
       ctx.restore();
     }
-  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height, markMs, domainMs, pus, theme]);
+  }, [samples, n, rows, machine, order, colorOf, bound, host, layout, width, height, markMs, domainMs, pus, theme, fontPx, LEFT, BOTTOM]);
 
   // hovering says which thread ran where: the touch_pages sample nearest the pointer on that CPU's row
   const hover = (e: React.MouseEvent<HTMLCanvasElement>) => {

@@ -9,7 +9,13 @@ import { humanSize } from "../../shared/size/size";
 import type { RunRecord } from "../../shared/run/types";
 import { unpackSamples } from "../../shared/run/summarize";
 import { CompareChart } from "./CompareChart";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { RunProgress } from "./RunProgress";
+import { comparisonEvidence, runEvidence } from "../../shared/run/evidence";
+import { REPLAY_SPEEDS } from "../../shared/run/replay";
+import { MAX_RECORDING_TEXT, RECORDING_SUFFIX } from "../../shared/run/recording";
+import { runReportHtml } from "../../shared/run/html-report";
+import { downloadText } from "./download";
 import { elapsedText, gibPerSecond, runPhase } from "../../shared/run/phase";
 import { runsOnTarget } from "../../shared/run/history";
 import { argvDiff, sharedDomainMs } from "../../shared/run/compare";
@@ -37,8 +43,12 @@ export function RunPanel() {
   const runLabDemo = useApp((s) => s.runLabDemo);
   const cancelRun = useApp((s) => s.cancelRun);
   const compare = useApp((s) => s.compare);
+  const exact = useApp((s) => s.exact);
+  const exactMode = useApp((s) => s.exactMode);
+  const setExact = useApp((s) => s.setExact);
 
   const busy = run.status === "starting" || run.status === "running";
+  const replay = run.replay;
   const now = useNow(busy);
   const errors = hasErrors(diagnosticsOf({ layout, host, qemu, importDiagnostics }));
   const lab = target?.kind === "lab";
@@ -54,7 +64,8 @@ export function RunPanel() {
             : undefined;
   const preallocMs = run.preallocMs ?? run.record?.timings.preallocMs;
   const phase = runPhase(run.status, preallocMs);
-  const elapsed = run.startedAt !== undefined ? (busy ? now : (run.endedAt ?? now)) - run.startedAt : undefined;
+  // a replay's clock runs in the recorded run's time
+  const elapsed = run.startedAt !== undefined ? Math.min(((busy ? now : (run.endedAt ?? now)) - run.startedAt) * (replay?.speed ?? 1), replay?.endMs ?? Infinity) : undefined;
   // the run shown preallocated: a hint about the layout being edited would read as if about the run
   const runShown = run.status !== "idle";
   const nothingPreallocated = layout.backends.every((b) => !b.prealloc);
@@ -78,10 +89,20 @@ export function RunPanel() {
               demo: without and with thread-context
             </button>
           ) : null}
+          {target?.kind === "host" && exactMode?.available ? (
+            <label className="small" title="watch QEMU's threads through the scheduler's tracepoints: every switch and migration, instead of sampling /proc at 200 Hz; the record says if it fell back">
+              <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} aria-label="exact mode" /> exact mode
+            </label>
+          ) : null}
           {busy ? (
             <button type="button" onClick={() => void cancelRun()}>
-              cancel
+              {replay ? "stop replay" : "cancel"}
             </button>
+          ) : null}
+          {replay ? (
+            <span className="badge" data-testid="replay-badge">
+              replay {replay.speed}×
+            </span>
           ) : null}
           <span className={`status phase-${phase ?? "idle"}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
             {phase ? <b>{phase}</b> : null}
@@ -109,6 +130,7 @@ export function RunPanel() {
           ))}
         </ul>
       ) : null}
+      {runHost ? <RunProgress run={run} layout={run.record?.layout ?? run.layout ?? layout} host={runHost} /> : null}
       {runHost && (run.samples.length > 0 || busy) ? <PlacementPlot host={runHost} layout={run.record?.layout ?? run.layout ?? layout} samples={run.samples} count={run.sampleCount ?? run.samples.length} {...(preallocMs !== undefined && run.status !== "cancelled" ? { markMs: preallocMs } : {})} /> : null}
       {run.record ? <RunSummary record={run.record} /> : null}
       {later && !busy ? <p className="muted">To launch the layout being edited: {later.charAt(0).toLowerCase() + later.slice(1)}</p> : null}
@@ -126,6 +148,11 @@ function History() {
   const compare = useApp((s) => s.compare);
   const toggleCompare = useApp((s) => s.toggleCompare);
   const deleteRun = useApp((s) => s.deleteRun);
+  const replayRun = useApp((s) => s.replayRun);
+  const saveRecording = useApp((s) => s.saveRecording);
+  const run = useApp((s) => s.run);
+  const busy = run.status === "starting" || (run.status === "running" && !run.replay);
+  const [speed, setSpeed] = useState<number>(4);
   const [all, setAll] = useState(false);
   const [editing, setEditing] = useState<string | undefined>();
   // the runs of the target looked at; its topology's name is what a run record keeps
@@ -139,6 +166,19 @@ function History() {
       <label className="small">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} aria-label="runs of all targets" /> all targets{hidden > 0 ? ` (${hidden} more)` : ""}
       </label>
+      <span className="row history-tools">
+        <label className="small">
+          replay speed{" "}
+          <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} aria-label="replay speed">
+            {REPLAY_SPEEDS.map((x) => (
+              <option key={x} value={x}>
+                {x}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <ImportRecording />
+      </span>
       {shown.length === 0 ? <p className="muted">{history.length === 0 ? "No runs yet." : "No runs on this target yet."}</p> : null}
       <ul className="history" data-testid="history">
         {shown.map((h) => (
@@ -154,9 +194,27 @@ function History() {
             )}
             <span className="row-tools">
               {editing === h.id ? null : (
-                <button type="button" className="link" onClick={() => setEditing(h.id)} aria-label={`rename ${h.title}`}>
-                  rename
-                </button>
+                <>
+                  <button type="button" className="link" disabled={busy} onClick={() => void replayRun(h.id, speed)} aria-label={`replay ${h.title}`} title={`play it back through the live view at ${speed}×`}>
+                    replay
+                  </button>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() =>
+                      void saveRecording(h.id).then((how) => {
+                        if (typeof how === "object") downloadText(`${h.id}${RECORDING_SUFFIX}`, "application/json", how.download);
+                      })
+                    }
+                    aria-label={`export ${h.title}`}
+                    title="save the run as a recording file, to replay it on another machine"
+                  >
+                    export
+                  </button>
+                  <button type="button" className="link" onClick={() => setEditing(h.id)} aria-label={`rename ${h.title}`}>
+                    rename
+                  </button>
+                </>
               )}
               <button type="button" className="link" onClick={() => void deleteRun(h.id)} aria-label={`delete ${h.title}`}>
                 ✕
@@ -165,6 +223,45 @@ function History() {
           </li>
         ))}
       </ul>
+    </>
+  );
+}
+
+const MAX_PAGE_RECORDING = 3 * 1024 * 1024;
+
+/** Import a recording: the desktop's dialog, or the page's file input (read bounded) in browser mode. */
+function ImportRecording() {
+  const openRecording = useApp((s) => s.openRecording);
+  const importRecording = useApp((s) => s.importRecording);
+  const say = useApp((s) => s.say);
+  const input = useRef<HTMLInputElement>(null);
+  const pick = async () => {
+    if ((await openRecording()) === "page") input.current?.click();
+  };
+  const read = async (file: File | undefined) => {
+    if (!file) return;
+    if (file.size > MAX_RECORDING_TEXT) return say("error", `${file.name} is ${humanSize(file.size)}, more than a recording may be (${humanSize(MAX_RECORDING_TEXT)})`);
+    // the page's way is the browser mode's: its server takes requests up to 4 MiB, and the text travels JSON-escaped
+    if (file.size > MAX_PAGE_RECORDING) return say("error", `${file.name} is ${humanSize(file.size)}: the browser mode imports recordings up to ${humanSize(MAX_PAGE_RECORDING)}; open it in the desktop app`);
+    const problem = await importRecording(await file.text(), file.name);
+    if (problem) say("error", problem);
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void pick()} title="a run saved with export, from this or another machine">
+        import recording…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        aria-label="recording file"
+        onChange={(e) => {
+          void read(e.target.files?.[0]);
+          e.target.value = "";
+        }}
+      />
     </>
   );
 }
@@ -230,12 +327,33 @@ function RunSummary({ record }: { record: RunRecord }) {
 
 function Comparison({ runs }: { runs: RunRecord[] }) {
   const host = useApp((s) => s.host);
+  const present = useApp((s) => s.present);
+  const saveReport = useApp((s) => s.saveReport);
   // one time scale for every panel: the faster run must look shorter
   const domainMs = sharedDomainMs(runs);
   const pair = runs.length === 2 ? runs : undefined;
+  const across = comparisonEvidence(runs);
+  const report = async () => {
+    if ((await saveReport(runs.map((r) => r.id))) === "download") downloadText("numadesk-report.html", "text/html", runReportHtml(runs, { generatedAt: new Date().toISOString() }));
+  };
   return (
     <div className="compare">
+      <div className="row">
+        <button type="button" className="primary" onClick={() => present(runs)} title="full window, large type, one story at a time (→ next, ← back, Esc leaves)">
+          present
+        </button>
+        <button type="button" onClick={() => void report()} title="one self-contained HTML file: plots, evidence, command lines (as numadesk runs report writes it)">
+          save HTML report
+        </button>
+      </div>
       <CompareChart runs={runs} />
+      {across.length ? (
+        <ul className="evidence" data-testid="compare-evidence">
+          {across.map((e, k) => (
+            <li key={k}>{e}</li>
+          ))}
+        </ul>
+      ) : null}
       {runs.map((r, i) => {
         const on = r.topology ?? host;
         if (!on) return null;
@@ -244,6 +362,11 @@ function Comparison({ runs }: { runs: RunRecord[] }) {
           <section key={r.id} className="compare-panel" aria-label={`run ${title}`}>
             <h4 data-testid="compare-title">{title}</h4>
             <PlacementPlot host={on} layout={r.layout} samples={unpackSamples(r)} height={160} domainMs={domainMs} {...(r.timings.preallocMs !== undefined && r.outcome === "ok" ? { markMs: r.timings.preallocMs } : {})} label={`placement in run ${title}`} />
+            <ul className="evidence small" data-testid="run-evidence">
+              {runEvidence(r).map((e, k) => (
+                <li key={k}>{e}</li>
+              ))}
+            </ul>
             {r.topology ? null : <p className="muted">This record is older than saved topologies: drawn on the current target, {host?.name}; its node bands may not be the ones it ran on.</p>}
             {pair ? (
               <pre className="argv" data-testid="compare-argv">

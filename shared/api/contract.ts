@@ -6,6 +6,7 @@ import { z } from "zod";
 import { layoutSchema, type Layout } from "../layout/schema";
 import { topologySchema } from "../topology/schema";
 import { MAX_RUN_LABEL, runRecordSchema } from "../run/types";
+import { MAX_RECORDING_TEXT } from "../run/recording";
 
 const empty = z.object({}).strict();
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
@@ -111,6 +112,22 @@ export const API = {
     req: z.object({ text: z.string().max(16 * 1024 * 1024), suggestedName: z.string().max(200) }).strict(),
     res: z.object({ saved: z.boolean(), path: z.string().optional() }).strict(),
   },
+  /** which ways of watching a run this host allows: exact mode needs the scheduler's tracepoints (root) */
+  runModes: { req: empty, res: z.object({ exact: z.object({ available: z.boolean(), why: z.string().optional() }).strict() }).strict() },
+  /** the runs as one self-contained HTML report (numadesk runs report), saved through a native dialog; "unavailable" in browser mode (the page writes and downloads it) */
+  saveRunReport: {
+    req: z.object({ ids: z.array(runId).min(1).max(32), suggestedName: z.string().max(200) }).strict(),
+    res: z.object({ saved: z.boolean(), path: z.string().optional() }).strict(),
+  },
+  /** a run as a recording file, through a native dialog; "unavailable" in browser mode (the page downloads it) */
+  saveRecording: {
+    req: z.object({ id: runId, suggestedName: z.string().max(200) }).strict(),
+    res: z.object({ saved: z.boolean(), path: z.string().optional() }).strict(),
+  },
+  /** a recording's text (read by the page, bounded), checked and kept as a saved run */
+  importRecording: { req: z.object({ text: z.string().max(MAX_RECORDING_TEXT), name: z.string().max(300).optional() }).strict(), res: runListingSchema.pick({ id: true, title: true }) },
+  /** a recording picked in a native dialog, read bounded, checked and kept; "unavailable" in browser mode */
+  openRecording: { req: empty, res: z.object({ id: z.string().optional(), title: z.string().optional() }).strict() },
   /** the desktop app: open through a native dialog; "unavailable" in browser mode */
   openLayoutFile: { req: empty, res: z.object({ text: z.string().optional(), path: z.string().optional() }).strict() },
 } as const;
@@ -143,6 +160,8 @@ export type RunStreamEvent =
   | { runId: string; type: "spawned"; pid: number; argv: string[] }
   | { runId: string; type: "samples"; samples: Array<{ t: number; tid: number; name: string; cpu: number; node: number; state: string; ranUs: number }> }
   | { runId: string; type: "prealloc-done"; ms: number }
+  /** bytes populated so far per backend (from QEMU's /proc/PID/smaps, a few times a second); t in ms since spawn */
+  | { runId: string; type: "populated"; t: number; bytes: Record<string, number> }
   | { runId: string; type: "status"; text: string }
   | { runId: string; type: "job"; label: string; layout?: Layout }
   | { runId: string; type: "finished"; recordId: string; outcome: string; error?: string; final?: boolean }

@@ -70,7 +70,8 @@ function freeDrop(r: RunRecord): string[] {
     .sort((a, b) => b.kb - a.kb);
   if (drops.length === 0) return [];
   const [top, ...rest] = drops;
-  const others = rest.length ? `; ${rest.map((d) => `node ${d.node}'s by ${d.kb >= 0 ? humanSize(d.kb * 1024) : `-${humanSize(-d.kb * 1024)}`}`).join(", ")}` : "";
+  // a node whose free memory grew (the guest's own page cache settling) says so, not "fell by -412 KiB"
+  const others = rest.length ? `; ${rest.map((d) => (d.kb >= 0 ? `node ${d.node}'s by ${humanSize(d.kb * 1024)}` : `node ${d.node}'s rose by ${humanSize(-d.kb * 1024)}`)).join(", ")}` : "";
   return [`While preallocating, node ${top!.node}'s free memory fell by ${humanSize(Math.max(0, top!.kb) * 1024)}${others} (the lab guest's own count).`];
 }
 

@@ -1,5 +1,6 @@
 // Run records as text: the summary after a run, and several runs side by side.
 
+import { populatedText } from "./populated";
 import { printableLine } from "../text/printable";
 import type { RunRecord } from "./types";
 import { humanSize } from "../size/size";
@@ -45,6 +46,7 @@ export function formatRunSummary(r: RunRecord): string {
   }
   const pages = pageReport(r);
   if (pages) lines.push(`pages: ${pages}`);
+  if (r.populated && r.populated.t.length > 0) lines.push(`populated (each backend's mapping in QEMU's smaps): ${L(populatedText(r.populated, r.backends, humanSize))}`);
   if (r.backends.length > 0) {
     lines.push("");
     const rows = [["backend", "size", "host nodes", "threads seen/expected", "on its node", "active"]];

@@ -161,6 +161,14 @@ export const runRecordSchema = z
         note: z.string().max(300).optional(),
       })
       .strict(),
+    /** bytes populated in each backend over time (host runs, from QEMU's smaps; see shared/run/populated.ts), for replays */
+    populated: z
+      .object({
+        t: z.array(z.number()).max(100_000),
+        bytes: z.record(z.string().max(200), z.array(count).max(100_000)),
+      })
+      .strict()
+      .optional(),
     /** lab runs: the virtual machine they ran in */
     lab: labInfoSchema.optional(),
     threads: z.array(threadSummarySchema),
