@@ -46,7 +46,7 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
   return (
     <figure className="compare-chart">
       <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} style={{ width: "100%", maxWidth: W, height: "auto" }} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={13}>
-        {runs.map((r, i) => {
+        {runs.map((r) => {
           const ms = r.timings.preallocMs;
           return (
             <g key={r.id} transform={`translate(0,${y(r.id)})`}>
