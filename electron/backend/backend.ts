@@ -41,6 +41,8 @@ export interface Backend {
   events: EventEmitter<{ run: [RunStreamEvent] }>;
   /** cancel every run and wait for them to clean up */
   close(): Promise<void>;
+  /** a layout for the app to open now (a file given to a second launch); a page not yet started gets it from initialLayout */
+  handOut(text: string): void;
 }
 
 /** Why a run did not happen, for the UI: refused (with diagnostics), unavailable, or a bug. */
@@ -60,6 +62,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
   const dir = opts.runsDir ?? runsDir();
   const maxRuns = opts.maxRuns ?? 1;
   const emit = (e: RunStreamEvent) => events.emit("run", e);
+  let handed = opts.initialLayout;
 
   /** A run of either kind: one at a time (maxRuns), cancellable, failures told as events. */
   function track(kind: "run" | "lab", work: (runId: string, signal: AbortSignal) => Promise<unknown>): { runId: string; failure: Promise<ApiError | undefined> } {
@@ -88,7 +91,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
 
   const api: Api = {
     async initialLayout() {
-      return opts.initialLayout !== undefined ? { text: opts.initialLayout } : {};
+      return handed !== undefined ? { text: handed } : {};
     },
     async probeHost() {
       try {
@@ -241,6 +244,10 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     async close() {
       for (const r of running.values()) r.controller.abort();
       await Promise.all([...running.values()].map((r) => r.done));
+    },
+    handOut(text) {
+      handed = text;
+      emit({ type: "open-layout", text });
     },
   };
 }

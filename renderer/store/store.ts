@@ -332,6 +332,11 @@ export function createAppStore(api: Api) {
         if (id) await api.cancelRun({ runId: id }).catch(() => undefined);
       },
       onRunEvent(e) {
+        if (e.type === "open-layout") {
+          // a file given to a second launch of the desktop app; the layout it replaces is one undo away
+          get().openLayoutText(e.text);
+          return;
+        }
         const run = get().run;
         if (run.runId && run.runId !== e.runId) return;
         switch (e.type) {

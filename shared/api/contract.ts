@@ -120,8 +120,9 @@ export class ApiFailure extends Error {
   }
 }
 
-/** Events of a run, pushed to the UI as they happen. */
+/** Events of a run, pushed to the UI as they happen; and a layout handed to the running app (a file given to a second launch). */
 export type RunStreamEvent =
+  | { type: "open-layout"; text: string }
   | { runId: string; type: "spawned"; pid: number; argv: string[] }
   | { runId: string; type: "samples"; samples: Array<{ t: number; tid: number; name: string; cpu: number; node: number; state: string; ranUs: number }> }
   | { runId: string; type: "prealloc-done"; ms: number }
