@@ -21,6 +21,7 @@ import { setMemorySize, setSmpField, sizeField, type SmpField } from "../../shar
 import { hostBoxes, type MachineBox } from "../../shared/topology/boxes";
 import { nodeMemoryUse, type NodeMemoryUse } from "../../shared/layout/node-memory";
 import { IDENTITY, type ViewTransform } from "../canvas/zoom-controller";
+import type { LabProgress } from "../../shared/lab/prepare-steps";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
@@ -37,6 +38,8 @@ export interface RunState {
   diagnostics?: Diagnostic[];
   /** what the lab is doing (booting, which job) */
   statusText?: string;
+  /** a lab run's preparation, step by step, until its guest has booted */
+  progress?: LabProgress;
   /** the job running now, in a lab run of several */
   label?: string;
   /** records this run produced so far */
@@ -350,12 +353,15 @@ export function createAppStore(api: Api) {
           case "prealloc-done":
             set({ run: { ...run, preallocMs: e.ms } });
             return;
+          case "progress":
+            set({ run: { ...run, runId: e.runId, statusText: e.text, progress: { step: e.step, text: e.text, stepIndex: e.stepIndex, steps: e.steps } } });
+            return;
           case "status":
-            set({ run: { ...run, runId: e.runId, statusText: e.text } });
+            set({ run: { ...run, runId: e.runId, statusText: e.text, progress: undefined } });
             return;
           case "job":
             // a new job of a lab run: its own samples and time
-            set({ run: { ...run, runId: e.runId, status: "running", label: e.label, statusText: `running: ${e.label}`, samples: [], sampleCount: 0, preallocMs: undefined, record: undefined, ...(e.layout ? { layout: e.layout } : {}) } });
+            set({ run: { ...run, runId: e.runId, status: "running", label: e.label, statusText: `running: ${e.label}`, progress: undefined, samples: [], sampleCount: 0, preallocMs: undefined, record: undefined, ...(e.layout ? { layout: e.layout } : {}) } });
             return;
           case "finished": {
             const recordIds = [...(run.recordIds ?? []), e.recordId];

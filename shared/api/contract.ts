@@ -6,6 +6,7 @@ import { z } from "zod";
 import { layoutSchema, type Layout } from "../layout/schema";
 import { topologySchema } from "../topology/schema";
 import { MAX_RUN_LABEL, runRecordSchema } from "../run/types";
+import type { LabProgress } from "../lab/prepare-steps";
 
 const empty = z.object({}).strict();
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
@@ -127,6 +128,8 @@ export type RunStreamEvent =
   | { runId: string; type: "samples"; samples: Array<{ t: number; tid: number; name: string; cpu: number; node: number; state: string; ranUs: number }> }
   | { runId: string; type: "prealloc-done"; ms: number }
   | { runId: string; type: "status"; text: string }
+  /** a lab run's preparation: the step that started (kernel, sampler, initramfs, …), until the guest boots */
+  | ({ runId: string; type: "progress" } & LabProgress)
   | { runId: string; type: "job"; label: string; layout?: Layout }
   | { runId: string; type: "finished"; recordId: string; outcome: string; error?: string; final?: boolean }
   | { runId: string; type: "failed"; error: ApiError };
