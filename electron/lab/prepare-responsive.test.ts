@@ -40,7 +40,11 @@ describe("lab preparation", () => {
     const backend = createBackend({ runsDir: join(work, "runs") });
     const server = await serve({ backend, staticDir, port: 0 });
     const call = async (method: string, payload: unknown = {}) => {
-      const res = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": server.token }, body: JSON.stringify(payload) });
+      const res = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Numadesk-Token": server.token },
+        body: JSON.stringify(payload),
+      });
       return (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
     };
 
