@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chooseTarget, pictureProblems, planInBar, startHarness, ROOT, SHOTS, type Harness } from "./harness";
+import { LAB_PREP_STEPS, type LabPrepStep } from "../shared/lab/prepare-steps";
 
 let h: Harness;
 beforeAll(async () => {
@@ -213,9 +214,24 @@ describe("the app in Chromium against the real backend", () => {
   it("runs the lab demo on 2 virtual nodes and shows both runs side by side", { timeout: 200_000, retry: 1 }, async () => {
     await h.page.selectOption('select[aria-label="target host"]', "lab:2");
     await h.page.locator("svg.host-svg[aria-label^='lab: 2 nodes']").waitFor();
+    // every step the preparation's progress line shows, as the page draws it
+    await h.page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { __labSteps: seen });
+      new MutationObserver(() => {
+        const step = document.querySelector('[data-testid="lab-progress"]')?.getAttribute("data-step");
+        if (step && seen.at(-1) !== step) seen.push(step);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await h.page.click("text=demo: without and with thread-context");
     const status = h.page.locator('[data-testid="run-status"]');
     await expect.poll(() => status.getAttribute("data-status"), { timeout: 120_000 }).toBe("done");
+    const steps = (await h.page.evaluate(() => (window as unknown as { __labSteps: string[] }).__labSteps)) as string[];
+    // in order (a step shorter than a frame may not be drawn), the last one the boot
+    expect(steps.at(-1)).toBe("boot");
+    const positions = steps.map((s) => LAB_PREP_STEPS.indexOf(s as LabPrepStep));
+    expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
+    expect(await h.page.locator('[data-testid="lab-progress"]').count()).toBe(0);
     await expect.poll(() => h.page.locator(".compare-chart rect").count(), { timeout: 10_000 }).toBe(2);
     const labels = await h.page.locator(".compare-chart text").allTextContents();
     expect(labels.join(" ")).toMatch(/without thread-context/);

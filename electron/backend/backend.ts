@@ -48,6 +48,8 @@ export interface Backend {
   events: EventEmitter<{ run: [RunStreamEvent] }>;
   /** cancel every run and wait for them to clean up */
   close(): Promise<void>;
+  /** a layout for the app to open now (a file given to a second launch); a page not yet started gets it from initialLayout */
+  handOut(text: string): void;
 }
 
 /** Why a run did not happen, for the UI: refused (with diagnostics), unavailable, or a bug. */
@@ -67,6 +69,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
   const dir = opts.runsDir ?? runsDir();
   const maxRuns = opts.maxRuns ?? 1;
   const emit = (e: RunStreamEvent) => events.emit("run", e);
+  let handed = opts.initialLayout;
 
   /** A run of either kind: one at a time (maxRuns), cancellable, failures told as events. */
   function track(kind: "run" | "lab", work: (runId: string, signal: AbortSignal) => Promise<unknown>): { runId: string; failure: Promise<ApiError | undefined> } {
@@ -111,7 +114,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
 
   const api: Api = {
     async initialLayout() {
-      return opts.initialLayout !== undefined ? { text: opts.initialLayout } : {};
+      return handed !== undefined ? { text: handed } : {};
     },
     async probeHost() {
       try {
@@ -190,7 +193,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
           // a lab run from the app is small; a stuck boot gives up instead of hanging the app
           timeoutMs: 180_000,
           onEvent: (e) => {
-            if (e.type === "status") emit({ runId, type: "status", text: e.text });
+            if (e.type === "progress") emit({ runId, type: "progress", step: e.step, text: e.text, stepIndex: e.stepIndex, steps: e.steps });
             else if (e.type === "booted") emit({ runId, type: "status", text: `lab booted in ${(e.ms / 1000).toFixed(1)} s` });
             else if (e.type === "begin") {
               const job = jobs.find((j) => j.label === e.label);
@@ -310,6 +313,10 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     async close() {
       for (const r of running.values()) r.controller.abort();
       await Promise.all([...running.values()].map((r) => r.done));
+    },
+    handOut(text) {
+      handed = text;
+      emit({ type: "open-layout", text });
     },
   };
 }

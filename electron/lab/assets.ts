@@ -7,12 +7,17 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { cpioArchive, type CpioEntry } from "./cpio";
 import { writeFileAtomic } from "../run/records";
 import { findQemu } from "../qemu/discover";
 import { resourcePath } from "../files/resources";
+import type { LabPrepStep } from "../../shared/lab/prepare-steps";
+
+/** Told as each step of the preparation starts, and what it is doing (downloading, compiling). */
+export type LabSay = (step: LabPrepStep, text: string) => void;
 
 export class LabSetupError extends Error {
   override name = "LabSetupError";
@@ -138,6 +143,9 @@ function sha(...parts: Array<Buffer | string>): string {
   return h.digest("hex").slice(0, 16);
 }
 
+/** A file's content for hashing or packing, read without holding the main thread (QEMU alone is ~18 MB). */
+const contentOf = (path: string) => readFile(path);
+
 /** The lab sampler, compiled statically from labsampler.c. */
 async function ensureSampler(): Promise<string> {
   const src = join(HERE, "labsampler.c");
@@ -167,19 +175,22 @@ async function libraries(binary: string): Promise<string[]> {
 // What QEMU opens to run a paused guest with TCG (seen with strace on Debian 12's 7.2).
 const QEMU_DATA = ["/usr/share/seabios/bios-256k.bin", "/usr/share/qemu/kvmvapic.bin", "/usr/share/qemu/linuxboot_dma.bin"];
 
-export async function ensureInitramfs(qemuBinary: string, say: (m: string) => void = () => undefined): Promise<string> {
+export async function ensureInitramfs(qemuBinary: string, say: LabSay = () => undefined): Promise<string> {
   const qemu = realpathSync(qemuBinary);
-  const init = readFileSync(join(HERE, "init.sh"));
-  const busybox = await ensureBusybox(say);
+  const init = await contentOf(join(HERE, "init.sh"));
+  say("busybox", "a static busybox for the lab guest");
+  const busybox = await ensureBusybox((text) => say("busybox", text));
+  say("sampler", "the lab sampler (labsampler.c, compiled once with cc -static)");
   const sampler = await ensureSampler();
+  say("initramfs", "the lab initramfs, from this host's QEMU");
   const moduleDir = "/usr/lib/x86_64-linux-gnu/qemu";
   const tcg = join(moduleDir, "accel-tcg-x86_64.so");
   // keyed by the QEMU binary's version and content, and by everything else that goes in
   const version = (await run(qemu, ["--version"])).out.split("\n")[0] ?? "";
-  const key = sha(version, readFileSync(qemu), init, readFileSync(sampler), readFileSync(busybox), existsSync(tcg) ? readFileSync(tcg) : "-");
+  const key = sha(version, await contentOf(qemu), init, await contentOf(sampler), await contentOf(busybox), existsSync(tcg) ? await contentOf(tcg) : "-");
   const out = join(labCacheDir(), `initramfs-${key}.cpio`);
   if (existsSync(out)) return out;
-  say("building the lab initramfs from this host's QEMU");
+  say("initramfs", "building the lab initramfs from this host's QEMU");
   const files = new Map<string, string>(); // path in the guest → file on the host
   files.set("/init", join(HERE, "init.sh"));
   files.set("/bin/busybox", busybox);
@@ -196,7 +207,7 @@ export async function ensureInitramfs(qemuBinary: string, say: (m: string) => vo
     for (let d = dirname(p); d !== "/" && d !== "."; d = dirname(d)) dirs.add(d.slice(1));
   }
   const entries: CpioEntry[] = [...dirs].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b)).map((d) => ({ name: d, type: "dir", mode: 0o755 }));
-  for (const [guest, host] of files) entries.push({ name: guest.slice(1), type: "file", mode: 0o755, data: readFileSync(host) });
+  for (const [guest, host] of files) entries.push({ name: guest.slice(1), type: "file", mode: 0o755, data: await contentOf(host) });
   // the loader is looked for under /lib64 too
   if (files.has("/lib64/ld-linux-x86-64.so.2") === false) {
     const loader = [...files.keys()].find((p) => basename(p) === "ld-linux-x86-64.so.2");
@@ -209,8 +220,9 @@ export async function ensureInitramfs(qemuBinary: string, say: (m: string) => vo
   return out;
 }
 
-export async function ensureLabAssets(qemu?: string, say: (m: string) => void = () => undefined): Promise<LabAssets> {
+export async function ensureLabAssets(qemu?: string, say: LabSay = () => undefined): Promise<LabAssets> {
   const binary = findQemu(qemu);
-  const kernel = await ensureKernel(say);
+  say("kernel", "a Linux kernel with NUMA for the lab guest");
+  const kernel = await ensureKernel((text) => say("kernel", text));
   return { kernel: kernel.path, kernelSource: kernel.source, initramfs: await ensureInitramfs(binary, say), qemu: binary };
 }

@@ -62,6 +62,8 @@ export function bootGuest(
       kill();
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
+    // cancelled while the lab was still preparing: "abort" has fired already and will not again
+    if (opts.signal?.aborted) onAbort();
     child.stdout!.setEncoding("latin1");
     child.stdout!.on("data", (chunk: string) => {
       buffer += chunk;

@@ -81,7 +81,7 @@ describe("the NUMA lab", () => {
 
   it("a cancelled lab leaves no QEMU behind", LAB, async () => {
     const controller = new AbortController();
-    const run = runLab({ nodes: 2, jobs: demoJobs(2), accel: "tcg", signal: controller.signal, onEvent: (e) => e.type === "status" && e.text.startsWith("booting") && setTimeout(() => controller.abort(), 500) });
+    const run = runLab({ nodes: 2, jobs: demoJobs(2), accel: "tcg", signal: controller.signal, onEvent: (e) => e.type === "progress" && e.step === "boot" && setTimeout(() => controller.abort(), 500) });
     await expect(run).rejects.toThrow(/cancelled/);
     await new Promise((r) => setTimeout(r, 200));
     expect(labQemus()).toEqual([]);

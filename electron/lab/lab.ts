@@ -8,7 +8,8 @@
 // demo.ts.
 
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -24,19 +25,21 @@ import { foldConsoleLine, initialConsoleState, type FinishedLabJob } from "../..
 import { MiB } from "../../shared/size/size";
 import { backendBytes } from "../../shared/qemu/prealloc";
 import { cpioArchive, type CpioEntry } from "./cpio";
-import { ensureLabAssets } from "./assets";
+import { ensureLabAssets, type LabSay } from "./assets";
 import { bootGuest, chooseAccel, consoleTail, outerArgs, type Accel } from "./boot";
 import { demoJobs, type LabJob } from "./demo";
 import { probeQemu } from "../qemu/discover";
 import { RunRefused } from "../qemu/launch";
 import { createOwnedDir, sweepStaleDirs } from "../run/owned-dirs";
+import { labProgress, type LabProgress } from "../../shared/lab/prepare-steps";
 
 export { labTopology, demoJobs, type LabNodes, type LabJob };
 
 const INNER_QEMU = "/usr/bin/qemu-system-x86_64";
 
 export type LabEvent =
-  | { type: "status"; text: string }
+  /** a step of the preparation started (shared/lab/prepare-steps.ts), up to the boot */
+  | ({ type: "progress" } & LabProgress)
   | { type: "booted"; ms: number; topology: HostTopology }
   | { type: "begin"; label: string }
   | { type: "samples"; label: string; samples: Sample[] }
@@ -76,7 +79,8 @@ function memPerNode(jobs: LabJob[]): number {
 }
 
 export async function runLab(opts: LabOptions): Promise<LabResult> {
-  const say = (text: string) => opts.onEvent?.({ type: "status", text });
+  const say: LabSay = (step, text) => opts.onEvent?.({ type: "progress", ...labProgress(step, text) });
+  say("check", `checking ${opts.jobs.length === 1 ? "the layout" : `${opts.jobs.length} layouts`} against the lab's ${opts.nodes} nodes`);
   if (opts.nodes !== 2 && opts.nodes !== 4) throw new RunRefused("the lab has 2 or 4 NUMA nodes");
   if (opts.jobs.length === 0) throw new RunRefused("nothing to run in the lab");
   const bytesPerNode = memPerNode(opts.jobs);
@@ -88,8 +92,10 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   }
   const qemu = await probeQemu(opts.qemu);
   const assets = await ensureLabAssets(opts.qemu, say);
-  const { accel, why } = await chooseAccel(assets, opts.accel ?? "auto", say);
-  say(`booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`);
+  say("accel", "choosing KVM or TCG for the lab");
+  const { accel, why } = await chooseAccel(assets, opts.accel ?? "auto", (text) => say("accel", text));
+  if (opts.signal?.aborted) throw new RunRefused("the lab run was cancelled");
+  say("boot", `booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`);
 
   // the jobs' command lines first, checked like any run's: nothing else reaches the guest's QEMU
   const prepared = opts.jobs.map((job, i) => ({ job, run: prepareRunArgs(job.layout, { qmpSocket: `/tmp/qmp-${i}.sock`, nameThreads: qemu.features.debugThreadsNeeded }) }));
@@ -108,7 +114,7 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
     entries.push({ name: `job/${String(i + 1).padStart(2, "0")}.job`, type: "file", mode: 0o644, data: Buffer.from(text) });
   });
   const initrd = join(dir, "initrd.cpio");
-  writeFileSync(initrd, Buffer.concat([readFileSync(assets.initramfs), cpioArchive(entries)]));
+  await writeFile(initrd, Buffer.concat([await readFile(assets.initramfs), cpioArchive(entries)]));
 
 
   const con = initialConsoleState(opts.nodes, expected);

@@ -2,7 +2,7 @@
 // IPC. Runs QEMU only through the backend, and stops every run before quitting.
 
 import { app, BrowserWindow, dialog, Menu, protocol } from "electron";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createBackend, type FileDialogs, type FileKind } from "../backend/backend";
 import { createAppWindow } from "./app-window";
 import { registerIpc } from "./ipc";
@@ -43,12 +43,15 @@ function nativeDialogs(): FileDialogs {
   };
 }
 
-/** The layout file named on the command line, read bounded; a bad one is left for the app to report. */
-export function openedFile(args: string[]): { initialLayout?: string } {
+/**
+ * The layout file named on a command line (this launch's, or a second launch's with the folder
+ * it was started in), read bounded; a bad one is said in an error box.
+ */
+export function openedFile(args: string[], cwd = process.cwd()): { initialLayout?: string } {
   const file = args.find((a) => !a.startsWith("-") && a.endsWith(".json"));
   if (!file) return {};
   try {
-    return { initialLayout: readBoundedText(file, MAX_LAYOUT_TEXT, { what: "layout file" }) };
+    return { initialLayout: readBoundedText(resolve(cwd, file), MAX_LAYOUT_TEXT, { what: "layout file" }) };
   } catch (e) {
     dialog.showErrorBox("Numadesk", (e as Error).message);
     return {};
@@ -88,10 +91,13 @@ app.on("activate", () => {
   if (BrowserWindow.getAllWindows().length === 0) void start();
 });
 // One instance: a second one would run a second set of QEMU runs against the same memory. A
-// second launch brings this window forward instead.
+// second launch brings this window forward instead, and a file it names opens here (its argv
+// is the second process's whole command line, relative paths from the folder it started in).
 if (!app.requestSingleInstanceLock()) app.quit();
 else {
-  app.on("second-instance", () => {
+  app.on("second-instance", (_e, argv: string[], workingDirectory: string) => {
+    const { initialLayout } = openedFile(argv.slice(app.isPackaged ? 1 : 2), workingDirectory);
+    if (initialLayout !== undefined) backend.handOut(initialLayout);
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();

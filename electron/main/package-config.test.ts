@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join, sep } from "node:path";
+import { createRequire } from "node:module";
 import { resourcePath, unpackedPath } from "../files/resources";
 
 const root = join(import.meta.dirname, "../..");
@@ -23,7 +24,28 @@ function matches(patterns: string[], path: string): boolean {
 // Files the code resolves with resourcePath() and gives to cc or packs into the lab's initramfs.
 const HANDED_TO_TOOLS = ["electron/bench/populate.c", "electron/lab/labsampler.c", "electron/lab/init.sh"];
 
+// electron-builder's own steps before it builds anything (app-builder-lib's packager runs
+// these): the configuration resolved from package.json, checked against its JSON schema, and
+// the package metadata checks
+const builderRequire = createRequire(join(root, "node_modules/app-builder-lib/package.json"));
+type BuilderConfig = Record<string, unknown>;
+const { getConfig, validateConfiguration } = builderRequire("./out/util/config/config.js") as {
+  getConfig(projectDir: string, configPath: string | null, configFromOptions: unknown): Promise<BuilderConfig>;
+  validateConfiguration(config: BuilderConfig, debugLogger: unknown): Promise<void>;
+};
+const { checkMetadata } = builderRequire("./out/util/packageMetadata.js") as { checkMetadata(metadata: unknown, devMetadata: unknown, appFile: string, devFile: string): void };
+const { DebugLogger } = builderRequire("builder-util") as { DebugLogger: new (enabled: boolean) => unknown };
+
 describe("the package configuration", () => {
+  it("is what electron-builder accepts: its schema and its package metadata checks; a misspelt key is refused", async () => {
+    const config = await getConfig(root, null, null);
+    expect(config).toMatchObject({ appId: "dev.numadesk.app", electronFuses: { runAsNode: false } });
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    expect(() => checkMetadata(pkg, pkg, join(root, "package.json"), join(root, "package.json"))).not.toThrow();
+    await expect(validateConfiguration({ ...config, electronFuse: config.electronFuses }, new DebugLogger(false))).rejects.toThrow(/does not match the API schema/);
+    await expect(validateConfiguration({ ...config, deb: { ...(config.deb as object), depend: [] } }, new DebugLogger(false))).rejects.toThrow(/does not match the API schema/);
+  });
+
   it("has what electron-builder's deb target needs: a homepage URL and a maintainer", () => {
     expect(() => new URL(pkg.homepage ?? "")).not.toThrow();
     expect(pkg.build.linux.maintainer).toBeTruthy();

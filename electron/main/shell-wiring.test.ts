@@ -12,11 +12,16 @@ type Handler = (...args: never[]) => unknown;
 
 class StandInWebContents extends EventEmitter {
   url = "";
+  mainFrame = { url: "" };
   openHandler: Handler | undefined;
   setWindowOpenHandler(h: Handler) {
     this.openHandler = h;
   }
-  send() {}
+  /** what the main process pushed to the page, by channel */
+  sent: Array<{ channel: string; event: unknown }> = [];
+  send(channel: string, event: unknown) {
+    this.sent.push({ channel, event });
+  }
 }
 
 class StandInWindow extends EventEmitter {
@@ -35,6 +40,7 @@ class StandInWindow extends EventEmitter {
   }
   loadURL(url: string) {
     this.webContents.url = url;
+    this.webContents.mainFrame.url = url;
     return Promise.resolve();
   }
   show() {}
@@ -104,6 +110,16 @@ const protocol = {
   },
 };
 
+const ipcMain = {
+  handlers: new Map<string, (e: unknown, payload: unknown) => Promise<unknown>>(),
+  handle(channel: string, h: (e: unknown, payload: unknown) => Promise<unknown>) {
+    ipcMain.handlers.set(channel, h);
+  },
+  removeHandler(channel: string) {
+    ipcMain.handlers.delete(channel);
+  },
+};
+
 vi.mock("electron", () => ({
   app,
   BrowserWindow: StandInWindow,
@@ -112,7 +128,7 @@ vi.mock("electron", () => ({
   session: session,
   dialog: { showMessageBoxSync: () => 1, showErrorBox: (_t: string, m: string) => errorBoxes.push(m) },
   shell: { openExternal: () => Promise.resolve() },
-  ipcMain: { handle() {}, removeHandler() {} },
+  ipcMain,
 }));
 
 let win: StandInWindow;
@@ -173,6 +189,35 @@ describe("the Electron shell, run against a stand-in of the electron module", ()
     app.emit("second-instance", {}, ["numadesk"], "/");
     expect(win.restored).toBe(true);
     expect(win.focused).toBe(true);
+  });
+
+  it("a file given to a second launch opens in the first window: relative to the second launch's folder, read bounded, a FIFO an error box", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { execFileSync } = await import("node:child_process");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "numadesk-second-"));
+    const pushed = () => win.webContents.sent.filter((s) => s.channel === "numadesk:run-event" && (s.event as { type: string }).type === "open-layout").map((s) => s.event);
+    try {
+      writeFileSync(join(dir, "second.numadesk.json"), '{"version":1,"title":"from the second launch","nodes":[],"distances":[],"threadContexts":[],"backends":[],"args":[]}');
+      win.restored = win.focused = false;
+      // the second process's own argv, with a switch Chromium may add; the file named relative to where it started
+      app.emit("second-instance", {}, ["/opt/Numadesk/numadesk", "--enable-features=Foo", "second.numadesk.json"], dir);
+      expect(pushed()).toEqual([{ type: "open-layout", text: expect.stringMatching(/"title":"from the second launch"/) }]);
+      expect(win.focused).toBe(true);
+      // a page that has not started yet gets it when it asks for the layout to open (through the IPC handler)
+      const asked = (await ipcMain.handlers.get("numadesk:initialLayout")!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})) as { ok: boolean; result?: { text?: string } };
+      expect(asked.result?.text).toMatch(/"title":"from the second launch"/);
+      execFileSync("mkfifo", [join(dir, "fifo.numadesk.json")]);
+      const boxes = errorBoxes.length;
+      app.emit("second-instance", {}, ["/opt/Numadesk/numadesk", join(dir, "fifo.numadesk.json")], "/");
+      expect(errorBoxes.slice(boxes)).toEqual([expect.stringMatching(/is a FIFO/)]);
+      expect(pushed()).toHaveLength(1);
+      app.emit("second-instance", {}, ["/opt/Numadesk/numadesk"], dir);
+      expect(pushed()).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("quitting asks the window first: 'Keep working' keeps the app (and its runs); closing then quits", async () => {

@@ -20,7 +20,7 @@ describe("the Electron shell", () => {
     expect(CONTENT_SECURITY_POLICY).toMatch(/object-src 'none'/);
     // the meta tag says what the header says, less frame-ancestors (a meta tag cannot carry it)
     const html = readFileSync(join(root, "renderer/index.html"), "utf8");
-    const meta = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1];
     const header = CONTENT_SECURITY_POLICY.split("; ").filter((d) => !d.startsWith("frame-ancestors"));
     expect(meta?.split("; ").sort()).toEqual(header.sort());
   });

@@ -57,8 +57,8 @@ export class QmpClient {
         });
         return new QmpClient(socket);
       } catch (e) {
-        if (!alive()) throw new Error("QEMU exited before its QMP socket opened");
-        if (Date.now() > deadline) throw new Error(`QMP socket did not open (${(e as Error).message})`);
+        if (!alive()) throw new Error("QEMU exited before its QMP socket opened", { cause: e });
+        if (Date.now() > deadline) throw new Error(`QMP socket did not open (${(e as Error).message})`, { cause: e });
         await new Promise((r) => setTimeout(r, 5));
       }
     }

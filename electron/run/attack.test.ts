@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readSysfs } from "../probe/sysfs";
@@ -321,7 +321,6 @@ describe("inputs that are not files", () => {
   });
 
   it("/dev/zero on standard input is cut off at the limit", () => {
-    const { openSync, closeSync } = require("node:fs") as typeof import("node:fs");
     const fd = openSync("/dev/zero", "r");
     try {
       const r = cli(["check", "-"], fd);

@@ -91,6 +91,11 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
       if (id) await api.cancelRun({ runId: id }).catch(() => undefined);
     },
     onRunEvent(e) {
+      if (e.type === "open-layout") {
+        // a file given to a second launch of the desktop app; the layout it replaces is one undo away
+        get().openLayoutText(e.text);
+        return;
+      }
       const run = get().run;
       if (run.runId && run.runId !== e.runId) return;
       switch (e.type) {
@@ -112,12 +117,15 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
           set({ run: { ...run, populated: { t: e.t, bytes: e.bytes }, fullAt } });
           return;
         }
+        case "progress":
+          set({ run: { ...run, runId: e.runId, statusText: e.text, progress: { step: e.step, text: e.text, stepIndex: e.stepIndex, steps: e.steps } } });
+          return;
         case "status":
-          set({ run: { ...run, runId: e.runId, statusText: e.text } });
+          set({ run: { ...run, runId: e.runId, statusText: e.text, progress: undefined } });
           return;
         case "job":
           // a new job of a lab run: its own samples and time
-          set({ run: { ...run, runId: e.runId, status: "running", label: e.label, statusText: `running: ${e.label}`, samples: [], sampleCount: 0, preallocMs: undefined, record: undefined, ...(e.layout ? { layout: e.layout } : {}) } });
+          set({ run: { ...run, runId: e.runId, status: "running", label: e.label, statusText: `running: ${e.label}`, progress: undefined, samples: [], sampleCount: 0, preallocMs: undefined, record: undefined, ...(e.layout ? { layout: e.layout } : {}) } });
           return;
         case "finished": {
           const recordIds = [...(run.recordIds ?? []), e.recordId];

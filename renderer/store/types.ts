@@ -12,6 +12,7 @@ import type { RunRecord, Sample } from "../../shared/run/types";
 import type { LabNodes } from "../../shared/lab/topology";
 import type { SmpField } from "../../shared/layout/fields";
 import type { ViewTransform } from "../canvas/zoom-controller";
+import type { LabProgress } from "../../shared/lab/prepare-steps";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
@@ -28,6 +29,8 @@ export interface RunState {
   diagnostics?: Diagnostic[];
   /** what the lab is doing (booting, which job) */
   statusText?: string;
+  /** a lab run's preparation, step by step, until its guest has booted */
+  progress?: LabProgress;
   /** the job running now, in a lab run of several */
   label?: string;
   /** records this run produced so far */

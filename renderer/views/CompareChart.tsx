@@ -61,7 +61,7 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
   return (
     <figure className="compare-chart" ref={box}>
       <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={FONT}>
-        {runs.map((r, i) => {
+        {runs.map((r) => {
           const ms = r.timings.preallocMs;
           return (
             <g key={r.id} transform={`translate(0,${y(r.id)})`}>

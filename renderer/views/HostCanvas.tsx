@@ -70,6 +70,7 @@ export function HostCanvas() {
   }, [geometry, room.width, height]);
   // until the fit has run for a new host, decide on PU labels by the zoom the fit will give,
   // so a big host's unreadable labels are never made only to be dropped a moment later
+  // eslint-disable-next-line react-hooks/refs -- the ref says whether the fit effect has run for this geometry; its zoom then re-renders
   const labels = geometry && fitted.current !== geometry ? fitTransform(geometry, { width: room.width, height }).k * LABEL_FONT >= MIN_LABEL_PX : labelsAtZoom;
   // show the whole host on a new target, a new arrangement and a new size
   useEffect(fit, [fit]);

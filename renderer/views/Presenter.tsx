@@ -32,7 +32,12 @@ export function Presenter() {
   const domainMs = useMemo(() => (runs ? sharedDomainMs(runs) : 0), [runs]);
   const { w, h } = useWindowSize();
 
-  useEffect(() => setStep(0), [runs]);
+  // new runs start at their first story (set during render, as React advises, not in an effect)
+  const [shown, setShown] = useState(runs);
+  if (shown !== runs) {
+    setShown(runs);
+    setStep(0);
+  }
   useEffect(() => {
     if (!runs) return;
     const onKey = (e: KeyboardEvent) => {

@@ -20,6 +20,7 @@ import { elapsedText, gibPerSecond, runPhase } from "../../shared/run/phase";
 import { runsOnTarget } from "../../shared/run/history";
 import { argvDiff, sharedDomainMs } from "../../shared/run/compare";
 import { runTitle } from "../../shared/run/label";
+import { LabProgressLine } from "./LabProgressLine";
 
 /** The clock, ticking every 100 ms while `on`: the elapsed time of a run going on. */
 function useNow(on: boolean): number {
@@ -115,7 +116,8 @@ export function RunPanel() {
       {lab && !why && !busy && run.status === "idle" ? (
         <p className="muted">The lab boots a small Linux guest with {target?.nodes} NUMA nodes under QEMU (a few seconds) and runs the layout with this host&apos;s QEMU inside it.</p>
       ) : null}
-      {busy && run.statusText ? (
+      {busy && run.progress ? <LabProgressLine progress={run.progress} /> : null}
+      {busy && run.statusText && !run.progress ? (
         <p className="muted" data-testid="run-status-text">
           {run.statusText}
         </p>

@@ -4,7 +4,7 @@
 import { useRef, useState } from "react";
 import { useApp } from "./useApp";
 import { isDirty } from "../store/store";
-import { layoutToText, MAX_LAYOUT_TEXT } from "../../shared/layout/load";
+import { MAX_LAYOUT_TEXT } from "../../shared/layout/load";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { downloadText } from "./download";
 import { sizeField } from "../../shared/layout/fields";

@@ -2,7 +2,7 @@
 // the error shown next to it; applied on Enter or when the field loses focus, and only when
 // valid. An invalid entry stays in the field with its error: it is never dropped in silence.
 
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 
 interface Props {
   value: string;
@@ -22,11 +22,14 @@ export function ValidatedInput({ value, label, check, apply, className, placehol
   const [text, setText] = useState(value);
   const [error, setError] = useState<string | undefined>();
   const id = useId();
-  // an edit elsewhere (undo, a drag, an import) shows its value here
-  useEffect(() => {
+  // an edit elsewhere (undo, a drag, an import) shows its value here, in the same render
+  // (React's "storing information from previous renders", not an effect's second render)
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
     setText(value);
     setError(undefined);
-  }, [value]);
+  }
   const commit = () => {
     const e = check(text);
     if (e) return setError(e);

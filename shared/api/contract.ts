@@ -7,6 +7,7 @@ import { layoutSchema, type Layout } from "../layout/schema";
 import { topologySchema } from "../topology/schema";
 import { MAX_RUN_LABEL, runRecordSchema } from "../run/types";
 import { MAX_RECORDING_TEXT } from "../run/recording";
+import type { LabProgress } from "../lab/prepare-steps";
 
 const empty = z.object({}).strict();
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
@@ -155,14 +156,17 @@ export class ApiFailure extends Error {
   }
 }
 
-/** Events of a run, pushed to the UI as they happen. */
+/** Events of a run, pushed to the UI as they happen; and a layout handed to the running app (a file given to a second launch). */
 export type RunStreamEvent =
+  | { type: "open-layout"; text: string }
   | { runId: string; type: "spawned"; pid: number; argv: string[] }
   | { runId: string; type: "samples"; samples: Array<{ t: number; tid: number; name: string; cpu: number; node: number; state: string; ranUs: number }> }
   | { runId: string; type: "prealloc-done"; ms: number }
   /** bytes populated so far per backend (from QEMU's /proc/PID/smaps, a few times a second); t in ms since spawn */
   | { runId: string; type: "populated"; t: number; bytes: Record<string, number> }
   | { runId: string; type: "status"; text: string }
+  /** a lab run's preparation: the step that started (kernel, sampler, initramfs, …), until the guest boots */
+  | ({ runId: string; type: "progress" } & LabProgress)
   | { runId: string; type: "job"; label: string; layout?: Layout }
   | { runId: string; type: "finished"; recordId: string; outcome: string; error?: string; final?: boolean }
   | { runId: string; type: "failed"; error: ApiError };

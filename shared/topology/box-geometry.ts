@@ -175,8 +175,14 @@ function arrange(machine: MachineBox, content: Map<number, Omit<CardGeo, "x" | "
   // build bottom-up with relative positions, then shift everything when the parent is placed
   type Built = { w: number; h: number; groups: GroupGeo[]; cards: CardGeo[] };
   const shift = (b: Built, dx: number, dy: number) => {
-    for (const g of b.groups) (g.x += dx), (g.y += dy);
-    for (const c of b.cards) (c.x += dx), (c.y += dy);
+    for (const g of b.groups) {
+      g.x += dx;
+      g.y += dy;
+    }
+    for (const c of b.cards) {
+      c.x += dx;
+      c.y += dy;
+    }
   };
   const cardItem = (n: NodeBox): Built => {
     const c = content.get(n.os)!;

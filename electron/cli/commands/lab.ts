@@ -48,7 +48,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   const say = (m: string) => io.err(`${m}\n`);
   try {
     if (values.prepare) {
-      const a = await ensureLabAssets(typeof values.qemu === "string" ? values.qemu : undefined, say);
+      const a = await ensureLabAssets(typeof values.qemu === "string" ? values.qemu : undefined, (_step, text) => say(text));
       io.out(`lab ready: ${a.kernelSource}; initramfs ${a.initramfs}\n`);
       return EXIT_OK;
     }
@@ -78,7 +78,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
         ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}),
         signal,
         onEvent: (e) => {
-          if (e.type === "status") say(e.text);
+          if (e.type === "progress") say(e.text);
           if (e.type === "booted") say(`lab booted in ${(e.ms / 1000).toFixed(1)} s: ${e.topology.nodes.map((n) => `node ${n.id} CPUs ${formatIdList(n.cpus)}`).join(", ")}`);
           if (e.type === "begin") say(`running: ${e.label}`);
         },

@@ -12,7 +12,7 @@
 //            and '-numa memdev' properties are mutually exclusive"
 
 import type { At, Diagnostic } from "../../diagnostics/diagnostic";
-import { atAllNodes, atArg, atDistance, atMachine, atMemory, atNode, atSmp } from "./at";
+import { atArg, atMachine, atMemory, atNode } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
 import type { Layout } from "../../layout/schema";
 import { formatSize, humanSize, MiB, parseSize } from "../../size/size";

@@ -16,7 +16,7 @@
 //            SMP CPUs 300. The max CPUs supported by machine 'pc-i440fx-7.2' is 255")
 
 import type { At, Diagnostic } from "../../diagnostics/diagnostic";
-import { atAllNodes, atArg, atDistance, atMachine, atMemory, atNode, atSmp } from "./at";
+import { atAllNodes, atArg, atDistance, atNode, atSmp } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
 import type { Layout } from "../../layout/schema";
 import { splitValue } from "../../qemu/codec";

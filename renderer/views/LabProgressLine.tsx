@@ -1,0 +1,15 @@
+// A lab run's preparation as one line while it goes: the step (of shared/lab/prepare-steps.ts),
+// a bar of the steps done, and what the host side is doing (downloading a kernel, compiling).
+
+import type { LabProgress } from "../../shared/lab/prepare-steps";
+
+export function LabProgressLine({ progress }: { progress: LabProgress }) {
+  return (
+    <p className="lab-progress muted" data-testid="lab-progress" data-step={progress.step}>
+      <progress value={progress.stepIndex - 1} max={progress.steps} aria-label={`lab preparation: step ${progress.stepIndex} of ${progress.steps}`} />{" "}
+      <span>
+        {progress.stepIndex}/{progress.steps} · {progress.text}
+      </span>
+    </p>
+  );
+}
