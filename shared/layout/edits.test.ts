@@ -42,6 +42,8 @@ describe("guest edits on the canvas", () => {
     expect(l.nodes[0]).toEqual(imported.nodes[0]);
     expect(moveVcpus(imported, [], 1)).toBe(imported);
     expect(moveVcpus(imported, [1], 9)).toBe(imported);
+    // -1 gives them back to the unassigned vCPUs
+    expect(unassignedVcpus(moveVcpus(imported, [0, 3], -1))).toEqual([0, 3]);
   });
 
   it("adding a guest node with chosen vCPUs takes them from the node that had them", () => {

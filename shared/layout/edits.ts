@@ -190,12 +190,13 @@ export function moveGuestNode(layout: Layout, index: number, hostNode: number, h
 }
 
 /**
- * Move vCPUs to the guest node at `toIndex`: out of every other node, into that one, each list
+ * Move vCPUs to the guest node at `toIndex` (-1: to none): out of every other node, into that one, each list
  * kept canonical (sorted ranges, "0-25,52-77"). A node left with none loses its cpus= (QEMU
  * takes a memory-only guest node). -smp grows to cover the highest vCPU named.
  */
 export function moveVcpus(layout: Layout, vcpus: readonly number[], toIndex: number): Layout {
-  if (!layout.nodes[toIndex] || vcpus.length === 0) return layout;
+  // toIndex -1: out of every node (back to the unassigned vCPUs -smp still makes)
+  if ((toIndex !== -1 && !layout.nodes[toIndex]) || vcpus.length === 0) return layout;
   const moving = new Set(vcpus);
   const l = clone(layout);
   l.nodes.forEach((n, i) => {
