@@ -230,6 +230,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
 
   // ---- keyboard ----
   const onBoxKey = (e: React.KeyboardEvent, box: GuestBox) => {
+    if (e.target !== e.currentTarget) return; // a key on the title bar is the title's
     const order = box.cells.map((c) => c.vcpu);
     if (order.length === 0) return;
     const cols = Math.max(1, box.cells.filter((c) => c.y === box.cells[0]!.y).length);
@@ -266,7 +267,6 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     }
   };
   const onHeadKey = (e: React.KeyboardEvent, index: number) => {
-    e.stopPropagation();
     if (/^\d$/.test(e.key) && host.nodes.some((n) => n.id === Number(e.key))) {
       e.preventDefault();
       moveGuest(index, Number(e.key));
