@@ -180,4 +180,31 @@ describe("the guest on the canvas, with the real mouse", () => {
     await page.keyboard.press("Control+z");
     await expect.poll(() => box(2).count()).toBe(0);
   });
+
+  it("memory over-committed on a node offers shrink and spread as buttons; each is one undoable edit", async () => {
+    const page = h.page;
+    const diags = page.locator('[data-testid="diagnostics"]');
+    await page.fill('input[aria-label="size of ram-node0"]', "500G");
+    await page.keyboard.press("Enter");
+    const item = diags.locator('li[data-code="NUMA013"]');
+    await expect.poll(() => item.count()).toBe(1);
+    const buttons = item.locator("button.fix-button");
+    expect(await buttons.allInnerTexts()).toEqual([expect.stringMatching(/^shrink ram-node0 to fit 3\d\d(\.\d+)? GiB free$/), "spread ram-node0 over host nodes 0-1"]);
+    await buttons.nth(1).click();
+    await expect.poll(cmdline).toContain("id=ram-node0,size=500G,host-nodes=0-1,policy=bind");
+    await expect.poll(() => item.count()).toBe(0);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => item.count()).toBe(1);
+    await buttons.nth(0).click();
+    await expect.poll(() => item.count()).toBe(0);
+    const line = await cmdline();
+    const m = /id=ram-node0,size=(\d+)([MG]),host-nodes=0,/.exec(line);
+    const bytes = Number(m?.[1]) * (m?.[2] === "G" ? 2 ** 30 : 2 ** 20);
+    // the seed host has about 371 GiB free on node 0
+    expect(bytes).toBeGreaterThan(300 * 2 ** 30);
+    expect(bytes).toBeLessThanOrEqual(400 * 2 ** 30);
+    await page.keyboard.press("Control+z");
+    await page.keyboard.press("Control+z");
+    await expect.poll(cmdline).toContain("id=ram-node0,size=128g,host-nodes=0");
+  });
 });

@@ -130,7 +130,7 @@ export function HostCanvas() {
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
       {host ? <DistanceMatrix host={host} /> : null}
-      <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a backend chip, a thread budget or a guest node's title on a host node to bind it there · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest node, or onto a host node for a new one · right-click or Enter for the same as a menu.</p>
+      <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a chip, a thread budget or a guest node’s title on a host node · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest or host node · right-click or Enter: the same as a menu</p>
     </section>
   );
 }
@@ -232,7 +232,18 @@ interface NodeCardProps {
   onSelect(id: string): void;
 }
 
-const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
+/** What a card draws of the layout, as one string: an edit elsewhere leaves it equal, so the card is not drawn again. */
+function cardLayoutKey(p: NodeCardProps): string {
+  const chips = p.use.backends.map((id) => {
+    const b = p.layout.backends.find((x) => x.id === id);
+    return b ? `${b.id}:${b.size}:${b.hostNodes ?? ""}:${b.policy ?? ""}` : id;
+  });
+  return JSON.stringify([p.use.bound, p.use.free, p.use.over, p.use.huge, chips]);
+}
+
+const NodeCard = memo(NodeCardView, (a, b) => a.card === b.card && a.host === b.host && a.contexts === b.contexts && a.selected === b.selected && a.over === b.over && a.labels === b.labels && a.setOver === b.setOver && a.onDrop === b.onDrop && a.onSelect === b.onSelect && cardLayoutKey(a) === cardLayoutKey(b));
+
+function NodeCardView({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
   const node = card.node;
   const color = nodeColor(node.index);
   return (
@@ -255,7 +266,7 @@ const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, sel
       <Chips card={card} host={host} layout={layout} ids={use.backends} selected={selected} onSelect={onSelect} />
     </g>
   );
-});
+}
 
 /** PU numbers are drawn only when they come out at least this many CSS pixels tall: smaller is not text, only cost. */
 const MIN_LABEL_PX = 5.5;
