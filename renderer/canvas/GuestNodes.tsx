@@ -45,7 +45,10 @@ const hostIndex = (host: HostTopology, os: number) => host.nodes.findIndex((n) =
 const colorOf = (host: HostTopology, nodes: number[]) => (nodes.length === 1 && hostIndex(host, nodes[0]!) >= 0 ? nodeColor(hostIndex(host, nodes[0]!)) : UNBOUND);
 const boxName = (i: number) => (i === -1 ? "unassigned vCPUs" : `guest node ${i}`);
 
-/** The links: drawn before the host cards so they run under them and show in the gaps. */
+/**
+ * The links: drawn over the host cards (faintly), so a link that passes a nearer card on its
+ * way is seen to go on to its own node instead of seeming to end at the first card it meets.
+ */
 export const GuestLinks = memo(function GuestLinks({ host, geometry, guest }: { host: HostTopology; geometry: HostGeometry; guest: GuestGeometry }) {
   return (
     <g className="guest-links" aria-hidden="true">
@@ -53,7 +56,7 @@ export const GuestLinks = memo(function GuestLinks({ host, geometry, guest }: { 
         box.hostNodes.map((os, slot) => {
           const card = geometry.cards.find((c) => c.node.os === os);
           if (!card) return null;
-          return <path key={`${box.index}-${os}`} className="guest-link" data-link={`${box.index}-${os}`} d={linkPath(box, card, slot, box.hostNodes.length)} style={{ stroke: nodeColor(hostIndex(host, os)) }} />;
+          return <path key={`${box.index}-${os}`} className="guest-link" data-link={`${box.index}-${os}`} d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)} style={{ stroke: nodeColor(hostIndex(host, os)) }} />;
         }),
       )}
     </g>

@@ -122,8 +122,8 @@ export function HostCanvas() {
         <svg ref={svgRef} role="img" aria-label={host ? `${host.name}: ${host.nodes.length} NUMA node${host.nodes.length === 1 ? "" : "s"}` : "no host chosen"} width={room.width} height={height} className="host-svg">
           <rect className="canvas-bg" width="100%" height="100%" />
           <Viewport>
-            {host && geometry && guest ? <GuestLinks host={host} geometry={geometry} guest={guest} /> : null}
             {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}
+            {host && geometry && guest ? <GuestLinks host={host} geometry={geometry} guest={guest} /> : null}
             {host && geometry && guest ? <GuestNodes host={host} geometry={geometry} guest={guest} layout={layout} frame={frameRef} /> : null}
           </Viewport>
         </svg>

@@ -58,3 +58,18 @@ describe("the guest drawn under the host", () => {
     expect(lassoVcpus({ x: -99, y: -99 }, { x: -90, y: -90 }, g)).toEqual([]);
   });
 });
+
+describe("links", () => {
+  it("go straight to a card with nothing in the way, else up the gap beside the cards in the way", async () => {
+    const { linkPath } = await import("./guest-geometry");
+    const top = { x: 0, y: 0, w: 100, h: 100 };
+    const lower = { x: 0, y: 120, w: 100, h: 100 };
+    const box = { x: 0, y: 300, w: 100 };
+    expect(linkPath(box, lower, 0, 1, [top, lower])).toMatch(/^M50,300C/);
+    const routed = linkPath(box, top, 0, 1, [top, lower]);
+    // every x the routed path visits is left of the cards (in the gap), until it enters the card's side
+    const xs = [...routed.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+    expect(xs.slice(2, -1).every((x) => x < 0)).toBe(true);
+    expect(routed.endsWith("0,86")).toBe(true);
+  });
+});

@@ -149,12 +149,29 @@ export function lassoVcpus(a: Point, b: Point, guest: GuestGeometry): number[] {
   return out.sort((p, q) => p - q);
 }
 
-/** A link from a guest box's top to a host card's bottom, as SVG path data (a smooth S). */
-export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: { x: number; y: number; w: number; h: number }, slot = 0, slots = 1): string {
+type Rect = { x: number; y: number; w: number; h: number };
+
+/** Does the vertical band x0..x1 between y0 (top) and y1 cross the rectangle? */
+const crosses = (x0: number, x1: number, y0: number, y1: number, r: Rect) => Math.max(x0, x1) >= r.x && Math.min(x0, x1) <= r.x + r.w && y1 >= r.y && y0 <= r.y + r.h;
+
+/**
+ * A link from a guest box's top to a host card, as SVG path data. Straight to the card's
+ * bottom (a smooth S) when no other card is in the way; else up the gap just left of the
+ * card and into its side, so the link is never drawn over another node's CPUs.
+ */
+export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: Rect, slot = 0, slots = 1, others: readonly Rect[] = []): string {
   const x1 = box.x + (box.w * (slot + 1)) / (slots + 1);
   const y1 = box.y;
   const x2 = card.x + card.w / 2;
   const y2 = card.y + card.h;
-  const my = (y1 + y2) / 2;
-  return `M${x1},${y1}C${x1},${my} ${x2},${my} ${x2},${y2}`;
+  const inWay = others.filter((r) => r !== card && crosses(x1, x2, y2, y1, r));
+  if (inWay.length === 0) {
+    const my = (y1 + y2) / 2;
+    return `M${x1},${y1}C${x1},${my} ${x2},${my} ${x2},${y2}`;
+  }
+  const gapX = card.x - 5 - slot * 3;
+  const below = Math.max(...inWay.map((r) => r.y + r.h)) + 10;
+  const my = (y1 + below) / 2;
+  const side = card.y + card.h - 14;
+  return `M${x1},${y1}C${x1},${my} ${gapX},${my} ${gapX},${Math.min(below, y1)}L${gapX},${side + 8}Q${gapX},${side} ${card.x},${side}`;
 }
