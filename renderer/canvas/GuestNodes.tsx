@@ -43,7 +43,7 @@ interface Props {
 
 const hostIndex = (host: HostTopology, os: number) => host.nodes.findIndex((n) => n.id === os);
 const colorOf = (host: HostTopology, nodes: number[]) => (nodes.length === 1 && hostIndex(host, nodes[0]!) >= 0 ? nodeColor(hostIndex(host, nodes[0]!)) : UNBOUND);
-const boxName = (i: number) => (i === -1 ? "unassigned vCPUs" : `guest node ${i}`);
+const boxName = (i: number, layout?: Layout) => (i === -1 ? "unassigned vCPUs" : `guest node ${layout?.nodes[i]?.nodeid ?? i}`);
 
 /**
  * The links: drawn over the host cards (faintly), so a link that passes a nearer card on its
@@ -115,7 +115,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     if (d.kind === "vcpus") sendVcpus(d.vcpus, hit, p);
     else if (d.kind === "guest") {
       if (hit.kind === "host") moveGuest(d.index, hit.node);
-      else if (hit.kind === "empty") say("info", `drop ${boxName(d.index)} on a host node to bind its memory there`);
+      else if (hit.kind === "empty") say("info", `drop ${boxName(d.index, layout)} on a host node to bind its memory there`);
     } else if (d.kind === "new") {
       const os = hit.kind === "host" ? hit.node : hit.kind === "empty" ? emptyHostNode(p) : undefined;
       if (os !== undefined) addNode(os, NEW_NODE_SIZE, []);
@@ -216,7 +216,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   };
   const vcpuMenu = (vcpus: number[], from: number): MenuItem[] => {
     const what = `${vcpus.length} vCPU${vcpus.length === 1 ? "" : "s"}`;
-    const items: MenuItem[] = layout.nodes.map((_, i) => ({ label: `move ${what} to guest node ${i}`, disabled: i === from, run: () => (moveVcpus(vcpus, i), setSel([])) }));
+    const items: MenuItem[] = layout.nodes.map((n, i) => ({ label: `move ${what} to guest node ${n.nodeid ?? i}`, disabled: i === from, run: () => (moveVcpus(vcpus, i), setSel([])) }));
     for (const n of host.nodes) items.push({ label: `new guest node on host node ${n.id} with ${what}`, run: () => (addNode(n.id, NEW_NODE_SIZE, vcpus), setSel([])) });
     if (from !== -1) items.push({ label: `unassign ${what}`, run: () => (moveVcpus(vcpus, -1), setSel([])) });
     return items;
@@ -257,8 +257,9 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     } else if (e.key === "Escape") {
       setSel([]);
     } else if (/^\d$/.test(e.key) && selection.length) {
-      const to = Number(e.key);
-      if (layout.nodes[to]) {
+      // the digit is the guest node's id, as its title shows it
+      const to = layout.nodes.findIndex((n, i) => (n.nodeid ?? i) === Number(e.key));
+      if (to >= 0) {
         e.preventDefault();
         moveVcpus(selection, to);
         setSel([]);
@@ -275,7 +276,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       moveGuest(index, Number(e.key));
     } else if (e.key === "Enter" || e.key === " " || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
       e.preventDefault();
-      openMenu(elementAt(e.currentTarget), boxName(index), guestMenu(index));
+      openMenu(elementAt(e.currentTarget), boxName(index, layout), guestMenu(index));
     }
   };
   const onNewKey = (e: React.KeyboardEvent) => {
@@ -295,7 +296,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const onMenu = (e: React.MouseEvent, vcpu: number | undefined, box: GuestBox) => {
     e.preventDefault();
     e.stopPropagation();
-    if (vcpu === undefined) return openMenu({ x: e.clientX, y: e.clientY }, boxName(box.index), box.index >= 0 ? guestMenu(box.index) : []);
+    if (vcpu === undefined) return openMenu({ x: e.clientX, y: e.clientY }, boxName(box.index, layout), box.index >= 0 ? guestMenu(box.index) : []);
     const vcpus = selected.has(vcpu) ? selection : [vcpu];
     if (!selected.has(vcpu)) setSel([vcpu]);
     openMenu({ x: e.clientX, y: e.clientY }, `${vcpus.length} vCPU${vcpus.length === 1 ? "" : "s"} (${formatIdList(vcpus)})`, vcpuMenu(vcpus, box.index));

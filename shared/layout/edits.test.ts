@@ -42,6 +42,8 @@ describe("guest edits on the canvas", () => {
     expect(l.nodes[0]).toEqual(imported.nodes[0]);
     expect(moveVcpus(imported, [], 1)).toBe(imported);
     expect(moveVcpus(imported, [1], 9)).toBe(imported);
+    // dropped on the node that has them already: no change, no undo step
+    expect(moveVcpus(imported, [0, 1], 0)).toBe(imported);
     // -1 gives them back to the unassigned vCPUs
     expect(unassignedVcpus(moveVcpus(imported, [0, 3], -1))).toEqual([0, 3]);
   });

@@ -199,13 +199,16 @@ export function moveVcpus(layout: Layout, vcpus: readonly number[], toIndex: num
   if ((toIndex !== -1 && !layout.nodes[toIndex]) || vcpus.length === 0) return layout;
   const moving = new Set(vcpus);
   const l = clone(layout);
+  let changed = false;
   l.nodes.forEach((n, i) => {
     const have = ids(n.cpus);
     const next = i === toIndex ? [...new Set([...have, ...moving])] : have.filter((c) => !moving.has(c));
-    if (i !== toIndex && next.length === have.length) return; // untouched nodes keep their imported text
+    if (next.length === have.length) return; // untouched nodes keep their imported text
+    changed = true;
     if (next.length) n.cpus = formatIdList(next.sort((a, b) => a - b));
     else delete n.cpus;
   });
+  if (!changed) return layout; // dropped where they already were: no edit, no undo step
   syncSmp(l);
   return l;
 }
