@@ -42,6 +42,7 @@ if (want("ui")) {
   const c = u.hostCanvasFirstRenderMs;
   console.log(`ui: host canvas first render, 8 nodes × 128 CPUs: median ${c.big.median.toFixed(1)} ms (min ${c.big.min.toFixed(1)}, max ${c.big.max.toFixed(1)}), ${c.ratio.toFixed(1)}× a 1-node host's ${c.small.median.toFixed(1)} ms; target ${c.target}`);
   console.log(`ui: drag frame (rebind a backend on that host): median ${u.dragFrameMs.median.toFixed(1)} ms (max ${u.dragFrameMs.max.toFixed(1)}); target ${u.dragFrameMs.target}`);
+  if (u.dragMoveFrameMs) console.log(`ui: pointer move during a vCPU drag on that host: median ${u.dragMoveFrameMs.median.toFixed(1)} ms (max ${u.dragMoveFrameMs.max.toFixed(1)}); target ${u.dragMoveFrameMs.target}`);
   console.log(`ui: live plot with ${u.livePlot.rateHz.toFixed(0)} Hz × 64 threads: ${u.livePlot.fps.toFixed(1)} fps, longest frame ${u.livePlot.longestFrameMs.toFixed(1)} ms, ${u.livePlot.samples} samples; target ${u.livePlot.target}`);
 }
 if (want("prealloc")) {

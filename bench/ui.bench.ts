@@ -72,6 +72,29 @@ export async function benchUi() {
         }, i % 2 === 0 ? 1 : 0),
       );
     }
+    // a pointer move during a vCPU drag on that host: only the preview follows the pointer
+    // (the layout changes on the drop), so this is the frame a hand feels while dragging
+    const moveMs = await page.evaluate(async () => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const cell = document.querySelector('[data-vcpu="0"]') as SVGGElement | null;
+      if (!cell) return [];
+      const r = cell.getBoundingClientRect();
+      const at = (dx: number) => ({ bubbles: true, clientX: r.x + r.width / 2 + dx, clientY: r.y + r.height / 2 - dx, button: 0, pointerId: 1, isPrimary: true });
+      cell.dispatchEvent(new PointerEvent("pointerdown", at(0)));
+      window.dispatchEvent(new PointerEvent("pointermove", at(10)));
+      await frame();
+      const out: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t = performance.now();
+        window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
+        await frame();
+        out.push(performance.now() - t);
+      }
+      window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+      window.dispatchEvent(new PointerEvent("pointerup", at(0)));
+      await frame();
+      return out;
+    });
     // live plot: 64 touch_pages threads at 200 Hz for 3 s, frames counted meanwhile
     const fps = await page.evaluate(async (cpuCount) => {
       const store = (window as any).__numadesk;
@@ -114,6 +137,7 @@ export async function benchUi() {
       name: "ui",
       hostCanvasFirstRenderMs: { big: b, small: s, ratio: b.median / s.median, target: "8 nodes × 128 CPUs (1024 PUs) under 50 ms" },
       dragFrameMs: { ...d, target: "under 8 ms" },
+      dragMoveFrameMs: moveMs.length ? { ...spreadOf(moveMs.slice(1))!, target: "under 8 ms" } : undefined,
       livePlot: { ...fps, target: "60 fps at 200 Hz × 64 threads" },
     };
   } finally {

@@ -5,12 +5,12 @@ import { emptyLayout, type Layout } from "../../shared/layout/schema";
 import { parseCommandLine } from "../../shared/qemu/parse";
 import { planLayout } from "../../shared/plan/planner";
 import { layoutToText, loadLayoutText } from "../../shared/layout/load";
-import { addGuestNode, applyThreadBudget, bindBackend, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
+import { addGuestNode, applyThreadBudget, bindBackend, moveGuestNode, moveVcpus, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
 import { setMemorySize, setSmpField, sizeField } from "../../shared/layout/fields";
 import { ApiFailure } from "../../shared/api/contract";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
-export type DesignSlice = Pick<Full, "layout" | "past" | "future" | "importDiagnostics" | "saved" | "edit" | "undo" | "redo" | "plan" | "importCommandLine" | "openLayoutText" | "layoutFileText" | "newLayout" | "bind" | "threadBudget" | "resize" | "setMemory" | "setSmp" | "addNode" | "removeNode" | "splitNode" | "select" | "markSaved" | "saveAs" | "openDialog" | "restoreRecovery">;
+export type DesignSlice = Pick<Full, "layout" | "past" | "future" | "importDiagnostics" | "saved" | "edit" | "undo" | "redo" | "plan" | "importCommandLine" | "openLayoutText" | "layoutFileText" | "newLayout" | "bind" | "threadBudget" | "resize" | "setMemory" | "setSmp" | "addNode" | "moveGuest" | "moveVcpus" | "removeNode" | "splitNode" | "select" | "markSaved" | "saveAs" | "openDialog" | "restoreRecovery">;
 
 /** A new layout names QEMU's threads, so ps, top and Numadesk's plot can tell them apart. */
 export function freshLayout(): Layout {
@@ -84,8 +84,8 @@ export function designSlice({ api, set, get, commit }: SliceDeps, initial: Layou
       commit(freshLayout());
       set({ importDiagnostics: [] });
     },
-    bind: (id, node) => get().edit((l) => bindBackend(l, id, node)),
-    threadBudget: (node, n) => get().edit((l) => applyThreadBudget(l, node, n)),
+    bind: (id, node) => get().edit((l) => bindBackend(l, id, node, get().host)),
+    threadBudget: (node, n) => get().edit((l) => applyThreadBudget(l, node, n, get().host)),
     resize(id, size) {
       const r = sizeField(size);
       if (!r.ok) return r.error;
@@ -105,6 +105,8 @@ export function designSlice({ api, set, get, commit }: SliceDeps, initial: Layou
       return undefined;
     },
     addNode: (node, size, vcpus) => get().edit((l) => addGuestNode(l, node, size, vcpus)),
+    moveGuest: (i, node) => get().edit((l) => moveGuestNode(l, i, node, get().host)),
+    moveVcpus: (vcpus, to) => get().edit((l) => moveVcpus(l, vcpus, to)),
     removeNode: (i) => get().edit((l) => removeGuestNode(l, i)),
     splitNode: (i) => get().edit((l) => splitGuestNode(l, i)),
     select: (id) => set({ selected: id }),

@@ -7,6 +7,8 @@ import { errorText, type Full, type SliceDeps } from "./slice";
 export type TargetSlice = Pick<Full, "samples" | "loadQemus" | "chooseHost" | "chooseSample" | "chooseLab" | "importTopologyText">;
 
 export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
+  // a note (a plan's, an import's) is about the target it was said on: a new target drops it; errors stay
+  const stale = () => (get().message?.kind === "info" ? { message: undefined } : {});
   return {
     samples: [],
     async loadQemus() {
@@ -15,7 +17,7 @@ export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
     async chooseHost() {
       try {
         const host = await api.probeHost({});
-        set({ host, target: { kind: "host", name: "this host" } });
+        set({ host, target: { kind: "host", name: "this host" }, ...stale() });
       } catch (e) {
         get().say("error", `cannot read this host: ${errorText(e).text}`);
       }
@@ -23,13 +25,13 @@ export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
     async chooseSample(name) {
       try {
         const host = await api.loadSample({ name });
-        set({ host, target: { kind: "sample", name } });
+        set({ host, target: { kind: "sample", name }, ...stale() });
       } catch (e) {
         get().say("error", errorText(e).text);
       }
     },
     chooseLab(nodes) {
-      set({ host: labTopology(nodes), target: { kind: "lab", name: `lab: ${nodes} nodes`, nodes } });
+      set({ host: labTopology(nodes), target: { kind: "lab", name: `lab: ${nodes} nodes`, nodes }, ...stale() });
     },
     importTopologyText(text, format) {
       const f = format ?? detectTopologyFormat(text);
@@ -42,7 +44,7 @@ export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
         get().say("error", r.error);
         return false;
       }
-      set({ host: r.topology, target: { kind: "imported", name: r.topology.name } });
+      set({ host: r.topology, target: { kind: "imported", name: r.topology.name }, ...stale() });
       if (r.lacks.length) get().say("info", `${f} does not say: ${r.lacks.join("; ")}`);
       return true;
     },

@@ -112,7 +112,12 @@ export interface AppActions {
   setMemory(text: string): string | undefined;
   /** one -smp property as typed; empty unsets it */
   setSmp(field: SmpField, text: string): string | undefined;
-  addNode(hostNode: number, size: string, vcpus: number): void;
+  /** a new guest node bound to a host node, with `vcpus` more vCPUs or exactly these ones */
+  addNode(hostNode: number, size: string, vcpus: number | readonly number[]): void;
+  /** a guest node dragged onto a host node: its backend and thread-context follow */
+  moveGuest(index: number, hostNode: number): void;
+  /** vCPUs dragged onto a guest node */
+  moveVcpus(vcpus: readonly number[], toIndex: number): void;
   removeNode(index: number): void;
   splitNode(index: number): void;
   select(id: string | undefined): void;

@@ -4,14 +4,15 @@
 
 import { useMemo, useState } from "react";
 import { useApp } from "./useApp";
-import { diagnosticsOf } from "../store/store";
+import type { diagnosticsOf } from "../store/store";
+import { useDiagnostics } from "./useDiagnostics";
 import { generateArgv, generateScript, generateShellLine } from "../../shared/qemu/generate";
 import { exportLibvirt } from "../../shared/export/libvirt";
 import { layoutToText } from "../../shared/layout/load";
 import { labelAt } from "../../shared/layout/label";
 import { downloadText } from "./download";
 import type { Diagnostic, ElementRef } from "../../shared/diagnostics/diagnostic";
-import { fixFor, type Fix } from "../../shared/layout/fixes";
+import { fixesFor, type Fix } from "../../shared/layout/fixes";
 
 type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
 
@@ -27,8 +28,6 @@ const FILES: Record<Format, [string, string]> = {
 export function CommandPanel() {
   const layout = useApp((s) => s.layout);
   const host = useApp((s) => s.host);
-  const qemu = useApp((s) => s.qemu);
-  const importDiagnostics = useApp((s) => s.importDiagnostics);
   const importCommandLine = useApp((s) => s.importCommandLine);
   const selectEl = useApp((s) => s.select);
   const say = useApp((s) => s.say);
@@ -63,7 +62,7 @@ export function CommandPanel() {
       return `cannot write this layout: ${(e as Error).message}`;
     }
   }, [layout, format]);
-  const diagnostics = diagnosticsOf({ layout, host, qemu, importDiagnostics });
+  const { list: diagnostics, pending } = useDiagnostics();
 
   return (
     <section className="panel command-panel" aria-label="command line">
@@ -150,8 +149,9 @@ export function CommandPanel() {
           if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
         }}
         label={(path) => labelAt(layout, path)}
-        fixOf={(d) => fixFor(d, layout, host)}
+        fixOf={(d) => fixesFor(d, layout, host)}
         onFix={(fix) => edit(fix.apply)}
+        pending={pending}
       />
     </section>
   );
@@ -184,15 +184,17 @@ interface DiagnosticsProps {
   onPick: (element?: ElementRef) => void;
   label: (path?: string) => string | undefined;
   /** the one-click fix for a diagnostic, where its fix is mechanical (shared/layout/fixes.ts) */
-  fixOf: (d: Diagnostic) => Fix | undefined;
+  fixOf: (d: Diagnostic) => Fix[];
   onFix: (fix: Fix) => void;
+  /** the list is of the layout before the last edit, its check still to come (a big host) */
+  pending: boolean;
 }
 
-function Diagnostics({ list, onPick, label, fixOf, onFix }: DiagnosticsProps) {
-  if (list.length === 0) return <p className="ok-line" data-testid="diagnostics">✓ no problems on this target</p>;
+function Diagnostics({ list, onPick, label, fixOf, onFix, pending }: DiagnosticsProps) {
+  if (list.length === 0) return <p className="ok-line" data-testid="diagnostics" aria-busy={pending || undefined}>✓ no problems on this target</p>;
   const count = (s: string) => list.filter((d) => d.severity === s).length;
   return (
-    <div data-testid="diagnostics">
+    <div data-testid="diagnostics" aria-busy={pending || undefined}>
       <p className="muted">
         {plural(count("error"), "error")} · {plural(count("warning"), "warning")} · {plural(count("hint"), "hint")}
       </p>
@@ -204,14 +206,11 @@ function Diagnostics({ list, onPick, label, fixOf, onFix }: DiagnosticsProps) {
             </button>
             <div className="fix">
               → {d.fix}
-              {(() => {
-                const fix = fixOf(d);
-                return fix ? (
-                  <button type="button" className="fix-button" onClick={() => onFix(fix)} title="apply this fix (undo with Ctrl-Z)">
-                    {fix.label}
-                  </button>
-                ) : null;
-              })()}
+              {fixOf(d).map((fix) => (
+                <button key={fix.label} type="button" className="fix-button" onClick={() => onFix(fix)} title="apply this fix (undo with Ctrl-Z)">
+                  {fix.label}
+                </button>
+              ))}
             </div>
           </li>
         ))}

@@ -16,7 +16,12 @@ import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize } from "../../shared/size/size";
+import { guestGeometry, LINK_ROOM } from "../../shared/layout/guest-geometry";
+import { GuestLinks, GuestNodes } from "../canvas/GuestNodes";
 import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
+
+/** the guest's height counts for a fit in steps of this much */
+const GUEST_STEP = 120;
 
 /** the canvas never takes more of the window's height than this */
 const MAX_VIEW_HEIGHT = 0.7;
@@ -62,16 +67,25 @@ export function HostCanvas() {
   // the arrangement follows the viewport's shape, in steps so a resize does not re-lay out on every pixel
   const aspect = Math.round((room.width / room.maxHeight) * 4) / 4;
   const geometry = useMemo(() => (host ? hostGeometry(machineOf(host), { aspect, collapse }) : undefined), [host, aspect, collapse]);
-  const height = geometry ? Math.max(200, Math.ceil(Math.min(MAX_FIT_SCALE, (room.width - 16) / geometry.width, (room.maxHeight - 16) / geometry.height) * geometry.height + 16)) : 200;
+  // the guest is drawn under the host, in the same zoomed drawing
+  const layout = useApp((s) => s.layout);
+  const guest = useMemo(() => (geometry ? guestGeometry(layout, geometry) : undefined), [layout, geometry]);
+  // what a fit shows: host and guest; it follows the guest's size in steps (a box more or
+  // less), not every moved vCPU, so the picture stays put while you work in it
+  const guestRows = guest ? Math.ceil(guest.height / GUEST_STEP) : 0;
+  const guestCount = guest?.boxes.length ?? 0;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- guestCount: a box more or less fits again
+  const content = useMemo(() => (geometry ? { width: geometry.width, height: geometry.height + LINK_ROOM + guestRows * GUEST_STEP } : undefined), [geometry, guestRows, guestCount]);
+  const height = content ? Math.max(200, Math.ceil(Math.min(MAX_FIT_SCALE, (room.width - 16) / content.width, (room.maxHeight - 16) / content.height) * content.height + 16)) : 200;
   const fit = useCallback(() => {
-    if (!geometry) return;
+    if (!content) return;
     fitted.current = geometry;
-    controller.current?.fit(geometry, { width: room.width, height });
-  }, [geometry, room.width, height]);
+    controller.current?.fit(content, { width: room.width, height });
+  }, [content, geometry, room.width, height]);
   // until the fit has run for a new host, decide on PU labels by the zoom the fit will give,
   // so a big host's unreadable labels are never made only to be dropped a moment later
   // eslint-disable-next-line react-hooks/refs -- the ref says whether the fit effect has run for this geometry; its zoom then re-renders
-  const labels = geometry && fitted.current !== geometry ? fitTransform(geometry, { width: room.width, height }).k * LABEL_FONT >= MIN_LABEL_PX : labelsAtZoom;
+  const labels = content && fitted.current !== geometry ? fitTransform(content, { width: room.width, height }).k * LABEL_FONT >= MIN_LABEL_PX : labelsAtZoom;
   // show the whole host on a new target, a new arrangement and a new size
   useEffect(fit, [fit]);
 
@@ -108,12 +122,16 @@ export function HostCanvas() {
       <div className="canvas-frame" ref={frameRef}>
         <svg ref={svgRef} role="img" aria-label={host ? `${host.name}: ${host.nodes.length} NUMA node${host.nodes.length === 1 ? "" : "s"}` : "no host chosen"} width={room.width} height={height} className="host-svg">
           <rect className="canvas-bg" width="100%" height="100%" />
-          <Viewport>{host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}</Viewport>
+          <Viewport>
+            {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}
+            {host && geometry && guest ? <GuestLinks host={host} geometry={geometry} guest={guest} /> : null}
+            {host && geometry && guest ? <GuestNodes host={host} geometry={geometry} guest={guest} layout={layout} frame={frameRef} /> : null}
+          </Viewport>
         </svg>
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
       {host ? <DistanceMatrix host={host} /> : null}
-      <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a backend chip or a thread budget on a node to bind it there.</p>
+      <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a chip, a thread budget or a guest node’s title on a host node · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest or host node · right-click or Enter: the same as a menu</p>
     </section>
   );
 }
@@ -215,7 +233,18 @@ interface NodeCardProps {
   onSelect(id: string): void;
 }
 
-const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
+/** What a card draws of the layout, as one string: an edit elsewhere leaves it equal, so the card is not drawn again. */
+function cardLayoutKey(p: NodeCardProps): string {
+  const chips = p.use.backends.map((id) => {
+    const b = p.layout.backends.find((x) => x.id === id);
+    return b ? `${b.id}:${b.size}:${b.hostNodes ?? ""}:${b.policy ?? ""}` : id;
+  });
+  return JSON.stringify([p.use.bound, p.use.free, p.use.over, p.use.huge, chips]);
+}
+
+const NodeCard = memo(NodeCardView, (a, b) => a.card === b.card && a.host === b.host && a.contexts === b.contexts && a.selected === b.selected && a.over === b.over && a.labels === b.labels && a.setOver === b.setOver && a.onDrop === b.onDrop && a.onSelect === b.onSelect && cardLayoutKey(a) === cardLayoutKey(b));
+
+function NodeCardView({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
   const node = card.node;
   const color = nodeColor(node.index);
   return (
@@ -238,7 +267,7 @@ const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, sel
       <Chips card={card} host={host} layout={layout} ids={use.backends} selected={selected} onSelect={onSelect} />
     </g>
   );
-});
+}
 
 /** PU numbers are drawn only when they come out at least this many CSS pixels tall: smaller is not text, only cost. */
 const MIN_LABEL_PX = 5.5;

@@ -2,7 +2,8 @@
 // Backend chips and the thread budget can be dragged onto host node cards; every drag has a
 // keyboard and menu equivalent (focus a chip and press a node number, or use its menu).
 
-import { useState } from "react";
+import { memo, useState } from "react";
+import type { Backend, Layout } from "../../shared/layout/schema";
 import { useApp, DND_TYPE, type DragItem } from "./useApp";
 import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize, parseSize } from "../../shared/size/size";
@@ -28,15 +29,10 @@ export function LayoutPanel() {
   const host = useApp((s) => s.host);
   const layout = useApp((s) => s.layout);
   const selected = useApp((s) => s.selected);
-  const bind = useApp((s) => s.bind);
-  const resize = useApp((s) => s.resize);
   const setMemory = useApp((s) => s.setMemory);
   const setSmp = useApp((s) => s.setSmp);
   const threadBudget = useApp((s) => s.threadBudget);
   const addNode = useApp((s) => s.addNode);
-  const removeNode = useApp((s) => s.removeNode);
-  const splitNode = useApp((s) => s.splitNode);
-  const selectEl = useApp((s) => s.select);
   const [budget, setBudget] = useState(2);
   const [budgetNode, setBudgetNode] = useState(0);
   const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: 2 });
@@ -75,67 +71,8 @@ export function LayoutPanel() {
       <ol className="guest-nodes">
         {layout.nodes.map((n, i) => {
           const b = layout.backends.find((x) => x.id === n.memdev);
-          const size = b ? parseSize(b.size) : undefined;
           const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
-          return (
-            <li key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} className="guest-node" data-guest-node={n.nodeid ?? i} style={b ? { borderLeftColor: backendColor(host, b) } : undefined}>
-              <div className="row">
-                <strong>guest node {n.nodeid ?? i}</strong>
-                <span className="muted">vCPUs {n.cpus ?? "none"}</span>
-                <span className="spacer" />
-                <button type="button" onClick={() => splitNode(i)} title="split into two nodes on the same host node">
-                  split
-                </button>
-                <button type="button" onClick={() => removeNode(i)} title="delete this guest node and its backend">
-                  delete
-                </button>
-              </div>
-              {b ? (
-                <div className="row backend-row">
-                  <span
-                    className={`chip${selected === b.id ? " selected" : ""}`}
-                    style={chipStyle(backendColor(host, b))}
-                    draggable
-                    tabIndex={0}
-                    role="button"
-                    aria-label={`backend ${b.id}: drag onto a host node, or press a node number`}
-                    data-backend={b.id}
-                    onDragStart={drag({ kind: "backend", id: b.id })}
-                    onClick={() => selectEl(b.id)}
-                    onKeyDown={(e) => {
-                      if (/^\d$/.test(e.key) && hostNodes.includes(Number(e.key))) bind(b.id, Number(e.key));
-                    }}
-                  >
-                    {b.id}
-                  </span>
-                  <label>
-                    size
-                    <ValidatedInput className="size" value={b.size} label={`size of ${b.id}`} check={(t) => err(sizeField(t))} apply={(t) => resize(b.id, t)} />
-                  </label>
-                  <label>
-                    host node
-                    <select aria-label={`host node of ${b.id}`} value={idList(b.hostNodes)[0] ?? ""} onChange={(e) => bind(b.id, Number(e.target.value))}>
-                      <option value="" disabled>
-                        –
-                      </option>
-                      {hostNodes.map((h) => (
-                        <option key={h} value={h}>
-                          {h}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <span className="muted">
-                    {size?.ok ? humanSize(size.bytes) : b.size}
-                    {t ? ` · ${t.effective} thread${t.effective === 1 ? "" : "s"}` : " · not preallocated"}
-                    {b.preallocContext ? ` · ⚙ ${b.preallocContext}` : ""}
-                  </span>
-                </div>
-              ) : (
-                <div className="muted">{n.memdev ? `memdev ${n.memdev} (missing)` : "no memory backend"}</div>
-              )}
-            </li>
-          );
+          return <GuestRow key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} index={i} node={n} backend={b} threads={t?.effective} color={b ? backendColor(host, b) : undefined} selected={b !== undefined && selected === b.id} hostNodes={hostNodes} />;
         })}
       </ol>
 
@@ -191,6 +128,87 @@ export function LayoutPanel() {
         </form>
       </div>
     </section>
+  );
+}
+
+interface RowProps {
+  index: number;
+  node: Layout["nodes"][number];
+  backend: Backend | undefined;
+  threads: number | undefined;
+  color: string | undefined;
+  selected: boolean;
+  hostNodes: number[];
+}
+
+/** One guest node's row; drawn again only when what it shows changes (an edit elsewhere leaves it as it was). */
+const GuestRow = memo(GuestRowView, (a, b) => a.index === b.index && a.threads === b.threads && a.color === b.color && a.selected === b.selected && a.hostNodes.join() === b.hostNodes.join() && JSON.stringify([a.node, a.backend]) === JSON.stringify([b.node, b.backend]));
+
+function GuestRowView({ index: i, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
+  const bind = useApp((s) => s.bind);
+  const resize = useApp((s) => s.resize);
+  const removeNode = useApp((s) => s.removeNode);
+  const splitNode = useApp((s) => s.splitNode);
+  const selectEl = useApp((s) => s.select);
+  const size = b ? parseSize(b.size) : undefined;
+  return (
+    <li className="guest-node" data-guest-node={n.nodeid ?? i} style={color ? { borderLeftColor: color } : undefined}>
+      <div className="row">
+        <strong>guest node {n.nodeid ?? i}</strong>
+        <span className="muted">vCPUs {n.cpus ?? "none"}</span>
+        <span className="spacer" />
+        <button type="button" onClick={() => splitNode(i)} title="split into two nodes on the same host node">
+          split
+        </button>
+        <button type="button" onClick={() => removeNode(i)} title="delete this guest node and its backend">
+          delete
+        </button>
+      </div>
+      {b ? (
+        <div className="row backend-row">
+          <span
+            className={`chip${selected ? " selected" : ""}`}
+            style={chipStyle(color!)}
+            draggable
+            tabIndex={0}
+            role="button"
+            aria-label={`backend ${b.id}: drag onto a host node, or press a node number`}
+            data-backend={b.id}
+            onDragStart={drag({ kind: "backend", id: b.id })}
+            onClick={() => selectEl(b.id)}
+            onKeyDown={(e) => {
+              if (/^\d$/.test(e.key) && hostNodes.includes(Number(e.key))) bind(b.id, Number(e.key));
+            }}
+          >
+            {b.id}
+          </span>
+          <label>
+            size
+            <ValidatedInput className="size" value={b.size} label={`size of ${b.id}`} check={(t) => err(sizeField(t))} apply={(t) => resize(b.id, t)} />
+          </label>
+          <label>
+            host node
+            <select aria-label={`host node of ${b.id}`} value={idList(b.hostNodes)[0] ?? ""} onChange={(e) => bind(b.id, Number(e.target.value))}>
+              <option value="" disabled>
+                –
+              </option>
+              {hostNodes.map((h) => (
+                <option key={h} value={h}>
+                  {h}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="muted">
+            {size?.ok ? humanSize(size.bytes) : b.size}
+            {threads ? ` · ${threads} thread${threads === 1 ? "" : "s"}` : " · not preallocated"}
+            {b.preallocContext ? ` · ⚙ ${b.preallocContext}` : ""}
+          </span>
+        </div>
+      ) : (
+        <div className="muted">{n.memdev ? `memdev ${n.memdev} (missing)` : "no memory backend"}</div>
+      )}
+    </li>
   );
 }
 

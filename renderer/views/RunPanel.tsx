@@ -2,7 +2,7 @@
 // summary, the run history, and runs side by side.
 
 import { useApp } from "./useApp";
-import { diagnosticsOf } from "../store/store";
+import { useDiagnostics } from "./useDiagnostics";
 import { hasErrors } from "../../shared/diagnostics/diagnostic";
 import { PlacementPlot } from "./PlacementPlot";
 import { humanSize } from "../../shared/size/size";
@@ -38,7 +38,6 @@ export function RunPanel() {
   const host = useApp((s) => s.host);
   const layout = useApp((s) => s.layout);
   const qemu = useApp((s) => s.qemu);
-  const importDiagnostics = useApp((s) => s.importDiagnostics);
   const run = useApp((s) => s.run);
   const launch = useApp((s) => s.launch);
   const runLabDemo = useApp((s) => s.runLabDemo);
@@ -51,7 +50,8 @@ export function RunPanel() {
   const busy = run.status === "starting" || run.status === "running";
   const replay = run.replay;
   const now = useNow(busy);
-  const errors = hasErrors(diagnosticsOf({ layout, host, qemu, importDiagnostics }));
+  // launching re-checks on the backend; this only greys the button (a frame late on a big host)
+  const errors = hasErrors(useDiagnostics().list);
   const lab = target?.kind === "lab";
   const why =
     target?.kind !== "host" && !lab

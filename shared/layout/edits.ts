@@ -2,8 +2,21 @@
 // every element it does not concern as it was (so an imported command line keeps its text).
 
 import type { Backend, Layout, ThreadContext } from "./schema";
+import type { HostTopology } from "../topology/schema";
 import { formatIdList, parseIdList } from "../cpulist/cpulist";
 import { formatSize, parseSize } from "../size/size";
+import { nearestCpuNode, nodeById, onlineCpusOf } from "../topology/query";
+
+/**
+ * The node whose CPUs should preallocate memory bound to `node`: itself, or for a memory-only
+ * node the nearest node with CPUs (QEMU 7.2 refuses a thread-context whose node-affinity
+ * selects no CPUs: "The nodes select no CPUs"). One rule for the edits, the fixes and the planner.
+ */
+export function preallocNode(host: HostTopology | undefined, node: number): number {
+  const n = host ? nodeById(host, node) : undefined;
+  if (!host || !n || onlineCpusOf(host, n).length > 0) return node;
+  return nearestCpuNode(host, n)?.id ?? node;
+}
 
 function clone(l: Layout): Layout {
   return structuredClone(l);
@@ -39,22 +52,25 @@ function pruneContexts(l: Layout) {
   l.threadContexts = l.threadContexts.filter((t) => used.has(t.id));
 }
 
-/** Drop a memory backend chip on a host node: bind it there, and move its threads with it. */
-export function bindBackend(layout: Layout, backendId: string, hostNode: number): Layout {
+/**
+ * Drop a memory backend chip on a host node: bind it there, and move its threads with it (to
+ * the nearest node with CPUs when the node has none, given the host).
+ */
+export function bindBackend(layout: Layout, backendId: string, hostNode: number, host?: HostTopology): Layout {
   const l = clone(layout);
   const b = l.backends.find((x) => x.id === backendId);
   if (!b) return layout;
   b.hostNodes = String(hostNode);
   if (!b.policy || b.policy === "default") b.policy = "bind";
   if (b.preallocContext) {
-    b.preallocContext = ensureContext(l, hostNode).id;
+    b.preallocContext = ensureContext(l, preallocNode(host, hostNode)).id;
     pruneContexts(l);
   }
   return l;
 }
 
 /** Drop a thread budget on a host node: a context there, and `threads` threads for each backend bound to it. */
-export function applyThreadBudget(layout: Layout, hostNode: number, threads: number): Layout {
+export function applyThreadBudget(layout: Layout, hostNode: number, threads: number, host?: HostTopology): Layout {
   const l = clone(layout);
   const here = l.backends.filter((b) => formatIdList(ids(b.hostNodes)) === String(hostNode));
   if (here.length === 0) return layout;
@@ -66,7 +82,7 @@ export function applyThreadBudget(layout: Layout, hostNode: number, threads: num
     pruneContexts(l);
     return l;
   }
-  const tc = threads >= 2 ? ensureContext(l, hostNode) : undefined;
+  const tc = threads >= 2 ? ensureContext(l, preallocNode(host, hostNode)) : undefined;
   for (const b of here) {
     b.prealloc = true;
     b.preallocThreads = threads;
@@ -88,8 +104,8 @@ export function setBackendSize(layout: Layout, backendId: string, size: string):
   return l;
 }
 
-/** Keep -m equal to the guest nodes' memory after an edit of sizes. */
-function syncMemory(l: Layout) {
+/** Keep -m equal to the guest nodes' memory after an edit of sizes (mutates `l`). */
+export function syncMemory(l: Layout) {
   if (l.nodes.length === 0 || !l.nodes.every((n) => n.memdev)) return;
   const sum = l.nodes.reduce((a, n) => {
     const b = l.backends.find((x) => x.id === n.memdev);
@@ -108,8 +124,12 @@ function syncSmp(l: Layout) {
   if (need > have || !l.smp) l.smp = { ...(l.smp ?? {}), cpus: Math.max(need, l.smp?.cpus ?? 0) };
 }
 
-/** A new guest node with its own backend bound to a host node. */
-export function addGuestNode(layout: Layout, hostNode: number, size: string, vcpus: number): Layout {
+/** A new guest node with its own backend bound to a host node; `vcpus` more vCPUs after the highest one, or exactly these vCPUs (taken from the nodes that had them). */
+export function addGuestNode(layout: Layout, hostNode: number, size: string, vcpus: number | readonly number[]): Layout {
+  if (typeof vcpus !== "number") {
+    const added = addGuestNode(layout, hostNode, size, 0);
+    return vcpus.length ? moveVcpus(added, vcpus, added.nodes.length - 1) : added;
+  }
   const l = clone(layout);
   const nodeid = l.nodes.length === 0 ? 0 : Math.max(...l.nodes.map((n, i) => n.nodeid ?? i)) + 1;
   const first = l.nodes.flatMap((n) => ids(n.cpus)).reduce((a, c) => Math.max(a, c + 1), 0);
@@ -160,4 +180,44 @@ export function splitGuestNode(layout: Layout, index: number): Layout {
   const addedBackend = l.backends.find((x) => x.id === added.memdev)!;
   for (const k of ["prealloc", "preallocThreads", "preallocContext", "policy"] as const) if (backend[k] !== undefined) (addedBackend as Record<string, unknown>)[k] = backend[k];
   return l;
+}
+
+/** Drag a guest node onto a host node: its backend is bound there and its thread-context follows (host-aware). */
+export function moveGuestNode(layout: Layout, index: number, hostNode: number, host?: HostTopology): Layout {
+  const memdev = layout.nodes[index]?.memdev;
+  if (!memdev) return layout;
+  return bindBackend(layout, memdev, hostNode, host);
+}
+
+/**
+ * Move vCPUs to the guest node at `toIndex` (-1: to none): out of every other node, into that one, each list
+ * kept canonical (sorted ranges, "0-25,52-77"). A node left with none loses its cpus= (QEMU
+ * takes a memory-only guest node). -smp grows to cover the highest vCPU named.
+ */
+export function moveVcpus(layout: Layout, vcpus: readonly number[], toIndex: number): Layout {
+  // toIndex -1: out of every node (back to the unassigned vCPUs -smp still makes)
+  if ((toIndex !== -1 && !layout.nodes[toIndex]) || vcpus.length === 0) return layout;
+  const moving = new Set(vcpus);
+  const l = clone(layout);
+  let changed = false;
+  l.nodes.forEach((n, i) => {
+    const have = ids(n.cpus);
+    const next = i === toIndex ? [...new Set([...have, ...moving])] : have.filter((c) => !moving.has(c));
+    if (next.length === have.length) return; // untouched nodes keep their imported text
+    changed = true;
+    if (next.length) n.cpus = formatIdList(next.sort((a, b) => a - b));
+    else delete n.cpus;
+  });
+  if (!changed) return layout; // dropped where they already were: no edit, no undo step
+  syncSmp(l);
+  return l;
+}
+
+/** vCPUs that -smp makes (cpus, or maxcpus when larger) but no guest node names. */
+export function unassignedVcpus(layout: Layout): number[] {
+  const total = Math.max(layout.smp?.cpus ?? (layout.smp ? 1 : 0), layout.smp?.maxcpus ?? 0);
+  const named = new Set(layout.nodes.flatMap((n) => ids(n.cpus)));
+  const out: number[] = [];
+  for (let c = 0; c < Math.min(total, 4096); c++) if (!named.has(c)) out.push(c);
+  return out;
 }

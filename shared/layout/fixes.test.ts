@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { parseCommandLine } from "../qemu/parse";
 import { checkLayout } from "../validate/check";
 import { topologySchema, type HostTopology } from "../topology/schema";
-import { fixFor } from "./fixes";
+import { fixFor, fixesFor } from "./fixes";
+import { parseSize } from "../size/size";
 import type { Layout } from "./schema";
 
 const root = join(import.meta.dirname, "../..");
@@ -63,5 +64,59 @@ describe("one-click fixes", () => {
     expect(applied).toEqual(expect.arrayContaining(["set -m to 2G", "turn on debug-threads", "use 2 threads for a"]));
     expect(layout.memory?.size).toBe("2G");
     expect(checkLayout(layout, { host: seedHost }).filter((d) => d.severity !== "hint")).toEqual([]);
+  });
+
+  describe("over-commit (NUMA013): shrink to fit, or spread over nodes", () => {
+    // the seed host has about 371 GiB free on each node
+    const over = (size: string, second = "") =>
+      parseCommandLine(`qemu-system-x86_64 -name debug-threads=on -m 1T -smp 2 -numa node,nodeid=0,cpus=0,memdev=a -numa node,nodeid=1,cpus=1,memdev=b
+        -object thread-context,id=tc0,node-affinity=0 -object thread-context,id=tc1,node-affinity=1
+        -object memory-backend-ram,id=a,size=${size},host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc0
+        -object memory-backend-ram,id=b,size=${second || "8G"},host-nodes=1,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=tc1`).layout;
+    const numa013 = (l: Layout) => checkLayout(l, { host: seedHost }).filter((d) => d.code === "NUMA013");
+    const bytes = (l: Layout, id: string) => {
+      const r = parseSize(l.backends.find((b) => b.id === id)!.size);
+      return r.ok ? r.bytes : NaN;
+    };
+
+    it("offers both buttons for one backend too large for its node; each clears the error", () => {
+      const layout = over("500G");
+      const [d] = numa013(layout);
+      expect(d).toBeDefined();
+      const fixes = fixesFor(d!, layout, seedHost);
+      expect(fixes.map((f) => f.label)).toEqual([expect.stringMatching(/^shrink a to fit 37\d(\.\d+)? GiB free$/), "spread a over host nodes 0-1"]);
+      const shrunk = fixes[0]!.apply(layout);
+      expect(numa013(shrunk)).toEqual([]);
+      expect(bytes(shrunk, "a")).toBeLessThanOrEqual(seedHost.nodes[0]!.memFree);
+      expect(bytes(shrunk, "a") % 2 ** 21).toBe(0);
+      expect(bytes(shrunk, "b")).toBe(8 * 2 ** 30); // the other node's backend is not touched
+      // -m follows the sizes, so no NUMA001 appears
+      expect(checkLayout(shrunk, { host: seedHost }).filter((x) => x.severity === "error")).toEqual([]);
+      const spread = fixes[1]!.apply(layout);
+      expect(spread.backends.find((b) => b.id === "a")!.hostNodes).toBe("0-1");
+      expect(numa013(spread)).toEqual([]);
+      expect(bytes(spread, "a")).toBe(500 * 2 ** 30);
+      // fixFor (the first button) is the shrink
+      expect(fixFor(d!, layout, seedHost)!.label).toBe(fixes[0]!.label);
+    });
+
+    it("shrinks several backends on one node in proportion", () => {
+      const line = `qemu-system-x86_64 -name debug-threads=on -m 600G -smp 2 -numa node,nodeid=0,cpus=0,memdev=a -numa node,nodeid=1,cpus=1,memdev=b
+        -object memory-backend-ram,id=a,size=400G,host-nodes=0,policy=bind,prealloc=on
+        -object memory-backend-ram,id=b,size=200G,host-nodes=0,policy=bind,prealloc=on`;
+      const layout = parseCommandLine(line).layout;
+      const [d] = numa013(layout);
+      const fixed = fixesFor(d!, layout, seedHost)[0]!.apply(layout);
+      expect(numa013(fixed)).toEqual([]);
+      expect(Math.abs(bytes(fixed, "a") / bytes(fixed, "b") - 2)).toBeLessThan(0.001);
+      expect(bytes(fixed, "a") + bytes(fixed, "b")).toBeGreaterThan(seedHost.nodes[0]!.memFree - 2 * 2 ** 21);
+      expect(parseSize(fixed.memory!.size, "M")).toEqual({ ok: true, bytes: bytes(fixed, "a") + bytes(fixed, "b") });
+    });
+
+    it("does not offer to spread what the whole host cannot hold", () => {
+      const layout = over("900G");
+      const [d] = numa013(layout);
+      expect(fixesFor(d!, layout, seedHost).map((f) => f.label)).toEqual([expect.stringMatching(/^shrink a/)]);
+    });
   });
 });

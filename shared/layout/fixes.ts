@@ -6,10 +6,11 @@
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { HostTopology } from "../topology/schema";
 import type { Backend, Layout } from "./schema";
-import { contextForNode } from "./edits";
+import { contextForNode, preallocNode, syncMemory } from "./edits";
 import { formatIdList, parseIdList } from "../cpulist/cpulist";
-import { formatSize, parseSize } from "../size/size";
-import { nearestCpuNode, nodeById } from "../topology/query";
+import { formatSize, humanSize, parseSize } from "../size/size";
+import { backendBytes } from "../qemu/prealloc";
+import { nodeById } from "../topology/query";
 import { smpMaxCpus } from "../qemu/prealloc";
 
 export interface Fix {
@@ -28,13 +29,6 @@ const boundNode = (b: Backend): number | undefined => {
   const n = ids(b.hostNodes);
   return n.length === 1 && b.policy !== undefined && b.policy !== "default" ? n[0] : undefined;
 };
-
-/** The node whose CPUs should preallocate memory on `node`: itself, or the nearest node with CPUs (memory-only nodes). */
-function preallocNode(host: HostTopology | undefined, node: number): number {
-  const n = host ? nodeById(host, node) : undefined;
-  if (!host || !n || n.cpus.length > 0) return node;
-  return nearestCpuNode(host, n)?.id ?? node;
-}
 
 function freeId(l: Layout, base: string): string {
   const used = new Set([...l.backends.map((b) => b.id), ...l.threadContexts.map((t) => t.id)]);
@@ -63,8 +57,84 @@ function backendOf(l: Layout, d: Diagnostic): Backend | undefined {
   return m ? l.backends[Number(m[1])] : undefined;
 }
 
+/** Every fix a diagnostic offers, the first being `fixFor`'s (NUMA013 offers two: shrink and spread). */
+export function fixesFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix[] {
+  if (d.code === "NUMA013") return [shrinkToFit(d, layout, host), spreadOverNodes(d, layout, host)].filter((f): f is Fix => f !== undefined);
+  const f = fixFor(d, layout, host);
+  return f ? [f] : [];
+}
+
+/** The preallocated backends NUMA013 sums with the diagnostic's backend: same bound nodes (bind), or all unbound ones. */
+function overcommitGroup(d: Diagnostic, layout: Layout, host: HostTopology | undefined) {
+  const first = backendOf(layout, d);
+  if (!host || !first) return undefined;
+  const nodesOf = (b: Backend) => (b.policy === "bind" ? ids(b.hostNodes) : []);
+  const key = formatIdList(nodesOf(first));
+  const members = layout.backends.filter((b) => b.prealloc && !b.hugetlb && formatIdList(nodesOf(b)) === key);
+  const nodes = nodesOf(first);
+  const pool = nodes.length > 0 ? nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
+  const free = pool.reduce((a, n) => a + n.memFree, 0);
+  const bytes = members.reduce((a, b) => a + backendBytes(b), 0);
+  if (members.length === 0 || pool.length === 0 || bytes <= free) return undefined;
+  return { members, nodes, free, bytes };
+}
+
+/** 2 MiB: the sizes a shrink gives are whole huge pages, so a later switch to 2M pages still fits. */
+const SHRINK_ALIGN = 2 ** 21;
+
+/** NUMA013: make the over-committed backends smaller, in proportion, so they fit the free memory; -m follows. */
+function shrinkToFit(d: Diagnostic, layout: Layout, host: HostTopology | undefined): Fix | undefined {
+  const g = overcommitGroup(d, layout, host);
+  if (!g) return undefined;
+  const sizes = new Map(g.members.map((b) => [b.id, Math.floor((backendBytes(b) * g.free) / g.bytes / SHRINK_ALIGN) * SHRINK_ALIGN]));
+  if ([...sizes.values()].some((v) => v <= 0)) return undefined;
+  return {
+    label: `shrink ${g.members.map((b) => b.id).join(", ")} to fit ${humanSize(g.free)} free`,
+    apply: (l0) => {
+      const l = structuredClone(l0);
+      for (const b of l.backends) {
+        const size = sizes.get(b.id);
+        if (size !== undefined) b.size = formatSize(size);
+      }
+      syncMemory(l);
+      return l;
+    },
+  };
+}
+
+/** NUMA013 on bound backends: bind them to their nodes and the nearest others (by distance) until the free memory covers them. */
+function spreadOverNodes(d: Diagnostic, layout: Layout, host: HostTopology | undefined): Fix | undefined {
+  const g = overcommitGroup(d, layout, host);
+  if (!g || !host || g.nodes.length === 0) return undefined;
+  const from = host.nodes.findIndex((n) => n.id === g.nodes[0]);
+  const others = host.nodes
+    .map((n, i) => ({ n, dist: host.distances[from]?.[i] ?? 99 }))
+    .filter(({ n }) => !g.nodes.includes(n.id))
+    .sort((a, b) => a.dist - b.dist || a.n.id - b.n.id);
+  const chosen = [...g.nodes];
+  let free = g.free;
+  for (const { n } of others) {
+    if (free >= g.bytes) break;
+    chosen.push(n.id);
+    free += n.memFree;
+  }
+  if (free < g.bytes) return undefined; // the whole host has not that much free: only shrinking helps
+  const list = formatIdList(chosen.sort((a, b) => a - b));
+  const ids = new Set(g.members.map((b) => b.id));
+  return {
+    label: `spread ${[...ids].join(", ")} over host nodes ${list}`,
+    apply: (l0) => {
+      const l = structuredClone(l0);
+      for (const b of l.backends) if (ids.has(b.id)) b.hostNodes = list;
+      return l;
+    },
+  };
+}
+
 export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix | undefined {
   switch (d.code) {
+    case "NUMA013":
+      return shrinkToFit(d, layout, host);
     case "NUMA002": {
       const need = highestVcpu(layout) + 1;
       if (need <= 0 || (layout.smp !== undefined && need <= smpMaxCpus(layout.smp))) return undefined;

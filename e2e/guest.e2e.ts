@@ -1,0 +1,210 @@
+// The guest as a picture, driven with the real mouse (page.mouse: pointer events as a person
+// makes them, no store calls): build the seed's fast layout from nothing on the seed host —
+// guest nodes dropped on host nodes, vCPU lists made by selecting and dragging cells — and
+// check the command line on screen against the seed's own line. Then the keyboard and the
+// menu paths of the same drags.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { chooseTarget, startHarness, ROOT, SHOTS, type Harness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  h.page.on("dialog", (d) => void d.accept());
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const cmdline = () => h.page.locator('[data-testid="cmdline"]').innerText();
+const words = (line: string) => line.replace(/\\\n/g, " ").split(/\s+/).filter(Boolean);
+
+async function centre(l: Locator): Promise<{ x: number; y: number }> {
+  await l.scrollIntoViewIfNeeded();
+  const b = await l.boundingBox();
+  if (!b) throw new Error(`not on screen: ${l}`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Press, move in steps (past the click slop), release: a drag as a hand makes it. */
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 8, from.y + 8, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+async function click(page: Page, at: { x: number; y: number }, ...keys: Array<"Shift" | "Control">) {
+  for (const k of keys) await page.keyboard.down(k);
+  await page.mouse.click(at.x, at.y);
+  for (const k of [...keys].reverse()) await page.keyboard.up(k);
+}
+
+const cell = (v: number) => h.page.locator(`[data-vcpu="${v}"]`);
+const box = (i: number) => h.page.locator(`[data-guest-box="${i}"]`);
+const hostCard = (n: number) => h.page.locator(`[data-node="${n}"] .card-bg`);
+
+describe("the guest on the canvas, with the real mouse", () => {
+  it("builds the seed's fast layout from nothing: guest nodes dropped on host nodes, vCPU lists by dragging cells", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:bm-standard2-52", '[data-node="1"]');
+    await page.click("text=new");
+    // 104 vCPUs; none in a node yet, so all are in the unassigned box
+    await page.fill('input[aria-label="-smp cpus"]', "104");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => box(-1).getAttribute("data-vcpus")).toBe("0-103");
+
+    // "+ guest node" dragged onto host node 0, then onto host node 1
+    for (const n of [0, 1]) {
+      await drag(page, await centre(page.locator("[data-guest-new]")), await centre(hostCard(n)));
+      await expect.poll(() => box(n).count()).toBe(1);
+    }
+    expect(await cmdline()).toContain("-object memory-backend-ram,id=ram-node1,size=1G,host-nodes=1,policy=bind");
+    // the links: each guest node to its host node, in that node's colour
+    for (const n of [0, 1]) {
+      const link = page.locator(`[data-link="${n}-${n}"]`);
+      expect(await link.count()).toBe(1);
+      const [linkColour, cardColour] = await Promise.all([link.evaluate((e) => getComputedStyle(e).stroke), hostCard(n).evaluate((e) => getComputedStyle(e).stroke)]);
+      expect(linkColour).toBe(cardColour);
+    }
+
+    // sizes as the seed writes them
+    for (const n of [0, 1]) {
+      await page.fill(`input[aria-label="size of ram-node${n}"]`, "128g");
+      await page.keyboard.press("Enter");
+    }
+
+    // click 0, shift-click 25 (a range), ctrl-click 52, ctrl+shift-click 77 (a second range added)
+    await click(page, await centre(cell(0)));
+    await click(page, await centre(cell(25)), "Shift");
+    await click(page, await centre(cell(52)), "Control");
+    await click(page, await centre(cell(77)), "Control", "Shift");
+    expect(await page.locator(".vcpu.selected").count()).toBe(52);
+    // drag the selection (by one of its cells) onto guest node 0
+    await drag(page, await centre(cell(10)), await centre(box(0)));
+    await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-25,52-77");
+
+    // a lasso around what is left in the unassigned box, then drag it onto guest node 1
+    const rest = (await box(-1).boundingBox())!;
+    await drag(page, { x: rest.x + 3, y: rest.y + 3 }, { x: rest.x + rest.width - 3, y: rest.y + rest.height - 3 });
+    expect(await page.locator(".vcpu.selected").count()).toBe(52);
+    await drag(page, await centre(cell(30)), await centre(box(1)));
+    await expect.poll(() => box(1).getAttribute("data-vcpus")).toBe("26-51,78-103");
+    expect(await box(-1).count()).toBe(0);
+
+    // preallocation: a budget of 8 threads dropped on each host node (a context there)
+    await page.fill('input[aria-label="threads per backend"]', "8");
+    for (const n of [0, 1]) await drag(page, await centre(page.locator('[data-threads="8"]')), await centre(hostCard(n)));
+
+    // the line on screen is the seed's fast line with -smp 104, less its console options
+    const seed = words(readFileSync(join(ROOT, "shared/qemu/fixtures/seed-fast.sh"), "utf8"));
+    const expected = seed
+      .map((w) => (w === "./qemu-system-x86_64" ? "qemu-system-x86_64" : w))
+      .filter((w, i, all) => !(w === "-nographic" || w === "-monitor" || (w === "stdio" && all[i - 1] === "-monitor")));
+    expected.splice(expected.indexOf("256G") + 1, 0, "-smp", "104");
+    await expect.poll(async () => words(await cmdline())).toEqual(expected);
+    await expect.poll(() => page.locator('[data-testid="diagnostics"]').innerText()).toContain("no problems");
+
+    // the picture: every vCPU number drawn, at a readable size
+    const sizes = await page.locator(".vcpu text").evaluateAll((ts) => ts.map((t) => [t.textContent, t.getBoundingClientRect().height]));
+    expect(sizes.map(([t]) => Number(t)).sort((a, b) => a - b)).toEqual(Array.from({ length: 104 }, (_, i) => i));
+    for (const [, height] of sizes) expect(height as number).toBeGreaterThanOrEqual(7);
+    await page.screenshot({ path: join(SHOTS, "guest-built-by-dragging.png") });
+  });
+
+  it("dragging a guest node's title onto the other host node moves its memory and thread-context; undo puts it back", async () => {
+    const page = h.page;
+    await drag(page, await centre(page.locator('[data-guest-head="0"]')), await centre(hostCard(1)));
+    await expect.poll(cmdline).toContain("id=ram-node0,size=128g,host-nodes=1,policy=bind,prealloc=on,prealloc-context=tc1,prealloc-threads=8");
+    expect(await cmdline()).not.toContain("thread-context,id=tc0");
+    expect(await page.locator('[data-link="0-1"]').count()).toBe(1);
+    await page.keyboard.press("Control+z");
+    await expect.poll(cmdline).toContain("id=ram-node0,size=128g,host-nodes=0,policy=bind,prealloc=on,prealloc-context=tc0");
+  });
+
+  it("the keyboard does the same: a focused title and a host node's number; a focused box, arrows, Space and a guest node's number", async () => {
+    const page = h.page;
+    await page.focus('[data-guest-head="1"]');
+    await page.keyboard.press("0");
+    await expect.poll(cmdline).toContain("id=ram-node1,size=128g,host-nodes=0");
+    await page.keyboard.press("Control+z");
+    await expect.poll(cmdline).toContain("id=ram-node1,size=128g,host-nodes=1");
+    // in guest node 0 the cursor starts on its first vCPU; Shift+Right twice selects 0-2
+    await page.focus('[data-guest-box="0"]');
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("Shift+ArrowRight");
+    expect(await page.locator('[data-guest-box="0"] .vcpu.selected').count()).toBe(3);
+    // a visible focus ring: the focused box's frame is drawn thicker
+    expect(await page.locator('[data-guest-box="0"] > .guest-frame').evaluate((e) => getComputedStyle(e).strokeWidth)).toBe("3px");
+    await page.keyboard.press("1");
+    await expect.poll(() => box(1).getAttribute("data-vcpus")).toBe("0-2,26-51,78-103");
+    expect(await box(0).getAttribute("data-vcpus")).toBe("3-25,52-77");
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-25,52-77");
+  });
+
+  it("the menu does the same: right-click a vCPU, pick where it goes", async () => {
+    const page = h.page;
+    const at = await centre(cell(5));
+    await page.mouse.click(at.x, at.y, { button: "right" });
+    const menu = page.locator('.canvas-menu[role="menu"]');
+    await menu.waitFor();
+    await menu.locator('button:has-text("move 1 vCPU to guest node 1")').click();
+    await expect.poll(() => box(1).getAttribute("data-vcpus")).toBe("5,26-51,78-103");
+    expect(await menu.count()).toBe(0);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-25,52-77");
+    // Enter on a title opens the host-node menu; Escape closes it
+    await page.focus('[data-guest-head="0"]');
+    await page.keyboard.press("Enter");
+    await menu.waitFor();
+    expect(await menu.locator("button").allInnerTexts()).toEqual(["bind its memory to host node 0", "bind its memory to host node 1"]);
+    await page.keyboard.press("Escape");
+    expect(await menu.count()).toBe(0);
+  });
+
+  it("vCPUs dropped on empty host space make a new guest node there, with them", async () => {
+    const page = h.page;
+    await click(page, await centre(cell(100)));
+    const svg = (await page.locator("svg.host-svg").boundingBox())!;
+    await drag(page, await centre(cell(100)), { x: svg.x + 6, y: svg.y + 6 });
+    await expect.poll(() => box(2).getAttribute("data-vcpus")).toBe("100");
+    expect(await box(1).getAttribute("data-vcpus")).toBe("26-51,78-99,101-103");
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => box(2).count()).toBe(0);
+  });
+
+  it("memory over-committed on a node offers shrink and spread as buttons; each is one undoable edit", async () => {
+    const page = h.page;
+    const diags = page.locator('[data-testid="diagnostics"]');
+    await page.fill('input[aria-label="size of ram-node0"]', "500G");
+    await page.keyboard.press("Enter");
+    const item = diags.locator('li[data-code="NUMA013"]');
+    await expect.poll(() => item.count()).toBe(1);
+    const buttons = item.locator("button.fix-button");
+    expect(await buttons.allInnerTexts()).toEqual([expect.stringMatching(/^shrink ram-node0 to fit 3\d\d(\.\d+)? GiB free$/), "spread ram-node0 over host nodes 0-1"]);
+    await buttons.nth(1).click();
+    await expect.poll(cmdline).toContain("id=ram-node0,size=500G,host-nodes=0-1,policy=bind");
+    await expect.poll(() => item.count()).toBe(0);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => item.count()).toBe(1);
+    await buttons.nth(0).click();
+    await expect.poll(() => item.count()).toBe(0);
+    const line = await cmdline();
+    const m = /id=ram-node0,size=(\d+)([MG]),host-nodes=0,/.exec(line);
+    const bytes = Number(m?.[1]) * (m?.[2] === "G" ? 2 ** 30 : 2 ** 20);
+    // the seed host has about 371 GiB free on node 0
+    expect(bytes).toBeGreaterThan(300 * 2 ** 30);
+    expect(bytes).toBeLessThanOrEqual(400 * 2 ** 30);
+    await page.keyboard.press("Control+z");
+    await page.keyboard.press("Control+z");
+    await expect.poll(cmdline).toContain("id=ram-node0,size=128g,host-nodes=0");
+  });
+});

@@ -1,0 +1,485 @@
+// The guest as a picture, under the host in the canvas's one zoomed viewport: a box per guest
+// NUMA node holding its vCPU cells, a link in the host node's colour from each box to the
+// host node(s) its memory is bound to, and a box for the vCPUs no node names yet.
+//
+// Pointer: click, shift-click (range), ctrl-click (toggle) and a lasso (drag on a box's empty
+// part) select vCPUs; dragging the selection onto a guest node moves them there, onto a host
+// node (or empty host space) makes a new guest node with them. A box's title bar drags the
+// node onto a host node (its memory and thread-context follow). "+ guest node" dragged onto
+// a host node adds one there. A drag only moves a preview: the layout changes once, on drop.
+// Keyboard: every box and title bar is focusable; arrows move a cursor, Space toggles,
+// Shift+arrows extend, a digit sends the selection (or the node) to that node, Enter or the
+// context-menu key opens the same menu a right-click opens.
+
+import { memo, useCallback, useEffect, useRef, useState } from "react";
+import { useApp } from "../views/useApp";
+import { inkOn, nodeColor, UNBOUND } from "../views/palette";
+import type { HostTopology } from "../../shared/topology/schema";
+import type { Layout } from "../../shared/layout/schema";
+import type { HostGeometry } from "../../shared/topology/box-geometry";
+import { formatIdList } from "../../shared/cpulist/cpulist";
+import { GUEST_HEAD, GUEST_PAD, VCPU_H, VCPU_W, hitTest, lassoVcpus, linkPath, nearestCard, type GuestBox, type GuestGeometry, type Hit, type Point } from "../../shared/layout/guest-geometry";
+import { GuestMenu, type MenuItem } from "./GuestMenu";
+
+/** a press that moves less than this (CSS px) is a click */
+const DRAG_SLOP = 4;
+/** the size a guest node made by a drop starts with (edited in the guest layout panel) */
+export const NEW_NODE_SIZE = "1G";
+
+type Drag =
+  | { kind: "vcpus"; vcpus: number[]; at: Point }
+  | { kind: "guest"; index: number; at: Point }
+  | { kind: "new"; at: Point }
+  | { kind: "lasso"; from: Point; at: Point; base: number[] };
+
+interface Props {
+  host: HostTopology;
+  geometry: HostGeometry;
+  guest: GuestGeometry;
+  layout: Layout;
+  /** where HTML overlays (the menu) are positioned */
+  frame: React.RefObject<HTMLDivElement | null>;
+}
+
+const hostIndex = (host: HostTopology, os: number) => host.nodes.findIndex((n) => n.id === os);
+const colorOf = (host: HostTopology, nodes: number[]) => (nodes.length === 1 && hostIndex(host, nodes[0]!) >= 0 ? nodeColor(hostIndex(host, nodes[0]!)) : UNBOUND);
+const boxName = (i: number, layout?: Layout) => (i === -1 ? "unassigned vCPUs" : `guest node ${layout?.nodes[i]?.nodeid ?? i}`);
+
+/**
+ * The links: drawn over the host cards (faintly), so a link that passes a nearer card on its
+ * way is seen to go on to its own node instead of seeming to end at the first card it meets.
+ */
+export const GuestLinks = memo(function GuestLinks({ host, geometry, guest }: { host: HostTopology; geometry: HostGeometry; guest: GuestGeometry }) {
+  return (
+    <g className="guest-links" aria-hidden="true">
+      {guest.boxes.flatMap((box) =>
+        box.hostNodes.map((os, slot) => {
+          const card = geometry.cards.find((c) => c.node.os === os);
+          if (!card) return null;
+          return <path key={`${box.index}-${os}`} className="guest-link" data-link={`${box.index}-${os}`} d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)} style={{ stroke: nodeColor(hostIndex(host, os)) }} />;
+        }),
+      )}
+    </g>
+  );
+});
+
+export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
+  const moveVcpus = useApp((s) => s.moveVcpus);
+  const moveGuest = useApp((s) => s.moveGuest);
+  const addNode = useApp((s) => s.addNode);
+  const say = useApp((s) => s.say);
+  const [sel, setSel] = useState<number[]>([]);
+  const [anchor, setAnchor] = useState<number | undefined>();
+  const [cursor, setCursor] = useState<{ box: number; vcpu: number } | undefined>();
+  const [drag, setDrag] = useState<Drag | undefined>();
+  const [menu, setMenu] = useState<{ x: number; y: number; title: string; items: MenuItem[]; back?: Element | null } | undefined>();
+  const layer = useRef<SVGGElement>(null);
+
+  // vCPUs that no longer exist (after an undo or a new layout) leave the selection
+  const known = new Set(guest.boxes.flatMap((b) => b.cells.map((c) => c.vcpu)));
+  const selection = sel.filter((v) => known.has(v));
+
+  const toDrawing = useCallback((clientX: number, clientY: number): Point => {
+    const ctm = layer.current?.getScreenCTM();
+    if (!ctm) return { x: clientX, y: clientY };
+    const p = new DOMPoint(clientX, clientY).matrixTransform(ctm.inverse());
+    return { x: p.x, y: p.y };
+  }, []);
+
+  /** Host nodes a new guest node could go on, nearest the point first, preferring ones with no guest node. */
+  const emptyHostNode = (p: Point): number | undefined => {
+    const taken = new Set(guest.boxes.flatMap((b) => (b.index >= 0 ? b.hostNodes : [])));
+    const free = geometry.cards.filter((c) => !taken.has(c.node.os));
+    return nearestCard(p, { cards: free.length ? free : geometry.cards });
+  };
+  /** The guest node bound to exactly this host node, if any. */
+  const guestOnHost = (os: number) => guest.boxes.find((b) => b.index >= 0 && b.hostNodes.length === 1 && b.hostNodes[0] === os)?.index;
+
+  const sendVcpus = (vcpus: number[], hit: Hit, p: Point) => {
+    if (vcpus.length === 0) return;
+    if (hit.kind === "guest") {
+      if (hit.index >= -1) moveVcpus(vcpus, hit.index);
+    } else {
+      const os = hit.kind === "host" ? hit.node : emptyHostNode(p);
+      if (os === undefined) return;
+      const existing = hit.kind === "host" ? guestOnHost(os) : undefined;
+      if (existing !== undefined) moveVcpus(vcpus, existing);
+      else addNode(os, NEW_NODE_SIZE, vcpus);
+    }
+    setSel([]);
+  };
+
+  const drop = (d: Drag, p: Point) => {
+    const hit = hitTest(p, geometry, guest);
+    if (d.kind === "vcpus") sendVcpus(d.vcpus, hit, p);
+    else if (d.kind === "guest") {
+      if (hit.kind === "host") moveGuest(d.index, hit.node);
+      else if (hit.kind === "empty") say("info", `drop ${boxName(d.index, layout)} on a host node to bind its memory there`);
+    } else if (d.kind === "new") {
+      const os = hit.kind === "host" ? hit.node : hit.kind === "empty" ? emptyHostNode(p) : undefined;
+      if (os !== undefined) addNode(os, NEW_NODE_SIZE, []);
+    }
+  };
+
+  /** A press on something draggable: a click if it does not move, else a drag that ends in a drop. */
+  const press = (e: React.PointerEvent, start: (p: Point) => Drag | undefined, click: () => void) => {
+    if (e.button !== 0) return;
+    e.stopPropagation();
+    e.preventDefault();
+    const x0 = e.clientX;
+    const y0 = e.clientY;
+    let current: Drag | undefined;
+    const move = (ev: PointerEvent) => {
+      if (!current && Math.hypot(ev.clientX - x0, ev.clientY - y0) < DRAG_SLOP) return;
+      const p = toDrawing(ev.clientX, ev.clientY);
+      current = current ? { ...current, at: p } : start(p);
+      setDrag(current);
+    };
+    const up = (ev: PointerEvent) => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("keydown", cancel);
+      setDrag(undefined);
+      if (!current) return click();
+      if (current.kind === "lasso") return;
+      drop(current, toDrawing(ev.clientX, ev.clientY));
+    };
+    const cancel = (ev: KeyboardEvent) => {
+      if (ev.key !== "Escape") return;
+      current = undefined;
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("keydown", cancel);
+      setDrag(undefined);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("keydown", cancel);
+  };
+
+  const clickVcpu = (v: number, box: GuestBox, mods: { shift: boolean; ctrl: boolean }) => {
+    setCursor({ box: box.index, vcpu: v });
+    if (mods.shift && anchor !== undefined && box.cells.some((c) => c.vcpu === anchor)) {
+      const order = box.cells.map((c) => c.vcpu);
+      const [a, b] = [order.indexOf(anchor), order.indexOf(v)].sort((x, y) => x - y);
+      const range = order.slice(a, b! + 1);
+      setSel(mods.ctrl ? [...new Set([...selection, ...range])] : range);
+      return;
+    }
+    setAnchor(v);
+    if (mods.ctrl) setSel(selection.includes(v) ? selection.filter((x) => x !== v) : [...selection, v]);
+    else setSel([v]);
+  };
+
+  const onCellDown = (e: React.PointerEvent, v: number, box: GuestBox) => {
+    const mods = { shift: e.shiftKey, ctrl: e.ctrlKey || e.metaKey };
+    press(
+      e,
+      (p) => {
+        const vcpus = selection.includes(v) ? selection : [v];
+        if (!selection.includes(v)) setSel([v]);
+        return { kind: "vcpus", vcpus: [...vcpus].sort((a, b) => a - b), at: p };
+      },
+      () => clickVcpu(v, box, mods),
+    );
+    (e.currentTarget.closest(".guest-box") as SVGGElement | null)?.focus();
+  };
+
+  const onBoxDown = (e: React.PointerEvent) => {
+    const additive = e.shiftKey || e.ctrlKey || e.metaKey;
+    const from = toDrawing(e.clientX, e.clientY);
+    const base = additive ? selection : [];
+    (e.currentTarget as SVGGElement).focus();
+    press(
+      e,
+      (p) => ({ kind: "lasso", from, at: p, base }),
+      () => (additive ? undefined : setSel([])),
+    );
+  };
+
+  // the lasso selects as it grows
+  useEffect(() => {
+    if (drag?.kind !== "lasso") return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the selection follows the lasso as the pointer moves; the drag state is what changes
+    setSel([...new Set([...drag.base, ...lassoVcpus(drag.from, drag.at, guest)])]);
+  }, [drag, guest]);
+
+  // ---- the menu (right-click, Enter, the context-menu key) ----
+  const openMenu = (at: { x: number; y: number }, title: string, items: MenuItem[]) => {
+    const r = frame.current?.getBoundingClientRect();
+    setMenu({ x: at.x - (r?.left ?? 0), y: at.y - (r?.top ?? 0), title, items, back: document.activeElement });
+  };
+  const closeMenu = () => {
+    const back = menu?.back;
+    setMenu(undefined);
+    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
+  };
+  const vcpuMenu = (vcpus: number[], from: number): MenuItem[] => {
+    const what = `${vcpus.length} vCPU${vcpus.length === 1 ? "" : "s"}`;
+    const items: MenuItem[] = layout.nodes.map((n, i) => ({ label: `move ${what} to guest node ${n.nodeid ?? i}`, disabled: i === from, run: () => (moveVcpus(vcpus, i), setSel([])) }));
+    for (const n of host.nodes) items.push({ label: `new guest node on host node ${n.id} with ${what}`, run: () => (addNode(n.id, NEW_NODE_SIZE, vcpus), setSel([])) });
+    if (from !== -1) items.push({ label: `unassign ${what}`, run: () => (moveVcpus(vcpus, -1), setSel([])) });
+    return items;
+  };
+  const guestMenu = (index: number): MenuItem[] => {
+    const now = guest.boxes.find((b) => b.index === index)?.hostNodes ?? [];
+    return host.nodes.map((n) => ({ label: `bind its memory to host node ${n.id}`, disabled: now.length === 1 && now[0] === n.id, run: () => moveGuest(index, n.id) }));
+  };
+  const newMenu = (): MenuItem[] => host.nodes.map((n) => ({ label: `add a guest node on host node ${n.id}`, run: () => addNode(n.id, NEW_NODE_SIZE, []) }));
+  const elementAt = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + 8, y: r.top + Math.min(r.height, 28) };
+  };
+
+  // ---- keyboard ----
+  const onBoxKey = (e: React.KeyboardEvent, box: GuestBox) => {
+    if (e.target !== e.currentTarget) return; // a key on the title bar is the title's
+    const order = box.cells.map((c) => c.vcpu);
+    if (order.length === 0) return;
+    const cols = Math.max(1, box.cells.filter((c) => c.y === box.cells[0]!.y).length);
+    const at = cursor && cursor.box === box.index && order.includes(cursor.vcpu) ? order.indexOf(cursor.vcpu) : -1;
+    const step: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -cols, ArrowDown: cols };
+    if (e.key in step) {
+      e.preventDefault();
+      const next = order[Math.max(0, Math.min(order.length - 1, at < 0 ? 0 : at + step[e.key]!))]!;
+      setCursor({ box: box.index, vcpu: next });
+      if (e.shiftKey) clickVcpu(next, box, { shift: true, ctrl: e.ctrlKey });
+      else if (anchor === undefined || !e.ctrlKey) setAnchor(next);
+      return;
+    }
+    const here = at >= 0 ? order[at]! : undefined;
+    if (e.key === " " && here !== undefined) {
+      e.preventDefault();
+      clickVcpu(here, box, { shift: false, ctrl: true });
+    } else if (e.key === "a" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      setSel([...new Set([...selection, ...order])]);
+    } else if (e.key === "Escape") {
+      setSel([]);
+    } else if (/^\d$/.test(e.key) && selection.length) {
+      // the digit is the guest node's id, as its title shows it
+      const to = layout.nodes.findIndex((n, i) => (n.nodeid ?? i) === Number(e.key));
+      if (to >= 0) {
+        e.preventDefault();
+        moveVcpus(selection, to);
+        setSel([]);
+      }
+    } else if (e.key === "Enter" || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
+      e.preventDefault();
+      const vcpus = selection.length ? selection : here !== undefined ? [here] : [];
+      if (vcpus.length) openMenu(elementAt(e.currentTarget), `${vcpus.length} vCPU${vcpus.length === 1 ? "" : "s"} (${formatIdList(vcpus)})`, vcpuMenu(vcpus, box.index));
+    }
+  };
+  const onHeadKey = (e: React.KeyboardEvent, index: number) => {
+    if (/^\d$/.test(e.key) && host.nodes.some((n) => n.id === Number(e.key))) {
+      e.preventDefault();
+      moveGuest(index, Number(e.key));
+    } else if (e.key === "Enter" || e.key === " " || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
+      e.preventDefault();
+      openMenu(elementAt(e.currentTarget), boxName(index, layout), guestMenu(index));
+    }
+  };
+  const onNewKey = (e: React.KeyboardEvent) => {
+    if (/^\d$/.test(e.key) && host.nodes.some((n) => n.id === Number(e.key))) {
+      e.preventDefault();
+      addNode(Number(e.key), NEW_NODE_SIZE, []);
+    } else if (e.key === "Enter" || e.key === " " || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
+      e.preventDefault();
+      openMenu(elementAt(e.currentTarget), "new guest node", newMenu());
+    }
+  };
+
+  const onHeadDown = (e: React.PointerEvent, index: number) => {
+    const el = e.currentTarget as SVGGElement;
+    press(e, (p) => ({ kind: "guest", index, at: p }), () => el.focus());
+  };
+  const onMenu = (e: React.MouseEvent, vcpu: number | undefined, box: GuestBox) => {
+    e.preventDefault();
+    e.stopPropagation();
+    if (vcpu === undefined) return openMenu({ x: e.clientX, y: e.clientY }, boxName(box.index, layout), box.index >= 0 ? guestMenu(box.index) : []);
+    const vcpus = selected.has(vcpu) ? selection : [vcpu];
+    if (!selected.has(vcpu)) setSel([vcpu]);
+    openMenu({ x: e.clientX, y: e.clientY }, `${vcpus.length} vCPU${vcpus.length === 1 ? "" : "s"} (${formatIdList(vcpus)})`, vcpuMenu(vcpus, box.index));
+  };
+  const selected = new Set(selection);
+
+  // the boxes are memoized on what they draw; their handlers reach this render's state through a ref
+  const latest = useRef({ onCellDown, onBoxDown, onBoxKey, onHeadKey, onHeadDown, onMenu });
+  // eslint-disable-next-line react-hooks/refs -- the "latest handlers" idiom: memoized boxes call this render's handlers without re-rendering
+  latest.current = { onCellDown, onBoxDown, onBoxKey, onHeadKey, onHeadDown, onMenu };
+  const [stable] = useState(() => ({
+    onCellDown: (e: React.PointerEvent, v: number, box: GuestBox) => latest.current.onCellDown(e, v, box),
+    onBoxDown: (e: React.PointerEvent) => latest.current.onBoxDown(e),
+    onBoxKey: (e: React.KeyboardEvent, box: GuestBox) => latest.current.onBoxKey(e, box),
+    onHeadKey: (e: React.KeyboardEvent, index: number) => latest.current.onHeadKey(e, index),
+    onHeadDown: (e: React.PointerEvent, index: number) => latest.current.onHeadDown(e, index),
+    onMenu: (e: React.MouseEvent, vcpu: number | undefined, box: GuestBox) => latest.current.onMenu(e, vcpu, box),
+  }));
+
+  const over = drag && drag.kind !== "lasso" ? hitTest(drag.at, geometry, guest) : undefined;
+  const addAt = guest.add;
+
+  return (
+    <g className="guest-layer" ref={layer}>
+      {guest.boxes.map((box) => {
+        const node = box.index >= 0 ? layout.nodes[box.index] : undefined;
+        const backend = node?.memdev ? layout.backends.find((b) => b.id === node.memdev) : undefined;
+        const mine = box.cells.filter((c) => selected.has(c.vcpu)).map((c) => c.vcpu);
+        return (
+          <GuestBoxView
+            key={box.index}
+            box={box}
+            color={box.index === -1 ? "" : colorOf(host, box.hostNodes)}
+            title={box.index === -1 ? "unassigned vCPUs" : `guest node ${node?.nodeid ?? box.index}`}
+            detail={box.index === -1 ? `${box.cells.length} from -smp, in no node` : `${backend ? backend.size : node?.mem ?? "no memory"}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}`}
+            selectedKey={mine.join(",")}
+            cursor={cursor?.box === box.index ? cursor.vcpu : undefined}
+            dropOver={over?.kind === "guest" && over.index === box.index && drag?.kind === "vcpus"}
+            onCellDown={stable.onCellDown}
+            onBoxDown={stable.onBoxDown}
+            onBoxKey={stable.onBoxKey}
+            onHeadDown={stable.onHeadDown}
+            onHeadKey={stable.onHeadKey}
+            onMenu={stable.onMenu}
+          />
+        );
+      })}
+      <g
+        className="guest-new"
+        transform={`translate(${addAt.x},${addAt.y})`}
+        tabIndex={0}
+        role="button"
+        aria-label="new guest node: drag onto a host node, or press its number"
+        data-guest-new=""
+        onPointerDown={(e) => press(e, (p) => ({ kind: "new", at: p }), () => openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu()))}
+        onKeyDown={onNewKey}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu());
+        }}
+      >
+        <rect className="guest-new-box focus-ring" width={addAt.w} height={addAt.h} rx={8} />
+        <text x={addAt.w / 2} y={addAt.h / 2 + 4} textAnchor="middle">
+          + guest node
+        </text>
+      </g>
+      {over?.kind === "host" && drag ? <HostDropMark geometry={geometry} node={over.node} /> : null}
+      {drag && drag.kind !== "lasso" ? <Ghost drag={drag} /> : null}
+      {drag?.kind === "lasso" ? (
+        <rect className="lasso" x={Math.min(drag.from.x, drag.at.x)} y={Math.min(drag.from.y, drag.at.y)} width={Math.abs(drag.at.x - drag.from.x)} height={Math.abs(drag.at.y - drag.from.y)} />
+      ) : null}
+      {menu ? <GuestMenu frame={frame} x={menu.x} y={menu.y} title={menu.title} items={menu.items} onClose={closeMenu} /> : null}
+    </g>
+  );
+}
+
+function HostDropMark({ geometry, node }: { geometry: HostGeometry; node: number }) {
+  const c = geometry.cards.find((x) => x.node.os === node);
+  return c ? <rect className="host-drop-mark" data-drop-node={node} x={c.x - 3} y={c.y - 3} width={c.w + 6} height={c.h + 6} rx={10} /> : null;
+}
+
+/** What follows the pointer during a drag: the only thing drawn per pointer move. */
+function Ghost({ drag }: { drag: Exclude<Drag, { kind: "lasso" }> }) {
+  const text = drag.kind === "vcpus" ? `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}` : drag.kind === "guest" ? `guest node ${drag.index}` : "+ guest node";
+  const w = Math.min(260, 16 + text.length * 6.6);
+  return (
+    <g className="drag-ghost" transform={`translate(${drag.at.x + 10},${drag.at.y + 10})`} pointerEvents="none">
+      <rect width={w} height={22} rx={11} />
+      <text x={w / 2} y={15} textAnchor="middle">
+        {text}
+      </text>
+    </g>
+  );
+}
+
+interface BoxProps {
+  box: GuestBox;
+  color: string;
+  title: string;
+  detail: string;
+  /** this box's selected vCPUs, as a string so an unchanged box is not drawn again */
+  selectedKey: string;
+  cursor: number | undefined;
+  dropOver: boolean;
+  onCellDown(e: React.PointerEvent, vcpu: number, box: GuestBox): void;
+  onBoxDown(e: React.PointerEvent): void;
+  onBoxKey(e: React.KeyboardEvent, box: GuestBox): void;
+  onHeadDown(e: React.PointerEvent, index: number): void;
+  onHeadKey(e: React.KeyboardEvent, index: number): void;
+  onMenu(e: React.MouseEvent, vcpu: number | undefined, box: GuestBox): void;
+}
+
+const GuestBoxView = memo(
+  function GuestBoxView({ box, color, title, detail, selectedKey, cursor, dropOver, onCellDown, onBoxDown, onBoxKey, onHeadDown, onHeadKey, onMenu }: BoxProps) {
+    const selected = new Set(selectedKey ? selectedKey.split(",").map(Number) : []);
+    const ink = color ? inkOn(color) : undefined;
+    const list = formatIdList(box.cells.map((c) => c.vcpu));
+    return (
+      <g
+        className={`guest-box${box.index === -1 ? " unassigned" : ""}${dropOver ? " drop-over" : ""}`}
+        transform={`translate(${box.x},${box.y})`}
+        data-guest-box={box.index}
+        data-vcpus={list}
+        tabIndex={0}
+        role="group"
+        aria-label={`${title}: vCPUs ${list || "none"}${box.index >= 0 ? `; ${detail}` : ""}. Arrows move, Space selects, a digit moves the selection to that guest node, Enter opens the menu`}
+        onPointerDown={onBoxDown}
+        onKeyDown={(e) => onBoxKey(e, box)}
+        onContextMenu={(e) => onMenu(e, undefined, box)}
+      >
+        <rect className="guest-frame focus-ring" width={box.w} height={box.h} rx={8} style={color ? { stroke: color } : undefined} />
+        {box.index >= 0 ? (
+          <g
+            className="guest-head"
+            tabIndex={0}
+            role="button"
+            data-guest-head={box.index}
+            aria-label={`${title}: drag onto a host node to bind its memory there, or press the host node's number`}
+            onPointerDown={(e) => {
+              e.stopPropagation();
+              onHeadDown(e, box.index);
+            }}
+            onKeyDown={(e) => onHeadKey(e, box.index)}
+          >
+            <rect className="guest-head-bg focus-ring" width={box.w} height={GUEST_HEAD - 6} rx={8} style={{ fill: color }} />
+            <text x={GUEST_PAD} y={14} className="guest-title" style={{ fill: ink }}>
+              ⠿ {title}
+            </text>
+            <text x={GUEST_PAD} y={27} className="guest-detail" style={{ fill: ink }}>
+              {detail}
+            </text>
+          </g>
+        ) : (
+          <>
+            <text x={GUEST_PAD} y={14} className="guest-title">
+              {title}
+            </text>
+            <text x={GUEST_PAD} y={27} className="guest-detail muted">
+              {detail}
+            </text>
+          </>
+        )}
+        {box.cells.map((c) => (
+          <g
+            key={c.vcpu}
+            className={`vcpu${selected.has(c.vcpu) ? " selected" : ""}${cursor === c.vcpu ? " cursor" : ""}`}
+            transform={`translate(${c.x},${c.y})`}
+            data-vcpu={c.vcpu}
+            onPointerDown={(e) => {
+              e.stopPropagation();
+              onCellDown(e, c.vcpu, box);
+            }}
+            onContextMenu={(e) => onMenu(e, c.vcpu, box)}
+          >
+            <rect width={VCPU_W} height={VCPU_H} rx={3} style={color && !selected.has(c.vcpu) ? { fill: color } : undefined} />
+            <text x={VCPU_W / 2} y={VCPU_H / 2 + 4} textAnchor="middle" style={color && !selected.has(c.vcpu) ? { fill: ink } : undefined}>
+              {c.vcpu}
+            </text>
+          </g>
+        ))}
+      </g>
+    );
+  },
+  // handlers change every render of the layer; the picture depends only on these
+  (a, b) => a.box === b.box && a.color === b.color && a.title === b.title && a.detail === b.detail && a.selectedKey === b.selectedKey && a.cursor === b.cursor && a.dropOver === b.dropOver,
+);

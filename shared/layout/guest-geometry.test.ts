@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { topologySchema } from "../topology/schema";
+import { hostBoxes } from "../topology/boxes";
+import { hostGeometry } from "../topology/box-geometry";
+import { planLayout } from "../plan/planner";
+import { emptyLayout } from "./schema";
+import { guestGeometry, hitTest, lassoVcpus, nearestCard, VCPU_H, VCPU_W } from "./guest-geometry";
+
+const root = join(import.meta.dirname, "../..");
+const seed = topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts/bm-standard2-52.json"), "utf8")));
+const geo = hostGeometry(hostBoxes(seed), { aspect: 1.5 });
+const planned = planLayout(seed, { mem: "256G", vcpus: 104, threads: 16 });
+if (!planned.ok) throw new Error("plan");
+
+describe("the guest drawn under the host", () => {
+  const g = guestGeometry(planned.layout, geo);
+
+  it("a box per guest node under the host, each cell inside its box, no two boxes overlapping", () => {
+    expect(g.boxes.map((b) => [b.index, b.cells.length, b.hostNodes])).toEqual([
+      [0, 52, [0]],
+      [1, 52, [1]],
+    ]);
+    for (const b of g.boxes) {
+      expect(b.y).toBeGreaterThan(geo.height);
+      for (const c of b.cells) {
+        expect(c.x + VCPU_W).toBeLessThanOrEqual(b.w);
+        expect(c.y + VCPU_H).toBeLessThanOrEqual(b.h);
+      }
+      expect(b.x + b.w).toBeLessThanOrEqual(g.width);
+    }
+    const [a, b] = g.boxes;
+    expect(a!.x + a!.w <= b!.x || b!.x + b!.w <= a!.x || a!.y + a!.h <= b!.y || b!.y + b!.h <= a!.y).toBe(true);
+    expect(g.add.y + g.add.h).toBeLessThanOrEqual(g.top + g.height);
+  });
+
+  it("-smp's vCPUs that no node names get a box of their own", () => {
+    const l = { ...emptyLayout("1G"), smp: { cpus: 6 } };
+    const e = guestGeometry(l, geo);
+    expect(e.boxes.map((b) => [b.index, b.cells.map((c) => c.vcpu)])).toEqual([[-1, [0, 1, 2, 3, 4, 5]]]);
+  });
+
+  it("hit tests: a guest box, a host card, empty space; the nearest card; a lasso picks the cells it touches", () => {
+    const b1 = g.boxes[1]!;
+    expect(hitTest({ x: b1.x + 5, y: b1.y + 5 }, geo, g)).toEqual({ kind: "guest", index: 1 });
+    const card = geo.cards.find((c) => c.node.os === 1)!;
+    expect(hitTest({ x: card.x + card.w / 2, y: card.y + card.h / 2 }, geo, g)).toEqual({ kind: "host", node: 1 });
+    expect(hitTest({ x: -50, y: -50 }, geo, g)).toEqual({ kind: "empty" });
+    expect(nearestCard({ x: card.x + card.w + 40, y: card.y }, geo)).toBe(1);
+    const c0 = b1.cells[0]!;
+    const c1 = b1.cells[1]!;
+    // from the middle of the first cell to the middle of the second, in either direction
+    const p = { x: b1.x + c0.x + 3, y: b1.y + c0.y + 3 };
+    const q = { x: b1.x + c1.x + 3, y: b1.y + c1.y + 3 };
+    expect(lassoVcpus(p, q, g)).toEqual([c0.vcpu, c1.vcpu].sort((x, y) => x - y));
+    expect(lassoVcpus(q, p, g)).toEqual(lassoVcpus(p, q, g));
+    expect(lassoVcpus({ x: -99, y: -99 }, { x: -90, y: -90 }, g)).toEqual([]);
+  });
+});
+
+describe("links", () => {
+  it("go straight to a card with nothing in the way, else up the gap beside the cards in the way", async () => {
+    const { linkPath } = await import("./guest-geometry");
+    const top = { x: 0, y: 0, w: 100, h: 100 };
+    const lower = { x: 0, y: 120, w: 100, h: 100 };
+    const box = { x: 0, y: 300, w: 100 };
+    expect(linkPath(box, lower, 0, 1, [top, lower])).toMatch(/^M50,300C/);
+    const routed = linkPath(box, top, 0, 1, [top, lower]);
+    // every x the routed path visits is left of the cards (in the gap), until it enters the card's side
+    const xs = [...routed.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+    expect(xs.slice(2, -1).every((x) => x < 0)).toBe(true);
+    expect(routed.endsWith("0,86")).toBe(true);
+  });
+});

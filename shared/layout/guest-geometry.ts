@@ -1,0 +1,177 @@
+// Where the guest is drawn under the host on the design canvas: a box per guest NUMA node
+// (and one for the vCPUs -smp makes that no node names yet), each holding a cell per vCPU,
+// in the host drawing's coordinates so the links to host cards and the drop targets share one
+// zoom. Pure: the canvas draws it, the hit tests below decide where a drag lands.
+
+import type { Layout } from "./schema";
+import { parseIdList } from "../cpulist/cpulist";
+import { backendNodes } from "./node-memory";
+import { unassignedVcpus } from "./edits";
+import type { HostGeometry } from "../topology/box-geometry";
+
+export const VCPU_W = 26;
+export const VCPU_H = 18;
+export const VCPU_GAP = 2;
+export const GUEST_PAD = 8;
+/** title line and the size line under it */
+export const GUEST_HEAD = 36;
+export const GUEST_GAP = 14;
+/** room between the host drawing and the guest row, where the links run */
+export const LINK_ROOM = 56;
+const MIN_BOX_W = 150;
+/** a box never grows wider than this many cells: long lists wrap into rows */
+const MAX_COLS = 16;
+
+export interface VcpuCell {
+  vcpu: number;
+  /** relative to its box */
+  x: number;
+  y: number;
+}
+
+export interface GuestBox {
+  /** index into layout.nodes, or -1 for the unassigned vCPUs */
+  index: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  cells: VcpuCell[];
+  /** host nodes its memory is bound to (empty for the unassigned box or an unbound backend) */
+  hostNodes: number[];
+}
+
+export interface GuestGeometry {
+  top: number;
+  width: number;
+  height: number;
+  boxes: GuestBox[];
+  /** the "+ guest node" handle, after the last box */
+  add: { x: number; y: number; w: number; h: number };
+}
+
+export const ADD_W = 124;
+
+const ids = (text: string | undefined): number[] => {
+  const r = text === undefined ? undefined : parseIdList(text);
+  return r && r.ok ? r.ids : [];
+};
+
+function boxFor(index: number, vcpus: number[], cols: number, hostNodes: number[]): Omit<GuestBox, "x" | "y"> {
+  const rows = Math.max(1, Math.ceil(vcpus.length / cols));
+  const cells = vcpus.map((vcpu, i) => ({ vcpu, x: GUEST_PAD + (i % cols) * (VCPU_W + VCPU_GAP), y: GUEST_HEAD + Math.floor(i / cols) * (VCPU_H + VCPU_GAP) }));
+  const w = Math.max(MIN_BOX_W, 2 * GUEST_PAD + cols * (VCPU_W + VCPU_GAP) - VCPU_GAP);
+  return { index, w, h: GUEST_HEAD + rows * (VCPU_H + VCPU_GAP) - VCPU_GAP + GUEST_PAD, cells, hostNodes };
+}
+
+/** The guest row under the host drawing: boxes left to right, wrapping at the host's width. */
+export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" | "height">): GuestGeometry {
+  const top = host.height + LINK_ROOM;
+  const width = Math.max(host.width, MIN_BOX_W);
+  const lists: Array<{ index: number; vcpus: number[]; hostNodes: number[] }> = layout.nodes.map((n, index) => {
+    const b = n.memdev ? layout.backends.find((x) => x.id === n.memdev) : undefined;
+    return { index, vcpus: ids(n.cpus), hostNodes: b ? backendNodes(b) : [] };
+  });
+  const free = unassignedVcpus(layout);
+  if (free.length) lists.push({ index: -1, vcpus: free, hostNodes: [] });
+  // as many columns as share the width fairly among the boxes, within MAX_COLS
+  const perBox = (width - GUEST_GAP * Math.max(0, lists.length - 1)) / Math.max(1, lists.length);
+  const fitCols = Math.floor((perBox - 2 * GUEST_PAD + VCPU_GAP) / (VCPU_W + VCPU_GAP));
+  const boxes: GuestBox[] = [];
+  let x = 0;
+  let y = top;
+  let rowH = 0;
+  for (const l of lists) {
+    const cols = Math.max(4, Math.min(MAX_COLS, fitCols, Math.max(1, l.vcpus.length)));
+    const b = boxFor(l.index, l.vcpus, cols, l.hostNodes);
+    if (x > 0 && x + b.w > width) {
+      x = 0;
+      y += rowH + GUEST_GAP;
+      rowH = 0;
+    }
+    boxes.push({ ...b, x, y });
+    x += b.w + GUEST_GAP;
+    rowH = Math.max(rowH, b.h);
+  }
+  if (x > 0 && x + ADD_W > width) {
+    x = 0;
+    y += rowH + GUEST_GAP;
+  }
+  const add = { x, y, w: ADD_W, h: GUEST_HEAD };
+  const bottom = boxes.reduce((a, b) => Math.max(a, b.y + b.h), add.y + add.h);
+  return { top, width: Math.max(width, ...boxes.map((b) => b.x + b.w)), height: bottom - top, boxes, add };
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+const inside = (p: Point, r: { x: number; y: number; w: number; h: number }) => p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h;
+
+/** What is under a point of the drawing: a guest box, a host card, or empty space. */
+export type Hit = { kind: "guest"; index: number } | { kind: "host"; node: number } | { kind: "empty" };
+
+export function hitTest(p: Point, host: Pick<HostGeometry, "cards">, guest: GuestGeometry): Hit {
+  const g = guest.boxes.find((b) => inside(p, b));
+  if (g) return { kind: "guest", index: g.index };
+  const c = host.cards.find((card) => inside(p, card));
+  if (c) return { kind: "host", node: c.node.os };
+  return { kind: "empty" };
+}
+
+/** The host card nearest a point (for a drop on empty space). */
+export function nearestCard(p: Point, host: Pick<HostGeometry, "cards">): number | undefined {
+  let best: { node: number; d: number } | undefined;
+  for (const c of host.cards) {
+    const dx = Math.max(c.x - p.x, 0, p.x - (c.x + c.w));
+    const dy = Math.max(c.y - p.y, 0, p.y - (c.y + c.h));
+    const d = dx * dx + dy * dy;
+    if (!best || d < best.d) best = { node: c.node.os, d };
+  }
+  return best?.node;
+}
+
+/** vCPUs whose cells a lasso rectangle (drawing coordinates, any corner order) touches. */
+export function lassoVcpus(a: Point, b: Point, guest: GuestGeometry): number[] {
+  const x0 = Math.min(a.x, b.x);
+  const x1 = Math.max(a.x, b.x);
+  const y0 = Math.min(a.y, b.y);
+  const y1 = Math.max(a.y, b.y);
+  const out: number[] = [];
+  for (const box of guest.boxes) {
+    for (const c of box.cells) {
+      const cx = box.x + c.x;
+      const cy = box.y + c.y;
+      if (cx <= x1 && cx + VCPU_W >= x0 && cy <= y1 && cy + VCPU_H >= y0) out.push(c.vcpu);
+    }
+  }
+  return out.sort((p, q) => p - q);
+}
+
+type Rect = { x: number; y: number; w: number; h: number };
+
+/** Does the vertical band x0..x1 between y0 (top) and y1 cross the rectangle? */
+const crosses = (x0: number, x1: number, y0: number, y1: number, r: Rect) => Math.max(x0, x1) >= r.x && Math.min(x0, x1) <= r.x + r.w && y1 >= r.y && y0 <= r.y + r.h;
+
+/**
+ * A link from a guest box's top to a host card, as SVG path data. Straight to the card's
+ * bottom (a smooth S) when no other card is in the way; else up the gap just left of the
+ * card and into its side, so the link is never drawn over another node's CPUs.
+ */
+export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: Rect, slot = 0, slots = 1, others: readonly Rect[] = []): string {
+  const x1 = box.x + (box.w * (slot + 1)) / (slots + 1);
+  const y1 = box.y;
+  const x2 = card.x + card.w / 2;
+  const y2 = card.y + card.h;
+  const inWay = others.filter((r) => r !== card && crosses(x1, x2, y2, y1, r));
+  if (inWay.length === 0) {
+    const my = (y1 + y2) / 2;
+    return `M${x1},${y1}C${x1},${my} ${x2},${my} ${x2},${y2}`;
+  }
+  const gapX = card.x - 5 - slot * 3;
+  const below = Math.max(...inWay.map((r) => r.y + r.h)) + 10;
+  const my = (y1 + below) / 2;
+  const side = card.y + card.h - 14;
+  return `M${x1},${y1}C${x1},${my} ${gapX},${my} ${gapX},${Math.min(below, y1)}L${gapX},${side + 8}Q${gapX},${side} ${card.x},${side}`;
+}
