@@ -22,6 +22,9 @@ if [ -n "$for_tests" ]; then
   # the lab's sampler is linked statically
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need="$need libc6-dev"
   command -v dpkg-deb >/dev/null 2>&1 || need="$need dpkg"
+  # libvirt's own RNG schema checks the libvirt export (virt-xml-validate runs xmllint)
+  command -v virt-xml-validate >/dev/null 2>&1 || need="$need libvirt-clients"
+  command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
 fi
 
 if [ -n "$need" ]; then
