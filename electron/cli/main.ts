@@ -22,6 +22,7 @@ commands:
   check FILE|- [target] [--qemu-version X.Y.Z] [--json]
         check a layout or command line against a host; exit 1 on errors
   plan --mem SIZE --vcpus N --threads N [--nodes LIST] [--backend ram|memfd] [--hugepages 2M|1G] [target]
+       [--pin node|cpu|none] [--reserve LIST] [--smt siblings|core] [--mirror-smp]
        [--format qemu|sh|argv|json|libvirt]
         a layout with one guest node per host node and preallocation on the right node
   export FILE|- --format qemu|sh|argv|json|libvirt [--out FILE]

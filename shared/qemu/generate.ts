@@ -124,7 +124,7 @@ export function generateScript(layout: Layout): string {
   const env = (layout.qemu?.prefix ?? []).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
   const words: string[][] = [["exec"]];
   if (env.length > 0) words.push(["env"], ...env.map((w) => [w]));
-  if (layout.pinning?.process) words.push(...tasksetWords(layout.pinning.process).map((w) => [w]));
+  if (layout.pinning?.process) words.push(tasksetWords(layout.pinning.process));
   words.push([layout.qemu?.binary ?? DEFAULT_BINARY], ...optionGroups(generateArgs(layout)));
   const body = words
     .map((g) => g.map(shellQuote).join(" "))

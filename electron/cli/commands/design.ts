@@ -7,6 +7,7 @@ import { checkLayout } from "../../../shared/validate/check";
 import { generateArgv, generateScript, generateShellLine } from "../../../shared/qemu/generate";
 import { exportLibvirt } from "../../../shared/export/libvirt";
 import { planLayout } from "../../../shared/plan/planner";
+import { PIN_MODES } from "../../../shared/pin/plan-pins";
 import { summarizeLayout } from "../../../shared/layout/summary";
 import { formatNumactl, formatTopologyText } from "../../../shared/topology/format";
 import { prettyJson } from "../../../shared/json/pretty";
@@ -198,7 +199,19 @@ export function planCommand(args: string[], io: Io): number {
     hugepages: { type: "string" },
     backend: { type: "string" },
     format: { type: "string" },
+    pin: { type: "string" },
+    reserve: { type: "string" },
+    smt: { type: "string" },
+    "mirror-smp": { type: "boolean" },
   });
+  const pin = oneOf(values.pin as string | undefined, PIN_MODES, "node", "--pin");
+  const smt = oneOf(values.smt as string | undefined, ["siblings", "core"] as const, "siblings", "--smt");
+  let reserve: number[] | undefined;
+  if (values.reserve !== undefined) {
+    const r = parseIdList(values.reserve as string, "--reserve");
+    if (!r.ok) throw new UsageError(r.error);
+    reserve = r.ids;
+  }
   const backend = oneOf(values.backend as string | undefined, ["ram", "memfd"] as const, "ram", "--backend");
   const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
   if (values.mem === undefined) throw new UsageError("--mem is required (e.g. --mem 256G)");
@@ -211,7 +224,18 @@ export function planCommand(args: string[], io: Io): number {
     nodes = r.ids;
   }
   const host = resolveTarget(values as Record<string, string | undefined>);
-  const req = { mem: values.mem as string, vcpus, threads, backend, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}) };
+  const req = {
+    mem: values.mem as string,
+    vcpus,
+    threads,
+    backend,
+    pin,
+    smt,
+    ...(nodes ? { nodes } : {}),
+    ...(reserve ? { reserve } : {}),
+    ...(values["mirror-smp"] ? { mirrorSmp: true } : {}),
+    ...(values.hugepages ? { hugepages: values.hugepages as string } : {}),
+  };
   const r = planLayout(host, req);
   if (!r.ok) {
     printDiagnostics(io, r.diagnostics, undefined);
