@@ -6,6 +6,7 @@ import { layoutToText } from "../../../shared/layout/load";
 import { checkLayout } from "../../../shared/validate/check";
 import { generateArgv, generateScript, generateShellLine } from "../../../shared/qemu/generate";
 import { exportLibvirt } from "../../../shared/export/libvirt";
+import { exportLaunchScript } from "../../../shared/export/launch-script";
 import { planLayout } from "../../../shared/plan/planner";
 import { PIN_MODES } from "../../../shared/pin/plan-pins";
 import { summarizeLayout } from "../../../shared/layout/summary";
@@ -120,7 +121,7 @@ function qemuFactsOrExplain(path: string) {
   }
 }
 
-const FORMATS = ["json", "qemu", "sh", "argv", "libvirt"] as const;
+const FORMATS = ["json", "qemu", "sh", "argv", "libvirt", "launch"] as const;
 type Format = (typeof FORMATS)[number];
 
 function writeLayout(layout: Layout, format: Format, io: Io) {
@@ -137,6 +138,12 @@ function writeLayout(layout: Layout, format: Format, io: Io) {
     case "argv":
       io.out(JSON.stringify(generateArgv(layout)) + "\n");
       return;
+    case "launch": {
+      const r = exportLaunchScript(layout);
+      io.out(r.script);
+      for (const n of r.notes) io.err(`note: ${n}\n`);
+      return;
+    }
     case "libvirt": {
       const r = exportLibvirt(layout);
       io.out(r.xml);
