@@ -11,6 +11,7 @@ import { formatIdList, parseIdList } from "../cpulist/cpulist";
 import { formatSize, parseSize } from "../size/size";
 import { nearestCpuNode, nodeById } from "../topology/query";
 import { smpMaxCpus } from "../qemu/prealloc";
+import { pinFixFor } from "../pin/fixes";
 
 export interface Fix {
   /** the button's words: what it will do */
@@ -153,6 +154,6 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
     case "NUMA030":
       return { label: "turn on debug-threads", apply: (l0) => ({ ...structuredClone(l0), name: { ...(l0.name ?? {}), debugThreads: true } }) };
     default:
-      return undefined;
+      return pinFixFor(d, layout, host);
   }
 }
