@@ -15,6 +15,7 @@ import { deleteRecord, listRecords, loadRecord, RecordError, relabelRecord, runs
 import { runReportHtml } from "../../../shared/run/html-report";
 import { runTitle } from "../../../shared/run/label";
 import { formatComparison, formatRunSummary } from "../../../shared/run/report";
+import { formatPinReport } from "../../../shared/run/pin-report";
 import { humanSize } from "../../../shared/size/size";
 import { backendBytes } from "../../../shared/qemu/prealloc";
 import { sortDiagnostics } from "../../../shared/diagnostics/diagnostic";
@@ -113,6 +114,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (values.json) io.out(JSON.stringify(record) + "\n");
   else {
     io.out(formatRunSummary(record));
+    if (record.pinning) io.out("\n" + formatPinReport(record.pinning));
     if (record.outcome === "failed" && record.stderr) io.out(`QEMU said:\n${record.stderr.split("\n").map((l) => `  ${printableLine(l)}`).join("\n")}\n`);
     if (saved) io.out(`saved: ${saved}\n`);
   }
