@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import type { Layout } from "../../shared/layout/schema";
 import { formatIdList } from "../../shared/cpulist/cpulist";
-import { designedSet, judgeThread, threadRole, type PinnedThread } from "../../shared/run/pin-report";
+import { designedSet, judgeThread, threadRoleIn, type PinnedThread } from "../../shared/run/pin-report";
 
 export interface QemuThread {
   tid: number;
@@ -39,7 +39,7 @@ export function allowedCpus(pid: number, tid: number): string | undefined {
 export function applyPins(pid: number, layout: Layout): string[] {
   const errors: string[] = [];
   for (const t of qemuThreads(pid)) {
-    const { role, of } = threadRole(t.name, t.tid === pid);
+    const { role, of } = threadRoleIn(layout, t.name, t.tid === pid);
     const set = designedSet(layout, role, of);
     if (!set || set.length === 0) continue;
     try {

@@ -48,6 +48,15 @@ export function threadRole(name: string, isMain: boolean): { role: ThreadRole; o
   return { role: "emulator" };
 }
 
+/** A thread's role in this layout: an "IO" thread that is not one of the layout's I/O threads
+ *  (QEMU's own monitor thread, "IO mon_iothread") belongs with the emulator, as libvirt's
+ *  emulatorpin covers every thread that is neither a vCPU nor a configured I/O thread. */
+export function threadRoleIn(layout: Layout, name: string, isMain: boolean): { role: ThreadRole; of?: number | string } {
+  const r = threadRole(name, isMain);
+  if (r.role === "iothread" && !(layout.iothreads ?? []).some((x) => `IO ${x.id}`.slice(0, 15) === name)) return { role: "emulator" };
+  return r;
+}
+
 /** The CPU set the design gives a thread; undefined where it says nothing. Thread-contexts and preallocation workers keep QEMU's own. */
 export function designedSet(layout: Layout, role: ThreadRole, of: number | string | undefined): number[] | undefined {
   switch (role) {
@@ -67,7 +76,7 @@ export function designedSet(layout: Layout, role: ThreadRole, of: number | strin
 
 /** One thread as read back, judged against the design. */
 export function judgeThread(layout: Layout, tid: number, name: string, isMain: boolean, allowed: string): PinnedThread {
-  const { role, of } = threadRole(name, isMain);
+  const { role, of } = threadRoleIn(layout, name, isMain);
   const want = designedSet(layout, role, of);
   const t: PinnedThread = { tid, name, role, allowed, ...(of !== undefined ? { of } : {}) };
   if (want) {
