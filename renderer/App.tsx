@@ -7,6 +7,7 @@ import { TargetBar } from "./views/TargetBar";
 import { HostCanvas } from "./views/HostCanvas";
 import { LayoutPanel } from "./views/LayoutPanel";
 import { CommandPanel } from "./views/CommandPanel";
+import { PinningPanel } from "./views/PinningPanel";
 import { RunPanel } from "./views/RunPanel";
 
 /** how long a note stays on screen */
@@ -76,6 +77,7 @@ export function App() {
         <LayoutPanel />
         <CommandPanel />
         <RunPanel />
+        <PinningPanel />
       </main>
     </div>
   );
