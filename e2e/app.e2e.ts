@@ -149,7 +149,7 @@ describe("the app in Chromium against the real backend", () => {
     const [download] = await Promise.all([h.page.waitForEvent("download"), h.page.click('.topbar button:has-text("save")')]);
     expect(download.suggestedFilename()).toMatch(/\.numadesk\.json$/);
     const saved = readFileSync((await download.path())!, "utf8");
-    expect(JSON.parse(saved).version).toBe(1);
+    expect(JSON.parse(saved).version).toBe(2);
     // the file remembers the host it was designed for
     expect(JSON.parse(saved).target).toEqual({ kind: "sample", name: "bm-standard2-52" });
     await h.page.click("text=new");

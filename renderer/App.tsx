@@ -7,6 +7,7 @@ import { TargetBar } from "./views/TargetBar";
 import { HostCanvas } from "./views/HostCanvas";
 import { LayoutPanel } from "./views/LayoutPanel";
 import { CommandPanel } from "./views/CommandPanel";
+import { PinningPanel } from "./views/PinningPanel";
 import { RunPanel } from "./views/RunPanel";
 import { QemuPanel } from "./views/QemuPanel";
 import { Presenter } from "./views/Presenter";
@@ -79,6 +80,7 @@ export function App() {
         <CommandPanel />
         <RunPanel />
         <QemuPanel />
+        <PinningPanel />
       </main>
       <Presenter />
     </div>

@@ -25,6 +25,9 @@ if [ -n "$for_tests" ]; then
   # (electron/qemu/backports.ts: apt-get download with private lists, no root needed)
   command -v dpkg-deb >/dev/null 2>&1 || need="$need dpkg"
   command -v apt-get >/dev/null 2>&1 && { [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need="$need debian-archive-keyring"; }
+  # libvirt's own RNG schema checks the libvirt export (virt-xml-validate runs xmllint)
+  command -v virt-xml-validate >/dev/null 2>&1 || need="$need libvirt-clients"
+  command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
 fi
 
 if [ -n "$need" ]; then

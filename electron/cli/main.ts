@@ -24,9 +24,10 @@ commands:
   check FILE|- [target] [--qemu-version X.Y.Z] [--json]
         check a layout or command line against a host; exit 1 on errors
   plan --mem SIZE --vcpus N --threads N [--nodes LIST] [--backend ram|memfd] [--hugepages 2M|1G] [target]
-       [--format qemu|sh|argv|json|libvirt]
+       [--pin node|cpu|none] [--reserve LIST] [--smt siblings|core] [--mirror-smp]
+       [--format qemu|sh|argv|json|libvirt|launch]
         a layout with one guest node per host node and preallocation on the right node
-  export FILE|- --format qemu|sh|argv|json|libvirt [--out FILE]
+  export FILE|- --format qemu|sh|argv|json|libvirt|launch [--out FILE]
         write a layout or command line in another form (--out: atomically, keeping FILE.bak)
   run FILE [--qemu PATH] [--rate HZ] [--timeout S] [--force] [--concurrent] [--label TEXT] [--json] [--no-save]
       [--allow-mem-path PATH]… [--no-check] [--exact]

@@ -1,6 +1,6 @@
 // The lab demo: the seed's pair (without and with a thread-context) scaled to the lab.
 
-import type { Layout } from "../../shared/layout/schema";
+import { LAYOUT_VERSION, type Layout } from "../../shared/layout/schema";
 import type { LabNodes } from "../../shared/lab/topology";
 
 export interface LabJob {
@@ -12,7 +12,7 @@ export interface LabJob {
 export function demoJobs(nodes: LabNodes, size = "256M"): LabJob[] {
   const target = nodes - 1;
   const base = (withContext: boolean): Layout => ({
-    version: 1,
+    version: LAYOUT_VERSION,
     title: withContext ? `node ${target}, with thread-context` : `node ${target}, without thread-context`,
     name: { debugThreads: true },
     memory: { size },

@@ -2,6 +2,8 @@
 // array, own process group, killed if we die), sample its threads, time spawn → QMP
 // greeting, quit through QMP, and leave nothing behind: no process, no socket, no folder.
 
+import { applyPins, readBackPins } from "../run/pin-threads";
+import type { PinReport } from "../../shared/run/pin-report";
 import { createHash, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -240,6 +242,7 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   let preallocMs: number | undefined;
   let readyMs: number | undefined;
   let mem: ReturnType<typeof processMemory>;
+  let pinning: PinReport | undefined;
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   let qmp: QmpClient | undefined;
   let dropAbortListener = () => undefined as void;
@@ -294,6 +297,15 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
       ]);
       if (verdict === "ready") {
         readyMs = performance.now() - t0;
+        // Pinning: the machine exists (every vCPU thread too) and is still paused (-S); pin,
+        // ask QEMU whether any guest code ran (prelaunch: none), then let it run and read back.
+        if (hasPinning(prepared.layout)) {
+          const errors = applyPins(child.pid!, prepared.layout);
+          const st = await qmp!.execute("query-status");
+          const statusWhenPinned = String((st.return as { status?: unknown } | undefined)?.status ?? st.error?.desc ?? "unknown");
+          await qmp!.execute("cont");
+          pinning = { statusWhenPinned, threads: readBackPins(child.pid!, prepared.layout), ...(errors.length > 0 ? { errors } : {}) };
+        }
         await qmp!.execute("quit");
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       } else if (verdict === "timeout" || verdict === "cancelled") {
@@ -353,9 +365,16 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   }
   if (error) record.error = error;
   if (stderr.trim()) record.stderr = stderr.trim();
+  if (pinning) record.pinning = pinning;
   return record;
 }
 
+
+/** Does the run have pins to apply? (a layout without any keeps the run as it was: paused, never continued) */
+function hasPinning(layout: Layout): boolean {
+  const p = layout.pinning;
+  return (p !== undefined && (p.vcpus?.length || p.emulator !== undefined || p.process !== undefined)) || (layout.iothreads ?? []).some((t) => t.hostCpus !== undefined) ? true : false;
+}
 
 /** Is a folder left by a run still there? (tests) */
 export function runDirsLeft(base = tmpdir()): string[] {

@@ -125,6 +125,20 @@ describe("a layout file cannot smuggle options into a run", () => {
     );
   });
 
+  it("an I/O thread runs with its id only; an id that smuggles properties stays one id, and a taskset is never launched", async () => {
+    const layout = plan();
+    layout.iothreads = [{ id: "io0", extra: { "poll-max-ns": "0", "mem-path": BAIT } }, { id: `x,mem-path=${BAIT}` }];
+    layout.pinning = { process: { hostCpus: "0", words: ["taskset", "-c", `0 touch ${MARKER}`] } };
+    const rec = await runPrealloc(layout, { host, force: true });
+    // QEMU refuses the odd id (ids are letters, digits, -, ., _), and nothing else happens
+    expect(rec.argv.join(" ")).not.toMatch(/taskset|MARKER|(?<!,),mem-path=/);
+    expect(rec.outcome).toBe("failed");
+    expect(rec.stderr).toMatch(/Parameter 'id' expects an identifier/);
+    expect(rec.argv).toContain("iothread,id=io0");
+    expect(rec.argv).toContain(`iothread,id=x,,mem-path=${BAIT}`);
+    expect(rec.dropped).toEqual(expect.arrayContaining([expect.stringMatching(/^-object iothread,id=io0: poll-max-ns=0 \(/), expect.stringMatching(/^-object iothread,id=io0: mem-path=.*bait\.txt \(/)]));
+  });
+
   it("a command line pasted with -incoming, -pidfile, -drive and -chardev file runs without them, and check warns about each", async () => {
     const line = `qemu-system-x86_64 -name debug-threads=on -m 128M -smp 1 -numa node,nodeid=0,cpus=0,memdev=m0
       -object memory-backend-ram,id=m0,size=128M,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2

@@ -12,7 +12,7 @@ const node = String(host.nodes.find((n) => n.cpus.length > 0)!.id);
 
 // two backends of different kinds and sizes, created in this order: ram first, then memfd
 const layout: Layout = {
-  version: 1,
+  version: 2,
   memory: { size: "384M" },
   smp: { cpus: 2 },
   nodes: [

@@ -21,7 +21,7 @@ function record(id: string): RunRecord {
     id,
     kind: "host",
     startedAt: "2026-11-25T20:00:00.000Z",
-    layout: { version: 1, memory: { size: "256M" }, nodes: [], distances: [], threadContexts: [], backends: [], args: [] },
+    layout: { version: 2, memory: { size: "256M" }, nodes: [], distances: [], threadContexts: [], backends: [], args: [] },
     argv: ["qemu-system-x86_64"],
     dropped: [],
     qemu: { binary: "qemu-system-x86_64", version: "7.2.22" },

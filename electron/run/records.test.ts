@@ -82,6 +82,14 @@ describe("record versions and labels", () => {
     expect(listed.title).toBe("without thread-context, nothing preallocated, this host, 0.01 s");
   });
 
+  it("a record saved before layout version 2 loads, its layout migrated", () => {
+    const old = record("old-layout", 5);
+    writeFileSync(join(dir, "old-layout.json"), JSON.stringify({ ...old, layout: { ...old.layout, version: 1, args: [{ tokens: ["-object", "iothread,id=io0"], at: 0 }] } }));
+    const r = loadRecord("old-layout", dir);
+    expect(r.layout.version).toBe(2);
+    expect(r.layout.iothreads?.map((t) => t.id)).toEqual(["io0"]);
+  });
+
   it("a current record keeps its topology; one that claims a migration it did not have is refused", () => {
     saveRecord(record("new-one", 7), dir);
     expect(loadRecord("new-one", dir).topology!.nodes.map((n) => n.cpus)).toEqual([[0, 1], [2, 3]]);

@@ -7,6 +7,7 @@ import type { Backend, Layout } from "../layout/schema";
 import { backendBytes, smpCpus, smpMaxCpus } from "../qemu/prealloc";
 import { parseSize } from "../size/size";
 import { idList } from "../cpulist/cpulist";
+import { cputuneParts } from "./libvirt-cputune";
 
 export interface LibvirtExport {
   xml: string;
@@ -91,7 +92,10 @@ export function exportLibvirt(layout: Layout): LibvirtExport {
   // <vcpu>
   const cpus = smpCpus(layout.smp);
   const max = smpMaxCpus(layout.smp);
-  lines.push(max !== cpus ? `<vcpu placement='static' current='${cpus}'>${max}</vcpu>` : `<vcpu placement='static'>${max}</vcpu>`);
+  const tune = cputuneParts(layout);
+  const cpuset = tune.vcpuCpuset ? ` cpuset='${tune.vcpuCpuset}'` : "";
+  lines.push(max !== cpus ? `<vcpu placement='static'${cpuset} current='${cpus}'>${max}</vcpu>` : `<vcpu placement='static'${cpuset}>${max}</vcpu>`);
+  lines.push(...tune.iothreads, ...tune.cputune);
 
   // <numatune>
   const memnodes = cells.flatMap((c) => {
@@ -128,6 +132,7 @@ export function exportLibvirt(layout: Layout): LibvirtExport {
   if (cpuLines.length > 0) lines.push("<cpu>", ...cpuLines, "</cpu>");
 
   // What does not fit.
+  notes.push(...tune.notes);
   if (layout.threadContexts.length > 0) {
     const pinned = layout.threadContexts.map((t) => `${t.id}: ${t.nodeAffinity !== undefined ? `node ${t.nodeAffinity}` : `CPUs ${t.cpuAffinity ?? "any"}`}`).join(", ");
     notes.push(`explicit thread-contexts (${pinned}); libvirt ≥ 8.10 creates a thread-context per guest node from <numatune> when <allocation threads> is set`);

@@ -12,6 +12,7 @@ import { formatSize, humanSize, parseSize } from "../size/size";
 import { backendBytes } from "../qemu/prealloc";
 import { nodeById } from "../topology/query";
 import { smpMaxCpus } from "../qemu/prealloc";
+import { pinFixFor } from "../pin/fixes";
 
 export interface Fix {
   /** the button's words: what it will do */
@@ -223,6 +224,6 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
     case "NUMA030":
       return { label: "turn on debug-threads", apply: (l0) => ({ ...structuredClone(l0), name: { ...(l0.name ?? {}), debugThreads: true } }) };
     default:
-      return undefined;
+      return pinFixFor(d, layout, host);
   }
 }

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadLayoutText, loadLayoutValue, layoutToText } from "./load";
-import { layoutSchema } from "./schema";
+import { LAYOUT_VERSION, layoutSchema } from "./schema";
+import { generateArgs } from "../qemu/generate";
 import { z } from "zod";
 
 const dir = join(import.meta.dirname, "fixtures");
@@ -17,11 +18,38 @@ function problems(value: unknown) {
 }
 
 describe("loading saved layouts", () => {
-  it.each(saved)("loads %s, a file of a past version, and saves it back unchanged", (name) => {
+  it.each(saved)("loads %s, a file of version 1, as version 2 with the same command line", (name) => {
     const text = readFileSync(join(dir, name), "utf8");
     const r = loadLayoutText(text);
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(layoutToText(r.layout)).toBe(text);
+    expect(r.ok && r.migratedFrom).toBe(1);
+    if (!r.ok) return;
+    expect(r.layout.version).toBe(LAYOUT_VERSION);
+    // the migrated layout saves as version 2 and loads again unchanged
+    const again = loadLayoutText(layoutToText(r.layout));
+    expect(again.ok && layoutToText(again.layout)).toBe(layoutToText(r.layout));
+    // what version 1 would have exported (its passthrough args in place) is still the line
+    const v1 = JSON.parse(text);
+    const v1Args = [...v1.args.map((a: { at: number; tokens: string[] }) => a), ...["memory", "smp"].filter((k) => v1[k]?.origin).map((k) => v1[k].origin)]
+      .sort((a: { at: number }, b: { at: number }) => a.at - b.at)
+      .flatMap((a: { tokens: string[] }) => a.tokens);
+    if (v1.nodes.length === 0 && v1.backends.length === 0) expect(generateArgs(r.layout)).toEqual(v1Args);
+  });
+
+  it("turns a version-1 file's -object iothread arguments into I/O threads that can be pinned", () => {
+    const r = loadLayoutText(readFileSync(join(dir, "v1-iothreads.numadesk.json"), "utf8"));
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.layout.iothreads?.map((t) => t.id)).toEqual(["io0", "iothread1"]);
+    expect(r.layout.iothreads?.[0]?.extra).toEqual({ "poll-max-ns": "32768" });
+    expect(r.layout.args.map((a) => a.tokens[0])).toEqual(["-nographic"]);
+    expect(generateArgs(r.layout)).toEqual(["-m", "256M", "-smp", "2", "-object", "iothread,id=io0,poll-max-ns=32768", "-object", '{"qom-type":"iothread","id":"iothread1"}', "-nographic"]);
+  });
+
+  it("keeps a version-2 file's pinning", () => {
+    const doc = { ...plan(), version: 2, pinning: { vcpus: [{ node: 0, hostCpus: "0-25,52-77" }, { vcpus: "3", hostCpus: "3" }], emulator: "100-103", smt: "siblings" } };
+    const r = loadLayoutValue(doc);
+    expect(r.ok && r.layout.pinning?.vcpus?.length).toBe(2);
+    expect(problems({ ...doc, pinning: { vcpus: [{ node: 0, vcpus: "1", hostCpus: "1" }] } })[0]!.message).toMatch(/either a guest node or vCPUs/);
+    expect(problems({ ...doc, pinning: { emulator: "3-1" } })[0]!.at?.path).toBe("$.pinning.emulator");
   });
 
   it("refuses a file without a version, pointing at $.version", () => {

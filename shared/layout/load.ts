@@ -7,6 +7,7 @@ import { z } from "zod";
 import { LAYOUT_VERSION, layoutSchema, type Layout } from "./schema";
 import { lineColumn } from "../qemu/tokenize";
 import { jsonTooDeepAt } from "../json/depth";
+import { migrateV1 } from "./migrate-v1";
 
 export type LoadResult = { ok: true; layout: Layout; migratedFrom?: number } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -16,7 +17,7 @@ export const MAX_LAYOUT_TEXT = 16 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
 
 /** Forward migrations: MIGRATIONS[v] turns a version-v document into version v+1. */
-const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = { 1: migrateV1 };
 
 export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
   return "$" + path.map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join("");

@@ -7,8 +7,10 @@ import { parseSize } from "../size/size";
 import { parseIdList } from "../cpulist/cpulist";
 import { optionName, takesArgument } from "../qemu/options";
 import { topologySchema } from "../topology/schema";
+import { pinningSchema } from "../pin/schema";
 
-export const LAYOUT_VERSION = 1;
+// Version 2 (2026-11): -object iothread elements and pinning; version-1 files migrate (load.ts).
+export const LAYOUT_VERSION = 2;
 
 // Every string a layout holds is bounded and free of NUL: an argv word ends at NUL, so a NUL
 // would make QEMU see something else than the layout says (and Node refuses to spawn it).
@@ -183,6 +185,17 @@ export const threadContextSchema = z
   })
   .strict();
 
+// -object iothread,id=ID: an event-loop thread for devices (QEMU names it "IO ID" with
+// debug-threads=on). hostCpus is Numadesk's, not QEMU's: where the thread is pinned.
+export const iothreadSchema = z
+  .object({
+    id: objectId,
+    hostCpus: idListString("host CPU list").optional().describe("host CPUs the I/O thread is pinned to (libvirt's iothreadpin)"),
+    extra,
+    origin: originFor("-object"),
+  })
+  .strict();
+
 // One passthrough entry is one option with its value (or a flag, or a bare word): never more,
 // so an entry cannot smuggle further options into the command line.
 export const argSchema = z
@@ -231,6 +244,8 @@ export const layoutSchema = z
     distances: z.array(distanceSchema).max(65536),
     threadContexts: z.array(threadContextSchema).max(4096),
     backends: z.array(backendSchema).max(4096),
+    iothreads: z.array(iothreadSchema).max(4096).optional(),
+    pinning: pinningSchema.optional().describe("where vCPU, emulator and I/O threads may run (applied from outside QEMU)"),
     args: z.array(argSchema).max(100_000),
   })
   .strict();
@@ -246,6 +261,7 @@ export type Backend = z.infer<typeof backendSchema>;
 export type BackendType = Backend["type"];
 export type Policy = NonNullable<Backend["policy"]>;
 export type ThreadContext = z.infer<typeof threadContextSchema>;
+export type IoThread = z.infer<typeof iothreadSchema>;
 export type PassthroughArg = z.infer<typeof argSchema>;
 export type LayoutTarget = z.infer<typeof layoutTargetSchema>;
 export type Origin = NonNullable<z.infer<typeof backendSchema>["origin"]>;

@@ -12,8 +12,9 @@ import { formatSize, humanSize, MiB, parseSize } from "../size/size";
 import { distance, freeHugepages, nearestCpuNode, nodeById, nodeIdList, onlineCpuCount, onlineCpusOf } from "../topology/query";
 import { BYTES_PER_PREALLOC_THREAD, MAX_PREALLOC_THREADS, runsBackendsInParallel } from "../qemu/prealloc-rules";
 import { checkLayout } from "../validate/check";
+import { mirrorHostSmp, planPins, type PinRequest } from "../pin/plan-pins";
 
-export interface PlanRequest {
+export interface PlanRequest extends PinRequest {
   /** guest memory, a QEMU size ("256G") */
   mem: string;
   vcpus: number;
@@ -256,6 +257,17 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
       }
     }
   }
+  // each guest node's host node (a split host node has several guest nodes)
+  const guestHosts = hostOfGuest.map((id) => nodes.find((n) => n.id === id)!);
+  // Pinning: a guest node's vCPUs on its host node (default), one PU each, or none.
+  if (req.mirrorSmp) {
+    const m = mirrorHostSmp(host, layout, guestHosts);
+    if (!m.ok) return { ok: false, diagnostics: [err(m.message, m.fix)] };
+    notes.push(...m.notes);
+  }
+  const pins = planPins(host, layout, guestHosts, req);
+  if (!pins.ok) return { ok: false, diagnostics: [err(pins.message, pins.fix)] };
+  notes.push(...pins.notes);
   // Correct by construction, and checked: never hand out a plan that fails the checker.
   const errors = checkLayout(layout, { host }).filter((d) => d.severity === "error");
   if (errors.length > 0) {

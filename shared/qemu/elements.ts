@@ -4,7 +4,7 @@
 
 import type { ValueKind } from "./values";
 
-export type ElementKind = "name" | "machine" | "memory" | "smp" | "node" | "distance" | "threadContext" | "backend";
+export type ElementKind = "name" | "machine" | "memory" | "smp" | "node" | "distance" | "threadContext" | "backend" | "iothread";
 
 export interface FieldSpec {
   key: string;
@@ -24,7 +24,7 @@ export interface ElementSpec {
   /** keys QEMU knows that Numadesk keeps in `extra`; "any" where the option has too many to list */
   otherKeys: ReadonlySet<string> | "any";
   /** the layout collection or field that holds this kind */
-  slot: "name" | "machine" | "memory" | "smp" | "nodes" | "distances" | "threadContexts" | "backends";
+  slot: "name" | "machine" | "memory" | "smp" | "nodes" | "distances" | "threadContexts" | "backends" | "iothreads";
 }
 
 // hostmem.c (QEMU 7.2–9.x) and the per-type backends.
@@ -137,6 +137,16 @@ export const SPECS: Record<ElementKind, ElementSpec> = {
       { key: "cpu-affinity", field: "cpuAffinity", kind: "list" },
     ],
     otherKeys: new Set(),
+  },
+  iothread: {
+    kind: "iothread",
+    option: "-object",
+    impliedKey: "qom-type",
+    head: { key: "qom-type", value: () => "iothread" },
+    slot: "iothreads",
+    fields: [{ key: "id", field: "id", kind: "string" }],
+    // iothread.c (QEMU 7.2): the polling and batching knobs, kept as written
+    otherKeys: new Set(["poll-max-ns", "poll-grow", "poll-shrink", "aio-max-batch", "thread-pool-min", "thread-pool-max"]),
   },
   backend: {
     kind: "backend",

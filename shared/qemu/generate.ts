@@ -8,6 +8,7 @@ import { SPECS, type ElementKind, type ElementSpec } from "./elements";
 import { patchElement, readFromText, renderElement } from "./codec";
 import { shellQuote } from "./tokenize";
 import { optionName, takesArgument } from "./options";
+import { tasksetWords } from "../pin/taskset";
 
 export const DEFAULT_BINARY = "qemu-system-x86_64";
 
@@ -23,6 +24,7 @@ const RANK: Record<ItemKind, number> = {
   distance: 6,
   threadContext: 7,
   backend: 8,
+  iothread: 9,
 };
 
 interface Item {
@@ -58,6 +60,7 @@ function layoutItems(layout: Layout): Item[] {
   for (const d of layout.distances) add("distance", d);
   for (const t of layout.threadContexts) add("threadContext", t);
   for (const b of layout.backends) add("backend", b);
+  for (const t of layout.iothreads ?? []) add("iothread", t);
   return items;
 }
 
@@ -86,9 +89,15 @@ export function backendOrder(layout: Layout, args: readonly string[] = generateA
   return layout.backends.map((b) => b.id).sort((a, b) => position(a) - position(b));
 }
 
+/** The words before the binary: the prefix as imported, then a taskset for the process's CPU set. */
+function headWords(layout: Layout): string[] {
+  const process = layout.pinning?.process;
+  return [...(layout.qemu?.prefix ?? []), ...(process ? tasksetWords(process) : [])];
+}
+
 /** Every word of the command line: prefix, binary, arguments. */
 export function generateArgv(layout: Layout): string[] {
-  return [...(layout.qemu?.prefix ?? []), layout.qemu?.binary ?? DEFAULT_BINARY, ...generateArgs(layout)];
+  return [...headWords(layout), layout.qemu?.binary ?? DEFAULT_BINARY, ...generateArgs(layout)];
 }
 
 /** Group arguments into one option (and its value) per entry, the way QEMU reads them: an option that takes a value takes the next word, whatever it looks like. */
@@ -105,7 +114,7 @@ export function optionGroups(args: readonly string[]): string[][] {
 
 /** The command line for a terminal: shell-quoted, one option per line, `\` continued. */
 export function generateShellLine(layout: Layout): string {
-  const head = [...(layout.qemu?.prefix ?? []).map((w) => [w]), [layout.qemu?.binary ?? DEFAULT_BINARY]];
+  const head = [...headWords(layout).map((w) => [w]), [layout.qemu?.binary ?? DEFAULT_BINARY]];
   const lines = [...head, ...optionGroups(generateArgs(layout))].map((g) => g.map(shellQuote).join(" "));
   return lines.map((l, i) => (i === 0 ? l : `  ${l}`)).join(" \\\n") + "\n";
 }
@@ -115,6 +124,7 @@ export function generateScript(layout: Layout): string {
   const env = (layout.qemu?.prefix ?? []).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
   const words: string[][] = [["exec"]];
   if (env.length > 0) words.push(["env"], ...env.map((w) => [w]));
+  if (layout.pinning?.process) words.push(tasksetWords(layout.pinning.process));
   words.push([layout.qemu?.binary ?? DEFAULT_BINARY], ...optionGroups(generateArgs(layout)));
   const body = words
     .map((g) => g.map(shellQuote).join(" "))

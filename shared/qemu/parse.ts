@@ -7,6 +7,7 @@ import { emptyLayout, layoutSchema, type Layout, type PassthroughArg } from "../
 import { lineColumn, tokenize, type Token } from "./tokenize";
 import { OPTION_ALIASES, SPECS, type ElementKind, type ElementSpec } from "./elements";
 import { closest, readFromSplit, splitValue, type ReadProblem, type SplitValue } from "./codec";
+import { readTaskset, startsTaskset } from "../pin/taskset";
 import { ENV_ASSIGNMENT, looksLikeQemuBinary, optionName, OTHER_OBJECT_TYPES, PREFIX_WORDS, takesArgument } from "./options";
 
 export interface ParseResult {
@@ -49,6 +50,20 @@ export function parseCommandLine(input: string): ParseResult {
   let binary: string | undefined;
   while (i < tokens.length && optionName(tokens[i]!.text) === undefined) {
     const w = tokens[i]!.text;
+    if (binary === undefined && startsTaskset(w)) {
+      const t = readTaskset(
+        tokens.map((x) => x.text),
+        i,
+      );
+      if (t.ok) {
+        layout.pinning = { ...layout.pinning, process: { hostCpus: t.hostCpus, words: t.words } };
+      } else {
+        diag({ code: "PARSE016", severity: "error", message: t.error, fix: "write taskset -c LIST before the QEMU binary, or leave taskset out" }, tokens[i]);
+        prefix.push(...tokens.slice(i, t.next).map((x) => x.text));
+      }
+      i = t.next;
+      continue;
+    }
     if (binary === undefined && (ENV_ASSIGNMENT.test(w) || PREFIX_WORDS.has(w))) {
       prefix.push(w);
       i++;
@@ -178,6 +193,7 @@ export function parseCommandLine(input: string): ParseResult {
       return false;
     }
     const element = readFromSplit(spec, split, problems);
+    if (slot === "iothreads") layout.iothreads ??= [];
     const list = layout[slot];
     const index = Array.isArray(list) ? list.length : undefined;
     const path = index === undefined ? slot : `${slot}[${index}]`;
@@ -309,6 +325,7 @@ function elementKindFor(option: string, split: SplitValue | undefined): ElementK
       if (typeof type !== "string") return undefined;
       if (isBackendType(type)) return "backend";
       if (type === "thread-context") return "threadContext";
+      if (type === "iothread") return "iothread";
       return undefined;
     }
     default:
@@ -322,6 +339,7 @@ function requiredMissing(spec: ElementSpec, e: Record<string, unknown>): string 
     if (e.size === undefined) return "a memory backend needs size=";
   }
   if (spec.kind === "threadContext" && e.id === undefined) return "a thread-context needs id=";
+  if (spec.kind === "iothread" && e.id === undefined) return "an iothread needs id=";
   if (spec.kind === "distance" && (e.src === undefined || e.dst === undefined || e.val === undefined)) {
     return "-numa dist needs src=, dst= and val=";
   }

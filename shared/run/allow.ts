@@ -142,6 +142,16 @@ export function runLayout(layout: Layout): RunLayout {
     }),
     args: [],
   };
+  // An I/O thread object creates one idle event-loop thread in QEMU and touches nothing
+  // outside it; runs keep it (id only) so its pin can be applied and read back.
+  if (layout.iothreads && layout.iothreads.length > 0) {
+    run.iothreads = layout.iothreads.map(({ origin: _o, extra, ...t }) => {
+      if (extra) keepExtra(extra, new Set(), `-object iothread,id=${t.id}`, dropped);
+      return t;
+    });
+  }
+  // pinning is applied from outside QEMU (sched_setaffinity), never on its command line
+  if (layout.pinning) run.pinning = structuredClone(layout.pinning);
   if (layout.memory) {
     const { origin: _o, extra, ...m } = layout.memory;
     if (extra) keepExtra(extra, new Set(), "-m", dropped);
@@ -188,6 +198,7 @@ export function runLayout(layout: Layout): RunLayout {
 
 const OBJECT_KEYS: Record<string, ReadonlySet<string>> = {
   "thread-context": new Set(["qom-type", ...SPECS.threadContext.fields.map((f) => f.key)]),
+  iothread: new Set(["qom-type", ...SPECS.iothread.fields.map((f) => f.key)]),
 };
 for (const type of RUN_BACKEND_TYPES) {
   const modelled = SPECS.backend.fields.map((f) => f.key).filter((k) => k !== "share" && (type === "file" || k !== "mem-path") && (type === "memfd" || (k !== "hugetlb" && k !== "hugetlbsize")));

@@ -6,13 +6,13 @@ import { packSamples, summarizeRun } from "./summarize";
 import { labTopology } from "../lab/topology";
 import { recordTopology } from "./world";
 import { RUN_RECORD_VERSION, type RunRecord, type Sample } from "./types";
-import type { Layout } from "../layout/schema";
+import { LAYOUT_VERSION, type Layout } from "../layout/schema";
 
 // A 2-node lab run as the lab writes it: one backend bound to node 1, two touch_pages threads;
 // `spread` puts some of their samples on node 0's CPUs.
 function labRun(id: string, withContext: boolean, spread: boolean, preallocMs: number): RunRecord {
   const layout: Layout = {
-    version: 1,
+    version: LAYOUT_VERSION,
     memory: { size: "256M" },
     smp: { cpus: 2 },
     nodes: [{ nodeid: 0, cpus: "0-1", memdev: "ram0" }],

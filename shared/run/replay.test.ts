@@ -9,7 +9,7 @@ function record(samples: Sample[], extra: Partial<RunRecord> = {}): RunRecord {
     id: "r",
     kind: "host",
     startedAt: "2026-11-25T20:00:00.000Z",
-    layout: { version: 1, memory: { size: "256M" }, nodes: [], distances: [], threadContexts: [], backends: [], args: [] },
+    layout: { version: 2, memory: { size: "256M" }, nodes: [], distances: [], threadContexts: [], backends: [], args: [] },
     argv: [],
     dropped: [],
     qemu: { binary: "q", version: "7.2.22" },

@@ -10,7 +10,7 @@ import type { Layout } from "../layout/schema";
 // without a context they start on node 0 and spend `awayShare` of their samples there.
 function labRun(id: string, opts: { context: boolean; memNode: number; awayShare: number; preallocMs: number }): RunRecord {
   const layout: Layout = {
-    version: 1,
+    version: 2,
     memory: { size: "256M" },
     smp: { cpus: 2 },
     nodes: [{ nodeid: 0, cpus: "0-1", memdev: "ram0" }],

@@ -2,6 +2,7 @@
 // its threads ran. Shared by the runner (electron/), the CLI, the UI and saved records.
 
 import { z } from "zod";
+import { pinReportSchema } from "./pin-report";
 import { layoutSchema } from "../layout/schema";
 import { hostCpuSchema, hostNodeSchema, hugepagesSchema, topologySchema } from "../topology/schema";
 
@@ -169,6 +170,8 @@ export const runRecordSchema = z
       })
       .strict()
       .optional(),
+    /** a layout with pinning: every QEMU thread's CPUs, read back after pinning */
+    pinning: pinReportSchema.optional(),
     /** lab runs: the virtual machine they ran in */
     lab: labInfoSchema.optional(),
     threads: z.array(threadSummarySchema),

@@ -6,6 +6,8 @@ import { checkLayout } from "./check";
 import { topologySchema, type HostTopology } from "../topology/schema";
 import type { CheckContext } from "./context";
 import { RULE_CODES, ruleMeta } from "./rules/registry";
+import type { Layout } from "../layout/schema";
+import { PIN_CASES } from "./rules/pinning-cases";
 
 const root = join(import.meta.dirname, "../..");
 const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
@@ -13,8 +15,9 @@ const seedHost = host("bm-standard2-52");
 const cxl = host("cxl-4node");
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../qemu/fixtures", name), "utf8");
 
-function check(line: string, ctx: CheckContext = {}) {
+function check(line: string, ctx: CheckContext = {}, edit?: (l: Layout) => void) {
   const { layout } = parseCommandLine(line);
+  edit?.(layout);
   return checkLayout(layout, ctx);
 }
 
@@ -34,6 +37,8 @@ interface Case {
   bad: string;
   good: string;
   ctx?: CheckContext;
+  /** pinning has no QEMU option: set on the imported layouts */
+  edit?: { bad: (l: Layout) => void; good: (l: Layout) => void };
 }
 
 const CASES: Case[] = [
@@ -121,6 +126,7 @@ const CASES: Case[] = [
   { code: "NUMA038", what: "an initiator without vCPUs", bad: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=1 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G`, good: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=0 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G` },
   { code: "NUMA039", what: "clusters on x86 before QEMU 9.0", bad: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=2,cores=2,threads=1"), good: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=1,cores=4,threads=1"), ctx: { qemu: { version: "7.2.22" } } },
   { code: "NUMA039", what: "more vCPUs than pc takes", bad: `${Q} -machine pc -m 128M -smp 1,maxcpus=256`, good: `${Q} -machine pc -m 128M -smp 255` },
+  ...PIN_CASES(GOOD2, seedHost),
 ];
 
 describe("validation codes", () => {
@@ -128,15 +134,15 @@ describe("validation codes", () => {
     expect(check(GOOD2, { host: seedHost })).toEqual([]);
   });
 
-  it.each(CASES)("$code fires for $what", ({ code, bad, ctx }) => {
-    const diags = check(bad, ctx);
+  it.each(CASES)("$code fires for $what", ({ code, bad, ctx, edit }) => {
+    const diags = check(bad, ctx, edit?.bad);
     const d = diags.find((x) => x.code === code);
     expect(d, JSON.stringify(diags.map((x) => x.code))).toBeDefined();
     expect(d!.fix.length).toBeGreaterThan(5);
   });
 
-  it.each(CASES)("$code stays quiet when the layout is right ($what)", ({ code, good, ctx }) => {
-    const ok = code === "NUMA020" ? check(good, { qemu: { version: "7.2.0" } }) : check(good, ctx);
+  it.each(CASES)("$code stays quiet when the layout is right ($what)", ({ code, good, ctx, edit }) => {
+    const ok = code === "NUMA020" ? check(good, { qemu: { version: "7.2.0" } }) : check(good, ctx, edit?.good);
     expect(ok.map((x) => x.code)).not.toContain(code);
   });
 
@@ -144,9 +150,10 @@ describe("validation codes", () => {
 
 describe("the rule registry's metadata", () => {
   const diagnosticsOfCases = () =>
-    CASES.flatMap(({ bad, good, ctx }) =>
-      [bad, good].flatMap((line) => {
+    CASES.flatMap(({ bad, good, ctx, edit }) =>
+      [bad, good].flatMap((line, k) => {
         const { layout } = parseCommandLine(line);
+        (k === 0 ? edit?.bad : edit?.good)?.(layout);
         return checkLayout(layout, ctx).map((d) => ({ d, layout }));
       }),
     );

@@ -6,7 +6,9 @@ import { layoutToText } from "../../../shared/layout/load";
 import { checkLayout } from "../../../shared/validate/check";
 import { generateArgv, generateScript, generateShellLine } from "../../../shared/qemu/generate";
 import { exportLibvirt } from "../../../shared/export/libvirt";
+import { exportLaunchScript } from "../../../shared/export/launch-script";
 import { planLayout } from "../../../shared/plan/planner";
+import { PIN_MODES } from "../../../shared/pin/plan-pins";
 import { summarizeLayout } from "../../../shared/layout/summary";
 import { formatNumactl, formatTopologyText } from "../../../shared/topology/format";
 import { prettyJson } from "../../../shared/json/pretty";
@@ -147,7 +149,7 @@ function qemuFactsOrExplain(path: string) {
   }
 }
 
-const FORMATS = ["json", "qemu", "sh", "argv", "libvirt"] as const;
+const FORMATS = ["json", "qemu", "sh", "argv", "libvirt", "launch"] as const;
 type Format = (typeof FORMATS)[number];
 
 function writeLayout(layout: Layout, format: Format, io: Io) {
@@ -164,6 +166,12 @@ function writeLayout(layout: Layout, format: Format, io: Io) {
     case "argv":
       io.out(JSON.stringify(generateArgv(layout)) + "\n");
       return;
+    case "launch": {
+      const r = exportLaunchScript(layout);
+      io.out(r.script);
+      for (const n of r.notes) io.err(`note: ${n}\n`);
+      return;
+    }
     case "libvirt": {
       const r = exportLibvirt(layout);
       io.out(r.xml);
@@ -229,8 +237,20 @@ export function planCommand(args: string[], io: Io): number {
     qemu: { type: "string" },
     "qemu-version": { type: "string" },
     json: { type: "boolean" },
+    pin: { type: "string" },
+    reserve: { type: "string" },
+    smt: { type: "string" },
+    "mirror-smp": { type: "boolean" },
   });
   const qemu = qemuOption(values);
+  const pin = oneOf(values.pin as string | undefined, PIN_MODES, "node", "--pin");
+  const smt = oneOf(values.smt as string | undefined, ["siblings", "core"] as const, "siblings", "--smt");
+  let reserve: number[] | undefined;
+  if (values.reserve !== undefined) {
+    const r = parseIdList(values.reserve as string, "--reserve");
+    if (!r.ok) throw new UsageError(r.error);
+    reserve = r.ids;
+  }
   const backend = oneOf(values.backend as string | undefined, ["ram", "memfd"] as const, "ram", "--backend");
   const format = oneOf(values.format as string | undefined, FORMATS, "qemu", "--format");
   if (values.mem === undefined) throw new UsageError("--mem is required (e.g. --mem 256G)");
@@ -243,7 +263,19 @@ export function planCommand(args: string[], io: Io): number {
     nodes = r.ids;
   }
   const host = resolveTarget(values as Record<string, string | undefined>);
-  const req = { mem: values.mem as string, vcpus, threads, backend, ...(nodes ? { nodes } : {}), ...(values.hugepages ? { hugepages: values.hugepages as string } : {}), ...(qemu.version ? { qemuVersion: qemu.version } : {}) };
+  const req = {
+    mem: values.mem as string,
+    vcpus,
+    threads,
+    backend,
+    pin,
+    smt,
+    ...(nodes ? { nodes } : {}),
+    ...(reserve ? { reserve } : {}),
+    ...(values["mirror-smp"] ? { mirrorSmp: true } : {}),
+    ...(values.hugepages ? { hugepages: values.hugepages as string } : {}),
+    ...(qemu.version ? { qemuVersion: qemu.version } : {}),
+  };
   const r = planLayout(host, req);
   if (!r.ok) {
     printDiagnostics(io, r.diagnostics, undefined);

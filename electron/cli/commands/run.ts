@@ -17,6 +17,7 @@ import { runTitle } from "../../../shared/run/label";
 import { formatComparison, formatRunSummary } from "../../../shared/run/report";
 import { formatPrediction, predictPrealloc } from "../../../shared/model/prealloc-model";
 import { kernelFacts, paramsFor } from "../../model/calibrate";
+import { formatPinReport } from "../../../shared/run/pin-report";
 import { humanSize } from "../../../shared/size/size";
 import { backendBytes } from "../../../shared/qemu/prealloc";
 import { sortDiagnostics } from "../../../shared/diagnostics/diagnostic";
@@ -122,6 +123,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       const p = predictPrealloc(input.layout, host, params, record.qemu.version, kernelFacts());
       io.out(`${formatPrediction(p, params)}; took ${(record.timings.preallocMs / 1000).toFixed(3)} s\n`);
     }
+    if (record.pinning) io.out("\n" + formatPinReport(record.pinning));
     if (record.outcome === "failed" && record.stderr) io.out(`QEMU said:\n${record.stderr.split("\n").map((l) => `  ${printableLine(l)}`).join("\n")}\n`);
     if (saved) io.out(`saved: ${saved}\n`);
   }

@@ -1,0 +1,115 @@
+// The planner's pinning step. node (the default): each guest node's vCPUs may run on every
+// CPU of its host node, like libvirt's <vcpu cpuset> per cell. cpu: one PU per vCPU, a host
+// core's SMT siblings given to consecutive vCPUs of the node, so the guest's thread pairs
+// (-smp threads=2: vCPUs 2k and 2k+1, QEMU's numbering) sit on one host core. none: no pins.
+// Reserved CPUs are left out of every set.
+
+import type { Layout } from "../layout/schema";
+import type { HostNode, HostTopology } from "../topology/schema";
+import { formatIdList, idList } from "../cpulist/cpulist";
+import { onlineCpusOf } from "../topology/query";
+import type { SmtPolicy } from "./schema";
+
+export const PIN_MODES = ["cpu", "node", "none"] as const;
+export type PinMode = (typeof PIN_MODES)[number];
+
+export interface PinRequest {
+  pin?: PinMode;
+  reserve?: number[];
+  /** cpu mode: siblings (default) fills both threads of a core, core takes one PU per core */
+  smt?: Extract<SmtPolicy, "siblings" | "core">;
+  /** guest -smp as the host: a socket per guest node, threads as the host's SMT width */
+  mirrorSmp?: boolean;
+}
+
+export type PinStep = { ok: true; notes: string[] } | { ok: false; message: string; fix: string };
+
+/** A node's usable CPUs core by core: [c0, sibling of c0, c1, sibling of c1, …] (or one per core). */
+export function coreOrderedCpus(host: HostTopology, node: HostNode, reserved: ReadonlySet<number>, onePerCore: boolean): number[] {
+  const usable = new Set(onlineCpusOf(host, node).filter((c) => !reserved.has(c)));
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const id of [...usable].sort((a, b) => a - b)) {
+    if (seen.has(id)) continue;
+    const cpu = host.cpus.find((c) => c.id === id);
+    const core = (cpu?.siblings ?? [id]).filter((s) => usable.has(s)).sort((a, b) => a - b);
+    for (const s of core) seen.add(s);
+    out.push(...(onePerCore ? core.slice(0, 1) : core));
+  }
+  return out;
+}
+
+/** The SMT width of a host node: the most siblings any of its cores has. */
+export function smtWidth(host: HostTopology, node: HostNode): number {
+  const ids = new Set(node.cpus);
+  return Math.max(1, ...host.cpus.filter((c) => ids.has(c.id)).map((c) => c.siblings.length));
+}
+
+/** Give the guest the host's shape: a socket per guest node, threads = SMT width; guest nodes get whole sockets. */
+export function mirrorHostSmp(host: HostTopology, layout: Layout, hostNodes: HostNode[]): PinStep {
+  const vcpus = layout.smp?.cpus ?? 1;
+  const sockets = layout.nodes.length;
+  const threads = Math.min(...hostNodes.map((n) => smtWidth(host, n)));
+  if (sockets === 0 || vcpus % (sockets * threads) !== 0) {
+    return { ok: false, message: `--mirror-smp: ${vcpus} vCPUs cannot be ${sockets} socket${sockets > 1 ? "s" : ""} of whole ${threads}-thread cores`, fix: `give a multiple of ${sockets * threads} vCPUs` };
+  }
+  const cores = vcpus / (sockets * threads);
+  layout.smp = { cpus: vcpus, sockets, cores, threads };
+  const per = cores * threads;
+  layout.nodes.forEach((n, g) => {
+    n.cpus = formatIdList(Array.from({ length: per }, (_, k) => g * per + k));
+  });
+  return { ok: true, notes: [`guest -smp mirrors the host: ${sockets} socket${sockets > 1 ? "s" : ""} (one per guest node) × ${cores} cores × ${threads} threads`] };
+}
+
+/** Pin each guest node's vCPUs to host node hostNodes[g]. */
+export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode[], req: PinRequest): PinStep {
+  const mode = req.pin ?? "node";
+  const reserved = new Set(req.reserve ?? []);
+  const notes: string[] = [];
+  const absent = [...reserved].filter((c) => !host.cpus.some((x) => x.id === c));
+  if (absent.length > 0) return { ok: false, message: `--reserve names CPU ${formatIdList(absent)}, which ${host.name} does not have`, fix: "reserve CPUs the host has (numadesk topo lists them)" };
+  if (mode === "none") {
+    if (reserved.size > 0) layout.pinning = { reserved: formatIdList([...reserved]) };
+    return { ok: true, notes };
+  }
+  const pinning: NonNullable<Layout["pinning"]> = { vcpus: [] };
+  if (reserved.size > 0) pinning.reserved = formatIdList([...reserved]);
+  const used = new Set<number>();
+  for (const [g, guest] of layout.nodes.entries()) {
+    const hostNode = hostNodes[g]!;
+    const vcpus = idList(guest.cpus);
+    if (vcpus.length === 0) continue;
+    const nodeId = guest.nodeid ?? g;
+    if (mode === "node") {
+      const cpus = onlineCpusOf(host, hostNode).filter((c) => !reserved.has(c));
+      if (cpus.length === 0) return { ok: false, message: `host node ${hostNode.id} has no CPU left for guest node ${nodeId}'s vCPUs${reserved.size ? " after --reserve" : ""}`, fix: "reserve fewer CPUs, or leave the node out with --nodes" };
+      pinning.vcpus!.push({ node: nodeId, hostCpus: formatIdList(cpus) });
+      continue;
+    }
+    const onePerCore = req.smt === "core";
+    // a split host node has several guest nodes: each takes PUs the earlier ones left
+    const pus = coreOrderedCpus(host, hostNode, reserved, onePerCore).filter((c) => !used.has(c));
+    if (pus.length < vcpus.length) {
+      return {
+        ok: false,
+        message: `--pin cpu: guest node ${nodeId} has ${vcpus.length} vCPUs but host node ${hostNode.id} has ${pus.length} ${onePerCore ? "cores" : "CPUs"}${reserved.size ? " left after --reserve" : ""}, so vCPUs would share PUs`,
+        fix: "give fewer vCPUs, reserve fewer CPUs, or pin node-wide (--pin node)",
+      };
+    }
+    vcpus.forEach((v, k) => {
+      pinning.vcpus!.push({ vcpus: String(v), hostCpus: String(pus[k]) });
+      used.add(pus[k]!);
+    });
+  }
+  if (mode === "cpu") {
+    pinning.dedicated = true;
+    pinning.smt = req.smt ?? "siblings";
+    // the emulator gets what the vCPUs leave on the chosen nodes, never a reserved CPU
+    const spare = [...new Set(hostNodes)].flatMap((n) => onlineCpusOf(host, n)).filter((c) => !used.has(c) && !reserved.has(c));
+    if (spare.length > 0) pinning.emulator = formatIdList(spare);
+    else notes.push("every CPU of the chosen nodes runs a vCPU: the emulator thread is not pinned, so it competes with vCPUs (give fewer vCPUs to keep a CPU for it)");
+  }
+  layout.pinning = pinning;
+  return { ok: true, notes };
+}
