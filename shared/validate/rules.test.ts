@@ -60,6 +60,14 @@ const CASES: Case[] = [
     ctx: { host: cxl },
   },
   { code: "NUMA015", what: "more huge pages than the node has free", bad: `${Q} -m 4G -object memory-backend-memfd,id=h,size=4G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
+  {
+    code: "NUMA015",
+    what: "a memfd and a file on hugetlbfs that fit alone but not together on one node",
+    bad: `${Q} -m 2400M -smp 2 -numa node,nodeid=0,cpus=0,memdev=h0 -numa node,nodeid=1,cpus=1,memdev=h1 -object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,host-nodes=0,policy=bind -object memory-backend-file,id=h1,size=1200M,mem-path=/dev/hugepages,host-nodes=0,policy=bind`,
+    // 600 + 400 pages of 2 MiB: exactly node 0's 1000 free
+    good: `${Q} -m 2000M -smp 2 -numa node,nodeid=0,cpus=0,memdev=h0 -numa node,nodeid=1,cpus=1,memdev=h1 -object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,host-nodes=0,policy=bind -object memory-backend-file,id=h1,size=800M,mem-path=/dev/hugepages,host-nodes=0,policy=bind`,
+    ctx: { host: { ...cxl, hugetlbfs: [{ path: "/dev/hugepages", pageSize: 2 * 2 ** 20 }] } },
+  },
   { code: "NUMA016", what: "prealloc-threads without prealloc", bad: GOOD2.replace("prealloc=on,prealloc-threads=2,prealloc-context=tc1", "prealloc-threads=2"), good: GOOD2 },
   { code: "NUMA017", what: "more threads than QEMU will start", bad: GOOD2.replaceAll("prealloc-threads=2", "prealloc-threads=64"), good: GOOD2, ctx: { host: seedHost } },
   { code: "NUMA018", what: "a context on another node than the memory", bad: GOOD2.replace("prealloc-context=tc1", "prealloc-context=tc0"), good: GOOD2 },

@@ -1,0 +1,42 @@
+// PCI functions from /sys/bus/pci/devices/*: class, vendor and device ids, the NUMA node the
+// firmware gives the slot (-1: it does not say), the bound driver and the IOMMU group (what
+// VFIO passes through as one). Every attribute is read bounded; a copy is hostile.
+
+import { join } from "node:path";
+import type { PciDevice } from "../../shared/topology/schema";
+import { pciClassName } from "../../shared/pci/classes";
+import { entries, linkName, readHex, readInt } from "./sysfs-attr";
+import { readPciNames, type PciNames } from "./pci-ids";
+
+const ADDRESS = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
+const MAX_DEVICES = 4096;
+
+/** undefined when the tree has no bus/pci/devices folder (a copy of devices/system only) */
+export function readPciDevices(dir: string, names?: PciNames | null): PciDevice[] | undefined {
+  const listed = entries(dir);
+  if (listed.length === 0) return undefined;
+  const out: PciDevice[] = [];
+  for (const address of listed.filter((a) => ADDRESS.test(a)).sort().slice(0, MAX_DEVICES)) {
+    const d = join(dir, address);
+    const classCode = readHex(join(d, "class"));
+    const vendor = readHex(join(d, "vendor"));
+    const device = readHex(join(d, "device"));
+    if (classCode === undefined || vendor === undefined || device === undefined || vendor > 0xffff || device > 0xffff || classCode > 0xffffff) continue;
+    const node = readInt(join(d, "numa_node"));
+    const dev: PciDevice = { address, classCode, vendor, device, numaNode: node !== undefined && node >= 0 && node <= 65535 ? node : -1 };
+    const driver = linkName(join(d, "driver"));
+    if (driver !== undefined && driver.length <= 256) dev.driver = driver;
+    const group = linkName(join(d, "iommu_group"));
+    if (group !== undefined && /^\d{1,9}$/.test(group)) dev.iommuGroup = Number(group);
+    out.push(dev);
+  }
+  const db = names === null ? undefined : (names ?? readPciNames(out));
+  for (const dev of out) {
+    dev.className = pciClassName(dev.classCode);
+    const v = db?.vendor(dev.vendor);
+    const n = db?.device(dev.vendor, dev.device);
+    if (v !== undefined) dev.vendorName = v.slice(0, 256);
+    if (n !== undefined) dev.deviceName = n.slice(0, 256);
+  }
+  return out;
+}
