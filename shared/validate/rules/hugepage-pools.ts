@@ -11,11 +11,14 @@ import { atBackend } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
 import { POLICY_PHRASE } from "../policy";
 
-// Measured with QEMU 7.2 on this host (oracle corpus, and hugepage-pools.test.ts): QEMU maps
-// each huge-page backend when it creates it, so the first backend the pool cannot fill stops
-// the start: "unable to map backing store for guest RAM: Cannot allocate memory" (memfd), and
-// with prealloc=on and a pool short for the pages only at touch time, "os_mem_prealloc:
-// Insufficient free host memory pages available to allocate guest RAM".
+// Measured with QEMU 7.2.22 on this host (electron/cli/hugepages.test.ts): two memfd backends
+// (or a memfd and a file on a pagesize=2M hugetlbfs mount)
+// of two 2 MiB pages each, bound to node 0, with three free pages there: QEMU maps each
+// huge-page backend when it creates it, so the second one stops the start with exit 1,
+// "unable to map backing store for guest RAM: Cannot allocate memory" — with prealloc=on and
+// without it (the kernel reserves hugetlb pages at mmap time). reserve=off would defer that to
+// the first touch, but QEMU refuses it beside prealloc=on ("'prealloc=on' and 'reserve=off'
+// are incompatible").
 const NUMA015: RuleMeta = { code: "NUMA015", severity: "error", title: "more huge pages on a node (per page size, all hugetlb backends together) than it has free", concern: "host fit", policy: true };
 
 export const hugepagePools: RuleDef = {
