@@ -12,6 +12,7 @@ import { backendColor, inkOn, nodeColor, OFF_NODE } from "./palette";
 import { machineOf, memoryUseOf } from "../store/store";
 import { createZoomController, fitTransform, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
 import type { HostTopology } from "../../shared/topology/schema";
+import { CardResources, UnplacedDevices } from "./CardResources";
 import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
@@ -111,6 +112,7 @@ export function HostCanvas() {
         </svg>
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
+      {host ? <UnplacedDevices machine={machineOf(host)} /> : null}
       {host ? <DistanceMatrix host={host} /> : null}
       <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a backend chip or a thread budget on a node to bind it there.</p>
     </section>
@@ -230,6 +232,7 @@ const NodeCard = memo(function NodeCard({ card, host, layout, use, contexts, sel
       onDrop={(e) => onDrop(node.os, e)}
     >
       <CardStatic card={card} color={color} labels={labels} />
+      <CardResources card={card} />
       <text x={CARD_PAD} y={34} className="tc-badge">
         {contexts ? `⚙ thread-context ${contexts}` : memoryOnlyNote(node)}
       </text>
