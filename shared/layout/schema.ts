@@ -7,6 +7,7 @@ import { parseSize } from "../size/size";
 import { parseIdList } from "../cpulist/cpulist";
 import { optionName, takesArgument } from "../qemu/options";
 import { topologySchema } from "../topology/schema";
+import { hostDevicesSchema } from "./host-devices";
 
 export const LAYOUT_VERSION = 1;
 
@@ -232,6 +233,7 @@ export const layoutSchema = z
     threadContexts: z.array(threadContextSchema).max(4096),
     backends: z.array(backendSchema).max(4096),
     args: z.array(argSchema).max(100_000),
+    hostDevices: hostDevicesSchema,
   })
   .strict();
 

@@ -8,10 +8,11 @@ import { SPECS, type ElementKind, type ElementSpec } from "./elements";
 import { patchElement, readFromText, renderElement } from "./codec";
 import { shellQuote } from "./tokenize";
 import { optionName, takesArgument } from "./options";
+import { vfioDeviceValue } from "../layout/host-devices";
 
 export const DEFAULT_BINARY = "qemu-system-x86_64";
 
-type ItemKind = ElementKind | "arg";
+type ItemKind = ElementKind | "arg" | "hostDevice";
 
 const RANK: Record<ItemKind, number> = {
   name: 0,
@@ -23,6 +24,7 @@ const RANK: Record<ItemKind, number> = {
   distance: 6,
   threadContext: 7,
   backend: 8,
+  hostDevice: 9,
 };
 
 interface Item {
@@ -58,6 +60,7 @@ function layoutItems(layout: Layout): Item[] {
   for (const d of layout.distances) add("distance", d);
   for (const t of layout.threadContexts) add("threadContext", t);
   for (const b of layout.backends) add("backend", b);
+  for (const d of layout.hostDevices ?? []) items.push({ kind: "hostDevice", at: undefined, tokens: () => ["-device", vfioDeviceValue(d)] });
   return items;
 }
 
