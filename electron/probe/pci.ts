@@ -30,13 +30,17 @@ export function readPciDevices(dir: string, names?: PciNames | null): PciDevice[
     if (group !== undefined && /^\d{1,9}$/.test(group)) dev.iommuGroup = Number(group);
     out.push(dev);
   }
-  const db = names === null ? undefined : (names ?? readPciNames(out));
-  for (const dev of out) {
+  return nameDevices(out, names === null ? undefined : (names ?? readPciNames(out)));
+}
+
+/** Class names always, vendor and device names from pci.ids where it has them (in place). */
+export function nameDevices(devices: PciDevice[], db: PciNames | undefined = readPciNames(devices)): PciDevice[] {
+  for (const dev of devices) {
     dev.className = pciClassName(dev.classCode);
     const v = db?.vendor(dev.vendor);
     const n = db?.device(dev.vendor, dev.device);
     if (v !== undefined) dev.vendorName = v.slice(0, 256);
     if (n !== undefined) dev.deviceName = n.slice(0, 256);
   }
-  return out;
+  return devices;
 }

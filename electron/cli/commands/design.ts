@@ -22,6 +22,7 @@ import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
 import { qemuFacts, QemuNotFound } from "../../qemu/discover";
 import { memPathFacts } from "../../probe/mem-paths";
+import { nameDevices } from "../../probe/pci";
 import { backupPath, saveLayoutFile } from "../../files/layout-file";
 import { existsSync } from "node:fs";
 import { writeFileAtomic } from "../../run/records";
@@ -58,6 +59,8 @@ export function topoCommand(args: string[], io: Io): number {
     const r = importTopology(kind, readInputText(file), file === "-" ? TOPOLOGY_FORMATS[kind].what : basename(file));
     if (!r.ok) throw new InputError(`${file}: ${r.error}`);
     host = r.topology;
+    // an importer knows ids; this host's pci.ids knows names
+    if (host.pciDevices) nameDevices(host.pciDevices);
     if (r.lacks.length > 0) io.err(`note: ${TOPOLOGY_FORMATS[kind].what} does not say: ${r.lacks.join("; ")}\n`);
   } else {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (to read a file, say its format with --from)`);
