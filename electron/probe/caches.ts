@@ -15,7 +15,23 @@ export function cacheSize(text: string | undefined): number {
   return Number(m[1]) * { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as "" | "K" | "M" | "G"];
 }
 
+// Caches do not change while a host runs; a probe reads them once every few seconds at most
+// (four files per cache per CPU would otherwise be most of a probe's reads).
+const FRESH_MS = 10_000;
+const memo = new Map<string, { at: number; caches: Cache[] }>();
+
 export function readCaches(cpuRoot: string, cpuIds: number[]): Cache[] {
+  const key = `${cpuRoot}\0${cpuIds.join(",")}`;
+  // only the live /sys: a copy handed to us is read afresh each time (it may be being damaged)
+  const live = cpuRoot === "/sys/devices/system/cpu";
+  const hit = live ? memo.get(key) : undefined;
+  if (hit && Date.now() - hit.at < FRESH_MS) return structuredClone(hit.caches);
+  const caches = readCachesNow(cpuRoot, cpuIds);
+  if (live) memo.set(key, { at: Date.now(), caches: structuredClone(caches) });
+  return caches;
+}
+
+function readCachesNow(cpuRoot: string, cpuIds: number[]): Cache[] {
   const seen = new Map<string, Cache>();
   for (const cpu of cpuIds) {
     const dir = join(cpuRoot, `cpu${cpu}`, "cache");

@@ -11,8 +11,24 @@ import { readPciNames, type PciNames } from "./pci-ids";
 const ADDRESS = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
 const MAX_DEVICES = 4096;
 
+// Reading a device's class and ids reads its PCI config space, which in a VM traps to the
+// hypervisor: about 10 ms a device on this 2-CPU VM, so a check would spend most of its probe
+// here. Devices come and go rarely; a host's list is reused for a few seconds.
+const FRESH_MS = 10_000;
+const memo = new Map<string, { at: number; devices: PciDevice[] | undefined }>();
+
 /** undefined when the tree has no bus/pci/devices folder (a copy of devices/system only) */
 export function readPciDevices(dir: string, names?: PciNames | null): PciDevice[] | undefined {
+  // only the live /sys: a copy handed to us is read afresh each time
+  const live = names === undefined && dir === "/sys/bus/pci/devices";
+  const hit = live ? memo.get(dir) : undefined;
+  if (hit && Date.now() - hit.at < FRESH_MS) return hit.devices && structuredClone(hit.devices);
+  const devices = readPciDevicesNow(dir, names);
+  if (live) memo.set(dir, { at: Date.now(), devices: devices && structuredClone(devices) });
+  return devices;
+}
+
+function readPciDevicesNow(dir: string, names?: PciNames | null): PciDevice[] | undefined {
   const listed = entries(dir);
   if (listed.length === 0) return undefined;
   const out: PciDevice[] = [];
