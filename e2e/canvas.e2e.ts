@@ -95,4 +95,17 @@ describe("the host canvas as a picture", () => {
     expect(await chipsOutside()).toEqual([]);
     await h.page.screenshot({ path: join(SHOTS, "canvas-many-chips.png") });
   });
+
+  it("this host's L3 is a frame around its cores, its devices (numa_node -1) are listed as on an unknown node; the lab's NIC is on node 1's card", async () => {
+    await h.page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(h.page, "host", "svg.host-svg[aria-label^='this host']");
+    const frame = (await h.page.locator('svg.host-svg [data-node="0"] .l3-group rect').boundingBox())!;
+    const pu0 = (await h.page.locator('svg.host-svg [data-pu="0"]').boundingBox())!;
+    expect(pu0.x).toBeGreaterThanOrEqual(frame.x);
+    expect(pu0.x + pu0.width).toBeLessThanOrEqual(frame.x + frame.width);
+    expect(await h.page.locator(".unplaced-pci summary").textContent()).toMatch(/PCI devices? on an unknown node/);
+    await chooseTarget(h.page, "lab:2", '[data-node="1"]');
+    expect(await h.page.locator('svg.host-svg [data-node="1"] .pci-line').getAttribute("data-devices")).toBe("0000:81:00.0");
+    expect(await h.page.locator('svg.host-svg [data-node="0"] .pci-line').count()).toBe(0);
+  });
 });

@@ -15,6 +15,8 @@ need=""
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need="$need qemu-system-x86"
 command -v numactl >/dev/null 2>&1 || need="$need numactl"
 command -v setpriv >/dev/null 2>&1 || need="$need util-linux"
+# PCI vendor and device names for `numadesk topo` and the canvas (class names without it)
+[ -f /usr/share/misc/pci.ids ] || need="$need pci.ids"
 if [ -n "$for_tests" ]; then
   [ -x /usr/bin/chromium ] || need="$need chromium"
   command -v pgrep >/dev/null 2>&1 || need="$need procps"

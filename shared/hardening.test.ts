@@ -82,6 +82,9 @@ describe("a megabyte of hostile input finishes, with diagnostics", () => {
       "# CPU,Core,Socket,Node\n" + "0,0,0,0\n".repeat(MB / 8),
       "<topology>" + "<object type='Group'>".repeat(10_000),
       `<topology><object type="NUMANode" os_index="0" cpuset="0x${"f".repeat(MB)}"/></topology>`,
+      // caches and PCI devices by the ten thousand, with numbers no machine has
+      `<topology><object type="NUMANode" os_index="0" cpuset="0x3"/>${'<object type="L3Cache" cpuset="0x3" cache_size="1e400"/><object type="PCIDev" pci_busid="0000:00:00.0" pci_type="0200 [ffff:ffff] [0:0] 0"/>'.repeat(10_000)}</topology>`,
+      "# CPU,Core,Socket,Node,,L1d,L1i,L2,L3\n" + "0,0,0,0,,99999999999999999999,x,,0:0:0\n".repeat(MB / 40),
     ];
     for (const t of texts) {
       const r = importTopology(format, t);

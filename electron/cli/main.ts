@@ -10,6 +10,7 @@ import { serveCommand } from "./commands/serve";
 import { labCommand } from "./commands/lab";
 import { qemuCommand } from "./commands/qemu";
 import { calibrateCommand } from "./commands/calibrate";
+import { hugepagesCommand } from "./commands/hugepages";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
 import { TARGET_HELP } from "./target";
 
@@ -36,6 +37,10 @@ commands:
         a file backend may use this existing (or new) file on hugetlbfs/tmpfs; --no-check:
         launch despite the checker's errors and let QEMU judge; --exact: watch QEMU's threads
         through the scheduler's tracepoints (every switch and migration; root) instead of /proc
+  hugepages plan FILE [target]
+        the huge pages FILE lacks per node and page size, as the sysfs writes that reserve them
+  hugepages reserve FILE
+        do those writes on this host (root) and report what the kernel really gave
   runs [list | show ID | compare ID ID… | label ID TEXT | report ID… --out FILE.html | delete ID…] [--json] [--dir DIR]
         saved run records
   bench [--mem SIZE] [--runs N] [--threads N] [--qemu PATH]… [--out FILE]
@@ -72,6 +77,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   lab: labCommand,
   qemu: qemuCommand,
   calibrate: calibrateCommand,
+  hugepages: hugepagesCommand,
 };
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

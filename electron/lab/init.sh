@@ -9,6 +9,11 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mount -t tmpfs tmp /tmp
 exec </dev/console >/dev/console 2>&1
 echo "NUMADESK-LAB HELLO $(uname -r) $(nproc)"
+# PCI functions first: the host reads the topology as complete once every TOPO line came
+for d in /sys/bus/pci/devices/*; do
+  [ -f "$d/class" ] || continue
+  echo "NUMADESK-LAB PCI ${d##*/} $(cat "$d/class") $(cat "$d/vendor") $(cat "$d/device") $(cat "$d/numa_node")"
+done
 for n in /sys/devices/system/node/node*; do
   id=${n##*node}
   cpus=$(cat "$n/cpulist")

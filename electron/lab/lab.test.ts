@@ -34,6 +34,9 @@ describe("the NUMA lab", () => {
       [0, 1],
       [2, 3],
     ]);
+    // the NIC behind the pxb-pcie expander bridge with numa_node=1: the guest's own sysfs says node 1
+    expect(r.topology.pciDevices?.find((d) => d.address === "0000:81:00.0")).toMatchObject({ numaNode: 1, classCode: 0x020000, vendor: 0x8086, device: 0x10d3 });
+    expect(r.topology.pciDevices?.filter((d) => d.numaNode === 1).map((d) => d.address)).toEqual(["0000:80:00.0", "0000:81:00.0"]);
     const [without, withContext] = r.records;
     for (const rec of r.records) expect(runRecordSchema.safeParse(rec).success).toBe(true);
     expect(withContext!.outcome).toBe("ok");

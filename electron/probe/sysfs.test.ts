@@ -29,8 +29,8 @@ describe("reading sysfs", () => {
     expect(t.nodes[3]!.cpus).toEqual([]);
     expect(t.cpus.find((c) => c.id === 23)).toMatchObject({ online: false, node: 2, socket: 1 });
     expect(t.nodes[0]!.hugepages).toEqual([
-      { pageSize: 2 * 2 ** 20, total: 1024, free: 1000 },
-      { pageSize: 2 ** 30, total: 0, free: 0 },
+      { pageSize: 2 * 2 ** 20, total: 1024, free: 1000, surplus: 0 },
+      { pageSize: 2 ** 30, total: 0, free: 0, surplus: 0 },
     ]);
     expect(t.distances[3]).toEqual([30, 30, 28, 10]);
   });

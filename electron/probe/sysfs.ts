@@ -7,69 +7,33 @@
 // A kernel without NUMA has no node/ directory: the host is one node holding every CPU.
 
 import { existsSync, readdirSync } from "node:fs";
-import { readBoundedText, ReadError } from "../files/read-bounded";
 import { join } from "node:path";
-import { parseIdList } from "../../shared/cpulist/cpulist";
+import { ProbeError, readInt, readList, readText, numberedEntries } from "./sysfs-attr";
+import { readHugepagePools, readHugetlbfsMounts } from "./hugepages";
+import { readCaches } from "./caches";
+import { readPciDevices } from "./pci";
 import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
 
-export class ProbeError extends Error {
-  override name = "ProbeError";
-}
+export { ProbeError };
 
 export interface SysfsOptions {
   /** the folder that holds devices/system (default "/sys") */
   root?: string;
   /** /proc/meminfo, used when the kernel has no node/ directory */
   procMeminfo?: string;
+  /** /proc/mounts, for hugetlbfs mounts (default: read for the live /sys only) */
+  procMounts?: string;
   name?: string;
-}
-
-// A sysfs attribute is one short line; a bigger "attribute" in a copied tree is not one.
-const MAX_ATTRIBUTE = 256 * 1024;
-
-function readText(path: string): string | undefined {
-  try {
-    return readBoundedText(path, MAX_ATTRIBUTE, { what: "sysfs attribute" });
-  } catch (e) {
-    // a missing attribute is normal (older kernels, offline CPUs); a FIFO or a 1 GB "attribute" is a broken copy
-    if (e instanceof ReadError && !e.missing) throw new ProbeError(e.message);
-    return undefined;
-  }
-}
-
-function readInt(path: string): number | undefined {
-  const t = readText(path)?.trim();
-  if (t === undefined || !/^-?\d+$/.test(t)) return undefined;
-  return Number(t);
-}
-
-function readList(path: string): number[] | undefined {
-  const t = readText(path);
-  if (t === undefined) return undefined;
-  const r = parseIdList(t.trim(), path);
-  if (!r.ok) throw new ProbeError(`${path}: ${r.error}`);
-  return r.ids;
-}
-
-function numberedEntries(dir: string, prefix: string): number[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const re = new RegExp(`^${prefix}(\\d+)$`);
-  return names
-    .map((n) => re.exec(n)?.[1])
-    .filter((x): x is string => x !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
 }
 
 /** "Node 0 MemTotal:  24683520 kB" (node meminfo) or "MemTotal: 24683520 kB" (/proc/meminfo) → bytes */
 export function meminfoField(text: string, field: string): number | undefined {
   const m = new RegExp(`(?:^|\\n)(?:Node \\d+ )?${field}:\\s+(\\d+) kB`).exec(text);
   return m ? Number(m[1]) * 1024 : undefined;
+}
+
+function optionalCount<K extends string>(key: K, v: number | undefined): Partial<Record<K, number>> {
+  return v !== undefined && v >= 0 ? ({ [key]: v } as Record<K, number>) : {};
 }
 
 function readHugepages(nodeDir: string): Hugepages[] {
@@ -88,6 +52,7 @@ function readHugepages(nodeDir: string): Hugepages[] {
       pageSize: Number(m[1]) * 1024,
       total: readInt(join(dir, name, "nr_hugepages")) ?? 0,
       free: readInt(join(dir, name, "free_hugepages")) ?? 0,
+      ...optionalCount("surplus", readInt(join(dir, name, "surplus_hugepages"))),
     });
   }
   return out.sort((a, b) => a.pageSize - b.pageSize);
@@ -188,6 +153,15 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     cpus,
     distances,
   };
+  // Host resources (issue 15): only what the tree has, so old copies read as before.
+  const pools = readHugepagePools(join(root, "kernel/mm/hugepages"));
+  if (pools.length > 0) topology.hugepagePools = pools;
+  const mountsFile = opts.procMounts ?? (root === "/sys" ? "/proc/mounts" : undefined);
+  if (mountsFile !== undefined) topology.hugetlbfs = readHugetlbfsMounts(mountsFile, pools);
+  const caches = readCaches(cpuRoot, cpuIds);
+  if (caches.length > 0) topology.caches = caches;
+  const pci = readPciDevices(join(root, "bus/pci/devices"));
+  if (pci !== undefined) topology.pciDevices = pci;
   // A damaged copy can hold numbers no kernel writes; say which instead of passing them on.
   const checked = topologySchema.safeParse(topology);
   if (!checked.success) {

@@ -12,6 +12,7 @@ import { backendColor, inkOn, nodeColor, OFF_NODE } from "./palette";
 import { machineOf, memoryUseOf } from "../store/store";
 import { createZoomController, fitTransform, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
 import type { HostTopology } from "../../shared/topology/schema";
+import { CardResources, UnplacedDevices } from "./CardResources";
 import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
@@ -130,6 +131,7 @@ export function HostCanvas() {
         </svg>
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
+      {host ? <UnplacedDevices machine={machineOf(host)} /> : null}
       {host ? <DistanceMatrix host={host} /> : null}
       <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a chip, a thread budget or a guest node’s title on a host node · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest or host node · right-click or Enter: the same as a menu</p>
     </section>
@@ -260,6 +262,7 @@ function NodeCardView({ card, host, layout, use, contexts, selected, over, label
       onDrop={(e) => onDrop(node.os, e)}
     >
       <CardStatic card={card} color={color} labels={labels} />
+      <CardResources card={card} />
       <text x={CARD_PAD} y={34} className="tc-badge">
         {contexts ? `⚙ thread-context ${contexts}` : memoryOnlyNote(node)}
       </text>

@@ -154,6 +154,21 @@ export function exportLibvirt(layout: Layout): LibvirtExport {
     notes.push(`${layout.args.length} other option${layout.args.length > 1 ? "s" : ""} (${sample}${layout.args.length > 3 ? ", …" : ""}) are not exported; libvirt writes its own`);
   }
 
+  // <devices><hostdev>: libvirt's form of -device vfio-pci,host=ADDR (managed: libvirt detaches
+  // the device from its host driver and binds it to vfio-pci)
+  const devs = layout.hostDevices ?? [];
+  if (devs.length > 0) {
+    lines.push("<devices>");
+    for (const d of devs) {
+      const [domain, bus, rest] = d.host.split(":") as [string, string, string];
+      const [slot, fn] = rest.split(".") as [string, string];
+      lines.push("  <hostdev mode='subsystem' type='pci' managed='yes'>", `    <source><address domain='0x${domain}' bus='0x${bus}' slot='0x${slot}' function='0x${fn}'/></source>`, "  </hostdev>");
+    }
+    lines.push("</devices>");
+    const placed = devs.filter((d) => d.guestNode !== undefined);
+    if (placed.length > 0) notes.push(`the guest node of ${placed.map((d) => `${d.host} (node ${d.guestNode})`).join(", ")}: libvirt places a device on a guest node through a pcie-expander-bus controller with <target><node>, which this fragment does not add`);
+  }
+
   const header = [comment("libvirt domain XML fragment written by Numadesk: put these elements inside <domain type='kvm'>.")];
   for (const n of notes) header.push(comment(`not expressed: ${n}`));
   return { xml: [...header, ...lines].join("\n") + "\n", notes };

@@ -3,7 +3,8 @@
 // runner (electron/lab/lab.ts) feeds it parsed lines with the time they arrived and acts on
 // the effects it returns; tests feed it recorded transcripts, no QEMU needed.
 
-import type { HostTopology } from "../topology/schema";
+import type { HostTopology, PciDevice } from "../topology/schema";
+import { pciClassName } from "../pci/classes";
 import type { Sample } from "../run/types";
 import { parseLabLine, type LabLine } from "./protocol";
 import { labTopology, type LabNodes } from "./topology";
@@ -34,6 +35,8 @@ export interface LabConsoleState {
   bootMs?: number;
   kernel?: string;
   topo: TopoLine[];
+  /** the guest's PCI functions (PCI lines, which come before the TOPO lines) */
+  pci: PciDevice[];
   /** the guest's topology as its TOPO lines say (the expected one until they came) */
   topology: HostTopology;
   freeBefore: Record<string, number>;
@@ -52,16 +55,18 @@ export type LabConsoleEffect =
   | { type: "alldone" };
 
 export function initialConsoleState(nodes: LabNodes, expected = labTopology(nodes)): LabConsoleState {
-  return { nodes, topo: [], topology: expected, freeBefore: {}, done: [], errors: [], allDone: false };
+  return { nodes, topo: [], pci: [], topology: expected, freeBefore: {}, done: [], errors: [], allDone: false };
 }
 
 /** The guest's view of its topology, from its TOPO lines. */
-export function guestTopology(lines: readonly TopoLine[], nodes: LabNodes): HostTopology {
+export function guestTopology(lines: readonly TopoLine[], nodes: LabNodes, pci: readonly PciDevice[] = []): HostTopology {
   const sorted = [...lines].sort((a, b) => a.node - b.node);
   const t = labTopology(nodes);
   t.nodes = sorted.map((l) => ({ id: l.node, cpus: l.cpus, memTotal: l.memTotalKb * 1024, memFree: l.memFreeKb * 1024, hugepages: [] }));
   t.cpus = t.nodes.flatMap((n) => n.cpus.map((id) => ({ id, node: n.id, socket: n.id, core: id, siblings: [id], online: true })));
   t.distances = sorted.map((l) => (l.distances.length === sorted.length ? l.distances : sorted.map((o) => (o.node === l.node ? 10 : 20))));
+  if (pci.length > 0) t.pciDevices = [...pci];
+  else delete t.pciDevices;
   return t;
 }
 
@@ -77,8 +82,11 @@ export function foldConsoleLine(state: LabConsoleState, l: LabLine, atMs: number
       return [];
     case "topo":
       state.topo.push(l);
-      state.topology = guestTopology(state.topo, state.nodes);
+      state.topology = guestTopology(state.topo, state.nodes, state.pci);
       return state.topo.length === state.nodes ? [{ type: "booted", topology: state.topology }] : [];
+    case "pci":
+      if (state.pci.length < 256) state.pci.push({ address: l.address, classCode: l.classCode, vendor: l.vendor, device: l.device, numaNode: l.node >= 0 ? l.node : -1, className: pciClassName(l.classCode) });
+      return [];
     case "free":
       state.freeBefore[String(l.node)] = l.kb;
       return [];

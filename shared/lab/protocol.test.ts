@@ -14,6 +14,13 @@ describe("the lab's console lines", () => {
     expect(parseLabLine("NUMADESK-LAB ALLDONE")).toEqual({ kind: "alldone" });
   });
 
+  it("reads the guest's PCI lines, and refuses ones with impossible ids", () => {
+    expect(parseLabLine("NUMADESK-LAB PCI 0000:81:00.0 0x020000 0x8086 0x10d3 1")).toEqual({ kind: "pci", address: "0000:81:00.0", classCode: 0x020000, vendor: 0x8086, device: 0x10d3, node: 1 });
+    expect(parseLabLine("NUMADESK-LAB PCI 0000:00:1f.3 0x0c0500 0x8086 0x2930 -1")).toMatchObject({ node: -1 });
+    expect(parseLabLine("NUMADESK-LAB PCI 0000:81:00.0 0x020000 0x18086 0x10d3 1")).toBeUndefined();
+    expect(parseLabLine("NUMADESK-LAB PCI ../../x 0x020000 0x8086 0x10d3 1")).toBeUndefined();
+  });
+
   it("finds a line after kernel noise on the same console line, and ignores everything else", () => {
     expect(parseLabLine("[    3.1] random: crng init done NUMADESK-LAB G 5.00")).toEqual({ kind: "greeting", t: 5 });
     expect(parseLabLine("[    3.369143] reboot: Power down")).toBeUndefined();

@@ -6,6 +6,7 @@ import { parseIdList } from "../cpulist/cpulist";
 export type LabLine =
   | { kind: "hello"; kernel: string; cpus: number }
   | { kind: "topo"; node: number; cpus: number[]; memTotalKb: number; memFreeKb: number; distances: number[] }
+  | { kind: "pci"; address: string; classCode: number; vendor: number; device: number; node: number }
   | { kind: "free"; node: number; kb: number }
   | { kind: "begin"; label: string }
   | { kind: "allowed"; tid: number; cpus: number[]; name: string }
@@ -39,6 +40,13 @@ export function parseLabLine(raw: string): LabLine | undefined {
       if (!cpus) return undefined;
       const distances = f.slice(5).map(int);
       return ok({ kind: "topo", node: int(f[1]), cpus, memTotalKb: int(f[3]), memFreeKb: int(f[4]), distances }, int(f[1]), int(f[3]), int(f[4]), ...distances);
+    }
+    case "PCI": {
+      // "PCI 0000:81:00.0 0x020000 0x8086 0x10d3 1": sysfs's class, vendor, device, numa_node
+      const hex = (v: string | undefined, max: number) => (v !== undefined && /^0x[0-9a-f]{1,6}$/i.test(v) && parseInt(v.slice(2), 16) <= max ? parseInt(v.slice(2), 16) : NaN);
+      const address = f[1] ?? "";
+      if (!/^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(address)) return undefined;
+      return ok({ kind: "pci", address, classCode: hex(f[2], 0xffffff), vendor: hex(f[3], 0xffff), device: hex(f[4], 0xffff), node: int(f[5]) }, hex(f[2], 0xffffff), hex(f[3], 0xffff), hex(f[4], 0xffff), int(f[5]));
     }
     case "F":
       return ok({ kind: "free", node: int(f[1]), kb: int(f[2]) }, int(f[1]), int(f[2]));

@@ -8,6 +8,7 @@ import { parseIdList } from "../cpulist/cpulist";
 import { optionName, takesArgument } from "../qemu/options";
 import { topologySchema } from "../topology/schema";
 import { pinningSchema } from "../pin/schema";
+import { hostDevicesSchema } from "./host-devices";
 
 // Version 2 (2026-11): -object iothread elements and pinning; version-1 files migrate (load.ts).
 export const LAYOUT_VERSION = 2;
@@ -247,6 +248,7 @@ export const layoutSchema = z
     iothreads: z.array(iothreadSchema).max(4096).optional(),
     pinning: pinningSchema.optional().describe("where vCPU, emulator and I/O threads may run (applied from outside QEMU)"),
     args: z.array(argSchema).max(100_000),
+    hostDevices: hostDevicesSchema,
   })
   .strict();
 

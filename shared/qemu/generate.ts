@@ -9,10 +9,11 @@ import { patchElement, readFromText, renderElement } from "./codec";
 import { shellQuote } from "./tokenize";
 import { optionName, takesArgument } from "./options";
 import { tasksetWords } from "../pin/taskset";
+import { vfioDeviceValue } from "../layout/host-devices";
 
 export const DEFAULT_BINARY = "qemu-system-x86_64";
 
-type ItemKind = ElementKind | "arg";
+type ItemKind = ElementKind | "arg" | "hostDevice";
 
 const RANK: Record<ItemKind, number> = {
   name: 0,
@@ -25,6 +26,7 @@ const RANK: Record<ItemKind, number> = {
   threadContext: 7,
   backend: 8,
   iothread: 9,
+  hostDevice: 10,
 };
 
 interface Item {
@@ -61,6 +63,7 @@ function layoutItems(layout: Layout): Item[] {
   for (const t of layout.threadContexts) add("threadContext", t);
   for (const b of layout.backends) add("backend", b);
   for (const t of layout.iothreads ?? []) add("iothread", t);
+  for (const d of layout.hostDevices ?? []) items.push({ kind: "hostDevice", at: undefined, tokens: () => ["-device", vfioDeviceValue(d)] });
   return items;
 }
 

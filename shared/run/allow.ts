@@ -184,6 +184,8 @@ export function runLayout(layout: Layout): RunLayout {
     if (debugThreads !== undefined) run.name.debugThreads = debugThreads;
     if (extra) keepExtra(extra, new Set(), "-name", dropped);
   }
+  // Never a host device: VFIO would take it from its host driver (README, "Sharing layouts safely").
+  for (const d of layout.hostDevices ?? []) dropped.push(`-device vfio-pci,host=${d.host} (a run never passes a host device through)`);
   for (const a of layout.args) {
     const name = optionName(a.tokens[0] ?? "");
     const value = a.tokens[1];

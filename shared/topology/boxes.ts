@@ -4,10 +4,11 @@
 // plot's node bands all draw this model; none of them groups CPUs by itself.
 //
 // Levels the topology cannot tell are skipped, as lstopo does: no die level when a package has
-// one die or the source gave no die ids; no L3 level, because no topology source Numadesk reads
-// records caches (issue 13 may add them).
+// one die or the source gave no die ids; no L3 level when the source gave no caches (sysfs,
+// hwloc XML and lscpu -p give them; numactl and virsh capabilities do not).
 
-import type { HostTopology, Hugepages } from "./schema";
+import type { Cache, HostTopology, Hugepages, PciDevice } from "./schema";
+import { isEndpointWorthShowing } from "../pci/classes";
 import { formatIdList } from "../cpulist/cpulist";
 import { nearestCpuNode } from "./query";
 
@@ -44,6 +45,19 @@ export interface NodeBox {
   memFree: number;
   /** huge-page pools that have pages configured */
   hugepages: Hugepages[];
+  /** the node's cores grouped by the L3 cache they share (an AMD CCX/CCD, an Intel SNC
+   *  cluster), in core order; absent when the source gave no L3 for every core */
+  l3?: L3Box[];
+  /** PCI endpoints whose slot the firmware puts on this node (bridges left out) */
+  pci?: PciDevice[];
+}
+
+export interface L3Box {
+  /** bytes; 0 when the source does not say */
+  size: number;
+  /** every CPU sharing this L3 (may reach beyond the node, e.g. SNC) */
+  cpus: number[];
+  cores: CoreBox[];
 }
 
 export interface DieBox {
@@ -68,6 +82,8 @@ export interface MachineBox {
   looseNodes: NodeBox[];
   /** every node in host order (index = NodeBox.index) */
   nodes: NodeBox[];
+  /** PCI endpoints whose node the firmware does not say (numa_node -1) */
+  unplacedPci?: PciDevice[];
   puCount: number;
   onlinePus: number;
   coreCount: number;
@@ -93,7 +109,11 @@ export function hostBoxes(host: HostTopology): MachineBox {
     list.sort((a, b) => a.package - b.package || a.pus[0]!.os - b.pus[0]!.os);
     const pus = list.flatMap((c) => c.pus);
     const from = pus.some((p) => p.online) ? undefined : nearestCpuNode(host, n)?.id;
+    const l3 = l3Groups(host.caches, list);
+    const pci = host.pciDevices?.filter((d) => d.numaNode === n.id && isEndpointWorthShowing(d.classCode));
     return {
+      ...(l3 ? { l3 } : {}),
+      ...(pci && pci.length > 0 ? { pci } : {}),
       ...(from !== undefined ? { preallocFrom: from } : {}),
       os: n.id,
       index,
@@ -119,7 +139,9 @@ export function hostBoxes(host: HostTopology): MachineBox {
     return pkg;
   });
   const looseNodes = nodes.filter((n) => n.packages.length !== 1);
+  const unplaced = host.pciDevices?.filter((d) => !nodes.some((n) => n.os === d.numaNode) && isEndpointWorthShowing(d.classCode));
   return {
+    ...(unplaced && unplaced.length > 0 ? { unplacedPci: unplaced } : {}),
     name: host.name,
     packages,
     looseNodes,
@@ -129,6 +151,28 @@ export function hostBoxes(host: HostTopology): MachineBox {
     coreCount: new Set(host.cpus.map((c) => `${c.socket}/${c.core}`)).size,
     distances: host.distances,
   };
+}
+
+/** Cores grouped by the L3 holding their first PU; undefined unless every core has one. */
+function l3Groups(caches: Cache[] | undefined, cores: CoreBox[]): L3Box[] | undefined {
+  const l3s = (caches ?? []).filter((c) => c.level === 3 && c.type !== "instruction");
+  if (l3s.length === 0 || cores.length === 0) return undefined;
+  const byCpu = new Map<number, Cache>();
+  for (const c of l3s) for (const cpu of c.cpus) if (!byCpu.has(cpu)) byCpu.set(cpu, c);
+  const groups = new Map<Cache, L3Box>();
+  for (const core of cores) {
+    const cache = byCpu.get(core.pus[0]!.os);
+    if (!cache) return undefined;
+    const g = groups.get(cache) ?? { size: cache.size, cpus: cache.cpus, cores: [] };
+    g.cores.push(core);
+    groups.set(cache, g);
+  }
+  return [...groups.values()];
+}
+
+/** The CPUs of an L3 group that sit in its node. */
+export function l3Pus(group: L3Box): number[] {
+  return group.cores.flatMap((c) => c.pus.map((p) => p.os)).sort((a, b) => a - b);
 }
 
 /** Dies of one package, when there are several and no node spans two; otherwise no die level. */

@@ -5,7 +5,8 @@
 import type { HostTopology } from "./schema";
 import { formatIdList } from "../cpulist/cpulist";
 import { humanSize } from "../size/size";
-import { coreRuns, hostBoxes, runLabel, type NodeBox } from "./boxes";
+import { coreRuns, hostBoxes, l3Pus, runLabel, type NodeBox } from "./boxes";
+import { pciLines } from "./format-pci";
 
 export function formatNumactl(t: HostTopology): string {
   const lines: string[] = [];
@@ -40,12 +41,21 @@ export function formatTopologyText(t: HostTopology): string {
     const huge = n.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`).join(", ");
     const where = n.memoryOnly ? " (memory only)" : n.packages.length > 1 ? ` (spans packages ${n.packages.join(", ")})` : "";
     lines.push(`${indent}NUMA node ${n.os}${where}: ${humanSize(n.memTotal)}, ${humanSize(n.memFree)} free${huge ? `; huge ${huge}` : ""}`);
-    for (const run of coreRuns(n, 1)) {
-      const pus = run.cores[0]!.pus.length;
-      const offline = run.cores.flatMap((c) => c.pus.filter((p) => !p.online).map((p) => p.os));
-      const what = run.cores.length === 1 ? `core ${run.cores[0]!.os}, ${plural(pus, "PU")}` : `${run.cores.length} cores × ${plural(pus, "PU")}`;
-      lines.push(`${indent}  ${what}: PU ${runLabel(run)}${offline.length ? ` (offline: ${formatIdList(offline)})` : ""}`);
-    }
+    const cores = (box: NodeBox, at: string) => {
+      for (const run of coreRuns(box, 1)) {
+        const pus = run.cores[0]!.pus.length;
+        const offline = run.cores.flatMap((c) => c.pus.filter((p) => !p.online).map((p) => p.os));
+        const what = run.cores.length === 1 ? `core ${run.cores[0]!.os}, ${plural(pus, "PU")}` : `${run.cores.length} cores × ${plural(pus, "PU")}`;
+        lines.push(`${at}${what}: PU ${runLabel(run)}${offline.length ? ` (offline: ${formatIdList(offline)})` : ""}`);
+      }
+    };
+    if (!n.l3) cores(n, `${indent}  `);
+    // L3 groups as lstopo nests them: the cores sharing one L3 under it
+    else
+      for (const g of n.l3) {
+        lines.push(`${indent}  L3 ${g.size > 0 ? humanSize(g.size) : "(size unknown)"}: PU ${formatIdList(l3Pus(g))}`);
+        cores({ ...n, cores: g.cores }, `${indent}    `);
+      }
   };
   for (const p of m.packages) {
     lines.push(`  Package ${p.os}: ${plural(p.coreCount, "core")}, ${plural(p.puCount, "PU")}`);
@@ -57,6 +67,7 @@ export function formatTopologyText(t: HostTopology): string {
     } else p.nodes.forEach((n) => node(n, "    "));
   }
   m.looseNodes.forEach((n) => node(n, "  "));
+  lines.push(...pciLines(t));
   lines.push("  distances:");
   lines.push(`        ${t.nodes.map((n) => String(n.id).padStart(4)).join("")}`);
   t.nodes.forEach((n, i) => lines.push(`    ${String(n.id).padStart(3)}:${t.distances[i]!.map((v) => String(v).padStart(4)).join("")}`));

@@ -8,12 +8,29 @@ import type { CheckContext } from "./context";
 import { RULE_CODES, ruleMeta } from "./rules/registry";
 import type { Layout } from "../layout/schema";
 import { PIN_CASES } from "./rules/pinning-cases";
+import { importHwloc } from "../topology/import/hwloc";
+import { importLscpuParsable } from "../topology/import/lscpu";
 
 const root = join(import.meta.dirname, "../..");
 const host = (name: string): HostTopology => topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts", `${name}.json`), "utf8")));
 const seedHost = host("bm-standard2-52");
 const cxl = host("cxl-4node");
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../qemu/fixtures", name), "utf8");
+const imported = (r: ReturnType<typeof importHwloc>) => {
+  if (!r.ok) throw new Error(r.error);
+  return r.topology;
+};
+const importFixture = (name: string) => readFileSync(join(import.meta.dirname, "../topology/import/fixtures", name), "utf8");
+// real hwloc dump: a 2-socket Xeon with an I350 NIC (0000:81:00.0) and GPUs on node 1
+const gpuNicHost = imported(importHwloc(importFixture("hwloc-2n8c2t-pci.xml"), "gpu-nic"));
+// real lscpu -p: EPYC 7451, each of 8 nodes holding 2 L3 groups of 3 cores × 2 threads
+const epyc7451 = (() => {
+  const r = importLscpuParsable(importFixture("lscpu-p-epyc-7451.txt"));
+  if (!r.ok) throw new Error(r.error);
+  return r.topology;
+})();
+const DEV2 = (dev: string) => `${GOOD2} -device vfio-pci,host=${dev}`;
+const L3 = (vcpus: number) => `${Q} -m 1G -smp ${vcpus} -numa node,nodeid=0,cpus=0-${vcpus - 1},memdev=m0 -object memory-backend-ram,id=m0,size=1G,host-nodes=0,policy=bind`;
 
 function check(line: string, ctx: CheckContext = {}, edit?: (l: Layout) => void) {
   const { layout } = parseCommandLine(line);
@@ -65,6 +82,18 @@ const CASES: Case[] = [
     ctx: { host: cxl },
   },
   { code: "NUMA015", what: "more huge pages than the node has free", bad: `${Q} -m 4G -object memory-backend-memfd,id=h,size=4G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
+  {
+    code: "NUMA015",
+    what: "a memfd and a file on hugetlbfs that fit alone but not together on one node",
+    bad: `${Q} -m 2400M -smp 2 -numa node,nodeid=0,cpus=0,memdev=h0 -numa node,nodeid=1,cpus=1,memdev=h1 -object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,host-nodes=0,policy=bind -object memory-backend-file,id=h1,size=1200M,mem-path=/dev/hugepages,host-nodes=0,policy=bind`,
+    // 600 + 400 pages of 2 MiB: exactly node 0's 1000 free
+    good: `${Q} -m 2000M -smp 2 -numa node,nodeid=0,cpus=0,memdev=h0 -numa node,nodeid=1,cpus=1,memdev=h1 -object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,host-nodes=0,policy=bind -object memory-backend-file,id=h1,size=800M,mem-path=/dev/hugepages,host-nodes=0,policy=bind`,
+    ctx: { host: { ...cxl, hugetlbfs: [{ path: "/dev/hugepages", pageSize: 2 * 2 ** 20 }] } },
+  },
+  // the NIC is on host node 1; GOOD2 binds guest node 0's memory to 0 and node 1's to 1
+  { code: "NUMA042", what: "a NIC on host node 1 for a guest whose memory is elsewhere", bad: DEV2("0000:81:00.0").replace("host-nodes=1", "host-nodes=0"), good: DEV2("0000:81:00.0"), ctx: { host: gpuNicHost } },
+  { code: "NUMA043", what: "a passed-through device the host lacks", bad: DEV2("0000:99:00.0"), good: DEV2("0000:81:00.0"), ctx: { host: gpuNicHost } },
+  { code: "NUMA041", what: "a guest node of 8 vCPUs on a node of two 6-PU L3 groups", bad: L3(8), good: L3(6), ctx: { host: epyc7451 } },
   { code: "NUMA016", what: "prealloc-threads without prealloc", bad: GOOD2.replace("prealloc=on,prealloc-threads=2,prealloc-context=tc1", "prealloc-threads=2"), good: GOOD2 },
   { code: "NUMA017", what: "more threads than QEMU will start", bad: GOOD2.replaceAll("prealloc-threads=2", "prealloc-threads=64"), good: GOOD2, ctx: { host: seedHost } },
   { code: "NUMA018", what: "a context on another node than the memory", bad: GOOD2.replace("prealloc-context=tc1", "prealloc-context=tc0"), good: GOOD2 },

@@ -27,6 +27,7 @@ import { kernelFacts, paramsFor } from "../../model/calibrate";
 import { formatPrediction, predictPrealloc } from "../../../shared/model/prealloc-model";
 import type { HostTopology } from "../../../shared/topology/schema";
 import { memPathFacts } from "../../probe/mem-paths";
+import { nameDevices } from "../../probe/pci";
 import { backupPath, saveLayoutFile } from "../../files/layout-file";
 import { existsSync } from "node:fs";
 import { writeFileAtomic } from "../../run/records";
@@ -63,6 +64,8 @@ export function topoCommand(args: string[], io: Io): number {
     const r = importTopology(kind, readInputText(file), file === "-" ? TOPOLOGY_FORMATS[kind].what : basename(file));
     if (!r.ok) throw new InputError(`${file}: ${r.error}`);
     host = r.topology;
+    // an importer knows ids; this host's pci.ids knows names
+    if (host.pciDevices) nameDevices(host.pciDevices);
     if (r.lacks.length > 0) io.err(`note: ${TOPOLOGY_FORMATS[kind].what} does not say: ${r.lacks.join("; ")}\n`);
   } else {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (to read a file, say its format with --from)`);

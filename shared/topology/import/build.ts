@@ -1,7 +1,7 @@
 // Turn what a text format says about a host into a full topology, filling what it does not
 // say with plain defaults and saying so in `lacks`.
 
-import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostTopology, type Hugepages } from "../schema";
+import { TOPOLOGY_VERSION, topologySchema, type Cache, type HostCpu, type HostTopology, type Hugepages, type PciDevice } from "../schema";
 
 export interface PartialNode {
   id: number;
@@ -25,6 +25,8 @@ export interface PartialHost {
   nodes: PartialNode[];
   cpus?: PartialCpu[];
   distances?: number[][];
+  caches?: Cache[];
+  pciDevices?: PciDevice[];
 }
 
 export type ImportResult = { ok: true; topology: HostTopology; lacks: string[] } | { ok: false; error: string };
@@ -82,6 +84,8 @@ export function buildTopology(name: string, kind: HostTopology["source"]["kind"]
     })),
     cpus,
     distances,
+    ...(p.caches && p.caches.length > 0 ? { caches: p.caches } : {}),
+    ...(p.pciDevices ? { pciDevices: p.pciDevices } : {}),
   };
   // A damaged paste can still parse into impossible numbers (NaN memory, a huge CPU id):
   // say where instead of handing on a broken topology.

@@ -4,6 +4,36 @@
 
 import { findAll, parseXml, type XmlElement } from "../../xml/scan";
 import { buildTopology, type ImportResult, type PartialCpu, type PartialNode } from "./build";
+import type { Cache, PciDevice } from "../schema";
+import { pciClassName } from "../../pci/classes";
+
+// hwloc 2.x names caches L1Cache, L1iCache, L2Cache…; 1.x has type="Cache" with depth= and
+// cache_type= (0 unified, 1 data, 2 instruction), as hwloc's own XML import reads them.
+const CACHE_TYPE: Record<string, Cache["type"]> = { "0": "unified", "1": "data", "2": "instruction" };
+
+function cacheOf(el: XmlElement): Cache | undefined {
+  const type = el.attrs.type ?? "";
+  const m = /^L(\d)(i?)Cache$/.exec(type);
+  const level = m ? Number(m[1]) : type === "Cache" ? Number(el.attrs.depth) : NaN;
+  if (!Number.isInteger(level) || level < 1 || level > 4) return undefined;
+  const kind = m?.[2] === "i" ? "instruction" : (CACHE_TYPE[el.attrs.cache_type ?? "0"] ?? "unified");
+  const cpus = parseHwlocBitmap(el.attrs.cpuset);
+  const size = Number(el.attrs.cache_size ?? 0);
+  if (cpus.length === 0) return undefined;
+  return { level, type: kind, size: Number.isSafeInteger(size) && size >= 0 ? size : 0, cpus };
+}
+
+/** "0200 [8086:1521] [00d9:0021] 01 00": class and subclass, [vendor:device], [subsystem], revision */
+function pciOf(el: XmlElement, cpus: number[], nodes: PartialNode[]): PciDevice | undefined {
+  const addr = (el.attrs.pci_busid ?? "").toLowerCase();
+  const t = /^([0-9a-f]{4}) \[([0-9a-f]{4}):([0-9a-f]{4})\]/i.exec(el.attrs.pci_type ?? "");
+  if (!/^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(addr) || !t) return undefined;
+  // its node: the one NUMA node whose CPUs meet those of its nearest ancestor with a cpuset
+  const set = new Set(cpus);
+  const near = cpus.length > 0 ? nodes.filter((n) => n.cpus.some((c) => set.has(c))) : [];
+  const classCode = parseInt(t[1]!, 16) << 8;
+  return { address: addr, classCode, vendor: parseInt(t[2]!, 16), device: parseInt(t[3]!, 16), numaNode: near.length === 1 ? near[0]!.id : -1, className: pciClassName(classCode) };
+}
 
 /** hwloc bitmaps: "0x0000ffff", or 32-bit words separated by commas, most significant first. */
 export function parseHwlocBitmap(s: string | undefined): number[] {
@@ -27,10 +57,15 @@ export function importHwloc(text: string, name = "lstopo --of xml"): ImportResul
   if (x.root.name !== "topology") return { ok: false, error: `the root element is <${x.root.name}>, not hwloc's <topology>` };
   const nodes: PartialNode[] = [];
   const cpus: PartialCpu[] = [];
-  const walk = (el: XmlElement, socket: number | undefined, core: number | undefined) => {
+  const caches: Cache[] = [];
+  const pciAt: Array<{ el: XmlElement; cpus: number[] }> = [];
+  const walk = (el: XmlElement, socket: number | undefined, core: number | undefined, near: number[] = []) => {
     for (const c of el.children) {
       if (c.name !== "object") continue;
       const type = c.attrs.type;
+      const cache = cacheOf(c);
+      if (cache && caches.length < 65536) caches.push(cache);
+      if (type === "PCIDev" && pciAt.length < 4096) pciAt.push({ el: c, cpus: near });
       const osIndex = c.attrs.os_index !== undefined ? Number(c.attrs.os_index) : undefined;
       if (type === "NUMANode") {
         const node: PartialNode = { id: osIndex ?? nodes.length, cpus: parseHwlocBitmap(c.attrs.cpuset), hugepages: [] };
@@ -46,11 +81,14 @@ export function importHwloc(text: string, name = "lstopo --of xml"): ImportResul
         if (socket !== undefined) cpu.socket = socket;
         cpus.push(cpu);
       }
-      walk(c, type === "Package" ? (osIndex ?? socket) : socket, type === "Core" ? (osIndex ?? core) : core);
+      walk(c, type === "Package" ? (osIndex ?? socket) : socket, type === "Core" ? (osIndex ?? core) : core, c.attrs.cpuset !== undefined ? parseHwlocBitmap(c.attrs.cpuset) : near);
     }
   };
   walk(x.root, undefined, undefined);
   if (nodes.length === 0) return { ok: false, error: "no NUMANode object in the document" };
+  const pci = pciAt.map((p) => pciOf(p.el, p.cpus, nodes)).filter((d) => d !== undefined);
+  const seen = new Set<string>();
+  const pciDevices = pci.filter((d) => !seen.has(d.address) && seen.add(d.address));
   const ids = nodes.map((n) => n.id);
   let distances: number[][] | undefined;
   const d2 = findAll(x.root, "distances2").find((d) => d.attrs.type === "NUMANode");
@@ -78,5 +116,5 @@ export function importHwloc(text: string, name = "lstopo --of xml"): ImportResul
       }
     }
   }
-  return buildTopology(name, "hwloc", { nodes, cpus, ...(distances ? { distances } : {}) }, ["free memory", "free huge pages (taken as all free)"]);
+  return buildTopology(name, "hwloc", { nodes, cpus, caches, ...(pciDevices.length > 0 ? { pciDevices } : {}), ...(distances ? { distances } : {}) }, ["free memory", "free huge pages (taken as all free)"]);
 }

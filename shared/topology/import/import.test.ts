@@ -132,3 +132,30 @@ describe("topology importers on real outputs", () => {
     );
   });
 });
+
+describe("caches and PCI devices from other tools' outputs", () => {
+  it("lscpu -p's cache columns give which CPUs share each cache: EPYC 7451 has two L3s of 6 PUs per node", () => {
+    const { t, lacks } = read("lscpu-p", "lscpu-p-epyc-7451.txt");
+    const l3 = t.caches!.filter((c) => c.level === 3);
+    expect(l3).toHaveLength(16);
+    expect(l3[0]).toEqual({ level: 3, type: "unified", size: 0, cpus: [0, 1, 2, 48, 49, 50] });
+    expect(t.caches!.filter((c) => c.level === 1 && c.type === "instruction")).toHaveLength(48);
+    expect(lacks.join()).toContain("cache sizes");
+  });
+
+  it("hwloc 2.x XML: every cache with its size, and PCI devices on the node of their ancestor", () => {
+    const { t } = read("hwloc", "hwloc-epyc-7763-zen3.xml");
+    const l3 = t.caches!.filter((c) => c.level === 3);
+    expect(l3).toHaveLength(16);
+    expect(l3.every((c) => c.size === 32 * 2 ** 20 && c.cpus.length === 8)).toBe(true);
+    expect(t.caches!.filter((c) => c.level === 1 && c.type === "instruction")).toHaveLength(128);
+    const pci = read("hwloc", "hwloc-2n8c2t-pci.xml").t.pciDevices!;
+    expect(pci.find((d) => d.address === "0000:81:00.0")).toMatchObject({ numaNode: 1, classCode: 0x020000, vendor: 0x8086, device: 0x1521 });
+    expect(pci.find((d) => d.address === "0000:03:00.0")).toMatchObject({ numaNode: 0, className: "3D controller" });
+  });
+
+  it("formats without caches (numactl, virsh capabilities) leave them out rather than inventing some", () => {
+    expect(read("numactl", "numactl-this-vm.txt").t.caches).toBeUndefined();
+    expect(read("libvirt", "libvirt-caps-x86_64-basic.xml").t.caches).toBeUndefined();
+  });
+});

@@ -4,6 +4,7 @@
 
 import { parseIdList } from "../../cpulist/cpulist";
 import { buildTopology, type ImportResult, type PartialCpu, type PartialNode } from "./build";
+import type { Cache } from "../schema";
 
 function field(text: string, name: string): string | undefined {
   const m = new RegExp(`^\\s*${name.replace(/[()]/g, "\\$&")}:\\s*(.*)$`, "mi").exec(text);
@@ -68,6 +69,7 @@ export function importLscpuParsable(text: string, name = "lscpu -p"): ImportResu
     cpus.push(cpu);
   }
   if (cpus.length === 0) return { ok: false, error: "no CPU rows found; expected lines like 0,0,0,0,,0,0,0,0" };
+  const caches = cacheColumns(header, lines.slice(headerIndex + 1));
   const nodes = new Map<number, PartialNode>();
   for (const c of cpus) {
     const id = c.node ?? 0;
@@ -75,5 +77,35 @@ export function importLscpuParsable(text: string, name = "lscpu -p"): ImportResu
     n.cpus.push(c.id);
     nodes.set(id, n);
   }
-  return buildTopology(name, "lscpu-p", { nodes: [...nodes.values()], cpus }, ["huge pages"]);
+  return buildTopology(name, "lscpu-p", { nodes: [...nodes.values()], cpus, caches }, caches.length > 0 ? ["huge pages", "cache sizes (lscpu -p gives which CPUs share a cache, not its size)"] : ["huge pages"]);
+}
+
+const CACHE_COLUMNS: Record<string, Pick<Cache, "level" | "type">> = { l1d: { level: 1, type: "data" }, l1i: { level: 1, type: "instruction" }, l1: { level: 1, type: "unified" }, l2: { level: 2, type: "unified" }, l3: { level: 3, type: "unified" }, l4: { level: 4, type: "unified" } };
+
+/** Caches from lscpu -p's cache columns: one column per cache ("L1d,L1i,L2,L3", util-linux ≥ 2.19
+ *  with commas), or all in one column joined by colons ("L1d:L1i:L2:L3", older releases). The
+ *  value is the cache's id: CPUs with the same id in a column share that cache. */
+function cacheColumns(header: string[], rows: string[]): Cache[] {
+  const kinds: Array<{ at: number; part: number; kind: Pick<Cache, "level" | "type"> }> = [];
+  header.forEach((h, at) => h.split(":").forEach((name, part) => {
+    const kind = CACHE_COLUMNS[name];
+    if (kind) kinds.push({ at, part, kind });
+  }));
+  const groups = new Map<string, Cache>();
+  for (const l of rows) {
+    if (!l.trim()) continue;
+    if (l.startsWith("#")) break;
+    const f = l.split(",");
+    const cpu = /^\d+$/.test(f[0] ?? "") ? Number(f[0]) : undefined;
+    if (cpu === undefined) continue;
+    for (const k of kinds) {
+      const v = (f[k.at] ?? "").split(":")[k.part];
+      if (v === undefined || !/^\d+$/.test(v)) continue;
+      const key = `${k.kind.level}/${k.kind.type}/${v}`;
+      const g = groups.get(key) ?? { ...k.kind, size: 0, cpus: [] };
+      g.cpus.push(cpu);
+      groups.set(key, g);
+    }
+  }
+  return [...groups.values()];
 }

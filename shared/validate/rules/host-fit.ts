@@ -6,8 +6,9 @@ import type { Diagnostic } from "../../diagnostics/diagnostic";
 import { formatIdList } from "../../cpulist/cpulist";
 import { formatSize, humanSize } from "../../size/size";
 import { backendBytes, backendPageSize } from "../../qemu/prealloc";
-import { freeHugepages, nodeById, nodeIdList, onlineCpusOf } from "../../topology/query";
-import { backendLabel, ids } from "./layout-facts";
+import { mountOf } from "../../hugepages/need";
+import { nodeById, nodeIdList, onlineCpusOf } from "../../topology/query";
+import { ids } from "./layout-facts";
 import { atBackend, atThreadContext } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
 import { POLICY_PHRASE } from "../policy";
@@ -30,7 +31,6 @@ const NUMA014: RuleMeta = { code: "NUMA014", severity: "error", title: "a huge-p
 // for guest RAM: No such file or directory"). Known only where the target's file system is:
 // this host.
 const NUMA040: RuleMeta = { code: "NUMA040", severity: "error", title: "a file backend's `mem-path` in a folder the target host lacks", concern: "host fit", policy: true };
-const NUMA015: RuleMeta = { code: "NUMA015", severity: "error", title: "more huge pages than the nodes have free", concern: "host fit", policy: true };
 
 // NUMA010: host-nodes must exist on the target host.
 export const hostNodesExist: RuleDef = {
@@ -116,7 +116,8 @@ export const preallocFits: RuleDef = {
     const out: Diagnostic[] = [];
     const groups = new Map<string, { nodes: number[]; bytes: number; backends: number[] }>();
     layout.backends.forEach((b, i) => {
-      if (!b.prealloc || b.hugetlb) return;
+      // huge pages come from the pools, not from free memory (NUMA015)
+      if (!b.prealloc || b.hugetlb || (b.type === "file" && b.memPath !== undefined && host.hugetlbfs && mountOf(b.memPath, host.hugetlbfs))) return;
       const nodes = b.policy === "bind" ? ids(b.hostNodes) : [];
       const key = nodes.length > 0 ? formatIdList(nodes) : "*";
       const g = groups.get(key) ?? { nodes, bytes: 0, backends: [] };
@@ -146,14 +147,13 @@ export const preallocFits: RuleDef = {
   },
 };
 
-// NUMA014 / NUMA015: huge pages: size a multiple of the page size; enough free pages.
+// NUMA014: huge pages: size a multiple of the page size, of a size the host has. Whether the
+// pools hold enough pages is NUMA015's (hugepage-pools.ts).
 export const hugepages: RuleDef = {
   name: "hugepages",
-  codes: [NUMA014, NUMA015],
+  codes: [NUMA014],
   check: (layout, { host }) => {
     const out: Diagnostic[] = [];
-    const remaining = new Map<string, number>(); // "node/pageSize" → free pages left
-    const taken: string[] = [];
     layout.backends.forEach((b, i) => {
       if (!b.hugetlb) return;
       const page = backendPageSize(b);
@@ -182,35 +182,6 @@ export const hugepages: RuleDef = {
         );
         return;
       }
-      // QEMU maps (and the kernel reserves) each huge-page backend's pages when it creates it,
-      // prealloc or not, one backend after another: two that fit alone can fail together
-      // (QEMU 7.2, oracle corpus: "unable to map backing store for guest RAM: Cannot
-      // allocate memory" for the second of two 96 MiB backends with 64 free 2 MiB pages).
-      const need = bytes / page;
-      const nodes = ids(b.hostNodes);
-      const pool = nodes.length > 0 && b.policy === "bind" ? nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
-      if (pool.length === 0) return; // NUMA010 says the bound nodes are absent
-      const left = (n: (typeof host.nodes)[number]) => remaining.get(`${n.id}/${page}`) ?? freeHugepages(n, page);
-      const free = pool.reduce((a, n) => a + left(n), 0);
-      if (need > free) {
-        const earlier = taken.length > 0 ? ` after ${taken.join(", ")}` : "";
-        out.push(
-          emit(
-            NUMA015,
-            `${backendLabel(b)} needs ${need} huge pages of ${humanSize(page)}, but ${nodes.length > 0 ? `host node ${formatIdList(nodes)}` : host.name} has ${free} free${earlier}; QEMU fails with "Cannot allocate memory" ${POLICY_PHRASE.start}`,
-            `reserve more: echo ${need + pool.reduce((a, n) => a + freeHugepages(n, page), 0) - free} > /sys/devices/system/node/node${nodes[0] ?? 0}/hugepages/hugepages-${page / 1024}kB/nr_hugepages (or more)`,
-            atBackend(b, i, "size"),
-          ),
-        );
-        return;
-      }
-      let rest = need;
-      for (const n of pool) {
-        const take = Math.min(rest, left(n));
-        remaining.set(`${n.id}/${page}`, left(n) - take);
-        rest -= take;
-      }
-      taken.push(`${b.id} (${need} pages)`);
     });
     return out;
   },

@@ -1,0 +1,49 @@
+// CPU caches from sysfs: cpuN/cache/indexM/{level,type,size,shared_cpu_list}, one instance per
+// distinct (level, type, CPUs sharing it). An L3 shared by a subset of a node's CPUs is an AMD
+// CCX/CCD or an Intel sub-NUMA cluster: the group a guest node should stay inside.
+
+import { join } from "node:path";
+import type { Cache } from "../../shared/topology/schema";
+import { numberedEntries, readInt, readList, readText } from "./sysfs-attr";
+
+const TYPES: Record<string, Cache["type"]> = { Data: "data", Instruction: "instruction", Unified: "unified" };
+
+/** "32768K" → bytes; the kernel writes KiB with a K suffix */
+export function cacheSize(text: string | undefined): number {
+  const m = /^(\d{1,12})([KMG]?)$/.exec(text?.trim() ?? "");
+  if (!m) return 0;
+  return Number(m[1]) * { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as "" | "K" | "M" | "G"];
+}
+
+// Caches do not change while a host runs; a probe reads them once every few seconds at most
+// (four files per cache per CPU would otherwise be most of a probe's reads).
+const FRESH_MS = 10_000;
+const memo = new Map<string, { at: number; caches: Cache[] }>();
+
+export function readCaches(cpuRoot: string, cpuIds: number[]): Cache[] {
+  const key = `${cpuRoot}\0${cpuIds.join(",")}`;
+  // only the live /sys: a copy handed to us is read afresh each time (it may be being damaged)
+  const live = cpuRoot === "/sys/devices/system/cpu";
+  const hit = live ? memo.get(key) : undefined;
+  if (hit && Date.now() - hit.at < FRESH_MS) return structuredClone(hit.caches);
+  const caches = readCachesNow(cpuRoot, cpuIds);
+  if (live) memo.set(key, { at: Date.now(), caches: structuredClone(caches) });
+  return caches;
+}
+
+function readCachesNow(cpuRoot: string, cpuIds: number[]): Cache[] {
+  const seen = new Map<string, Cache>();
+  for (const cpu of cpuIds) {
+    const dir = join(cpuRoot, `cpu${cpu}`, "cache");
+    for (const index of numberedEntries(dir, "index").slice(0, 16)) {
+      const d = join(dir, `index${index}`);
+      const level = readInt(join(d, "level"));
+      const type = TYPES[readText(join(d, "type"))?.trim() ?? ""];
+      if (level === undefined || level < 1 || level > 4 || type === undefined) continue;
+      const cpus = readList(join(d, "shared_cpu_list")) ?? [cpu];
+      const key = `${level}/${type}/${cpus.join(",")}`;
+      if (!seen.has(key)) seen.set(key, { level, type, size: cacheSize(readText(join(d, "size"))), cpus: cpus.length > 0 ? cpus : [cpu] });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.level - b.level || a.type.localeCompare(b.type) || a.cpus[0]! - b.cpus[0]!);
+}

@@ -1,0 +1,88 @@
+// Host PCI devices passed through (layout.hostDevices, or a -device vfio-pci,host= kept as
+// written): the device must exist on the target, and its guest node's memory should sit on
+// the host node of the device's slot, or every DMA crosses the socket interconnect.
+
+import type { Diagnostic } from "../../diagnostics/diagnostic";
+import type { Layout } from "../../layout/schema";
+import type { PciDevice } from "../../topology/schema";
+import { parseKeyval } from "../../qemu/keyval";
+import { optionName } from "../../qemu/options";
+import { formatIdList } from "../../cpulist/cpulist";
+import { ids, guestNodeIds } from "./layout-facts";
+import { atAllNodes, atArg, atBackend } from "./at";
+import { emit, type RuleDef, type RuleMeta } from "./rule";
+import { POLICY_PHRASE } from "../policy";
+
+// QEMU 7.2.22 on this host, recorded for this rule: a PCI address the host does not have ends
+// the start with exit 1, "-device vfio-pci,host=0000:81:00.0: vfio
+// /sys/bus/pci/devices/0000:81:00.0: no such host device: No such file or directory".
+const NUMA043: RuleMeta = { code: "NUMA043", severity: "error", title: "a passed-through PCI device the target host does not have", concern: "host fit", policy: true };
+const NUMA042: RuleMeta = { code: "NUMA042", severity: "warning", title: "a passed-through PCI device whose guest node's memory is on another host node", concern: "host fit", policy: false };
+
+interface Passed {
+  host: string;
+  guestNode: number | undefined;
+  /** where the diagnostic points */
+  arg?: number;
+}
+
+/** Devices from layout.hostDevices and from -device vfio-pci,host=… kept in args. */
+export function passedDevices(layout: Layout): Passed[] {
+  const out: Passed[] = (layout.hostDevices ?? []).map((d) => ({ host: d.host, guestNode: d.guestNode }));
+  layout.args.forEach((a, i) => {
+    if (optionName(a.tokens[0] ?? "") !== "device" || a.tokens[1] === undefined) return;
+    const kv = parseKeyval(a.tokens[1], "driver");
+    const driver = kv.find((e) => e.key === "driver")?.value;
+    const host = kv.find((e) => e.key === "host")?.value;
+    // QEMU takes host= with or without the domain (0000: by default)
+    if (driver === "vfio-pci" && host !== undefined) out.push({ host: (/^[0-9a-f]{2}:/i.test(host) ? `0000:${host}` : host).toLowerCase(), guestNode: undefined, arg: i });
+  });
+  return out;
+}
+
+function describe(d: PciDevice): string {
+  return `${d.address} (${[d.className, d.deviceName].filter(Boolean).join(", ") || "PCI device"})`;
+}
+
+export const hostDeviceFit: RuleDef = {
+  name: "hostDeviceFit",
+  codes: [NUMA043, NUMA042],
+  check: (layout, { host }) => {
+    if (!host?.pciDevices) return [];
+    const out: Diagnostic[] = [];
+    const gids = guestNodeIds(layout);
+    for (const p of passedDevices(layout)) {
+      const at = p.arg !== undefined ? atArg(p.arg) : atAllNodes();
+      const dev = host.pciDevices.find((d) => d.address === p.host);
+      if (!dev) {
+        out.push(emit(NUMA043, `host PCI device ${p.host} does not exist on ${host.name}; QEMU fails at start ("vfio /sys/bus/pci/devices/${p.host}: no such host device") ${POLICY_PHRASE.host}`, `pass one of the host's devices (numadesk topo lists them)`, at));
+        continue;
+      }
+      if (dev.numaNode < 0) continue; // the firmware does not say: nothing to compare
+      // the guest nodes it serves: the one named, or all of them
+      const idx = p.guestNode !== undefined ? [gids.indexOf(p.guestNode)].filter((i) => i >= 0) : gids.map((_, i) => i);
+      const backends = idx.flatMap((i) => {
+        const memdev = layout.nodes[i]!.memdev;
+        const bi = layout.backends.findIndex((b) => b.id === memdev);
+        return bi >= 0 ? [{ b: layout.backends[bi]!, bi, guest: gids[i]! }] : [];
+      });
+      if (backends.length === 0) continue;
+      const local = backends.filter(({ b }) => b.policy !== undefined && b.policy !== "default" && ids(b.hostNodes).includes(dev.numaNode));
+      if (local.length > 0) continue;
+      const first = backends[0]!;
+      const where = (b: (typeof backends)[number]["b"]) => (b.hostNodes !== undefined && b.policy !== undefined && b.policy !== "default" ? `bound to host node ${formatIdList(ids(b.hostNodes))}` : "not bound, so on any host node");
+      const whose = p.guestNode !== undefined ? `guest node ${p.guestNode}, whose memory ${first.b.id} is ${where(first.b)}` : `the guest, whose memory (${backends.map(({ b }) => `${b.id} ${where(b)}`).join("; ")}) is nowhere on it`;
+      out.push(
+        emit(
+          NUMA042,
+          `host device ${describe(dev)} sits on host node ${dev.numaNode}, but it belongs to ${whose}: every DMA and interrupt crosses to another node`,
+          `bind ${first.b.id} to host node ${dev.numaNode} (host-nodes=${dev.numaNode},policy=bind, with its thread-context there), or give the device to a guest node whose memory is on host node ${dev.numaNode}`,
+          p.arg !== undefined ? at : atBackend(first.b, first.bi, "hostNodes"),
+        ),
+      );
+    }
+    return out;
+  },
+};
+
+export const HOST_DEVICE_RULES: readonly RuleDef[] = [hostDeviceFit];
