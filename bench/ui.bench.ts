@@ -63,13 +63,16 @@ export async function benchUi() {
     const dragMs: number[] = [];
     for (let i = 0; i < 9; i++) {
       dragMs.push(
-        await page.evaluate(async (node) => {
-          const store = (window as any).__numadesk;
-          const t = performance.now();
-          store.getState().bind("ram-node0", node);
-          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-          return performance.now() - t;
-        }, i % 2 === 0 ? 1 : 0),
+        await page.evaluate(
+          async (node) => {
+            const store = (window as any).__numadesk;
+            const t = performance.now();
+            store.getState().bind("ram-node0", node);
+            await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+            return performance.now() - t;
+          },
+          i % 2 === 0 ? 1 : 0,
+        ),
       );
     }
     // a pointer move during a vCPU drag on that host: only the preview follows the pointer

@@ -302,7 +302,9 @@ describe("the app in Chromium against the real backend", () => {
       expect(await presenter.locator(".plot canvas").count()).toBe(1);
       await h.page.screenshot({ path: join(SHOTS, `11-present-1-${size.width}.png`) });
       await h.page.keyboard.press("ArrowRight");
-      expect(await caption.innerText()).toMatch(/^2\. With a thread-context on node 1 .*of ram0 ran on node 1, next to their memory \(100 % of their samples\); they were allowed only on node 1's CPUs/);
+      expect(await caption.innerText()).toMatch(
+        /^2\. With a thread-context on node 1 .*of ram0 ran on node 1, next to their memory \(100 % of their samples\); they were allowed only on node 1's CPUs/,
+      );
       await h.page.screenshot({ path: join(SHOTS, `11-present-2-${size.width}.png`) });
       await h.page.keyboard.press(" ");
       expect(await caption.innerText()).toMatch(/^3\. Side by side, on one time scale: /);

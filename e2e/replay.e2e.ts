@@ -74,7 +74,11 @@ describe("replays and recordings", () => {
     await h.page.setInputFiles('input[aria-label="recording file"]', file);
     await expect.poll(() => h.page.locator('[data-testid="history"]').innerText(), { timeout: 10_000 }).toMatch(/from the class handout/);
     // hostile: not a record, and a record whose columns do not agree
-    await h.page.setInputFiles('input[aria-label="recording file"]', { name: "evil.json", mimeType: "application/json", buffer: Buffer.from('{"__proto__": {"x": 1}, "samples": 1, "argv": "<script>"}') });
+    await h.page.setInputFiles('input[aria-label="recording file"]', {
+      name: "evil.json",
+      mimeType: "application/json",
+      buffer: Buffer.from('{"__proto__": {"x": 1}, "samples": 1, "argv": "<script>"}'),
+    });
     await expect.poll(() => h.page.locator(".message.error").innerText(), { timeout: 10_000 }).toMatch(/evil\.json is not a valid recording: \$/);
     record.samples.tid = [1];
     await h.page.setInputFiles('input[aria-label="recording file"]', { name: "holes.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(record)) });
@@ -98,7 +102,9 @@ describe("replays and recordings", () => {
     await h.page.click(".compare button:has-text('present')");
     const presenter = h.page.locator('[role="dialog"][aria-label="presenter mode"]');
     expect(await presenter.getAttribute("data-steps")).toBe("3");
-    expect(await h.page.locator('[data-testid="presenter-caption"]').innerText()).toMatch(/^1\. With a thread-context on node 0 (both workers|the worker) of ram-node0 ran on node 0, next to their memory/);
+    expect(await h.page.locator('[data-testid="presenter-caption"]').innerText()).toMatch(
+      /^1\. With a thread-context on node 0 (both workers|the worker) of ram-node0 ran on node 0, next to their memory/,
+    );
     await h.page.keyboard.press("End");
     expect(await h.page.locator('[data-testid="presenter-caption"]').innerText()).toMatch(/^3\. Side by side, on one time scale: "from the class handout" took as long/);
     await h.page.screenshot({ path: join(SHOTS, "12-present-history-1280.png") });

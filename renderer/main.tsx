@@ -26,11 +26,14 @@ const feed = (e: RunStreamEvent) => {
 };
 client.onRunEvent(feed);
 if (window.matchMedia?.("(prefers-color-scheme: dark)").matches) store.getState().setTheme("dark");
-void store.getState().init().then(() => {
-  // a recovery copy from a session that ended with unsaved work
-  const copy = localStorage.getItem(RECOVERY_KEY);
-  if (copy) store.setState({ recovery: copy });
-});
+void store
+  .getState()
+  .init()
+  .then(() => {
+    // a recovery copy from a session that ended with unsaved work
+    const copy = localStorage.getItem(RECOVERY_KEY);
+    if (copy) store.setState({ recovery: copy });
+  });
 
 // Unsaved work is never lost silently: a recovery copy follows every edit, and leaving asks first.
 const RECOVERY_KEY = "numadesk.recovery";

@@ -81,13 +81,19 @@ function tree(spec: Spec) {
     const free = Math.round(total * 0.93);
     write(join(d, "meminfo"), `Node ${n} MemTotal:       ${total} kB\nNode ${n} MemFree:        ${free} kB\nNode ${n} MemUsed:        ${total - free} kB\n`);
     write(join(d, "distance"), `${nodes.map((m) => spec.distance(n, m)).join(" ")}\n`);
-    for (const [kB, [nr, fr]] of [[2048, spec.huge2M], [1048576, spec.huge1G]] as const) {
+    for (const [kB, [nr, fr]] of [
+      [2048, spec.huge2M],
+      [1048576, spec.huge1G],
+    ] as const) {
       write(join(d, `hugepages/hugepages-${kB}kB/nr_hugepages`), `${nr}\n`);
       write(join(d, `hugepages/hugepages-${kB}kB/free_hugepages`), `${fr}\n`);
       write(join(d, `hugepages/hugepages-${kB}kB/surplus_hugepages`), `0\n`);
     }
   }
-  for (const [kB, [nr, fr]] of [[2048, spec.huge2M], [1048576, spec.huge1G]] as const) {
+  for (const [kB, [nr, fr]] of [
+    [2048, spec.huge2M],
+    [1048576, spec.huge1G],
+  ] as const) {
     const d = join(dir, `kernel/mm/hugepages/hugepages-${kB}kB`);
     write(join(d, "nr_hugepages"), `${nr * nodes.length}\n`);
     write(join(d, "free_hugepages"), `${fr * nodes.length}\n`);

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
       if (only && !only.includes(e.id)) continue;
       if (missing && e.record && e.record.qemuVersion === version) continue;
       const { args } = parseCommandLine(e.line);
-      const run = await runOracle(binary, args.map((t) => t.text));
+      const run = await runOracle(
+        binary,
+        args.map((t) => t.text),
+      );
       e.record = { ...run, qemuVersion: version };
       n++;
       process.stdout.write(`${e.id.padEnd(40)} ${run.verdict}${run.phase ? ` (${run.phase}, exit ${run.exit})` : ""}  ${run.stderr.split("\n")[0]?.slice(0, 110) ?? ""}\n`);

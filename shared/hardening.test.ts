@@ -134,7 +134,6 @@ describe("inputs that used to end in an internal error", () => {
   });
 });
 
-
 describe("text from a record or a layout printed on a terminal", () => {
   it("escape sequences, bidi overrides and newlines in a label come out as visible escapes", async () => {
     const { printable, printableLine } = await import("./text/printable");

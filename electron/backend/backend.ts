@@ -150,7 +150,16 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     async listQemus() {
       return (await listQemus()).map((q) =>
         q.info
-          ? { path: q.path, source: q.source, version: q.info.version, accelerators: q.info.accelerators, features: { ...q.info.features }, objectTypes: q.info.help.objectTypes.length, options: q.info.help.options.length, ...(q.info.dataDir ? { dataDir: q.info.dataDir } : {}) }
+          ? {
+              path: q.path,
+              source: q.source,
+              version: q.info.version,
+              accelerators: q.info.accelerators,
+              features: { ...q.info.features },
+              objectTypes: q.info.help.objectTypes.length,
+              options: q.info.help.options.length,
+              ...(q.info.dataDir ? { dataDir: q.info.dataDir } : {}),
+            }
           : { path: q.path, source: q.source, error: q.error ?? "not usable" },
       );
     },

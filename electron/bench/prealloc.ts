@@ -153,13 +153,24 @@ export async function benchPrealloc(opts: BenchOptions): Promise<BenchReport> {
     for (const q of qemus) versions.push({ path: q, version: (await probeQemu(q)).version });
     // the same experiment with each binary: its plan, and the two-backend variant
     for (const q of versions) variants.push(qemuVariant(`plan@${q.version}`, `Numadesk's plan on QEMU ${q.version}`, plan, opts, bytes, seen, q.path));
-    for (const q of versions) variants.push(qemuVariant(`2-backends@${q.version}`, `2 backends per node, ${twoThreads} worker${twoThreads > 1 ? "s" : ""} each, contexts, on QEMU ${q.version}`, twoBackends, opts, bytes, seen, q.path));
+    for (const q of versions)
+      variants.push(
+        qemuVariant(`2-backends@${q.version}`, `2 backends per node, ${twoThreads} worker${twoThreads > 1 ? "s" : ""} each, contexts, on QEMU ${q.version}`, twoBackends, opts, bytes, seen, q.path),
+      );
   } else {
     variants = [
       qemuVariant("qemu-default", `prealloc=on, QEMU's default thread count (-smp ${cpus})`, qemuDefault, opts, bytes, seen),
       qemuVariant("seed-baseline", `prealloc-threads per backend, no thread-context`, baseline, opts, bytes, seen),
       qemuVariant("numadesk-plan", `prealloc-threads + a thread-context per node`, plan, opts, bytes, seen),
-      qemuVariant("2-backends", `2 backends per node, ${twoThreads} worker${twoThreads > 1 ? "s" : ""} each, contexts (parallel on QEMU >= 9.0)`, twoBackends, opts, bytes, seen, qemus[0] ?? opts.qemu),
+      qemuVariant(
+        "2-backends",
+        `2 backends per node, ${twoThreads} worker${twoThreads > 1 ? "s" : ""} each, contexts (parallel on QEMU >= 9.0)`,
+        twoBackends,
+        opts,
+        bytes,
+        seen,
+        qemus[0] ?? opts.qemu,
+      ),
     ];
   }
   const helper = populateBinary();
@@ -202,7 +213,14 @@ export async function benchPrealloc(opts: BenchOptions): Promise<BenchReport> {
   const out: VariantResult[] = variants.map((v) => {
     const slot = results.get(v.name)!;
     const stats = spreadOf(slot.ms);
-    const res: VariantResult = { name: v.name, description: v.description, kind: v.name.startsWith("host-limit") ? "host-limit" : "qemu", ms: slot.ms, pages: [...slot.pages].join(" / "), errors: slot.errors };
+    const res: VariantResult = {
+      name: v.name,
+      description: v.description,
+      kind: v.name.startsWith("host-limit") ? "host-limit" : "qemu",
+      ms: slot.ms,
+      pages: [...slot.pages].join(" / "),
+      errors: slot.errors,
+    };
     if (stats) {
       res.stats = stats;
       res.gibPerS = bytes / 2 ** 30 / (stats.median / 1000);

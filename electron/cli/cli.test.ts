@@ -118,7 +118,13 @@ describe("numadesk CLI", () => {
   });
 
   it("usage errors exit 2 with one clear line", () => {
-    for (const args of [["frobnicate"], ["plan", "--mem", "1G"], ["topo", "--format", "xml"], ["check", seedFast, "--sample", "a", "--sysfs", "b"], ["plan", "--mem", "1G", "--vcpus", "two", "--threads", "1"]]) {
+    for (const args of [
+      ["frobnicate"],
+      ["plan", "--mem", "1G"],
+      ["topo", "--format", "xml"],
+      ["check", seedFast, "--sample", "a", "--sysfs", "b"],
+      ["plan", "--mem", "1G", "--vcpus", "two", "--threads", "1"],
+    ]) {
       const r = run(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err).toMatch(/^numadesk: /);
@@ -136,7 +142,7 @@ describe("numadesk CLI", () => {
       run(["topo", "--sysfs", "/nonexistent"]),
       run(["topo", "--topo", seedFast]),
       run(["export", badJson, "--format", "qemu"]),
-      run(["export", "-", "--format", "qemu"], "qemu -object '{\"qom-type\":"),
+      run(["export", "-", "--format", "qemu"], 'qemu -object \'{"qom-type":'),
     ];
     for (const r of cases) {
       expect(r.code).toBe(1);
@@ -165,7 +171,10 @@ describe("numadesk serve", () => {
 
   it("serve FILE --sample NAME hands the app that layout on that target; a wrong target is said at once", async () => {
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", seedFast, "--sample", "bm-standard2-52", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", seedFast, "--sample", "bm-standard2-52", "--port", "0"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     for (let i = 0; i < 1200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));

@@ -47,7 +47,10 @@ describe.runIf(canTest)("huge pages on this host (root; node 0's 2 MiB pool is r
       expect(check.stderr).toContain("host node 0, 2 MiB huge pages: the layout needs 4 (h0 2 + h1 2), 3 are free: 1 short");
 
       // QEMU is the oracle: it refuses the second backend at start
-      const refused = await runOracle("qemu-system-x86_64", parseCommandLine(line("memory-backend-memfd,id=h1,size=4M,hugetlb=on,hugetlbsize=2M")).args.map((t) => t.text));
+      const refused = await runOracle(
+        "qemu-system-x86_64",
+        parseCommandLine(line("memory-backend-memfd,id=h1,size=4M,hugetlb=on,hugetlbsize=2M")).args.map((t) => t.text),
+      );
       expect(refused.verdict).toBe("refused");
       expect(refused.stderr).toContain("unable to map backing store for guest RAM: Cannot allocate memory");
 
@@ -86,7 +89,10 @@ describe.runIf(canTest)("huge pages on this host (root; node 0's 2 MiB pool is r
       setFree(3);
       const check = cli(["check", file]);
       expect(check.stderr).toContain("host node 0, 2 MiB huge pages: the layout needs 4 (h0 2 + h1 2), 3 are free: 1 short");
-      const refused = await runOracle("qemu-system-x86_64", parseCommandLine(line(`memory-backend-file,id=h1,size=4M,mem-path=${mnt}`)).args.map((t) => t.text));
+      const refused = await runOracle(
+        "qemu-system-x86_64",
+        parseCommandLine(line(`memory-backend-file,id=h1,size=4M,mem-path=${mnt}`)).args.map((t) => t.text),
+      );
       expect(refused.verdict).toBe("refused");
       // QEMU 7.2.22 says the same for a file backend on hugetlbfs as for memfd
       expect(refused.stderr).toContain("unable to map backing store for guest RAM: Cannot allocate memory");

@@ -65,7 +65,12 @@ describe("plan and check with a QEMU version and a prediction", () => {
     const r = run(["plan", "--sample", "bm-standard2-52", "--mem", "256G", "--vcpus", "104", "--threads", "64", "--qemu-version", "10.0.2", "--json"]);
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out) as { layout: { backends: Array<{ preallocThreads: number; hostNodes: string }> }; predictedSeconds: number };
-    expect(j.layout.backends.map((b) => [b.hostNodes, b.preallocThreads])).toEqual([["0", 16], ["0", 16], ["1", 16], ["1", 16]]);
+    expect(j.layout.backends.map((b) => [b.hostNodes, b.preallocThreads])).toEqual([
+      ["0", 16],
+      ["0", 16],
+      ["1", 16],
+      ["1", 16],
+    ]);
     expect(j.predictedSeconds).toBeGreaterThan(1);
     expect(j.predictedSeconds).toBeLessThan(10.566);
   });
@@ -78,7 +83,10 @@ describe("plan and check with a QEMU version and a prediction", () => {
   });
 
   it("check --json carries the seed lines' predictions within 20 % of the published 25.5 s and 10.6 s", () => {
-    for (const [file, published] of [["seed-baseline.sh", 25.482], ["seed-fast.sh", 10.566]] as const) {
+    for (const [file, published] of [
+      ["seed-baseline.sh", 25.482],
+      ["seed-fast.sh", 10.566],
+    ] as const) {
       const r = run(["check", join(root, "shared/qemu/fixtures", file), "--sample", "bm-standard2-52", "--json"]);
       const j = JSON.parse(r.out) as { predictedSeconds: number };
       expect(Math.abs(j.predictedSeconds - published) / published).toBeLessThan(0.2);

@@ -16,7 +16,11 @@ const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", 
 
 function qemuOfRuns(): number[] {
   try {
-    return execFileSync("pgrep", ["-f", `qemu-system-x86_64.*${tmpdir()}/numadesk-run-`], { encoding: "utf8" }).trim().split("\n").filter(Boolean).map(Number);
+    return execFileSync("pgrep", ["-f", `qemu-system-x86_64.*${tmpdir()}/numadesk-run-`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

@@ -27,7 +27,10 @@ describe("numadesk runs report", () => {
     expect(withTc.threadContexts.length).toBeGreaterThan(0);
     const without = { ...withTc, threadContexts: [], backends: withTc.backends.map(({ preallocContext: _, ...b }: Record<string, unknown>) => b) };
     const ids: string[] = [];
-    for (const [name, layout] of [["without", without], ["with", withTc]] as const) {
+    for (const [name, layout] of [
+      ["without", without],
+      ["with", withTc],
+    ] as const) {
       const file = join(tmp, `${name}.numadesk.json`);
       writeFileSync(file, JSON.stringify(layout));
       const r = cli(["run", file, "--rate", "1000"]);

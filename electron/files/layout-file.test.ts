@@ -46,6 +46,10 @@ describe("layout files", () => {
     }
     // a kill can leave a temp file beside it; the next save removes it
     saveLayoutFile(file, emptyLayout("1G"));
-    expect(readdirSync(dir).filter((n) => n.startsWith("killed.numadesk.json")).sort()).toEqual(["killed.numadesk.json", "killed.numadesk.json.bak"]);
+    expect(
+      readdirSync(dir)
+        .filter((n) => n.startsWith("killed.numadesk.json"))
+        .sort(),
+    ).toEqual(["killed.numadesk.json", "killed.numadesk.json.bak"]);
   });
 });

@@ -70,10 +70,7 @@ export function loadLayoutFile(path: string): Layout {
   if (r.ok) return r.layout;
   const bak = backupPath(path);
   const good = existsSync(bak) && loadLayoutText(readOrEmpty(bak)).ok;
-  throw new LayoutFileError(
-    `${path} cannot be loaded: ${r.diagnostics[0]!.message}${good ? `; the previous good version is in ${bak}` : ""}`,
-    r.diagnostics,
-  );
+  throw new LayoutFileError(`${path} cannot be loaded: ${r.diagnostics[0]!.message}${good ? `; the previous good version is in ${bak}` : ""}`, r.diagnostics);
 }
 
 export function copyBackupOver(path: string): void {

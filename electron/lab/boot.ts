@@ -123,15 +123,22 @@ export async function chooseAccel(assets: LabAssets, wanted: "auto" | Accel | un
   say("probing KVM with a short boot");
   let hello = false;
   const t0 = performance.now();
-  const r = await bootGuest(assets, outerArgs(assets, 2, 512 * MiB, assets.initramfs, "kvm"), (l) => {
-    if (l.kind === "hello") hello = true;
-  }, { timeoutMs: 20_000 });
+  const r = await bootGuest(
+    assets,
+    outerArgs(assets, 2, 512 * MiB, assets.initramfs, "kvm"),
+    (l) => {
+      if (l.kind === "hello") hello = true;
+    },
+    { timeoutMs: 20_000 },
+  );
   const ms = performance.now() - t0;
   const result =
     hello && r.code === 0
       ? { accel: "kvm" as const, why: `KVM booted the lab kernel in ${(ms / 1000).toFixed(1)} s` }
-      : { accel: "tcg" as const, why: `KVM did not boot the lab kernel (${r.timedOut ? "no answer in 20 s" : (r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`).slice(0, 120)}); this is usual under nested or software KVM` };
+      : {
+          accel: "tcg" as const,
+          why: `KVM did not boot the lab kernel (${r.timedOut ? "no answer in 20 s" : (r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`).slice(0, 120)}); this is usual under nested or software KVM`,
+        };
   writeFileSync(cache, JSON.stringify(result));
   return result;
 }
-

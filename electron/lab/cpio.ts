@@ -27,9 +27,7 @@ export function cpioArchive(entries: CpioEntry[]): Buffer {
   let ino = 1;
   const push = (name: string, mode: number, data: Buffer) => {
     const nameBuf = Buffer.from(name + "\0");
-    const header =
-      "070701" +
-      [ino++, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameBuf.length, 0].map(hex8).join("");
+    const header = "070701" + [ino++, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameBuf.length, 0].map(hex8).join("");
     parts.push(Buffer.from(header, "ascii"), nameBuf, Buffer.alloc(pad4(110 + nameBuf.length)), data, Buffer.alloc(pad4(data.length)));
   };
   for (const e of entries) push(e.name.replace(/^\/+/, ""), TYPE_BITS[e.type] | (e.mode & 0o7777), e.data ?? Buffer.alloc(0));

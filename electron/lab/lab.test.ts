@@ -14,7 +14,10 @@ import { runRecordSchema, type RunRecord } from "../../shared/run/types";
 
 function labQemus(): string[] {
   try {
-    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-lab-`], { encoding: "utf8" }).trim().split("\n").filter((l) => l.includes("qemu-system"));
+    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-lab-`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("qemu-system"));
   } catch {
     return [];
   }
@@ -84,7 +87,13 @@ describe("the NUMA lab", () => {
 
   it("a cancelled lab leaves no QEMU behind", LAB, async () => {
     const controller = new AbortController();
-    const run = runLab({ nodes: 2, jobs: demoJobs(2), accel: "tcg", signal: controller.signal, onEvent: (e) => e.type === "progress" && e.step === "boot" && setTimeout(() => controller.abort(), 500) });
+    const run = runLab({
+      nodes: 2,
+      jobs: demoJobs(2),
+      accel: "tcg",
+      signal: controller.signal,
+      onEvent: (e) => e.type === "progress" && e.step === "boot" && setTimeout(() => controller.abort(), 500),
+    });
     await expect(run).rejects.toThrow(/cancelled/);
     await new Promise((r) => setTimeout(r, 200));
     expect(labQemus()).toEqual([]);
@@ -110,7 +119,10 @@ describe("the NUMA lab", () => {
   });
 
   it("writes newc cpio archives the kernel can read: aligned headers and a trailer", () => {
-    const a = cpioArchive([{ name: "job", type: "dir", mode: 0o755 }, { name: "job/01.job", type: "file", mode: 0o644, data: Buffer.from("abc") }]);
+    const a = cpioArchive([
+      { name: "job", type: "dir", mode: 0o755 },
+      { name: "job/01.job", type: "file", mode: 0o644, data: Buffer.from("abc") },
+    ]);
     const text = a.toString("latin1");
     expect(text.startsWith("070701")).toBe(true);
     expect(text).toContain("job/01.job\0");

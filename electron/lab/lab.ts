@@ -116,7 +116,6 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   const initrd = join(dir, "initrd.cpio");
   await writeFile(initrd, Buffer.concat([await readFile(assets.initramfs), cpioArchive(entries)]));
 
-
   const con = initialConsoleState(opts.nodes, expected);
   const startedAt = new Map<number, string>();
   const records: RunRecord[] = [];
@@ -130,7 +129,17 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   const finish = (job: FinishedLabJob) => {
     if (pending.length) opts.onEvent?.({ type: "samples", label: labelOf(job.index), samples: pending });
     pending = [];
-    const record = labRecord(job, prepared[job.index]!, { topology: con.topology, startedAt: startedAt.get(job.index) ?? new Date().toISOString(), rate, nodes: opts.nodes, accel, why, kernel: assets.kernelSource, bootMs: con.bootMs ?? 0, qemuVersion: qemu.version });
+    const record = labRecord(job, prepared[job.index]!, {
+      topology: con.topology,
+      startedAt: startedAt.get(job.index) ?? new Date().toISOString(),
+      rate,
+      nodes: opts.nodes,
+      accel,
+      why,
+      kernel: assets.kernelSource,
+      bootMs: con.bootMs ?? 0,
+      qemuVersion: qemu.version,
+    });
     records.push(record);
     opts.onEvent?.({ type: "job-done", record });
   };
@@ -184,10 +193,16 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
     if (r.cancelled) throw new RunRefused("the lab run was cancelled");
     if (r.timedOut) {
       const tail = consoleTail.length ? `; the guest's console ended with: ${consoleTail.slice(-4).join(" / ")}` : "";
-      throw new RunRefused(`the lab did not finish within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s (it got to: ${bootMs ? `booted, ${records.length} of ${opts.jobs.length} jobs done` : "not booted"})${tail}`);
+      throw new RunRefused(
+        `the lab did not finish within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s (it got to: ${bootMs ? `booted, ${records.length} of ${opts.jobs.length} jobs done` : "not booted"})${tail}`,
+      );
     }
     if (records.length < opts.jobs.length) {
-      const why = con.errors.length ? con.errors.join("; ") : bootMs === 0 ? `the lab guest did not boot (${r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`})` : "the lab guest stopped before every job ran";
+      const why = con.errors.length
+        ? con.errors.join("; ")
+        : bootMs === 0
+          ? `the lab guest did not boot (${r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`})`
+          : "the lab guest stopped before every job ran";
       throw new RunRefused(why);
     }
     return { records, topology: con.topology, accel, accelWhy: why, bootMs, totalMs: performance.now() - t0, kernel: assets.kernelSource, ...(peakRssBytes ? { peakRssBytes } : {}) };
@@ -219,7 +234,15 @@ function labRecord(
     argv: [INNER_QEMU, ...run.args],
     dropped: run.dropped,
     qemu: { binary: INNER_QEMU, version: w.qemuVersion },
-    host: { name: topology.name, fingerprint: createHash("sha256").update(JSON.stringify(topology.nodes.map((n) => n.cpus))).digest("hex").slice(0, 16), nodes: topology.nodes.length, cpus: topology.cpus.length },
+    host: {
+      name: topology.name,
+      fingerprint: createHash("sha256")
+        .update(JSON.stringify(topology.nodes.map((n) => n.cpus)))
+        .digest("hex")
+        .slice(0, 16),
+      nodes: topology.nodes.length,
+      cpus: topology.cpus.length,
+    },
     topology: recordTopology(topology),
     outcome: job.preallocMs !== undefined && job.code === 0 ? "ok" : "failed",
     timings: { totalMs: job.exitMs },
@@ -242,4 +265,3 @@ const LAB_DIR_PREFIX = "numadesk-lab-";
 export function sweepStaleLabDirs(base = tmpdir()): string[] {
   return sweepStaleDirs(LAB_DIR_PREFIX, base);
 }
-

@@ -12,7 +12,6 @@ export const APP_SCHEME = "app";
 export const APP_HOST = "numadesk";
 export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
-
 /** The file an app:// URL names inside `rendererDir`, or why there is none. */
 export function resolveAppUrl(url: string, rendererDir: string): { file: string; type: string } | { status: 400 | 403 | 404 } {
   let u: URL;

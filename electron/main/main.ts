@@ -28,7 +28,11 @@ let mainWindow: BrowserWindow | undefined;
 /** Save and open through the desktop's own dialogs; the backend writes atomically with a .bak. */
 function nativeDialogs(): FileDialogs {
   const filtersOf = (kind: FileKind = "layout") =>
-    kind === "report" ? [{ name: "HTML report", extensions: ["html"] }] : kind === "recording" ? [{ name: "Numadesk recording", extensions: ["json"] }] : [{ name: "Numadesk layout", extensions: ["json"] }];
+    kind === "report"
+      ? [{ name: "HTML report", extensions: ["html"] }]
+      : kind === "recording"
+        ? [{ name: "Numadesk recording", extensions: ["json"] }]
+        : [{ name: "Numadesk layout", extensions: ["json"] }];
   return {
     async saveAs(suggestedName, kind) {
       const options = { defaultPath: suggestedName, filters: filtersOf(kind) };

@@ -76,9 +76,12 @@ const app = Object.assign(new EventEmitter(), {
   requestSingleInstanceLock: () => true,
   quit() {
     app.quitCalls++;
-    const e = { prevented: false, preventDefault() {
-      this.prevented = true;
-    } };
+    const e = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     app.emit("before-quit", e);
     if (!e.prevented) app.emit("quit");
   },
@@ -163,13 +166,17 @@ describe("the Electron shell, run against a stand-in of the electron module", ()
   it("grants the clipboard write that Copy needs to its own page only, and nothing else", () => {
     const ask = (permission: string, requestingUrl: string, isMainFrame = true) =>
       new Promise<boolean>((resolve) => session.requestHandler!(win.webContents as never, permission as never, resolve as never, { requestingUrl, isMainFrame } as never));
-    return Promise.all([ask("clipboard-sanitized-write", win.webContents.url), ask("clipboard-read", win.webContents.url), ask("media", win.webContents.url), ask("clipboard-sanitized-write", "https://evil.example/"), ask("clipboard-sanitized-write", win.webContents.url, false)]).then(
-      (answers) => {
-        expect(answers).toEqual([true, false, false, false, false]);
-        expect(session.checkHandler!(null as never, "clipboard-sanitized-write" as never, "file:///" as never, { requestingUrl: win.webContents.url, isMainFrame: true } as never)).toBe(true);
-        expect(session.checkHandler!(null as never, "notifications" as never, "file:///" as never, { requestingUrl: win.webContents.url, isMainFrame: true } as never)).toBe(false);
-      },
-    );
+    return Promise.all([
+      ask("clipboard-sanitized-write", win.webContents.url),
+      ask("clipboard-read", win.webContents.url),
+      ask("media", win.webContents.url),
+      ask("clipboard-sanitized-write", "https://evil.example/"),
+      ask("clipboard-sanitized-write", win.webContents.url, false),
+    ]).then((answers) => {
+      expect(answers).toEqual([true, false, false, false, false]);
+      expect(session.checkHandler!(null as never, "clipboard-sanitized-write" as never, "file:///" as never, { requestingUrl: win.webContents.url, isMainFrame: true } as never)).toBe(true);
+      expect(session.checkHandler!(null as never, "notifications" as never, "file:///" as never, { requestingUrl: win.webContents.url, isMainFrame: true } as never)).toBe(false);
+    });
   });
 
   it("refuses navigation away from its page and new windows", () => {

@@ -10,7 +10,16 @@ const root = join(import.meta.dirname, "../..");
 
 describe("the Electron shell", () => {
   it("isolates the page: context isolation, sandbox, no Node, no webview", () => {
-    expect(WEB_PREFERENCES).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false });
+    expect(WEB_PREFERENCES).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
   });
 
   it("has a strict CSP: only its own scripts, no framing, no objects", () => {
@@ -46,6 +55,12 @@ describe("the Electron shell", () => {
   it("the main bundle loads electron and Node's own modules only", () => {
     const main = readFileSync(join(root, "dist/electron/main.cjs"), "utf8");
     const requires = new Set([...main.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!));
-    for (const r of requires) expect(r === "electron" || r.startsWith("node:") || ["fs", "path", "os", "child_process", "crypto", "events", "net", "http", "url", "util", "perf_hooks", "fs/promises", "module", "stream"].includes(r), r).toBe(true);
+    for (const r of requires)
+      expect(
+        r === "electron" ||
+          r.startsWith("node:") ||
+          ["fs", "path", "os", "child_process", "crypto", "events", "net", "http", "url", "util", "perf_hooks", "fs/promises", "module", "stream"].includes(r),
+        r,
+      ).toBe(true);
   });
 });

@@ -26,7 +26,10 @@ export class CalibrationError extends Error {
 
 /** Per host: its name and its nodes' CPUs (not memory: this VM's per-node memory total drifts as it is onlined). */
 export function calibrationFile(host: HostTopology): string {
-  const key = createHash("sha256").update(JSON.stringify([hostname(), host.nodes.map((n) => [n.id, n.cpus])])).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(JSON.stringify([hostname(), host.nodes.map((n) => [n.id, n.cpus])]))
+    .digest("hex")
+    .slice(0, 16);
   return join(dataDir(), "calibration", `${key}.json`);
 }
 
@@ -153,7 +156,9 @@ export async function calibrate(host: HostTopology, opts: { qemus?: string[]; re
     const measured = (await timed(v.layout, host, q, opts.signal)).timings.preallocMs! / 1000;
     const error = (predicted - measured) / measured;
     checks.push({ label: v.label, qemu: info.version, predictedS: predicted, measuredS: measured, error });
-    say(`check ${i + 1}/${variants.length}: ${v.label} on QEMU ${info.version}: predicted ${predicted.toFixed(3)} s, took ${measured.toFixed(3)} s (${error >= 0 ? "+" : ""}${Math.round(error * 100)} %)`);
+    say(
+      `check ${i + 1}/${variants.length}: ${v.label} on QEMU ${info.version}: predicted ${predicted.toFixed(3)} s, took ${measured.toFixed(3)} s (${error >= 0 ? "+" : ""}${Math.round(error * 100)} %)`,
+    );
   }
   params.medianError = spreadOf(checks.map((c) => Math.abs(c.error)))?.median;
   params.checkedRuns = checks.length;

@@ -18,21 +18,20 @@ const corpus = corpusSchema.parse(JSON.parse(readFileSync(join(import.meta.dirna
 const qemu = findQemu();
 const installed = parseQemuVersion(execFileSync(qemu, ["--version"], { encoding: "utf8" }));
 const host = readSysfs();
-const sameHost =
-  host.nodes.length === corpus.host?.nodes.length && host.cpus.filter((c) => c.online).length === corpus.host.cpus.filter((c) => c.online).length;
+const sameHost = host.nodes.length === corpus.host?.nodes.length && host.cpus.filter((c) => c.online).length === corpus.host.cpus.filter((c) => c.online).length;
 const HOST_CLASSES = new Set(["host-nodes", "hugepages", "thread-context", "seed"]);
 
 // Every refusal after the greeting is the point of the exercise (the greeting is not
 // acceptance); then one line in every fifteen, spread over the classes.
 const pool = corpus.entries.filter((e) => sameHost || !HOST_CLASSES.has(e.class)).filter((e) => e.class !== "hugepages");
-const sample = [
-  ...pool.filter((e) => e.record?.phase === "after-greeting").slice(0, 4),
-  ...pool.filter((_, i) => i % 15 === 7),
-].slice(0, 12);
+const sample = [...pool.filter((e) => e.record?.phase === "after-greeting").slice(0, 4), ...pool.filter((_, i) => i % 15 === 7)].slice(0, 12);
 
 function ourQemus(): string[] {
   try {
-    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-oracle-`], { encoding: "utf8" }).trim().split("\n").filter((l) => l.includes("qemu-system"));
+    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-oracle-`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("qemu-system"));
   } catch {
     return [];
   }
@@ -41,7 +40,10 @@ function ourQemus(): string[] {
 describe.skipIf(installed !== corpus.qemuVersion)(`the oracle corpus against the installed QEMU (recorded with ${corpus.qemuVersion}, installed ${installed})`, () => {
   it.each(sample.map((e) => [e.id, e] as const))("%s gets the recorded verdict", async (_id, e) => {
     const { args } = parseCommandLine(e.line);
-    const run = await runOracle(qemu, args.map((t) => t.text));
+    const run = await runOracle(
+      qemu,
+      args.map((t) => t.text),
+    );
     expect(run.verdict, run.stderr).toBe(e.record!.verdict);
     if (run.verdict === "refused") {
       // (the phase is not compared: whether QEMU got to send its greeting before a machine-init

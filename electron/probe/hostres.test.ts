@@ -88,7 +88,10 @@ describe("PCI devices from sysfs", () => {
 
   it("names come from pci.ids text: vendor lines, then tab-indented devices", () => {
     const ids = "# comment\n8086  Intel Corporation\n\t1521  I350 Gigabit Network Connection\n\t\t8086 0001  sub\n10de  NVIDIA Corporation\n\t1094  GF110GL [Tesla M2075]\nC 00  Unclassified device\n";
-    const names = pciNamesFromText(ids, [{ vendor: 0x8086, device: 0x1521 }, { vendor: 0x10de, device: 0x1094 }]);
+    const names = pciNamesFromText(ids, [
+      { vendor: 0x8086, device: 0x1521 },
+      { vendor: 0x10de, device: 0x1094 },
+    ]);
     expect(names.vendor(0x8086)).toBe("Intel Corporation");
     expect(names.device(0x8086, 0x1521)).toBe("I350 Gigabit Network Connection");
     expect(names.device(0x10de, 0x1094)).toBe("GF110GL [Tesla M2075]");

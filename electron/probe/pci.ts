@@ -32,7 +32,10 @@ function readPciDevicesNow(dir: string, names?: PciNames | null): PciDevice[] | 
   const listed = entries(dir);
   if (listed.length === 0) return undefined;
   const out: PciDevice[] = [];
-  for (const address of listed.filter((a) => ADDRESS.test(a)).sort().slice(0, MAX_DEVICES)) {
+  for (const address of listed
+    .filter((a) => ADDRESS.test(a))
+    .sort()
+    .slice(0, MAX_DEVICES)) {
     const d = join(dir, address);
     const classCode = readHex(join(d, "class"));
     const vendor = readHex(join(d, "vendor"));

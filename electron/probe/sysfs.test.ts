@@ -90,19 +90,28 @@ describe("damaged sysfs copies", () => {
     let i = 0;
     try {
       fc.assert(
-        fc.property(fc.array(fc.tuple(fc.constantFrom(...all), fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom("-1\n", "99999999999\n", "0-70000\n", "\n", "5-2\n", "10 20 30\n", "Node 0 MemTotal: 9999999999999999999 kB\n"))), { minLength: 1, maxLength: 6 }), (edits) => {
-          const dir = join(base, String(i++));
-          cpSync(src, dir, { recursive: true });
-          for (const [file, content] of edits) writeFileSync(join(dir, file), content);
-          try {
-            const t = readSysfs({ root: dir });
-            expect(topologySchema.safeParse(t).success).toBe(true);
-          } catch (e) {
-            expect(e).toBeInstanceOf(ProbeError);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-        }),
+        fc.property(
+          fc.array(
+            fc.tuple(
+              fc.constantFrom(...all),
+              fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom("-1\n", "99999999999\n", "0-70000\n", "\n", "5-2\n", "10 20 30\n", "Node 0 MemTotal: 9999999999999999999 kB\n")),
+            ),
+            { minLength: 1, maxLength: 6 },
+          ),
+          (edits) => {
+            const dir = join(base, String(i++));
+            cpSync(src, dir, { recursive: true });
+            for (const [file, content] of edits) writeFileSync(join(dir, file), content);
+            try {
+              const t = readSysfs({ root: dir });
+              expect(topologySchema.safeParse(t).success).toBe(true);
+            } catch (e) {
+              expect(e).toBeInstanceOf(ProbeError);
+            } finally {
+              rmSync(dir, { recursive: true, force: true });
+            }
+          },
+        ),
         { numRuns: 40 },
       );
     } finally {

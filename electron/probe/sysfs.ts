@@ -63,9 +63,7 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
   const nodeRoot = join(root, "devices/system/node");
   const cpuRoot = join(root, "devices/system/cpu");
   if (!existsSync(cpuRoot)) {
-    throw new ProbeError(
-      `${cpuRoot} does not exist; a sysfs copy needs devices/system/cpu and devices/system/node (e.g. cp -r /sys/devices/system/{cpu,node} DIR/devices/system/)`,
-    );
+    throw new ProbeError(`${cpuRoot} does not exist; a sysfs copy needs devices/system/cpu and devices/system/node (e.g. cp -r /sys/devices/system/{cpu,node} DIR/devices/system/)`);
   }
 
   const cpuIds = numberedEntries(cpuRoot, "cpu");

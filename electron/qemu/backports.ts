@@ -95,11 +95,16 @@ export async function ensureBackportsQemu(say: (m: string) => void = () => undef
     // Private sources, lists and cache: the system's apt state is neither read nor changed,
     // and no root is needed. Debian's archive keyring checks the signatures as usual.
     const opts = [
-      "-o", `Dir::Etc::sourcelist=${join(work, "sources.list")}`,
-      "-o", "Dir::Etc::sourceparts=-",
-      "-o", `Dir::State::Lists=${join(work, "lists")}`,
-      "-o", `Dir::Cache=${join(work, "cache")}`,
-      "-o", "Debug::NoLocking=1",
+      "-o",
+      `Dir::Etc::sourcelist=${join(work, "sources.list")}`,
+      "-o",
+      "Dir::Etc::sourceparts=-",
+      "-o",
+      `Dir::State::Lists=${join(work, "lists")}`,
+      "-o",
+      `Dir::Cache=${join(work, "cache")}`,
+      "-o",
+      "Debug::NoLocking=1",
       // as root apt downloads as user _apt, who cannot write into a private folder
       ...(process.getuid?.() === 0 ? ["-o", "APT::Sandbox::User=root"] : []),
     ];
@@ -126,7 +131,8 @@ export async function ensureBackportsQemu(say: (m: string) => void = () => undef
     writeFileSync(join(dest, "complete"), debs.join("\n") + "\n");
     return cached()!;
   } catch (e) {
-    if (e instanceof BackportsError) throw new BackportsError(`${e.message}; by hand: see DESIGN's recipe (apt-get download ${BACKPORTS_PACKAGES.join(" ")} from bookworm-backports, dpkg-deb -x each)`);
+    if (e instanceof BackportsError)
+      throw new BackportsError(`${e.message}; by hand: see DESIGN's recipe (apt-get download ${BACKPORTS_PACKAGES.join(" ")} from bookworm-backports, dpkg-deb -x each)`);
     throw e;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -26,7 +26,12 @@ const CASES: Array<[string, string, string | undefined, RegExp]> = [
   ["a misspelt property", `-m 128M ${N} ${B},prealloc-thread=4`, "backends[0]", /does not know the property 'prealloc-thread'/],
   ["an unknown object type (imported as a backend)", `-m 128M -object memory-backend-foo,id=x,size=1G`, "backends[0]", /no object type 'memory-backend-foo'/],
   ["an object type this QEMU lacks (kept as written)", `-m 128M -object sgx-epc-foo,id=x`, "args[0]", /no object type 'sgx-epc-foo'/],
-  ["the second of two nodes with one nodeid", `-m 256M -smp 2 -numa node,nodeid=0,cpus=0,memdev=r0 -numa node,nodeid=0,cpus=1,memdev=r1 ${B} -object memory-backend-ram,id=r1,size=128M`, "nodes[1]", /same nodeid/],
+  [
+    "the second of two nodes with one nodeid",
+    `-m 256M -smp 2 -numa node,nodeid=0,cpus=0,memdev=r0 -numa node,nodeid=0,cpus=1,memdev=r1 ${B} -object memory-backend-ram,id=r1,size=128M`,
+    "nodes[1]",
+    /same nodeid/,
+  ],
   ["the second of two identical backends", `-m 128M ${N} ${B} ${B}`, "backends[1]", /used twice/],
   ["prealloc with reserve=off", `-m 128M ${N} ${B},prealloc=on,reserve=off`, "backends[0]", /incompatible/],
   ["-machine none with -numa", `-machine none -m 128M ${N} ${B}`, "machine.type", /no NUMA/],

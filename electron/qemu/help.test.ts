@@ -40,6 +40,13 @@ describe("the QEMU binary's own lists", () => {
   });
 
   it("reads both names of '-fda/-fdb' and '-h or -help'", () => {
-    expect(parseHelpOptions("-h or -help     display this help\n-fda/-fdb file  floppy\n--preconfig     pause\n                -indented is not an option\n")).toEqual(["M", "fda", "fdb", "h", "help", "preconfig"]);
+    expect(parseHelpOptions("-h or -help     display this help\n-fda/-fdb file  floppy\n--preconfig     pause\n                -indented is not an option\n")).toEqual([
+      "M",
+      "fda",
+      "fdb",
+      "h",
+      "help",
+      "preconfig",
+    ]);
   });
 });

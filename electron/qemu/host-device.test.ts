@@ -11,7 +11,10 @@ describe("vfio-pci on this host's QEMU", () => {
   it("a PCI address the host lacks: QEMU refuses it at start with what NUMA043 quotes", async () => {
     const line = "qemu-system-x86_64 -m 64M -device vfio-pci,host=0000:81:00.0";
     const { layout, args } = parseCommandLine(line);
-    const r = await runOracle("qemu-system-x86_64", args.map((t) => t.text));
+    const r = await runOracle(
+      "qemu-system-x86_64",
+      args.map((t) => t.text),
+    );
     expect(r.verdict).toBe("refused");
     expect(r.stderr).toContain("vfio /sys/bus/pci/devices/0000:81:00.0: no such host device");
     const d = checkLayout(layout, { host: readSysfs() }).find((x) => x.code === "NUMA043");

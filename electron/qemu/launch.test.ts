@@ -35,7 +35,10 @@ function tooBig(): Layout {
 /** QEMU processes whose command line mentions a numadesk run folder. */
 function qemuOfRuns(): string[] {
   try {
-    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-run-`], { encoding: "utf8" }).trim().split("\n").filter((l) => l.includes("qemu-system"));
+    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-run-`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("qemu-system"));
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }

@@ -118,7 +118,10 @@ export function outstandingBytes(runs: RunOwner[]): number {
 
 export function hostFingerprint(host: HostTopology): string {
   const shape = host.nodes.map((n) => [n.id, n.cpus, n.memTotal]);
-  return createHash("sha256").update(JSON.stringify([hostname(), shape])).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify([hostname(), shape]))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** Refuse a run that would take more memory than this host can give, counting runs already going. */
@@ -229,7 +232,8 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   const tracer = opts.exact && child.pid !== undefined ? SchedTracer.open(watch) : undefined;
   const sampler = tracer instanceof SchedTracer ? tracer : new Sampler(watch);
   // bytes populated per backend, from QEMU's smaps (shared/run/populated.ts says why that is exact)
-  const fill = child.pid !== undefined ? new FillWatcher(child.pid, fillBackends(prepared.layout, prepared.backendOrder, memPaths), t0, (t, bytes) => opts.onEvent?.({ type: "populated", t, bytes })) : undefined;
+  const fill =
+    child.pid !== undefined ? new FillWatcher(child.pid, fillBackends(prepared.layout, prepared.backendOrder, memPaths), t0, (t, bytes) => opts.onEvent?.({ type: "populated", t, bytes })) : undefined;
   if (child.pid !== undefined) {
     writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
     opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...argv] });
@@ -349,7 +353,10 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
     outcome,
     timings: { totalMs: Math.round((exit?.ms ?? performance.now() - t0) * 100) / 100 },
     memory: { preallocBytes: prepared.preallocBytes },
-    sampler: "mode" in stats ? { rateHz: 0, ticks: 0, missedTicks: 0, cpuPercent: stats.cpuPercent, mode: "tracepoint", events: stats.events, lost: stats.lost } : { ...stats, mode: "proc", ...(tracer && "unavailable" in tracer ? { note: `exact mode not available: ${tracer.unavailable}` } : {}) },
+    sampler:
+      "mode" in stats
+        ? { rateHz: 0, ticks: 0, missedTicks: 0, cpuPercent: stats.cpuPercent, mode: "tracepoint", events: stats.events, lost: stats.lost }
+        : { ...stats, mode: "proc", ...(tracer && "unavailable" in tracer ? { note: `exact mode not available: ${tracer.unavailable}` } : {}) },
     threads,
     backends,
     samples: packSamples(samples),
@@ -368,7 +375,6 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   if (pinning) record.pinning = pinning;
   return record;
 }
-
 
 /** Does the run have pins to apply? (a layout without any keeps the run as it was: paused, never continued) */
 function hasPinning(layout: Layout): boolean {

@@ -14,9 +14,7 @@ function hasSetprivPdeathsig(): boolean {
 }
 
 export function spawnGuarded(binary: string, args: string[], stdio: StdioOptions): ChildProcess {
-  return hasSetprivPdeathsig()
-    ? spawn("setpriv", ["--pdeathsig", "KILL", "--", binary, ...args], { detached: true, stdio })
-    : spawn(binary, args, { detached: true, stdio });
+  return hasSetprivPdeathsig() ? spawn("setpriv", ["--pdeathsig", "KILL", "--", binary, ...args], { detached: true, stdio }) : spawn(binary, args, { detached: true, stdio });
 }
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

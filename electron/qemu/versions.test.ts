@@ -79,37 +79,49 @@ async function completeRun(layout: ReturnType<typeof layoutOf>, path: string, ve
 }
 
 describe.each(binaries)("$name", ({ path }) => {
-  it.skipIf(path === undefined)("starts as many touch_pages threads as the rules say, backend by backend", async () => {
-    const info = await probeQemu(path);
-    const r = await completeRun(EDGES, path!, info.version);
-    const plan = preallocPlan(EDGES, info.version, cpus);
-    const seen = r.threads.filter((t) => t.name === "touch_pages").length;
-    expect(seen).toBe(plan.reduce((a, p) => a + p.threadsSeen, 0));
-    // the 64 MiB backend gets one worker (one per 64 MiB), the 128 MiB ones min(2, CPUs)
-    expect(plan.map((p) => p.workers)).toEqual([1, Math.min(2, cpus), 1, Math.min(2, cpus)]);
-    // and the version-dependent part: a one-worker backend with a context has its own thread
-    // from 9.0 (async preallocation), none before (QEMU's main thread calls madvise)
-    const oneWorkerWithContext = plan.filter((p) => p.id === "a" || p.id === "c").reduce((a, p) => a + p.threadsSeen, 0);
-    expect(oneWorkerWithContext).toBe(info.features.parallelPrealloc ? 2 : 0);
-  }, 120_000);
+  it.skipIf(path === undefined)(
+    "starts as many touch_pages threads as the rules say, backend by backend",
+    async () => {
+      const info = await probeQemu(path);
+      const r = await completeRun(EDGES, path!, info.version);
+      const plan = preallocPlan(EDGES, info.version, cpus);
+      const seen = r.threads.filter((t) => t.name === "touch_pages").length;
+      expect(seen).toBe(plan.reduce((a, p) => a + p.threadsSeen, 0));
+      // the 64 MiB backend gets one worker (one per 64 MiB), the 128 MiB ones min(2, CPUs)
+      expect(plan.map((p) => p.workers)).toEqual([1, Math.min(2, cpus), 1, Math.min(2, cpus)]);
+      // and the version-dependent part: a one-worker backend with a context has its own thread
+      // from 9.0 (async preallocation), none before (QEMU's main thread calls madvise)
+      const oneWorkerWithContext = plan.filter((p) => p.id === "a" || p.id === "c").reduce((a, p) => a + p.threadsSeen, 0);
+      expect(oneWorkerWithContext).toBe(info.features.parallelPrealloc ? 2 : 0);
+    },
+    120_000,
+  );
 
-  it.skipIf(path === undefined)("with contexts, runs two backends' workers in parallel from 9.0 and one batch after the other before", async () => {
-    const info = await probeQemu(path);
-    const r = await completeRun(twoBackends(true), path!, info.version);
-    const o = overlaps(r);
-    console.log(`${info.version} with contexts: ${o.detail}`);
-    expect(o.overlap, o.detail).toBe(info.features.parallelPrealloc);
-    expect(preallocPlan(twoBackends(true), info.version, cpus).every((p) => p.parallel === info.features.parallelPrealloc)).toBe(true);
-  }, 120_000);
+  it.skipIf(path === undefined)(
+    "with contexts, runs two backends' workers in parallel from 9.0 and one batch after the other before",
+    async () => {
+      const info = await probeQemu(path);
+      const r = await completeRun(twoBackends(true), path!, info.version);
+      const o = overlaps(r);
+      console.log(`${info.version} with contexts: ${o.detail}`);
+      expect(o.overlap, o.detail).toBe(info.features.parallelPrealloc);
+      expect(preallocPlan(twoBackends(true), info.version, cpus).every((p) => p.parallel === info.features.parallelPrealloc)).toBe(true);
+    },
+    120_000,
+  );
 
-  it.skipIf(path === undefined)("without a context, runs the backends one after the other on every version", async () => {
-    const info = await probeQemu(path);
-    const r = await completeRun(twoBackends(false), path!, info.version);
-    const o = overlaps(r);
-    console.log(`${info.version} without contexts: ${o.detail}`);
-    expect(o.overlap, o.detail).toBe(false);
-    expect(preallocPlan(twoBackends(false), info.version, cpus).some((p) => p.parallel)).toBe(false);
-  }, 120_000);
+  it.skipIf(path === undefined)(
+    "without a context, runs the backends one after the other on every version",
+    async () => {
+      const info = await probeQemu(path);
+      const r = await completeRun(twoBackends(false), path!, info.version);
+      const o = overlaps(r);
+      console.log(`${info.version} without contexts: ${o.detail}`);
+      expect(o.overlap, o.detail).toBe(false);
+      expect(preallocPlan(twoBackends(false), info.version, cpus).some((p) => p.parallel)).toBe(false);
+    },
+    120_000,
+  );
 });
 
 describe("the two binaries", () => {

@@ -50,7 +50,10 @@ beforeEach(() => {
 
 function qemuOfRuns(): string[] {
   try {
-    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-run-`], { encoding: "utf8" }).trim().split("\n").filter((l) => l.includes("qemu-system"));
+    return execFileSync("pgrep", ["-af", `${tmpdir()}/numadesk-run-`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("qemu-system"));
   } catch {
     return [];
   }
@@ -136,7 +139,9 @@ describe("a layout file cannot smuggle options into a run", () => {
     expect(rec.stderr).toMatch(/Parameter 'id' expects an identifier/);
     expect(rec.argv).toContain("iothread,id=io0");
     expect(rec.argv).toContain(`iothread,id=x,,mem-path=${BAIT}`);
-    expect(rec.dropped).toEqual(expect.arrayContaining([expect.stringMatching(/^-object iothread,id=io0: poll-max-ns=0 \(/), expect.stringMatching(/^-object iothread,id=io0: mem-path=.*bait\.txt \(/)]));
+    expect(rec.dropped).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^-object iothread,id=io0: poll-max-ns=0 \(/), expect.stringMatching(/^-object iothread,id=io0: mem-path=.*bait\.txt \(/)]),
+    );
   });
 
   it("a command line pasted with -incoming, -pidfile, -drive and -chardev file runs without them, and check warns about each", async () => {
@@ -296,7 +301,12 @@ describe("hostile names reach QEMU as names", () => {
 
 describe("inputs that are not files", () => {
   const cli = (args: string[], stdin?: string | number) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 20_000, ...(typeof stdin === "number" ? { stdio: [stdin, "pipe", "pipe"] } : { input: stdin ?? "" }) });
+    spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 20_000,
+      ...(typeof stdin === "number" ? { stdio: [stdin, "pipe", "pipe"] } : { input: stdin ?? "" }),
+    });
 
   it("a FIFO, /dev/zero, a symlink loop, a 1 GB sparse file and a folder each get one line and exit 1", () => {
     const fifo = join(bait, "..", `numadesk-fifo-${process.pid}`);

@@ -49,7 +49,12 @@ describe("bytes populated per backend", () => {
 
 describe("reading smaps", () => {
   const text = (entries: Array<[string, string, string, number]>) =>
-    entries.map(([range, perms, path, rssKb]) => `${range} ${perms} 00000000 00:00 0                          ${path}\nSize:             1 kB\nRss:              ${rssKb} kB\nShared_Hugetlb:        0 kB\nPrivate_Hugetlb:       0 kB\nVmFlags: rd wr mr mw me ac sd\n`).join("");
+    entries
+      .map(
+        ([range, perms, path, rssKb]) =>
+          `${range} ${perms} 00000000 00:00 0                          ${path}\nSize:             1 kB\nRss:              ${rssKb} kB\nShared_Hugetlb:        0 kB\nPrivate_Hugetlb:       0 kB\nVmFlags: rd wr mr mw me ac sd\n`,
+      )
+      .join("");
 
   it("tells two same-sized ram backends apart by the order their mappings appear", () => {
     const fill = new BackendFill([
@@ -58,12 +63,29 @@ describe("reading smaps", () => {
     ]);
     // a is mapped first (the higher address, top-down), then b below it
     expect(fill.look(parseSmaps(text([["7f0001000000-7f0002000000", "rw-p", "", 100]])))).toEqual({ a: 102400, b: 0 });
-    expect(fill.look(parseSmaps(text([["7f0000000000-7f0001000000", "rw-p", "", 8], ["7f0001000000-7f0002000000", "rw-p", "", 16384]])))).toEqual({ a: 16384 * 1024, b: 8192 });
+    expect(
+      fill.look(
+        parseSmaps(
+          text([
+            ["7f0000000000-7f0001000000", "rw-p", "", 8],
+            ["7f0001000000-7f0002000000", "rw-p", "", 16384],
+          ]),
+        ),
+      ),
+    ).toEqual({ a: 16384 * 1024, b: 8192 });
   });
 
   it("ignores mappings of another size, kind or permission", () => {
     const fill = new BackendFill([{ id: "m", bytes: 0x1000000, kind: "memfd" }]);
-    const seen = fill.look(parseSmaps(text([["7f0001000000-7f0002000000", "rw-p", "", 100], ["7f0003000000-7f0004000000", "r--s", "/memfd:memory-backend-memfd (deleted)", 5], ["7f0004000000-7f0005000001", "rw-s", "/memfd:memory-backend-memfd (deleted)", 5]])));
+    const seen = fill.look(
+      parseSmaps(
+        text([
+          ["7f0001000000-7f0002000000", "rw-p", "", 100],
+          ["7f0003000000-7f0004000000", "r--s", "/memfd:memory-backend-memfd (deleted)", 5],
+          ["7f0004000000-7f0005000001", "rw-s", "/memfd:memory-backend-memfd (deleted)", 5],
+        ]),
+      ),
+    );
     expect(seen).toEqual({ m: 0 });
     expect(fill.look(parseSmaps(text([["7f0006000000-7f0007000000", "rw-s", "/memfd:memory-backend-memfd (deleted)", 64]])))).toEqual({ m: 65536 });
   });

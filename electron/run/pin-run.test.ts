@@ -19,7 +19,13 @@ describe("a pinned run on this host", () => {
       if (!r0.ok) throw new Error(r0.diagnostics[0]!.message);
       const layout = r0.layout;
       // this host has 2 CPUs and one node: one PU per vCPU leaves none for the emulator
-      layout.pinning = { vcpus: [{ vcpus: "0", hostCpus: "0" }, { vcpus: "1", hostCpus: "1" }], emulator: "0" };
+      layout.pinning = {
+        vcpus: [
+          { vcpus: "0", hostCpus: "0" },
+          { vcpus: "1", hostCpus: "1" },
+        ],
+        emulator: "0",
+      };
       layout.iothreads = [{ id: "io0", hostCpus: "1" }];
       const r = await runPrealloc(layout, { host });
       expect(r.outcome, r.error).toBe("ok");

@@ -45,7 +45,9 @@ export function applyPins(pid: number, layout: Layout): string[] {
     try {
       execFileSync("taskset", ["-pc", formatIdList(set), String(t.tid)], { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
     } catch (e) {
-      const why = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim().split("\n")[0];
+      const why = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message)
+        .trim()
+        .split("\n")[0];
       errors.push(`${t.name} (${t.tid}) to ${formatIdList(set)}: ${why}`);
     }
   }

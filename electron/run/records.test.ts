@@ -92,7 +92,10 @@ describe("record versions and labels", () => {
 
   it("a current record keeps its topology; one that claims a migration it did not have is refused", () => {
     saveRecord(record("new-one", 7), dir);
-    expect(loadRecord("new-one", dir).topology!.nodes.map((n) => n.cpus)).toEqual([[0, 1], [2, 3]]);
+    expect(loadRecord("new-one", dir).topology!.nodes.map((n) => n.cpus)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     writeFileSync(join(dir, "future.json"), JSON.stringify({ ...record("future", 1), version: 3 }));
     expect(() => loadRecord("future", dir)).toThrow(/version/);
   });

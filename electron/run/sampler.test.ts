@@ -71,7 +71,26 @@ describe("thread names", () => {
     const { findQemu } = await import("../qemu/discover");
     const child = spawn(
       findQemu(),
-      ["-name", "debug-threads=on", "-m", "512M", "-object", "thread-context,id=tc0,node-affinity=0", "-object", "memory-backend-memfd,id=m,size=512M,prealloc=on,prealloc-threads=2,prealloc-context=tc0,host-nodes=0,policy=bind", "-numa", "node,memdev=m", "-S", "-nodefaults", "-display", "none", "-accel", "tcg", "-qmp", "stdio"],
+      [
+        "-name",
+        "debug-threads=on",
+        "-m",
+        "512M",
+        "-object",
+        "thread-context,id=tc0,node-affinity=0",
+        "-object",
+        "memory-backend-memfd,id=m,size=512M,prealloc=on,prealloc-threads=2,prealloc-context=tc0,host-nodes=0,policy=bind",
+        "-numa",
+        "node,memdev=m",
+        "-S",
+        "-nodefaults",
+        "-display",
+        "none",
+        "-accel",
+        "tcg",
+        "-qmp",
+        "stdio",
+      ],
       { stdio: ["pipe", "ignore", "ignore"] },
     );
     const sampler = new Sampler({ pid: child.pid!, rateHz: 1000, nodeOf: () => 0, t0: performance.now() });

@@ -101,7 +101,13 @@ describe("the browser-mode server", () => {
   it("refuses malformed JSON, wrong content types, huge bodies and GET on the API", async () => {
     expect((await call("/api/listRuns", { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": s.token }, body: "{nope" })).status).toBe(400);
     expect((await call("/api/listRuns", { method: "POST", headers: { "Content-Type": "text/plain", "X-Numadesk-Token": s.token }, body: "{}" })).status).toBe(415);
-    expect((await call("/api/listRuns", { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": s.token }, body: Buffer.alloc(5 * 1024 * 1024, 32) }).catch(() => ({ status: 413 }))).status).toBe(413);
+    expect(
+      (
+        await call("/api/listRuns", { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": s.token }, body: Buffer.alloc(5 * 1024 * 1024, 32) }).catch(() => ({
+          status: 413,
+        }))
+      ).status,
+    ).toBe(413);
     expect((await call(`/api/listRuns?token=${s.token}`)).status).toBe(405);
   });
 

@@ -26,11 +26,7 @@ const DRAG_SLOP = 4;
 /** the size a guest node made by a drop starts with (edited in the guest layout panel) */
 export const NEW_NODE_SIZE = "1G";
 
-type Drag =
-  | { kind: "vcpus"; vcpus: number[]; at: Point }
-  | { kind: "guest"; index: number; at: Point }
-  | { kind: "new"; at: Point }
-  | { kind: "lasso"; from: Point; at: Point; base: number[] };
+type Drag = { kind: "vcpus"; vcpus: number[]; at: Point } | { kind: "guest"; index: number; at: Point } | { kind: "new"; at: Point } | { kind: "lasso"; from: Point; at: Point; base: number[] };
 
 interface Props {
   host: HostTopology;
@@ -56,7 +52,15 @@ export const GuestLinks = memo(function GuestLinks({ host, geometry, guest }: { 
         box.hostNodes.map((os, slot) => {
           const card = geometry.cards.find((c) => c.node.os === os);
           if (!card) return null;
-          return <path key={`${box.index}-${os}`} className="guest-link" data-link={`${box.index}-${os}`} d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)} style={{ stroke: nodeColor(hostIndex(host, os)) }} />;
+          return (
+            <path
+              key={`${box.index}-${os}`}
+              className="guest-link"
+              data-link={`${box.index}-${os}`}
+              d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)}
+              style={{ stroke: nodeColor(hostIndex(host, os)) }}
+            />
+          );
         }),
       )}
     </g>
@@ -291,7 +295,11 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
 
   const onHeadDown = (e: React.PointerEvent, index: number) => {
     const el = e.currentTarget as SVGGElement;
-    press(e, (p) => ({ kind: "guest", index, at: p }), () => el.focus());
+    press(
+      e,
+      (p) => ({ kind: "guest", index, at: p }),
+      () => el.focus(),
+    );
   };
   const onMenu = (e: React.MouseEvent, vcpu: number | undefined, box: GuestBox) => {
     e.preventDefault();
@@ -331,7 +339,11 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
             box={box}
             color={box.index === -1 ? "" : colorOf(host, box.hostNodes)}
             title={box.index === -1 ? "unassigned vCPUs" : `guest node ${node?.nodeid ?? box.index}`}
-            detail={box.index === -1 ? `${box.cells.length} from -smp, in no node` : `${backend ? backend.size : node?.mem ?? "no memory"}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}`}
+            detail={
+              box.index === -1
+                ? `${box.cells.length} from -smp, in no node`
+                : `${backend ? backend.size : (node?.mem ?? "no memory")}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}`
+            }
             selectedKey={mine.join(",")}
             cursor={cursor?.box === box.index ? cursor.vcpu : undefined}
             dropOver={over?.kind === "guest" && over.index === box.index && drag?.kind === "vcpus"}
@@ -351,7 +363,13 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
         role="button"
         aria-label="new guest node: drag onto a host node, or press its number"
         data-guest-new=""
-        onPointerDown={(e) => press(e, (p) => ({ kind: "new", at: p }), () => openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu()))}
+        onPointerDown={(e) =>
+          press(
+            e,
+            (p) => ({ kind: "new", at: p }),
+            () => openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu()),
+          )
+        }
         onKeyDown={onNewKey}
         onContextMenu={(e) => {
           e.preventDefault();
@@ -380,7 +398,8 @@ function HostDropMark({ geometry, node }: { geometry: HostGeometry; node: number
 
 /** What follows the pointer during a drag: the only thing drawn per pointer move. */
 function Ghost({ drag }: { drag: Exclude<Drag, { kind: "lasso" }> }) {
-  const text = drag.kind === "vcpus" ? `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}` : drag.kind === "guest" ? `guest node ${drag.index}` : "+ guest node";
+  const text =
+    drag.kind === "vcpus" ? `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}` : drag.kind === "guest" ? `guest node ${drag.index}` : "+ guest node";
   const w = Math.min(260, 16 + text.length * 6.6);
   return (
     <g className="drag-ghost" transform={`translate(${drag.at.x + 10},${drag.at.y + 10})`} pointerEvents="none">

@@ -10,7 +10,37 @@ import { setMemorySize, setSmpField, sizeField } from "../../shared/layout/field
 import { ApiFailure } from "../../shared/api/contract";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
-export type DesignSlice = Pick<Full, "layout" | "past" | "future" | "importDiagnostics" | "saved" | "edit" | "undo" | "redo" | "plan" | "importCommandLine" | "openLayoutText" | "layoutFileText" | "newLayout" | "bind" | "threadBudget" | "resize" | "setMemory" | "setSmp" | "addNode" | "moveGuest" | "moveVcpus" | "removeNode" | "splitNode" | "select" | "markSaved" | "saveAs" | "openDialog" | "restoreRecovery">;
+export type DesignSlice = Pick<
+  Full,
+  | "layout"
+  | "past"
+  | "future"
+  | "importDiagnostics"
+  | "saved"
+  | "edit"
+  | "undo"
+  | "redo"
+  | "plan"
+  | "importCommandLine"
+  | "openLayoutText"
+  | "layoutFileText"
+  | "newLayout"
+  | "bind"
+  | "threadBudget"
+  | "resize"
+  | "setMemory"
+  | "setSmp"
+  | "addNode"
+  | "moveGuest"
+  | "moveVcpus"
+  | "removeNode"
+  | "splitNode"
+  | "select"
+  | "markSaved"
+  | "saveAs"
+  | "openDialog"
+  | "restoreRecovery"
+>;
 
 /** A new layout names QEMU's threads, so ps, top and Numadesk's plot can tell them apart. */
 export function freshLayout(): Layout {

@@ -125,7 +125,21 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
           return;
         case "job":
           // a new job of a lab run: its own samples and time
-          set({ run: { ...run, runId: e.runId, status: "running", label: e.label, statusText: `running: ${e.label}`, progress: undefined, samples: [], sampleCount: 0, preallocMs: undefined, record: undefined, ...(e.layout ? { layout: e.layout } : {}) } });
+          set({
+            run: {
+              ...run,
+              runId: e.runId,
+              status: "running",
+              label: e.label,
+              statusText: `running: ${e.label}`,
+              progress: undefined,
+              samples: [],
+              sampleCount: 0,
+              preallocMs: undefined,
+              record: undefined,
+              ...(e.layout ? { layout: e.layout } : {}),
+            },
+          });
           return;
         case "finished": {
           const recordIds = [...(run.recordIds ?? []), e.recordId];
@@ -133,7 +147,14 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
           set({ run: { ...run, recordIds } });
           void api.loadRun({ id: e.recordId }).then(async (record) => {
             const now = get().run;
-            set({ run: { ...now, record, ...(final ? { status: e.outcome === "ok" ? "done" : e.outcome === "cancelled" ? "cancelled" : "failed", endedAt: Date.now() } : {}), ...(e.error ? { error: e.error } : {}) } });
+            set({
+              run: {
+                ...now,
+                record,
+                ...(final ? { status: e.outcome === "ok" ? "done" : e.outcome === "cancelled" ? "cancelled" : "failed", endedAt: Date.now() } : {}),
+                ...(e.error ? { error: e.error } : {}),
+              },
+            });
             await get().refreshHistory();
             if (final && now.compareWhenDone) {
               const records = await Promise.all(recordIds.map((id) => api.loadRun({ id })));
@@ -180,7 +201,17 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
       const endMs = replayEndMs(record, steps);
       const runId = `replay-${record.id}-${Date.now().toString(36)}`;
       set({
-        run: { status: "running", runId, samples: [], sampleCount: 0, startedAt: Date.now(), layout: record.layout, ...(record.topology ? { topology: record.topology } : {}), ...(record.label ? { label: record.label } : {}), replay: { recordId: record.id, speed, endMs } },
+        run: {
+          status: "running",
+          runId,
+          samples: [],
+          sampleCount: 0,
+          startedAt: Date.now(),
+          layout: record.layout,
+          ...(record.topology ? { topology: record.topology } : {}),
+          ...(record.label ? { label: record.label } : {}),
+          replay: { recordId: record.id, speed, endMs },
+        },
       });
       const t0 = performance.now();
       let next = 0;

@@ -23,7 +23,10 @@ export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
   const cached = cachedDiagnostics(s);
   if (cached) return cached;
   const t0 = performance.now();
-  const result = [...s.importDiagnostics, ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version, ...(s.qemu.help ? { help: s.qemu.help } : {}) } } : {}) })];
+  const result = [
+    ...s.importDiagnostics,
+    ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version, ...(s.qemu.help ? { help: s.qemu.help } : {}) } } : {}) }),
+  ];
   lastCheckMs = performance.now() - t0;
   last = { input: { layout: s.layout, host: s.host, qemu: s.qemu, importDiagnostics: s.importDiagnostics }, result };
   return result;

@@ -37,7 +37,10 @@ export function createAppStore(api: Api) {
         set({ samples, qemu });
         await get().chooseHost();
         await get().refreshHistory();
-        void api.runModes({}).then((m) => set({ exactMode: m.exact }), () => undefined);
+        void api.runModes({}).then(
+          (m) => set({ exactMode: m.exact }),
+          () => undefined,
+        );
         // numadesk serve FILE: open the handed-out layout (on its own target)
         const handed = await api.initialLayout({}).catch(() => ({ text: undefined }));
         if (handed.text !== undefined) get().openLayoutText(handed.text);

@@ -24,7 +24,6 @@ const FILES: Record<Format, [string, string]> = {
   argv: ["argv.json", "application/json"],
 };
 
-
 export function CommandPanel() {
   const layout = useApp((s) => s.layout);
   const host = useApp((s) => s.host);
@@ -115,9 +114,7 @@ export function CommandPanel() {
           />
           {failed ? (
             <div className="import-failed" role="alert" data-testid="import-failed">
-              <p>
-                Not imported: your layout is unchanged. {failed.length === 1 ? "One problem" : `${failed.length} problems`} in the pasted text:
-              </p>
+              <p>Not imported: your layout is unchanged. {failed.length === 1 ? "One problem" : `${failed.length} problems`} in the pasted text:</p>
               <ul>
                 {failed.map((d, i) => (
                   <li key={i}>
@@ -191,7 +188,12 @@ interface DiagnosticsProps {
 }
 
 function Diagnostics({ list, onPick, label, fixOf, onFix, pending }: DiagnosticsProps) {
-  if (list.length === 0) return <p className="ok-line" data-testid="diagnostics" aria-busy={pending || undefined}>✓ no problems on this target</p>;
+  if (list.length === 0)
+    return (
+      <p className="ok-line" data-testid="diagnostics" aria-busy={pending || undefined}>
+        ✓ no problems on this target
+      </p>
+    );
   const count = (s: string) => list.filter((d) => d.severity === s).length;
   return (
     <div data-testid="diagnostics" aria-busy={pending || undefined}>

@@ -33,8 +33,13 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
   const M = { left: Math.round(Math.min(300, W * 0.45)), right: 64, top: 10, bottom: 24 };
   const chars = Math.max(12, Math.floor((M.left - 10) / (FONT * 0.55)));
   const max = Math.max(1, ...runs.map((r) => r.timings.preallocMs ?? 0));
-  const x = scaleLinear().domain([0, max]).range([0, W - M.left - M.right]);
-  const y = scaleBand<string>().domain(runs.map((r) => r.id)).range([M.top, H - M.bottom]).padding(0.25);
+  const x = scaleLinear()
+    .domain([0, max])
+    .range([0, W - M.left - M.right]);
+  const y = scaleBand<string>()
+    .domain(runs.map((r) => r.id))
+    .range([M.top, H - M.bottom])
+    .padding(0.25);
 
   const exportSvg = () => {
     if (!ref.current) return;
@@ -60,7 +65,17 @@ export function CompareChart({ runs }: { runs: RunRecord[] }) {
 
   return (
     <figure className="compare-chart" ref={box}>
-      <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="preallocation time per run" fontFamily="system-ui, sans-serif" fontSize={FONT}>
+      <svg
+        ref={ref}
+        xmlns="http://www.w3.org/2000/svg"
+        width={W}
+        height={H}
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label="preallocation time per run"
+        fontFamily="system-ui, sans-serif"
+        fontSize={FONT}
+      >
         {runs.map((r) => {
           const ms = r.timings.preallocMs;
           return (

@@ -97,7 +97,8 @@ export function HostCanvas() {
           {host ? host.name : "Host"}{" "}
           {host ? (
             <small>
-              {machineOf(host).packages.length} package{machineOf(host).packages.length === 1 ? "" : "s"} · {host.nodes.length} node{host.nodes.length === 1 ? "" : "s"} · {host.cpus.length} PU{host.cpus.length === 1 ? "" : "s"}
+              {machineOf(host).packages.length} package{machineOf(host).packages.length === 1 ? "" : "s"} · {host.nodes.length} node{host.nodes.length === 1 ? "" : "s"} · {host.cpus.length} PU
+              {host.cpus.length === 1 ? "" : "s"}
             </small>
           ) : null}
         </h2>
@@ -121,7 +122,14 @@ export function HostCanvas() {
         </div>
       </header>
       <div className="canvas-frame" ref={frameRef}>
-        <svg ref={svgRef} role="img" aria-label={host ? `${host.name}: ${host.nodes.length} NUMA node${host.nodes.length === 1 ? "" : "s"}` : "no host chosen"} width={room.width} height={height} className="host-svg">
+        <svg
+          ref={svgRef}
+          role="img"
+          aria-label={host ? `${host.name}: ${host.nodes.length} NUMA node${host.nodes.length === 1 ? "" : "s"}` : "no host chosen"}
+          width={room.width}
+          height={height}
+          className="host-svg"
+        >
           <rect className="canvas-bg" width="100%" height="100%" />
           <Viewport>
             {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}
@@ -133,7 +141,10 @@ export function HostCanvas() {
       </div>
       {host ? <UnplacedDevices machine={machineOf(host)} /> : null}
       {host ? <DistanceMatrix host={host} /> : null}
-      <p className="muted small canvas-hint">Wheel: zoom · drag empty space: pan · drop a chip, a thread budget or a guest node’s title on a host node · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest or host node · right-click or Enter: the same as a menu</p>
+      <p className="muted small canvas-hint">
+        Wheel: zoom · drag empty space: pan · drop a chip, a thread budget or a guest node’s title on a host node · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest or host node ·
+        right-click or Enter: the same as a menu
+      </p>
     </section>
   );
 }
@@ -244,7 +255,20 @@ function cardLayoutKey(p: NodeCardProps): string {
   return JSON.stringify([p.use.bound, p.use.free, p.use.over, p.use.huge, chips]);
 }
 
-const NodeCard = memo(NodeCardView, (a, b) => a.card === b.card && a.host === b.host && a.contexts === b.contexts && a.selected === b.selected && a.over === b.over && a.labels === b.labels && a.setOver === b.setOver && a.onDrop === b.onDrop && a.onSelect === b.onSelect && cardLayoutKey(a) === cardLayoutKey(b));
+const NodeCard = memo(
+  NodeCardView,
+  (a, b) =>
+    a.card === b.card &&
+    a.host === b.host &&
+    a.contexts === b.contexts &&
+    a.selected === b.selected &&
+    a.over === b.over &&
+    a.labels === b.labels &&
+    a.setOver === b.setOver &&
+    a.onDrop === b.onDrop &&
+    a.onSelect === b.onSelect &&
+    cardLayoutKey(a) === cardLayoutKey(b),
+);
 
 function NodeCardView({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
   const node = card.node;
@@ -336,7 +360,9 @@ function puLabels(card: CardGeo, ink: string): string {
   for (const core of card.cores) {
     for (const pu of core.pus) {
       const style = pu.online ? `fill:${ink}${pu.os >= 1000 ? ";font-size:8.5px" : ""}` : "";
-      out.push(`<text class="pu-label${pu.online ? "" : " offline"}" data-pu="${pu.os}" x="${core.x + pu.x + (PU_W - 2) / 2}" y="${core.y + CORE_PAD + PU_H / 2 + 3.5}" text-anchor="middle" style="${style}">${pu.os}</text>`);
+      out.push(
+        `<text class="pu-label${pu.online ? "" : " offline"}" data-pu="${pu.os}" x="${core.x + pu.x + (PU_W - 2) / 2}" y="${core.y + CORE_PAD + PU_H / 2 + 3.5}" text-anchor="middle" style="${style}">${pu.os}</text>`,
+      );
     }
   }
   return out.join("");

@@ -65,20 +65,37 @@ export function LayoutPanel() {
           </label>
         ))}
       </div>
-      {layout.nodes.length === 0 && layout.backends.length === 0 ? (
-        <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p>
-      ) : null}
+      {layout.nodes.length === 0 && layout.backends.length === 0 ? <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p> : null}
       <ol className="guest-nodes">
         {layout.nodes.map((n, i) => {
           const b = layout.backends.find((x) => x.id === n.memdev);
           const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
-          return <GuestRow key={`${n.nodeid ?? i}-${n.memdev ?? ""}`} index={i} node={n} backend={b} threads={t?.effective} color={b ? backendColor(host, b) : undefined} selected={b !== undefined && selected === b.id} hostNodes={hostNodes} />;
+          return (
+            <GuestRow
+              key={`${n.nodeid ?? i}-${n.memdev ?? ""}`}
+              index={i}
+              node={n}
+              backend={b}
+              threads={t?.effective}
+              color={b ? backendColor(host, b) : undefined}
+              selected={b !== undefined && selected === b.id}
+              hostNodes={hostNodes}
+            />
+          );
         })}
       </ol>
 
       <div className="tools">
         <div className="row">
-          <span className="chip threads" draggable tabIndex={0} role="button" aria-label={`thread budget of ${budget}: drag onto a host node`} data-threads={budget} onDragStart={drag({ kind: "threads", threads: budget })}>
+          <span
+            className="chip threads"
+            draggable
+            tabIndex={0}
+            role="button"
+            aria-label={`thread budget of ${budget}: drag onto a host node`}
+            data-threads={budget}
+            onDragStart={drag({ kind: "threads", threads: budget })}
+          >
             {budget} thread{budget === 1 ? "" : "s"}
           </span>
           <input type="number" min={0} max={64} value={budget} aria-label="threads per backend" onChange={(e) => setBudget(Math.max(0, Math.min(64, Number(e.target.value) || 0)))} />
@@ -111,7 +128,13 @@ export function LayoutPanel() {
           </select>
           <label>
             memory
-            <input className="size" aria-label="memory of the new guest node" aria-invalid={newSizeError ? true : undefined} value={newNode.size} onChange={(e) => setNewNode({ ...newNode, size: e.target.value })} />
+            <input
+              className="size"
+              aria-label="memory of the new guest node"
+              aria-invalid={newSizeError ? true : undefined}
+              value={newNode.size}
+              onChange={(e) => setNewNode({ ...newNode, size: e.target.value })}
+            />
           </label>
           <label>
             vCPUs
@@ -142,7 +165,16 @@ interface RowProps {
 }
 
 /** One guest node's row; drawn again only when what it shows changes (an edit elsewhere leaves it as it was). */
-const GuestRow = memo(GuestRowView, (a, b) => a.index === b.index && a.threads === b.threads && a.color === b.color && a.selected === b.selected && a.hostNodes.join() === b.hostNodes.join() && JSON.stringify([a.node, a.backend]) === JSON.stringify([b.node, b.backend]));
+const GuestRow = memo(
+  GuestRowView,
+  (a, b) =>
+    a.index === b.index &&
+    a.threads === b.threads &&
+    a.color === b.color &&
+    a.selected === b.selected &&
+    a.hostNodes.join() === b.hostNodes.join() &&
+    JSON.stringify([a.node, a.backend]) === JSON.stringify([b.node, b.backend]),
+);
 
 function GuestRowView({ index: i, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
   const bind = useApp((s) => s.bind);

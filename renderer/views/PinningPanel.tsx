@@ -51,12 +51,10 @@ export function PinningPanel() {
         ))}
       </div>
       <label>
-        reserved for the host{" "}
-        <ValidatedInput value={layout.pinning?.reserved ?? ""} label="host CPUs reserved for the host" placeholder="e.g. 0,52" check={listError} apply={setList("reserved")} />
+        reserved for the host <ValidatedInput value={layout.pinning?.reserved ?? ""} label="host CPUs reserved for the host" placeholder="e.g. 0,52" check={listError} apply={setList("reserved")} />
       </label>
       <label>
-        emulator{" "}
-        <ValidatedInput value={layout.pinning?.emulator ?? ""} label="host CPUs of the emulator thread" placeholder="not pinned" check={listError} apply={setList("emulator")} />
+        emulator <ValidatedInput value={layout.pinning?.emulator ?? ""} label="host CPUs of the emulator thread" placeholder="not pinned" check={listError} apply={setList("emulator")} />
       </label>
       <p className="muted">
         {mode === "none"

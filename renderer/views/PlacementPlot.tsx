@@ -151,7 +151,9 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       ctx.fillStyle = muted;
       ctx.textAlign = "center";
       // round ticks (d3's 1-2-5 steps); the last label ends at the axis' end instead of past it
-      const ticks = scaleLinear().domain([0, tMax / 1000]).ticks(5);
+      const ticks = scaleLinear()
+        .domain([0, tMax / 1000])
+        .ticks(5);
       const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
       for (const t of ticks) {
         const x = LEFT + ((t * 1000) / tMax) * plotW;
@@ -163,7 +165,13 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       axis.current = { tMax, plotW, rowH };
     }
     for (let i = drawn.current.count; i < n; i++) if (samples[i]!.name === "touch_pages") workerTids.current.add(samples[i]!.tid);
-    if (full) workerTids.current = new Set(samples.slice(0, n).filter((s) => s.name === "touch_pages").map((s) => s.tid));
+    if (full)
+      workerTids.current = new Set(
+        samples
+          .slice(0, n)
+          .filter((s) => s.name === "touch_pages")
+          .map((s) => s.tid),
+      );
     const owner = assignThreads([...workerTids.current], layout, order, onlineCpuCount(host));
     const w = Math.max(1.5, plotW / (tMax / 5));
     for (let i = drawn.current.count; i < n; i++) {
@@ -248,7 +256,22 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
           {tip.text}
         </div>
       ) : null}
-      <canvas ref={ref} onMouseMove={hover} onMouseLeave={() => setTip(undefined)} style={{ width, height }} role="img" aria-label={label ?? "placement of touch_pages threads over time"} data-samples={n} data-mark-ms={markMs} data-domain-ms={domainMs} data-host={host.name} data-bands={machine.nodes.filter((x) => x.puCount > 0).map((x) => `${x.os}:${x.puCount}`).join(" ")} />
+      <canvas
+        ref={ref}
+        onMouseMove={hover}
+        onMouseLeave={() => setTip(undefined)}
+        style={{ width, height }}
+        role="img"
+        aria-label={label ?? "placement of touch_pages threads over time"}
+        data-samples={n}
+        data-mark-ms={markMs}
+        data-domain-ms={domainMs}
+        data-host={host.name}
+        data-bands={machine.nodes
+          .filter((x) => x.puCount > 0)
+          .map((x) => `${x.os}:${x.puCount}`)
+          .join(" ")}
+      />
       <figcaption>
         {order.map((id) => (
           <span key={id} className="legend">

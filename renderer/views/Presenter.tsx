@@ -108,7 +108,17 @@ export function Presenter() {
           return (
             <section key={r.id} aria-label={`run ${title}`}>
               <h3>{title}</h3>
-              <PlacementPlot host={on} layout={r.layout} samples={unpackSamples(r)} width={plotW} height={plotH} domainMs={domainMs} fontPx={fontPx} label={`placement in run ${title}`} {...(r.timings.preallocMs !== undefined && r.outcome === "ok" ? { markMs: r.timings.preallocMs } : {})} />
+              <PlacementPlot
+                host={on}
+                layout={r.layout}
+                samples={unpackSamples(r)}
+                width={plotW}
+                height={plotH}
+                domainMs={domainMs}
+                fontPx={fontPx}
+                label={`placement in run ${title}`}
+                {...(r.timings.preallocMs !== undefined && r.outcome === "ok" ? { markMs: r.timings.preallocMs } : {})}
+              />
             </section>
           );
         })}

@@ -41,7 +41,8 @@ export function QemuPanel() {
                 ) : (
                   <div className="muted">
                     accelerators {q.accelerators?.join(", ") || "?"}; {q.features?.threadContext ? "thread-context" : "no thread-context"}
-                    {q.features?.threadContext && !q.features?.nodeAffinity ? " (no node-affinity)" : ""}; {q.features?.parallelPrealloc ? "backends preallocated in parallel" : "backends preallocated one after another"}; {q.objectTypes} object types
+                    {q.features?.threadContext && !q.features?.nodeAffinity ? " (no node-affinity)" : ""};{" "}
+                    {q.features?.parallelPrealloc ? "backends preallocated in parallel" : "backends preallocated one after another"}; {q.objectTypes} object types
                   </div>
                 )}
                 {lines.size > 0 ? (

@@ -133,7 +133,15 @@ export function RunPanel() {
         </ul>
       ) : null}
       {runHost ? <RunProgress run={run} layout={run.record?.layout ?? run.layout ?? layout} host={runHost} /> : null}
-      {runHost && (run.samples.length > 0 || busy) ? <PlacementPlot host={runHost} layout={run.record?.layout ?? run.layout ?? layout} samples={run.samples} count={run.sampleCount ?? run.samples.length} {...(preallocMs !== undefined && run.status !== "cancelled" ? { markMs: preallocMs } : {})} /> : null}
+      {runHost && (run.samples.length > 0 || busy) ? (
+        <PlacementPlot
+          host={runHost}
+          layout={run.record?.layout ?? run.layout ?? layout}
+          samples={run.samples}
+          count={run.sampleCount ?? run.samples.length}
+          {...(preallocMs !== undefined && run.status !== "cancelled" ? { markMs: preallocMs } : {})}
+        />
+      ) : null}
       {run.record ? <RunSummary record={run.record} /> : null}
       {later && !busy ? <p className="muted">To launch the layout being edited: {later.charAt(0).toLowerCase() + later.slice(1)}</p> : null}
 
@@ -197,7 +205,14 @@ function History() {
             <span className="row-tools">
               {editing === h.id ? null : (
                 <>
-                  <button type="button" className="link" disabled={busy} onClick={() => void replayRun(h.id, speed)} aria-label={`replay ${h.title}`} title={`play it back through the live view at ${speed}×`}>
+                  <button
+                    type="button"
+                    className="link"
+                    disabled={busy}
+                    onClick={() => void replayRun(h.id, speed)}
+                    aria-label={`replay ${h.title}`}
+                    title={`play it back through the live view at ${speed}×`}
+                  >
                     replay
                   </button>
                   <button
@@ -244,7 +259,8 @@ function ImportRecording() {
     if (!file) return;
     if (file.size > MAX_RECORDING_TEXT) return say("error", `${file.name} is ${humanSize(file.size)}, more than a recording may be (${humanSize(MAX_RECORDING_TEXT)})`);
     // the page's way is the browser mode's: its server takes requests up to 4 MiB, and the text travels JSON-escaped
-    if (file.size > MAX_PAGE_RECORDING) return say("error", `${file.name} is ${humanSize(file.size)}: the browser mode imports recordings up to ${humanSize(MAX_PAGE_RECORDING)}; open it in the desktop app`);
+    if (file.size > MAX_PAGE_RECORDING)
+      return say("error", `${file.name} is ${humanSize(file.size)}: the browser mode imports recordings up to ${humanSize(MAX_PAGE_RECORDING)}; open it in the desktop app`);
     const problem = await importRecording(await file.text(), file.name);
     if (problem) say("error", problem);
   };
@@ -286,7 +302,15 @@ function RenameRun({ id, label, done }: { id: string; label: string; done: () =>
         void keep();
       }}
     >
-      <input autoFocus value={text} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === "Escape" && done()} aria-label="run name" aria-invalid={problem ? true : undefined} placeholder="empty: its description" />
+      <input
+        autoFocus
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => e.key === "Escape" && done()}
+        aria-label="run name"
+        aria-invalid={problem ? true : undefined}
+        placeholder="empty: its description"
+      />
       <button type="submit">keep</button>
       {problem ? <span className="field-error">{problem}</span> : null}
     </form>
@@ -363,7 +387,15 @@ function Comparison({ runs }: { runs: RunRecord[] }) {
         return (
           <section key={r.id} className="compare-panel" aria-label={`run ${title}`}>
             <h4 data-testid="compare-title">{title}</h4>
-            <PlacementPlot host={on} layout={r.layout} samples={unpackSamples(r)} height={160} domainMs={domainMs} {...(r.timings.preallocMs !== undefined && r.outcome === "ok" ? { markMs: r.timings.preallocMs } : {})} label={`placement in run ${title}`} />
+            <PlacementPlot
+              host={on}
+              layout={r.layout}
+              samples={unpackSamples(r)}
+              height={160}
+              domainMs={domainMs}
+              {...(r.timings.preallocMs !== undefined && r.outcome === "ok" ? { markMs: r.timings.preallocMs } : {})}
+              label={`placement in run ${title}`}
+            />
             <ul className="evidence small" data-testid="run-evidence">
               {runEvidence(r).map((e, k) => (
                 <li key={k}>{e}</li>

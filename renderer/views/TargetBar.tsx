@@ -104,76 +104,76 @@ export function TargetBar() {
         ) : null}
       </form>
       <div className="actions">
-      <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
-        undo
-      </button>
-      <button type="button" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
-        redo
-      </button>
-      <button type="button" onClick={() => (!unsaved || window.confirm("Start a new layout and discard the one you have not saved?")) && newLayout()}>
-        new
-      </button>
-      <button type="button" onClick={() => void openDialog().then((r) => r === "page" && fileRef.current?.click())}>
-        open…
-      </button>
-      {recent.length > 0 ? (
-        <select
-          aria-label="recent layouts"
-          value=""
+        <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
+          undo
+        </button>
+        <button type="button" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
+          redo
+        </button>
+        <button type="button" onClick={() => (!unsaved || window.confirm("Start a new layout and discard the one you have not saved?")) && newLayout()}>
+          new
+        </button>
+        <button type="button" onClick={() => void openDialog().then((r) => r === "page" && fileRef.current?.click())}>
+          open…
+        </button>
+        {recent.length > 0 ? (
+          <select
+            aria-label="recent layouts"
+            value=""
+            onChange={(e) => {
+              const r = recent[Number(e.target.value)];
+              if (r) openLayoutText(r.text);
+            }}
+          >
+            <option value="">recent…</option>
+            {recent.map((r, i) => (
+              <option key={r.name + r.at} value={i}>
+                {r.name} ({new Date(r.at).toLocaleString()})
+              </option>
+            ))}
+          </select>
+        ) : null}
+        <input
+          ref={fileRef}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="layout file to open"
           onChange={(e) => {
-            const r = recent[Number(e.target.value)];
-            if (r) openLayoutText(r.text);
+            const f = e.target.files?.[0];
+            // a picked file is read whole into the page: look at its size first
+            if (f && f.size > MAX_LAYOUT_TEXT) say("error", `${f.name} is ${Math.round(f.size / 1048576)} MiB, more than a layout file can be (16 MiB); check that this is the right file`);
+            else if (f)
+              void f.text().then((text) => {
+                openLayoutText(text);
+                rememberLayout(f.name, text);
+                setRecent(recentLayouts());
+              });
+            e.target.value = "";
           }}
-        >
-          <option value="">recent…</option>
-          {recent.map((r, i) => (
-            <option key={r.name + r.at} value={i}>
-              {r.name} ({new Date(r.at).toLocaleString()})
-            </option>
-          ))}
-        </select>
-      ) : null}
-      <input
-        ref={fileRef}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        aria-label="layout file to open"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          // a picked file is read whole into the page: look at its size first
-          if (f && f.size > MAX_LAYOUT_TEXT) say("error", `${f.name} is ${Math.round(f.size / 1048576)} MiB, more than a layout file can be (16 MiB); check that this is the right file`);
-          else if (f)
-            void f.text().then((text) => {
-              openLayoutText(text);
-              rememberLayout(f.name, text);
+        />
+        <button
+          type="button"
+          onClick={() => {
+            const name = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
+            const text = layoutFileText();
+            void saveAs(name).then((r) => {
+              if (r === "cancelled") return; // nothing written: the layout stays unsaved
+              // browser mode: the page can only hand the file to the browser's download
+              if (r === "download") {
+                downloadText(name, "application/json", text);
+                markSaved();
+              }
+              rememberLayout(name, text);
               setRecent(recentLayouts());
             });
-          e.target.value = "";
-        }}
-      />
-      <button
-        type="button"
-        onClick={() => {
-          const name = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
-          const text = layoutFileText();
-          void saveAs(name).then((r) => {
-            if (r === "cancelled") return; // nothing written: the layout stays unsaved
-            // browser mode: the page can only hand the file to the browser's download
-            if (r === "download") {
-              downloadText(name, "application/json", text);
-              markSaved();
-            }
-            rememberLayout(name, text);
-            setRecent(recentLayouts());
-          });
-        }}
-      >
-        save
-      </button>
-      <button type="button" onClick={() => setTheme(theme === "light" ? "dark" : "light")} aria-label="switch theme">
-        {theme === "light" ? "☾" : "☀"}
-      </button>
+          }}
+        >
+          save
+        </button>
+        <button type="button" onClick={() => setTheme(theme === "light" ? "dark" : "light")} aria-label="switch theme">
+          {theme === "light" ? "☾" : "☀"}
+        </button>
       </div>
       {topoText !== undefined ? (
         <div className="dialog" role="dialog" aria-label="import a topology">

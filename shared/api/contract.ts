@@ -70,7 +70,17 @@ export const runListingSchema = z
 export const API = {
   probeHost: { req: empty, res: topologySchema },
   /** the layout `numadesk serve FILE` was started with (a trainer's handout), if any */
-  initialLayout: { req: empty, res: z.object({ text: z.string().max(16 * 1024 * 1024).optional() }).strict() },
+  initialLayout: {
+    req: empty,
+    res: z
+      .object({
+        text: z
+          .string()
+          .max(16 * 1024 * 1024)
+          .optional(),
+      })
+      .strict(),
+  },
   listSamples: { req: empty, res: z.array(z.object({ name: z.string(), description: z.string().optional() }).strict()) },
   loadSample: { req: z.object({ name: z.string().min(1).max(100) }).strict(), res: topologySchema },
   qemuInfo: { req: empty, res: qemuInfoSchema },

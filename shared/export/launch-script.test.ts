@@ -21,7 +21,13 @@ describe("the launch script, run on this host", () => {
   it("pins every QEMU thread where the design says before the guest runs, then continues it", async () => {
     // this host: 2 CPUs, TCG, a tiny guest with 2 vCPUs and an I/O thread
     const { layout } = parseCommandLine("qemu-system-x86_64 -machine q35 -accel tcg -m 64M -smp 2 -nodefaults -display none -object iothread,id=io0");
-    layout.pinning = { vcpus: [{ vcpus: "0", hostCpus: "0" }, { vcpus: "1", hostCpus: "1" }], emulator: "1" };
+    layout.pinning = {
+      vcpus: [
+        { vcpus: "0", hostCpus: "0" },
+        { vcpus: "1", hostCpus: "1" },
+      ],
+      emulator: "1",
+    };
     layout.iothreads![0]!.hostCpus = "0";
     const file = join(dir, "launch.sh");
     writeFileSync(file, exportLaunchScript(layout).script, { mode: 0o755 });
@@ -85,7 +91,13 @@ describe("the launch script, run on this host", () => {
 
   it("writes a vCPU's set from its guest node, the emulator's, and skips thread-contexts", () => {
     const { layout } = parseCommandLine("qemu-system-x86_64 -m 1G -smp 4 -numa node,nodeid=0,cpus=0-1 -numa node,nodeid=1,cpus=2-3 -object iothread,id=a-very-long-iothread-id");
-    layout.pinning = { vcpus: [{ node: 1, hostCpus: "26-51" }, { vcpus: "0", hostCpus: "3" }], emulator: "100" };
+    layout.pinning = {
+      vcpus: [
+        { node: 1, hostCpus: "26-51" },
+        { vcpus: "0", hostCpus: "3" },
+      ],
+      emulator: "100",
+    };
     const { script } = exportLaunchScript(layout);
     expect(script).toContain("vcpu_cpus[0]=3\nvcpu_cpus[1]=''\nvcpu_cpus[2]=26-51\nvcpu_cpus[3]=26-51\n");
     expect(script).toContain("emulator_cpus=100");

@@ -46,15 +46,7 @@ export function exportLaunchScript(layout: Layout): LaunchScript {
   if (layout.threadContexts.length > 0) notes.push("thread-context threads (TC …) keep the affinity QEMU gave them: they place preallocation threads, which are done before the script pins");
 
   const args = generateArgs(launchLayout(layout)).filter((a) => a !== "-S");
-  const qemuLine = [
-    `"$QEMU"`,
-    ...args.map(shellQuote),
-    "-S",
-    "-chardev",
-    `"pipe,id=${MONITOR_ID},path=$dir/mon"`,
-    "-mon",
-    `chardev=${MONITOR_ID},mode=control`,
-  ].join(" \\\n  ");
+  const qemuLine = [`"$QEMU"`, ...args.map(shellQuote), "-S", "-chardev", `"pipe,id=${MONITOR_ID},path=$dir/mon"`, "-mon", `chardev=${MONITOR_ID},mode=control`].join(" \\\n  ");
   const title = layout.title ? ` for ${layout.title.replace(/[\r\n]+/g, " ")}` : "";
   const script = `#!/bin/bash
 # QEMU launch script${title}, written by Numadesk: starts QEMU paused, pins every thread

@@ -60,10 +60,16 @@ describe("libvirt export of pinning", () => {
   });
 
   it("writes I/O threads, their pins and the emulator pin, and names what libvirt cannot hold", () => {
-    const { layout } = parseCommandLine(
-      "taskset -c 0-3 qemu-system-x86_64 -m 1G -smp 4 -object iothread,id=iothread1 -object iothread,id=disk-io,poll-max-ns=32768 -numa node,nodeid=0,cpus=0-3",
-    );
-    layout.pinning = { ...layout.pinning, vcpus: [{ vcpus: "0-1", hostCpus: "0" }, { vcpus: "2-3", hostCpus: "1" }], emulator: "2", reserved: "5" };
+    const { layout } = parseCommandLine("taskset -c 0-3 qemu-system-x86_64 -m 1G -smp 4 -object iothread,id=iothread1 -object iothread,id=disk-io,poll-max-ns=32768 -numa node,nodeid=0,cpus=0-3");
+    layout.pinning = {
+      ...layout.pinning,
+      vcpus: [
+        { vcpus: "0-1", hostCpus: "0" },
+        { vcpus: "2-3", hostCpus: "1" },
+      ],
+      emulator: "2",
+      reserved: "5",
+    };
     layout.iothreads![1]!.hostCpus = "3";
     const { xml, notes } = exportLibvirt(layout);
     expect(xml).toContain("<iothreads>2</iothreads>");

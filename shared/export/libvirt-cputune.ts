@@ -32,9 +32,11 @@ export function cputuneParts(layout: Layout): CputuneParts {
     ios.forEach((_, i) => iothreads.push(`  <iothread id='${i + 1}'/>`));
     iothreads.push("</iothreadids>");
     const renamed = ios.map((t, i) => ({ id: t.id, n: i + 1 })).filter((x) => x.id !== `iothread${x.n}`);
-    if (renamed.length > 0) notes.push(`I/O thread ids (${renamed.map((x) => `${x.id} is libvirt's iothread ${x.n}`).join(", ")}): libvirt names them iothreadN; devices that name them need the new ids`);
+    if (renamed.length > 0)
+      notes.push(`I/O thread ids (${renamed.map((x) => `${x.id} is libvirt's iothread ${x.n}`).join(", ")}): libvirt names them iothreadN; devices that name them need the new ids`);
     const extras = ios.filter((t) => t.extra && Object.keys(t.extra).length > 0);
-    if (extras.length > 0) notes.push(`I/O thread properties (${extras.map((t) => `${t.id}: ${Object.keys(t.extra!).join(", ")}`).join("; ")}) go in <iothreadids><iothread><poll> in libvirt ≥ 8.x; not written`);
+    if (extras.length > 0)
+      notes.push(`I/O thread properties (${extras.map((t) => `${t.id}: ${Object.keys(t.extra!).join(", ")}`).join("; ")}) go in <iothreadids><iothread><poll> in libvirt ≥ 8.x; not written`);
   }
 
   const pins: string[] = [];

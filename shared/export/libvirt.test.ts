@@ -20,7 +20,11 @@ describe("libvirt export", () => {
   });
 
   it("says when backends ask for different thread counts", () => {
-    const { layout } = parseCommandLine(fixture("seed-baseline.sh").replace("prealloc-threads=8\n", "prealloc-threads=8\n").replace(/prealloc-threads=8$/m, "prealloc-threads=4"));
+    const { layout } = parseCommandLine(
+      fixture("seed-baseline.sh")
+        .replace("prealloc-threads=8\n", "prealloc-threads=8\n")
+        .replace(/prealloc-threads=8$/m, "prealloc-threads=4"),
+    );
     const { xml, notes } = exportLibvirt(layout);
     expect(xml).toContain("threads='8'");
     expect(notes.join("\n")).toMatch(/per-backend thread counts \(ram-node0: 8, ram-node1: 4\)/);

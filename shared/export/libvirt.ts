@@ -150,7 +150,10 @@ export function exportLibvirt(layout: Layout): LibvirtExport {
   const unusedBackends = layout.backends.filter((b) => !used.includes(b) && b.id !== layout.machine?.memoryBackend);
   if (unusedBackends.length > 0) notes.push(`backends not used by a guest node (${unusedBackends.map((b) => b.id).join(", ")}) are devices' memory; describe them as <memory> devices`);
   if (layout.args.length > 0) {
-    const sample = layout.args.slice(0, 3).map((a) => a.tokens.join(" ")).join(", ");
+    const sample = layout.args
+      .slice(0, 3)
+      .map((a) => a.tokens.join(" "))
+      .join(", ");
     notes.push(`${layout.args.length} other option${layout.args.length > 1 ? "s" : ""} (${sample}${layout.args.length > 3 ? ", …" : ""}) are not exported; libvirt writes its own`);
   }
 
@@ -166,7 +169,10 @@ export function exportLibvirt(layout: Layout): LibvirtExport {
     }
     lines.push("</devices>");
     const placed = devs.filter((d) => d.guestNode !== undefined);
-    if (placed.length > 0) notes.push(`the guest node of ${placed.map((d) => `${d.host} (node ${d.guestNode})`).join(", ")}: libvirt places a device on a guest node through a pcie-expander-bus controller with <target><node>, which this fragment does not add`);
+    if (placed.length > 0)
+      notes.push(
+        `the guest node of ${placed.map((d) => `${d.host} (node ${d.guestNode})`).join(", ")}: libvirt places a device on a guest node through a pcie-expander-bus controller with <target><node>, which this fragment does not add`,
+      );
   }
 
   const header = [comment("libvirt domain XML fragment written by Numadesk: put these elements inside <domain type='kvm'>.")];

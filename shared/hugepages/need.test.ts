@@ -12,7 +12,13 @@ const layout = (line: string) => parseCommandLine(`qemu-system-x86_64 ${line}`).
 
 describe("the huge pages a layout takes, per node and page size", () => {
   it("counts memfd hugetlb (default 2 MiB) and file backends on hugetlbfs by their mount's page size", () => {
-    const host = { ...cxl, hugetlbfs: [{ path: "/dev/hugepages", pageSize: MiB2 }, { path: "/mnt/huge1g", pageSize: 2 ** 30 }] };
+    const host = {
+      ...cxl,
+      hugetlbfs: [
+        { path: "/dev/hugepages", pageSize: MiB2 },
+        { path: "/mnt/huge1g", pageSize: 2 ** 30 },
+      ],
+    };
     const l = layout(
       "-object memory-backend-memfd,id=a,size=8M,hugetlb=on,host-nodes=0,policy=bind -object memory-backend-file,id=b,size=2G,mem-path=/mnt/huge1g/vm,host-nodes=1,policy=bind -object memory-backend-file,id=c,size=4M,mem-path=/dev/shm/x -object memory-backend-ram,id=d,size=1G",
     );
@@ -23,7 +29,10 @@ describe("the huge pages a layout takes, per node and page size", () => {
   });
 
   it("finds the mount holding a path, the longest first, never a sibling with a common prefix", () => {
-    const mounts = [{ path: "/dev/hugepages", pageSize: MiB2 }, { path: "/dev/hugepages/big", pageSize: 2 ** 30 }];
+    const mounts = [
+      { path: "/dev/hugepages", pageSize: MiB2 },
+      { path: "/dev/hugepages/big", pageSize: 2 ** 30 },
+    ];
     expect(mountOf("/dev/hugepages/big/x", mounts)?.pageSize).toBe(2 ** 30);
     expect(mountOf("/dev/hugepages/x", mounts)?.pageSize).toBe(MiB2);
     expect(mountOf("/dev/hugepages2/x", mounts)).toBeUndefined();
@@ -31,7 +40,9 @@ describe("the huge pages a layout takes, per node and page size", () => {
 
   it("names node, size and shortfall when two backends fit alone but not together", () => {
     // node 0 of the sample has 1000 free 2 MiB pages: 600 + 600 is 200 short
-    const l = layout("-object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,host-nodes=0,policy=bind -object memory-backend-memfd,id=h1,size=1200M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind");
+    const l = layout(
+      "-object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,host-nodes=0,policy=bind -object memory-backend-memfd,id=h1,size=1200M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind",
+    );
     const [s] = hugepageShortfalls(l, cxl);
     expect(s).toMatchObject({ pageSize: MiB2, nodes: [0], need: 1200, free: 1000, short: 200 });
     const d = checkLayout(l, { host: cxl }).find((x) => x.code === "NUMA015")!;

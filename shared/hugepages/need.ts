@@ -27,9 +27,7 @@ export interface HugepageClaim {
 
 /** The hugetlbfs mount holding `path` (longest matching mount point), if any. */
 export function mountOf(path: string, mounts: readonly HugetlbfsMount[]): HugetlbfsMount | undefined {
-  return mounts
-    .filter((m) => path === m.path || path.startsWith(m.path.endsWith("/") ? m.path : m.path + "/"))
-    .sort((a, b) => b.path.length - a.path.length)[0];
+  return mounts.filter((m) => path === m.path || path.startsWith(m.path.endsWith("/") ? m.path : m.path + "/")).sort((a, b) => b.path.length - a.path.length)[0];
 }
 
 function nodesOf(b: Backend): number[] {

@@ -17,8 +17,14 @@ describe("the lab console, folded", () => {
     const { state, effects } = foldTranscript(transcript, 2);
     expect(effects.filter((e) => e.type !== "sample").map((e) => e.type)).toEqual(["booted", "begin", "prealloc-done", "job-done", "begin", "prealloc-done", "job-done", "alldone"]);
     expect(state.kernel).toBe("6.1.0-56-amd64");
-    expect(state.topology.nodes.map((n) => n.cpus)).toEqual([[0, 1], [2, 3]]);
-    expect(state.topology.distances).toEqual([[10, 20], [20, 10]]);
+    expect(state.topology.nodes.map((n) => n.cpus)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(state.topology.distances).toEqual([
+      [10, 20],
+      [20, 10],
+    ]);
     expect(state.allDone).toBe(true);
     expect(state.current).toBeUndefined();
     const [without, withTc] = state.done;
@@ -32,9 +38,18 @@ describe("the lab console, folded", () => {
     expect(Object.fromEntries(without!.allowed)).toEqual({ 142: [0, 1, 2, 3], 143: [0, 1, 2, 3] });
     expect(Object.fromEntries(withTc!.allowed)).toEqual({ 156: [2, 3], 157: [2, 3], 158: [2, 3] });
     // nodes come from the guest's own TOPO lines
-    const workers = (i: number) => summarizeThreads(state.done[i]!.samples).filter((t) => t.name === "touch_pages").map((t) => [t.tid, t.nodes]);
-    expect(workers(0)).toEqual([[142, { "1": 90 }], [143, { "0": 72 }]]);
-    expect(workers(1)).toEqual([[157, { "1": 56 }], [158, { "1": 65 }]]);
+    const workers = (i: number) =>
+      summarizeThreads(state.done[i]!.samples)
+        .filter((t) => t.name === "touch_pages")
+        .map((t) => [t.tid, t.nodes]);
+    expect(workers(0)).toEqual([
+      [142, { "1": 90 }],
+      [143, { "0": 72 }],
+    ]);
+    expect(workers(1)).toEqual([
+      [157, { "1": 56 }],
+      [158, { "1": 65 }],
+    ]);
   });
 
   it("a console cut off mid-job leaves that job open and the finished one intact; lines before BEGIN are not samples", () => {

@@ -85,7 +85,8 @@ export function foldConsoleLine(state: LabConsoleState, l: LabLine, atMs: number
       state.topology = guestTopology(state.topo, state.nodes, state.pci);
       return state.topo.length === state.nodes ? [{ type: "booted", topology: state.topology }] : [];
     case "pci":
-      if (state.pci.length < 256) state.pci.push({ address: l.address, classCode: l.classCode, vendor: l.vendor, device: l.device, numaNode: l.node >= 0 ? l.node : -1, className: pciClassName(l.classCode) });
+      if (state.pci.length < 256)
+        state.pci.push({ address: l.address, classCode: l.classCode, vendor: l.vendor, device: l.device, numaNode: l.node >= 0 ? l.node : -1, className: pciClassName(l.classCode) });
       return [];
     case "free":
       state.freeBefore[String(l.node)] = l.kb;

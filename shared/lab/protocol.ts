@@ -30,7 +30,10 @@ const ids = (s: string | undefined) => {
 export function parseLabLine(raw: string): LabLine | undefined {
   const at = raw.indexOf(PREFIX);
   if (at < 0) return undefined;
-  const f = raw.slice(at + PREFIX.length).trim().split(/\s+/);
+  const f = raw
+    .slice(at + PREFIX.length)
+    .trim()
+    .split(/\s+/);
   const ok = <T extends LabLine>(l: T, ...numbers: number[]): T | undefined => (numbers.every((n) => Number.isFinite(n)) ? l : undefined);
   switch (f[0]) {
     case "HELLO":
@@ -46,7 +49,13 @@ export function parseLabLine(raw: string): LabLine | undefined {
       const hex = (v: string | undefined, max: number) => (v !== undefined && /^0x[0-9a-f]{1,6}$/i.test(v) && parseInt(v.slice(2), 16) <= max ? parseInt(v.slice(2), 16) : NaN);
       const address = f[1] ?? "";
       if (!/^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(address)) return undefined;
-      return ok({ kind: "pci", address, classCode: hex(f[2], 0xffffff), vendor: hex(f[3], 0xffff), device: hex(f[4], 0xffff), node: int(f[5]) }, hex(f[2], 0xffffff), hex(f[3], 0xffff), hex(f[4], 0xffff), int(f[5]));
+      return ok(
+        { kind: "pci", address, classCode: hex(f[2], 0xffffff), vendor: hex(f[3], 0xffff), device: hex(f[4], 0xffff), node: int(f[5]) },
+        hex(f[2], 0xffffff),
+        hex(f[3], 0xffff),
+        hex(f[4], 0xffff),
+        int(f[5]),
+      );
     }
     case "F":
       return ok({ kind: "free", node: int(f[1]), kb: int(f[2]) }, int(f[1]), int(f[2]));

@@ -35,4 +35,3 @@ export function labTopology(nodes: LabNodes, bytesPerNode = 512 * MiB): HostTopo
     pciDevices: [{ ...LAB_NIC }],
   };
 }
-

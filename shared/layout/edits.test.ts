@@ -34,7 +34,9 @@ describe("guest edits on the canvas", () => {
   });
 
   it("a node emptied of vCPUs loses cpus=, -smp grows to the highest vCPU, untouched nodes keep their imported text", () => {
-    const imported = parseCommandLine("qemu-system-x86_64 -m 2G -smp 4 -numa node,nodeid=0,cpus=0-1,memdev=a -numa node,nodeid=1,cpus=2-3,memdev=b -numa node,nodeid=2,memdev=c -object memory-backend-ram,id=a,size=1G -object memory-backend-ram,id=b,size=512M -object memory-backend-ram,id=c,size=512M").layout;
+    const imported = parseCommandLine(
+      "qemu-system-x86_64 -m 2G -smp 4 -numa node,nodeid=0,cpus=0-1,memdev=a -numa node,nodeid=1,cpus=2-3,memdev=b -numa node,nodeid=2,memdev=c -object memory-backend-ram,id=a,size=1G -object memory-backend-ram,id=b,size=512M -object memory-backend-ram,id=c,size=512M",
+    ).layout;
     const l = moveVcpus(imported, [2, 3, 7], 2);
     expect(l.nodes[1]!.cpus).toBeUndefined();
     expect(l.nodes[2]!.cpus).toBe("2-3,7");

@@ -18,7 +18,9 @@ const fixture = (name: string) => readFileSync(join(root, "shared/qemu/fixtures"
 function fixAll(layout: Layout, h: HostTopology): { layout: Layout; applied: string[] } {
   const applied: string[] = [];
   for (let i = 0; i < 20; i++) {
-    const fix = checkLayout(layout, { host: h }).map((d) => fixFor(d, layout, h)).find((f) => f !== undefined);
+    const fix = checkLayout(layout, { host: h })
+      .map((d) => fixFor(d, layout, h))
+      .find((f) => f !== undefined);
     if (!fix) break;
     applied.push(fix.label);
     layout = fix.apply(layout);

@@ -153,10 +153,12 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
     case "NUMA001": {
       if (layout.backends.length === 0 || layout.nodes.some((n) => n.memdev === undefined)) return undefined;
       const used = new Set(layout.nodes.map((n) => n.memdev));
-      const total = layout.backends.filter((b) => used.has(b.id)).reduce((a, b) => {
-        const r = parseSize(b.size);
-        return a + (r.ok ? r.bytes : 0);
-      }, 0);
+      const total = layout.backends
+        .filter((b) => used.has(b.id))
+        .reduce((a, b) => {
+          const r = parseSize(b.size);
+          return a + (r.ok ? r.bytes : 0);
+        }, 0);
       if (total <= 0) return undefined;
       const size = formatSize(total);
       return { label: `set -m to ${size}`, apply: (l0) => ({ ...structuredClone(l0), memory: { ...(l0.memory ?? {}), size } }) };

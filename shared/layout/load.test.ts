@@ -45,7 +45,18 @@ describe("loading saved layouts", () => {
   });
 
   it("keeps a version-2 file's pinning", () => {
-    const doc = { ...plan(), version: 2, pinning: { vcpus: [{ node: 0, hostCpus: "0-25,52-77" }, { vcpus: "3", hostCpus: "3" }], emulator: "100-103", smt: "siblings" } };
+    const doc = {
+      ...plan(),
+      version: 2,
+      pinning: {
+        vcpus: [
+          { node: 0, hostCpus: "0-25,52-77" },
+          { vcpus: "3", hostCpus: "3" },
+        ],
+        emulator: "100-103",
+        smt: "siblings",
+      },
+    };
     const r = loadLayoutValue(doc);
     expect(r.ok && r.layout.pinning?.vcpus?.length).toBe(2);
     expect(problems({ ...doc, pinning: { vcpus: [{ node: 0, vcpus: "1", hostCpus: "1" }] } })[0]!.message).toMatch(/either a guest node or vCPUs/);

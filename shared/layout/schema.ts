@@ -62,10 +62,7 @@ const scalar = z.union([text(MAX_TOKEN), z.number().finite(), z.boolean()]);
 const extraValue = z.union([scalar, z.array(z.union([text(4096), z.number().finite(), z.boolean()])).max(4096)]);
 
 /** Properties Numadesk does not model, kept as written: key → value (string in key=value form). */
-const extra = z
-  .record(z.string().max(128).regex(PROPERTY_KEY, "is not a QEMU property name (letters, digits, '-', '_', '.')"), extraValue)
-  .optional()
-  .describe("other properties, kept as written");
+const extra = z.record(z.string().max(128).regex(PROPERTY_KEY, "is not a QEMU property name (letters, digits, '-', '_', '.')"), extraValue).optional().describe("other properties, kept as written");
 
 /** The option's own spellings: -x and --x, and its aliases. */
 function optionSpellings(options: string[]): Set<string> {
@@ -160,7 +157,10 @@ export const backendSchema = z
     id: objectId,
     // any host-memory backend, memory-backend-<type>: ram, memfd, file, epc, shm and types
     // Numadesk does not know yet (their other properties are kept in extra)
-    type: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).describe("the part after memory-backend-: ram, memfd, file, epc, shm, …"),
+    type: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,63}$/)
+      .describe("the part after memory-backend-: ram, memfd, file, epc, shm, …"),
     size: objectSize,
     hostNodes: idListString("host node list").optional(),
     policy: z.enum(POLICIES).optional(),
@@ -226,7 +226,10 @@ export const layoutTargetSchema = z
   .object({
     kind: z.enum(["host", "sample", "lab", "imported"]).describe("this host, a bundled sample, the NUMA lab, or a topology that came with the file"),
     name: text(200).describe("the sample's name, or how the target was called"),
-    nodes: z.union([z.literal(2), z.literal(4)]).optional().describe("the lab's node count"),
+    nodes: z
+      .union([z.literal(2), z.literal(4)])
+      .optional()
+      .describe("the lab's node count"),
     topology: topologySchema.optional().describe("an imported target's topology, carried along"),
   })
   .strict();

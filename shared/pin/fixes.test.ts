@@ -30,7 +30,13 @@ describe("one-click fixes for the pinning rules", () => {
 
   it("PIN001's fix pins the guest node to its memory's node, minus reserved CPUs", () => {
     const { layout } = parseCommandLine(GOOD2);
-    layout.pinning = { reserved: "0,52", vcpus: [{ node: 0, hostCpus: "26-51" }, { vcpus: "1", hostCpus: "30" }] };
+    layout.pinning = {
+      reserved: "0,52",
+      vcpus: [
+        { node: 0, hostCpus: "26-51" },
+        { vcpus: "1", hostCpus: "30" },
+      ],
+    };
     const d = checkLayout(layout, { host: seed }).find((x) => x.code === "PIN001")!;
     const fixed = fixFor(d, layout, seed)!.apply(layout);
     expect(fixed.pinning?.vcpus).toEqual([{ node: 0, hostCpus: "1-25,53-77" }]);
@@ -38,7 +44,12 @@ describe("one-click fixes for the pinning rules", () => {
 
   it("PIN004's fix puts each guest SMT pair on one host core", () => {
     const { layout } = parseCommandLine(GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=1,threads=2"));
-    layout.pinning = { vcpus: [{ vcpus: "0", hostCpus: "0" }, { vcpus: "1", hostCpus: "1" }] };
+    layout.pinning = {
+      vcpus: [
+        { vcpus: "0", hostCpus: "0" },
+        { vcpus: "1", hostCpus: "1" },
+      ],
+    };
     const d = checkLayout(layout, { host: seed }).find((x) => x.code === "PIN004")!;
     const fixed = fixFor(d, layout, seed)!.apply(layout);
     expect(fixed.pinning?.vcpus?.slice(0, 2)).toEqual([

@@ -51,7 +51,11 @@ export function mirrorHostSmp(host: HostTopology, layout: Layout, hostNodes: Hos
   const sockets = layout.nodes.length;
   const threads = Math.min(...hostNodes.map((n) => smtWidth(host, n)));
   if (sockets === 0 || vcpus % (sockets * threads) !== 0) {
-    return { ok: false, message: `--mirror-smp: ${vcpus} vCPUs cannot be ${sockets} socket${sockets > 1 ? "s" : ""} of whole ${threads}-thread cores`, fix: `give a multiple of ${sockets * threads} vCPUs` };
+    return {
+      ok: false,
+      message: `--mirror-smp: ${vcpus} vCPUs cannot be ${sockets} socket${sockets > 1 ? "s" : ""} of whole ${threads}-thread cores`,
+      fix: `give a multiple of ${sockets * threads} vCPUs`,
+    };
   }
   const cores = vcpus / (sockets * threads);
   layout.smp = { cpus: vcpus, sockets, cores, threads };
@@ -83,7 +87,12 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
     const nodeId = guest.nodeid ?? g;
     if (mode === "node") {
       const cpus = onlineCpusOf(host, hostNode).filter((c) => !reserved.has(c));
-      if (cpus.length === 0) return { ok: false, message: `host node ${hostNode.id} has no CPU left for guest node ${nodeId}'s vCPUs${reserved.size ? " after --reserve" : ""}`, fix: "reserve fewer CPUs, or leave the node out with --nodes" };
+      if (cpus.length === 0)
+        return {
+          ok: false,
+          message: `host node ${hostNode.id} has no CPU left for guest node ${nodeId}'s vCPUs${reserved.size ? " after --reserve" : ""}`,
+          fix: "reserve fewer CPUs, or leave the node out with --nodes",
+        };
       pinning.vcpus!.push({ node: nodeId, hostCpus: formatIdList(cpus) });
       continue;
     }

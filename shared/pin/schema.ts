@@ -35,7 +35,12 @@ export const vcpuPinSchema = z
 export const processPinSchema = z
   .object({
     hostCpus: cpuList("host CPU list"),
-    words: z.array(z.string().max(1024 * 1024)).min(2).max(8).optional().describe("the taskset words as written, e.g. [\"taskset\", \"-c\", \"0-3\"]"),
+    words: z
+      .array(z.string().max(1024 * 1024))
+      .min(2)
+      .max(8)
+      .optional()
+      .describe('the taskset words as written, e.g. ["taskset", "-c", "0-3"]'),
   })
   .strict();
 

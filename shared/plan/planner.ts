@@ -51,7 +51,8 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   const mem = parseSize(req.mem, "M");
   if (!mem.ok) problems.push(err(`--mem: ${mem.error}`, "give the guest memory like 256G or 4096M"));
   if (!Number.isSafeInteger(req.vcpus) || req.vcpus < 1 || req.vcpus > 4096) problems.push(err(`--vcpus ${req.vcpus} is not a vCPU count from 1 to 4096`, "give a whole number, e.g. --vcpus 8"));
-  if (!Number.isSafeInteger(req.threads) || req.threads < 0 || req.threads > 65536) problems.push(err(`--threads ${req.threads} is not a thread count`, "give a whole number, e.g. --threads 16 (0: no preallocation)"));
+  if (!Number.isSafeInteger(req.threads) || req.threads < 0 || req.threads > 65536)
+    problems.push(err(`--threads ${req.threads} is not a thread count`, "give a whole number, e.g. --threads 16 (0: no preallocation)"));
   let page = 2 * MiB; // THP-sized pieces for anonymous memory
   if (req.hugepages !== undefined) {
     const h = parseSize(req.hugepages);
@@ -66,7 +67,9 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   if (mem.bytes % page !== 0 || mem.bytes < page * wanted.length) {
     return {
       ok: false,
-      diagnostics: [err(`--mem ${req.mem} cannot be split into ${wanted.length} node${wanted.length > 1 ? "s" : ""} of whole ${humanSize(page)} pages`, `use a multiple of ${humanSize(page * wanted.length)}`)],
+      diagnostics: [
+        err(`--mem ${req.mem} cannot be split into ${wanted.length} node${wanted.length > 1 ? "s" : ""} of whole ${humanSize(page)} pages`, `use a multiple of ${humanSize(page * wanted.length)}`),
+      ],
     };
   }
 
@@ -81,8 +84,7 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   // cannot hold (preallocated memory beyond its free memory, huge pages beyond its free pages:
   // QEMU would fail or the OOM killer would end it) goes to the chosen nodes that have room.
   const prealloc = req.threads > 0;
-  const capacity = (n: HostNode) =>
-    req.hugepages ? freeHugepages(n, page) * page : prealloc ? Math.floor(n.memFree / page) * page : Number.POSITIVE_INFINITY;
+  const capacity = (n: HostNode) => (req.hugepages ? freeHugepages(n, page) * page : prealloc ? Math.floor(n.memFree / page) * page : Number.POSITIVE_INFINITY);
   const memShares = split(mem.bytes / page, nodes.length).map((units) => units * page);
   let over = 0;
   nodes.forEach((n, g) => {
@@ -141,16 +143,25 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
       want[i] = want[i]! + extra;
       spill -= extra;
     });
-    const picked = cpuNodes.flatMap((n, i) => onlineCpusOf(host, n).slice(0, want[i]).map((cpu) => ({ cpu, node: n.id })));
-    picked.sort((a, b) => a.cpu - b.cpu).forEach((p, rank) => {
-      vcpuSets.set(p.node, [...(vcpuSets.get(p.node) ?? []), rank]);
-      vcpuHostCpu.set(rank, p.cpu);
-    });
+    const picked = cpuNodes.flatMap((n, i) =>
+      onlineCpusOf(host, n)
+        .slice(0, want[i])
+        .map((cpu) => ({ cpu, node: n.id })),
+    );
+    picked
+      .sort((a, b) => a.cpu - b.cpu)
+      .forEach((p, rank) => {
+        vcpuSets.set(p.node, [...(vcpuSets.get(p.node) ?? []), rank]);
+        vcpuHostCpu.set(rank, p.cpu);
+      });
   } else {
     const counts = split(req.vcpus, Math.max(1, cpuNodes.length));
     let next = 0;
     (cpuNodes.length > 0 ? cpuNodes : nodes.slice(0, 1)).forEach((n, i) => {
-      vcpuSets.set(n.id, Array.from({ length: counts[i]! }, (_, k) => next + k));
+      vcpuSets.set(
+        n.id,
+        Array.from({ length: counts[i]! }, (_, k) => next + k),
+      );
       next += counts[i]!;
     });
     if (cpuNodes.length > 0) notes.push(`${req.vcpus} vCPUs is more than the ${hostCpuCount} host CPUs of the chosen nodes: vCPUs are split in blocks, not mirrored`);
@@ -178,7 +189,9 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
     if (budget > MAX_PREALLOC_THREADS) {
       const want = Math.ceil(budget / MAX_PREALLOC_THREADS);
       if (!engine.parallel) {
-        notes.push(`host node ${n.id}: ${budget} threads asked, but a backend gets at most ${MAX_PREALLOC_THREADS} workers and ${engine.why}: splitting its memory into ${want} backends would still run ${MAX_PREALLOC_THREADS} at a time, so it keeps one backend`);
+        notes.push(
+          `host node ${n.id}: ${budget} threads asked, but a backend gets at most ${MAX_PREALLOC_THREADS} workers and ${engine.why}: splitting its memory into ${want} backends would still run ${MAX_PREALLOC_THREADS} at a time, so it keeps one backend`,
+        );
       } else {
         // the fewest pieces that give the most workers: each piece keeps 64 MiB per worker
         const workersWith = (p: number) => {
@@ -188,7 +201,10 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
         const maxPieces = Math.min(want, Math.floor(memShares[g]! / page));
         for (let p = 1; p <= maxPieces; p++) if (workersWith(p) > workersWith(pieces)) pieces = p;
         if (pieces < want) notes.push(`host node ${n.id}: ${humanSize(memShares[g]!)} gives ${pieces} backend${pieces > 1 ? "s" : ""} at most, not ${want}: QEMU starts one worker per 64 MiB`);
-        if (pieces > 1) notes.push(`host node ${n.id}: ${budget} threads become ${pieces} backends of at most ${MAX_PREALLOC_THREADS} workers, preallocated in parallel by QEMU ${req.qemuVersion}; each is a guest node on host node ${n.id}`);
+        if (pieces > 1)
+          notes.push(
+            `host node ${n.id}: ${budget} threads become ${pieces} backends of at most ${MAX_PREALLOC_THREADS} workers, preallocated in parallel by QEMU ${req.qemuVersion}; each is a guest node on host node ${n.id}`,
+          );
       }
     }
     const memPieces = split(memShares[g]! / page, pieces).map((u) => u * page);

@@ -28,19 +28,7 @@ export interface ElementSpec {
 }
 
 // hostmem.c (QEMU 7.2–9.x) and the per-type backends.
-const BACKEND_OTHER_KEYS = new Set([
-  "merge",
-  "dump",
-  "reserve",
-  "x-use-canonical-path-for-ramblock-id",
-  "seal",
-  "align",
-  "offset",
-  "discard-data",
-  "pmem",
-  "readonly",
-  "rom",
-]);
+const BACKEND_OTHER_KEYS = new Set(["merge", "dump", "reserve", "x-use-canonical-path-for-ramblock-id", "seal", "align", "offset", "discard-data", "pmem", "readonly", "rom"]);
 
 export const SPECS: Record<ElementKind, ElementSpec> = {
   name: {

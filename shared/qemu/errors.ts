@@ -73,25 +73,63 @@ const PATTERNS: Array<[RegExp, Finder]> = [
       path: indexPath(layout.backends, "backends", (b) => (host ? idList(b.hostNodes).some((n) => !host.nodes.some((h) => h.id === n)) : b.hostNodes !== undefined)),
     }),
   ],
-  [/Invalid host-nodes value: (\d+)/, (m, layout) => ({ message: `host-nodes names node ${m[1]}, beyond any node number the host can have`, path: indexPath(layout.backends, "backends", (b) => idList(b.hostNodes).includes(Number(m[1]))) })],
+  [
+    /Invalid host-nodes value: (\d+)/,
+    (m, layout) => ({
+      message: `host-nodes names node ${m[1]}, beyond any node number the host can have`,
+      path: indexPath(layout.backends, "backends", (b) => idList(b.hostNodes).includes(Number(m[1]))),
+    }),
+  ],
   [
     /host-nodes must be empty for policy default/,
-    (_m, layout) => ({ message: "a backend sets host-nodes without a policy; add policy=bind (or preferred, interleave)", path: indexPath(layout.backends, "backends", (b) => b.hostNodes !== undefined && (b.policy ?? "default") === "default") }),
+    (_m, layout) => ({
+      message: "a backend sets host-nodes without a policy; add policy=bind (or preferred, interleave)",
+      path: indexPath(layout.backends, "backends", (b) => b.hostNodes !== undefined && (b.policy ?? "default") === "default"),
+    }),
   ],
-  [/host-nodes must be set for policy (\w+)/, (m, layout) => ({ message: `policy=${m[1]} needs host-nodes`, path: indexPath(layout.backends, "backends", (b) => b.policy === m[1] && b.hostNodes === undefined) })],
+  [
+    /host-nodes must be set for policy (\w+)/,
+    (m, layout) => ({ message: `policy=${m[1]} needs host-nodes`, path: indexPath(layout.backends, "backends", (b) => b.policy === m[1] && b.hostNodes === undefined) }),
+  ],
   [
     /The nodes select no CPUs/,
     (_m, layout, host) => ({
       message: "a thread-context's node-affinity names a node with no CPUs here",
       path: indexPath(layout.threadContexts, "threadContexts", (t) =>
-        host ? idList(t.nodeAffinity).some((n) => { const node = host.nodes.find((h) => h.id === n); return !node || onlineCpusOf(host, node).length === 0; }) : t.nodeAffinity !== undefined,
+        host
+          ? idList(t.nodeAffinity).some((n) => {
+              const node = host.nodes.find((h) => h.id === n);
+              return !node || onlineCpusOf(host, node).length === 0;
+            })
+          : t.nodeAffinity !== undefined,
       ),
     }),
   ],
-  [/Setting CPU affinity failed/, (_m, layout) => ({ message: "a thread-context's cpu-affinity names CPUs this host does not have online", path: indexPath(layout.threadContexts, "threadContexts", (t) => t.cpuAffinity !== undefined) })],
-  [/Mixing CPU and node affinity/, (_m, layout) => ({ message: "a thread-context sets both node-affinity and cpu-affinity", path: indexPath(layout.threadContexts, "threadContexts", (t) => t.cpuAffinity !== undefined && t.nodeAffinity !== undefined) })],
-  [/Invalid parameter type for 'prealloc-context', expected: thread-context/, (_m, layout) => ({ message: "prealloc-context names an object that is not a thread-context", path: indexPath(layout.backends, "backends", (b) => b.preallocContext !== undefined && !layout.threadContexts.some((t) => t.id === b.preallocContext)) })],
-  [/Device '([^']+)' not found/, (m, layout) => ({ message: `the object '${m[1]}' does not exist (a prealloc-context or memdev names it)`, path: indexPath(layout.backends, "backends", (b) => b.preallocContext === m[1]) })],
+  [
+    /Setting CPU affinity failed/,
+    (_m, layout) => ({
+      message: "a thread-context's cpu-affinity names CPUs this host does not have online",
+      path: indexPath(layout.threadContexts, "threadContexts", (t) => t.cpuAffinity !== undefined),
+    }),
+  ],
+  [
+    /Mixing CPU and node affinity/,
+    (_m, layout) => ({
+      message: "a thread-context sets both node-affinity and cpu-affinity",
+      path: indexPath(layout.threadContexts, "threadContexts", (t) => t.cpuAffinity !== undefined && t.nodeAffinity !== undefined),
+    }),
+  ],
+  [
+    /Invalid parameter type for 'prealloc-context', expected: thread-context/,
+    (_m, layout) => ({
+      message: "prealloc-context names an object that is not a thread-context",
+      path: indexPath(layout.backends, "backends", (b) => b.preallocContext !== undefined && !layout.threadContexts.some((t) => t.id === b.preallocContext)),
+    }),
+  ],
+  [
+    /Device '([^']+)' not found/,
+    (m, layout) => ({ message: `the object '${m[1]}' does not exist (a prealloc-context or memdev names it)`, path: indexPath(layout.backends, "backends", (b) => b.preallocContext === m[1]) }),
+  ],
   [
     /total memory for NUMA nodes \((0x[0-9a-f]+)\) should equal RAM size \((0x[0-9a-f]+)\)/,
     (m, layout) => {
@@ -103,8 +141,14 @@ const PATTERNS: Array<[RegExp, Finder]> = [
       return { message: `the guest nodes' memory (${Number(m[1]) / 2 ** 20} MiB) differs from -m (${Number(m[2]) / 2 ** 20} MiB)`, path: "memory", strong: true };
     },
   ],
-  [/memory backend (\S+) can't be used multiple times/, (m, layout) => ({ message: `backend ${m[1]} is used by more than one guest node`, path: secondUser(layout, m[1]) ?? indexPath(layout.nodes, "nodes", (n) => n.memdev === m[1]), strong: true })],
-  [/'-machine memory-backend' and '-numa memdev' properties are mutually exclusive/, () => ({ message: "-machine memory-backend= cannot be used together with -numa memdev=", path: "machine.memoryBackend", strong: true })],
+  [
+    /memory backend (\S+) can't be used multiple times/,
+    (m, layout) => ({ message: `backend ${m[1]} is used by more than one guest node`, path: secondUser(layout, m[1]) ?? indexPath(layout.nodes, "nodes", (n) => n.memdev === m[1]), strong: true }),
+  ],
+  [
+    /'-machine memory-backend' and '-numa memdev' properties are mutually exclusive/,
+    () => ({ message: "-machine memory-backend= cannot be used together with -numa memdev=", path: "machine.memoryBackend", strong: true }),
+  ],
   [/Memory backend '([^']+)' not found/, () => ({ message: "-machine memory-backend= names no memory backend", path: "machine.memoryBackend", strong: true })],
   [/Machine memory size does not match the size of the memory backend/, () => ({ message: "-machine memory-backend= is not the size of -m", path: "machine.memoryBackend" })],
   [/memdev=([^ ]+) is ambiguous/, (m, layout) => ({ message: `memdev=${m[1]} names no memory backend`, path: indexPath(layout.nodes, "nodes", (n) => n.memdev === m[1]) })],
@@ -119,8 +163,14 @@ const PATTERNS: Array<[RegExp, Finder]> = [
   [/Source\/Destination NUMA node is missing/, () => ({ message: "-numa dist names a guest node not declared before it" })],
   [/Local distance of node (\d+) should be 10/, (m) => ({ message: `guest node ${m[1]}'s distance to itself must be 10` })],
   [/NUMA distance \((\d+)\) is invalid/, (m) => ({ message: `distance ${m[1]} is below 10` })],
-  [/The initiator of NUMA node (\d+) is invalid/, (m, layout) => ({ message: `guest node ${m[1]}'s initiator= is not a node with CPUs`, path: indexPath(layout.nodes, "nodes", (_n, i) => guestNodeId(layout, i) === Number(m[1])), strong: true })],
-  [/NUMA node (\d+) is missing, use '-numa node'/, (m, layout) => ({ message: `guest node ${m[1]} does not exist`, path: indexPath(layout.nodes, "nodes", (n) => n.initiator === Number(m[1])) ?? "nodes", strong: true })],
+  [
+    /The initiator of NUMA node (\d+) is invalid/,
+    (m, layout) => ({ message: `guest node ${m[1]}'s initiator= is not a node with CPUs`, path: indexPath(layout.nodes, "nodes", (_n, i) => guestNodeId(layout, i) === Number(m[1])), strong: true }),
+  ],
+  [
+    /NUMA node (\d+) is missing, use '-numa node'/,
+    (m, layout) => ({ message: `guest node ${m[1]} does not exist`, path: indexPath(layout.nodes, "nodes", (n) => n.initiator === Number(m[1])) ?? "nodes", strong: true }),
+  ],
   [/Heterogeneous Memory Attribute Table \(HMAT\) is disabled/, () => ({ message: "initiator= and -numa hmat-* need -machine hmat=on", path: "machine" })],
   [/NUMA is not supported by this machine-type/, () => ({ message: "this machine type has no NUMA; use q35 or pc", path: "machine.type", strong: true })],
   [/Invalid CPU topology: (.*)/, (m) => ({ message: `-smp: ${m[1]}`, path: "smp", strong: true })],
@@ -132,18 +182,31 @@ const PATTERNS: Array<[RegExp, Finder]> = [
   [/invalid value of maxmem: (.*)/, (m) => ({ message: `-m maxmem=: ${m[1]}`, path: "memory", strong: true })],
   [/unsupported amount of memory slots: (\d+)/, (m) => ({ message: `-m slots=${m[1]} is more than the machine supports`, path: "memory", strong: true })],
   [/no slots where allocated|no free slots available/, () => ({ message: "a memory device needs a free slot: raise -m slots= (and maxmem=)", path: "memory", strong: true })],
-  [/not enough space, currently (0x[0-9a-f]+) in use of total space for memory devices (0x[0-9a-f]+)/, (m) => ({ message: `the memory devices do not fit in the hotplug space (${Number(m[2]) / 2 ** 20} MiB); raise -m maxmem=`, path: "memory", strong: true })],
+  [
+    /not enough space, currently (0x[0-9a-f]+) in use of total space for memory devices (0x[0-9a-f]+)/,
+    (m) => ({ message: `the memory devices do not fit in the hotplug space (${Number(m[2]) / 2 ** 20} MiB); raise -m maxmem=`, path: "memory", strong: true }),
+  ],
   [
     /backend memory size must be multiple of (0x[0-9a-f]+)/,
     (m, layout, _host, at) => {
       const memdev = at ? /(?:^|,)memdev=([^,]+)/.exec(at.value)?.[1] : undefined;
-      return { message: `a memory device's backend must be a multiple of ${Number(m[1]) / 2 ** 20} MiB`, path: indexPath(layout.backends, "backends", (b) => b.id === memdev), strong: memdev !== undefined };
+      return {
+        message: `a memory device's backend must be a multiple of ${Number(m[1]) / 2 ** 20} MiB`,
+        path: indexPath(layout.backends, "backends", (b) => b.id === memdev),
+        strong: memdev !== undefined,
+      };
     },
   ],
   [/can't use already busy memdev: (\S+)/, (m) => ({ message: `backend ${m[1]} is already used by a guest node or another device` })],
   [/'DIMM property node has value (\d+)' which exceeds the number of numa nodes: (\d+)/, (m) => ({ message: `the device names guest node ${m[1]}, but there are ${m[2]}` })],
-  [/property 'prealloc-threads' of [\w-]+ doesn't take value '0'/, (_m, layout) => ({ message: "prealloc-threads=0 is not allowed", path: indexPath(layout.backends, "backends", (b) => b.preallocThreads === 0) })],
-  [/property 'size' of [\w-]+ doesn't take value '0'/, (_m, layout) => ({ message: "a memory backend of size 0 is not allowed", path: indexPath(layout.backends, "backends", (b) => backendBytes(b) === 0) })],
+  [
+    /property 'prealloc-threads' of [\w-]+ doesn't take value '0'/,
+    (_m, layout) => ({ message: "prealloc-threads=0 is not allowed", path: indexPath(layout.backends, "backends", (b) => b.preallocThreads === 0) }),
+  ],
+  [
+    /property 'size' of [\w-]+ doesn't take value '0'/,
+    (_m, layout) => ({ message: "a memory backend of size 0 is not allowed", path: indexPath(layout.backends, "backends", (b) => backendBytes(b) === 0) }),
+  ],
   [/Duplicate ID '([^']+)' for object/, (m) => ({ message: `the object id '${m[1]}' is used twice` })],
   [/Invalid parameter '([^']+)'/, (m) => ({ message: `QEMU does not know the property '${m[1]}'` })],
   [/Parameter '([^']+)' is unexpected/, (m) => ({ message: `QEMU does not know the property '${m[1]}'` })],
@@ -151,16 +214,53 @@ const PATTERNS: Array<[RegExp, Finder]> = [
   [/Parameter '([^']+)' expects (.*)/, (m) => ({ message: `${m[1]} expects ${m[2]}` })],
   [/Parameter '([^']+)' is missing/, (m) => ({ message: `${m[1]}= is missing` })],
   [/Parameter 'qom-type' does not accept value '([^']+)'/, (m) => ({ message: `QEMU has no object type '${m[1]}'` })],
-  [/invalid object type: ([\w-]+)/, (m, layout) => ({ message: `this QEMU cannot create objects of type '${m[1]}' here`, path: indexPath(layout.backends, "backends", (b) => `memory-backend-${b.type}` === m[1]) ?? objectArg(layout, m[1]!), strong: true })],
+  [
+    /invalid object type: ([\w-]+)/,
+    (m, layout) => ({
+      message: `this QEMU cannot create objects of type '${m[1]}' here`,
+      path: indexPath(layout.backends, "backends", (b) => `memory-backend-${b.type}` === m[1]) ?? objectArg(layout, m[1]!),
+      strong: true,
+    }),
+  ],
   [/Property '[\w.-]+-machine\.([\w-]+)' not found/, (m) => ({ message: `-machine has no property '${m[1]}'`, path: "machine", strong: true })],
   [/unsupported machine type/, () => ({ message: "QEMU has no such machine type (see -machine help)", path: "machine.type", strong: true })],
-  [/can't open backing store (\S+) for guest RAM/, (m, layout) => ({ message: `the file backend's mem-path ${m[1]} cannot be opened`, path: indexPath(layout.backends, "backends", (b) => b.memPath !== undefined && m[1]!.startsWith(b.memPath)) })],
-  [/failed to resize memfd to (\d+)/, (m, layout) => ({ message: "the memfd backend's size is not a whole number of its huge pages, or the host has no pages of that size", path: indexPath(layout.backends, "backends", (b) => b.type === "memfd" && backendBytes(b) === Number(m[1])) })],
-  [/Hugepage size must be a power of 2/, (_m, layout) => ({ message: "hugetlbsize must be a power of 2", path: indexPath(layout.backends, "backends", (b) => { const p = backendPageSize(b); return b.hugetlb === true && (p & (p - 1)) !== 0; }) })],
-  [/unable to map backing store for guest RAM: Cannot allocate memory/, (_m, layout, host) => ({ message: "not enough free huge pages for a huge-page backend", path: hugepageShortfall(layout, host) })],
-  [/cannot set up guest memory '([^']+)': Cannot allocate memory/, (m, layout) => ({ message: `the host cannot give backend ${m[1]} its memory`, path: indexPath(layout.backends, "backends", (b) => b.id === m[1]) })],
-  [/Insufficient free host memory pages|preallocating memory failed|Cannot allocate memory/, (_m, layout) => ({ message: "the host ran out of memory while QEMU preallocated", path: indexPath(layout.backends, "backends", (b) => b.prealloc === true) })],
-  [/'prealloc=on' and 'reserve=off' are incompatible/, (_m, layout) => ({ message: "prealloc=on and reserve=off are incompatible", path: indexPath(layout.backends, "backends", (b) => b.prealloc === true && b.extra?.reserve !== undefined) })],
+  [
+    /can't open backing store (\S+) for guest RAM/,
+    (m, layout) => ({ message: `the file backend's mem-path ${m[1]} cannot be opened`, path: indexPath(layout.backends, "backends", (b) => b.memPath !== undefined && m[1]!.startsWith(b.memPath)) }),
+  ],
+  [
+    /failed to resize memfd to (\d+)/,
+    (m, layout) => ({
+      message: "the memfd backend's size is not a whole number of its huge pages, or the host has no pages of that size",
+      path: indexPath(layout.backends, "backends", (b) => b.type === "memfd" && backendBytes(b) === Number(m[1])),
+    }),
+  ],
+  [
+    /Hugepage size must be a power of 2/,
+    (_m, layout) => ({
+      message: "hugetlbsize must be a power of 2",
+      path: indexPath(layout.backends, "backends", (b) => {
+        const p = backendPageSize(b);
+        return b.hugetlb === true && (p & (p - 1)) !== 0;
+      }),
+    }),
+  ],
+  [
+    /unable to map backing store for guest RAM: Cannot allocate memory/,
+    (_m, layout, host) => ({ message: "not enough free huge pages for a huge-page backend", path: hugepageShortfall(layout, host) }),
+  ],
+  [
+    /cannot set up guest memory '([^']+)': Cannot allocate memory/,
+    (m, layout) => ({ message: `the host cannot give backend ${m[1]} its memory`, path: indexPath(layout.backends, "backends", (b) => b.id === m[1]) }),
+  ],
+  [
+    /Insufficient free host memory pages|preallocating memory failed|Cannot allocate memory/,
+    (_m, layout) => ({ message: "the host ran out of memory while QEMU preallocated", path: indexPath(layout.backends, "backends", (b) => b.prealloc === true) }),
+  ],
+  [
+    /'prealloc=on' and 'reserve=off' are incompatible/,
+    (_m, layout) => ({ message: "prealloc=on and reserve=off are incompatible", path: indexPath(layout.backends, "backends", (b) => b.prealloc === true && b.extra?.reserve !== undefined) }),
+  ],
   [/invalid option/, () => ({ message: "QEMU has no such option" })],
 ];
 

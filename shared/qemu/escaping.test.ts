@@ -93,7 +93,10 @@ const HOSTILE = [
   "ünïcødé ✓",
   "\ud800",
 ];
-const hostile = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: "binary", maxLength: 40 }).map((s) => s.replace(/\0/g, "")));
+const hostile = fc.oneof(
+  fc.constantFrom(...HOSTILE),
+  fc.string({ unit: "binary", maxLength: 40 }).map((s) => s.replace(/\0/g, "")),
+);
 
 describe("key=value values survive any content", () => {
   it("a guest name reads back as itself, and debug-threads stays on", () => {
@@ -146,7 +149,24 @@ describe("key=value values survive any content", () => {
   });
 });
 
-const LIBVIRT_ELEMENTS = new Set(["memory", "memoryBacking", "hugepages", "page", "source", "access", "allocation", "vcpu", "numatune", "memnode", "cpu", "topology", "numa", "cell", "distances", "sibling"]);
+const LIBVIRT_ELEMENTS = new Set([
+  "memory",
+  "memoryBacking",
+  "hugepages",
+  "page",
+  "source",
+  "access",
+  "allocation",
+  "vcpu",
+  "numatune",
+  "memnode",
+  "cpu",
+  "topology",
+  "numa",
+  "cell",
+  "distances",
+  "sibling",
+]);
 
 function elements(el: XmlElement, out: XmlElement[] = []): XmlElement[] {
   for (const c of el.children) {
@@ -234,7 +254,9 @@ describe("any value in any field of a layout file", () => {
 
   it("covers every field the schema has", () => {
     expect(paths.length).toBeGreaterThan(50);
-    expect(paths.map((p) => p.join("."))).toEqual(expect.arrayContaining(["backends.0.memPath", "backends.0.extra", "backends.0.origin", "args.0.tokens", "name.guest", "qemu.binary", "machine.extra"]));
+    expect(paths.map((p) => p.join("."))).toEqual(
+      expect.arrayContaining(["backends.0.memPath", "backends.0.extra", "backends.0.origin", "args.0.tokens", "name.guest", "qemu.binary", "machine.extra"]),
+    );
   });
 
   it("is refused with a path, or loads into a layout every export and the run builder handle", () => {

@@ -129,9 +129,7 @@ export function generateScript(layout: Layout): string {
   if (env.length > 0) words.push(["env"], ...env.map((w) => [w]));
   if (layout.pinning?.process) words.push(tasksetWords(layout.pinning.process));
   words.push([layout.qemu?.binary ?? DEFAULT_BINARY], ...optionGroups(generateArgs(layout)));
-  const body = words
-    .map((g) => g.map(shellQuote).join(" "))
-    .reduce((acc, l, i) => (i === 0 ? l : i === 1 ? `${acc} ${l}` : `${acc} \\\n  ${l}`), "");
+  const body = words.map((g) => g.map(shellQuote).join(" ")).reduce((acc, l, i) => (i === 0 ? l : i === 1 ? `${acc} ${l}` : `${acc} \\\n  ${l}`), "");
   const title = layout.title ? ` for ${layout.title.replace(/\n/g, " ")}` : "";
   return `#!/bin/sh\n# QEMU command line${title}, written by Numadesk.\nset -eu\n${body}\n`;
 }

@@ -94,7 +94,7 @@ describe("importing command lines", () => {
   });
 
   it("reports malformed input as diagnostics, not exceptions", () => {
-    expect(codes("qemu -object '{\"qom-type\": ")).toContain("PARSE002");
+    expect(codes('qemu -object \'{"qom-type": ')).toContain("PARSE002");
     expect(codes("qemu -object '{\"qom-type\":}'")).toContain("PARSE007");
     expect(codes("qemu -m")).toContain("PARSE005");
     expect(codes("qemu -m 4X")).toContain("PARSE008");

@@ -121,11 +121,7 @@ export function parseCommandLine(input: string): ParseResult {
     }
     const valueTok = args[k + 1];
     if (valueTok === undefined) {
-      diag(
-        { code: "PARSE005", severity: "error", message: `${tok.text} needs a value and the line ends`, fix: `give ${tok.text} its value or remove it` },
-        tok,
-        k,
-      );
+      diag({ code: "PARSE005", severity: "error", message: `${tok.text} needs a value and the line ends`, fix: `give ${tok.text} its value or remove it` }, tok, k);
       passthrough(k, 1);
       k++;
       continue;
@@ -155,7 +151,10 @@ export function parseCommandLine(input: string): ParseResult {
         { code: "PARSE014", severity: "error", message: `${issue.path.join(".")}: ${issue.message}`, fix: "use a value QEMU accepts; Numadesk cannot save or run the layout as it is" },
         at !== undefined ? args[at + 1] : undefined,
         at !== undefined ? at + 1 : undefined,
-        issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, ""),
+        issue.path
+          .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+          .join("")
+          .replace(/^\./, ""),
       );
     }
   }
@@ -185,11 +184,7 @@ export function parseCommandLine(input: string): ParseResult {
     const problems: ReadProblem[] = [];
     const split = given ?? splitValue(spec, valueTok.text);
     if (split.error) {
-      diag(
-        { code: "PARSE007", severity: "error", message: `${optTok.text}: ${split.error}`, fix: "fix the JSON; libvirt writes it as one object with a \"qom-type\" key" },
-        valueTok,
-        at + 1,
-      );
+      diag({ code: "PARSE007", severity: "error", message: `${optTok.text}: ${split.error}`, fix: 'fix the JSON; libvirt writes it as one object with a "qom-type" key' }, valueTok, at + 1);
       return false;
     }
     const element = readFromSplit(spec, split, problems);
@@ -212,12 +207,7 @@ export function parseCommandLine(input: string): ParseResult {
     }
     const required = requiredMissing(spec, element);
     if (required) {
-      diag(
-        { code: "PARSE010", severity: "error", message: `${optTok.text} ${shortValue(valueTok.text)}: ${required}`, fix: "add the missing property" },
-        valueTok,
-        at + 1,
-        path,
-      );
+      diag({ code: "PARSE010", severity: "error", message: `${optTok.text} ${shortValue(valueTok.text)}: ${required}`, fix: "add the missing property" }, valueTok, at + 1, path);
       return false;
     }
     element.origin = { at, tokens: [optTok.text, valueTok.text] };
@@ -264,11 +254,7 @@ export function parseCommandLine(input: string): ParseResult {
 
   function checkObjectType(at: number, valueTok: Token, split: SplitValue) {
     if (split.error) {
-      diag(
-        { code: "PARSE007", severity: "error", message: `-object: ${split.error}`, fix: "fix the JSON; libvirt writes it as one object with a \"qom-type\" key" },
-        valueTok,
-        at + 1,
-      );
+      diag({ code: "PARSE007", severity: "error", message: `-object: ${split.error}`, fix: 'fix the JSON; libvirt writes it as one object with a "qom-type" key' }, valueTok, at + 1);
       return;
     }
     const qomType = split.entries.find((x) => x.key === "qom-type")?.value;
@@ -283,9 +269,7 @@ export function parseCommandLine(input: string): ParseResult {
     // a memory backend or thread-context that did not parse has had its own diagnostics already
     if (OTHER_OBJECT_TYPES.includes(qomType) || isBackendType(qomType) || qomType === "thread-context") return;
     const backends = [...MODELLED_BACKENDS, ...OTHER_OBJECT_TYPES.filter((t) => t.startsWith("memory-backend-"))];
-    const near =
-      closest(qomType, [...MODELLED_BACKENDS, "thread-context", ...OTHER_OBJECT_TYPES]) ??
-      (qomType.startsWith("memory-backend-") ? backends.join("', '") : undefined);
+    const near = closest(qomType, [...MODELLED_BACKENDS, "thread-context", ...OTHER_OBJECT_TYPES]) ?? (qomType.startsWith("memory-backend-") ? backends.join("', '") : undefined);
     diag(
       near
         ? {

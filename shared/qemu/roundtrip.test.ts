@@ -30,7 +30,12 @@ describe("import then export is lossless", () => {
     const r = parseCommandLine(fixture(name));
     const argv = generateArgv(r.layout);
     expect(argvOf(generateShellLine(r.layout))).toEqual(argv);
-    const script = argvOf(generateScript(r.layout).split("\n").filter((l) => !l.startsWith("#") && l !== "set -eu").join("\n"));
+    const script = argvOf(
+      generateScript(r.layout)
+        .split("\n")
+        .filter((l) => !l.startsWith("#") && l !== "set -eu")
+        .join("\n"),
+    );
     expect(script[0]).toBe("exec");
     const words = script.slice(1);
     expect(words.filter((w) => w !== "env" && !/^[A-Z_]+=/.test(w) && w !== "time")).toEqual(argv.filter((w) => !/^[A-Z_]+=/.test(w) && w !== "time"));
@@ -120,7 +125,11 @@ const lineArb = fc
     if (smp) parts.push(`-smp ${smp}`);
     backends.forEach((b, i) => {
       if (b.json) {
-        const o: Record<string, unknown> = { "qom-type": `memory-backend-${b.type}`, id: `m${i}`, size: Number(b.size.replace(/[Mg]$/, "")) * (b.size.endsWith("M") ? 2 ** 20 : b.size.endsWith("g") ? 2 ** 30 : 1) };
+        const o: Record<string, unknown> = {
+          "qom-type": `memory-backend-${b.type}`,
+          id: `m${i}`,
+          size: Number(b.size.replace(/[Mg]$/, "")) * (b.size.endsWith("M") ? 2 ** 20 : b.size.endsWith("g") ? 2 ** 30 : 1),
+        };
         if (b.nodes) Object.assign(o, { "host-nodes": b.nodes === "0-1" ? [0, 1] : [Number(b.nodes)], policy: b.policy });
         if (b.prealloc) o.prealloc = b.prealloc !== "off";
         if (b.threads) o["prealloc-threads"] = b.threads;

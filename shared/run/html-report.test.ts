@@ -95,9 +95,7 @@ describe("evidence as sentences", () => {
       "While preallocating, node 1's free memory fell by 256 MiB; node 0's by 1.95 MiB (the lab guest's own count).",
     ]);
     expect(runEvidence(withTc)[1]).toBe("2 of ram0's touch_pages threads were allowed on CPUs 2-3 (node 1): confined to its memory's node 1.");
-    expect(comparisonEvidence([without, withTc])).toEqual([
-      '"with thread-context (node 1)" preallocated in 0.30 s: 2.00× faster than "without thread-context (node 1)" (0.60 s).',
-    ]);
+    expect(comparisonEvidence([without, withTc])).toEqual(['"with thread-context (node 1)" preallocated in 0.30 s: 2.00× faster than "without thread-context (node 1)" (0.60 s).']);
   });
 });
 
@@ -117,7 +115,40 @@ describe("the HTML report", () => {
     // the only elements are the report's own
     const tags = new Set([...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
     expect([...tags].sort()).toEqual(
-      ["body", "dd", "details", "dl", "dt", "figcaption", "figure", "g", "h1", "h2", "h3", "head", "header", "html", "li", "line", "meta", "p", "pre", "rect", "section", "span", "style", "summary", "svg", "table", "td", "text", "th", "title", "tr", "ul"].sort(),
+      [
+        "body",
+        "dd",
+        "details",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "g",
+        "h1",
+        "h2",
+        "h3",
+        "head",
+        "header",
+        "html",
+        "li",
+        "line",
+        "meta",
+        "p",
+        "pre",
+        "rect",
+        "section",
+        "span",
+        "style",
+        "summary",
+        "svg",
+        "table",
+        "td",
+        "text",
+        "th",
+        "title",
+        "tr",
+        "ul",
+      ].sort(),
     );
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
   });

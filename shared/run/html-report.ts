@@ -38,7 +38,12 @@ function timingLines(r: RunRecord): Array<[string, string]> {
   const rate = preallocRate(r);
   const rows: Array<[string, string]> = [
     ["outcome", r.outcome + (r.error ? ` — ${r.error}` : "")],
-    ["preallocation", r.timings.preallocMs !== undefined ? `${humanSize(r.memory.preallocBytes)} in ${secs(r.timings.preallocMs)}${rate !== undefined ? ` (${rate.toFixed(2)} GiB/s)` : ""}` : `${humanSize(r.memory.preallocBytes)}, not finished`],
+    [
+      "preallocation",
+      r.timings.preallocMs !== undefined
+        ? `${humanSize(r.memory.preallocBytes)} in ${secs(r.timings.preallocMs)}${rate !== undefined ? ` (${rate.toFixed(2)} GiB/s)` : ""}`
+        : `${humanSize(r.memory.preallocBytes)}, not finished`,
+    ],
     ["machine ready", secs(r.timings.readyMs)],
     ["QEMU exited", secs(r.timings.totalMs)],
     ["pages", pageReport(r) ?? (r.kind === "lab" ? "not measured inside the lab" : "not measured")],
@@ -73,7 +78,9 @@ function threadTable(r: RunRecord): string {
   if (workers.length === 0) return "";
   const head = "<tr><th>thread</th><th>backend</th><th>CPUs seen</th><th>allowed CPUs</th><th>samples per node</th><th>on its node</th><th>CPU time</th></tr>";
   const rows = workers.map((t) => {
-    const nodes = Object.entries(t.nodes).map(([n, c]) => `${n}: ${c}`).join(", ");
+    const nodes = Object.entries(t.nodes)
+      .map(([n, c]) => `${n}: ${c}`)
+      .join(", ");
     return `<tr><td>touch_pages ${t.tid}</td><td>${esc(t.backend ?? "?")}</td><td>${esc(t.cpus.join(","))}</td><td>${t.allowedCpus ? esc(t.allowedCpus.join(",")) : "–"}</td><td>${esc(nodes)}</td><td>${t.locality !== undefined ? `${Math.round(t.locality * 100)} %` : "–"}</td><td>${Math.round(t.cpuTimeMs)} ms</td></tr>`;
   });
   return `<h3>touch_pages threads</h3><table>${head}${rows.join("")}</table>`;
@@ -102,7 +109,15 @@ export interface ReportOptions {
 
 export function runReportHtml(runs: readonly RunRecord[], opts: ReportOptions): string {
   // one time scale: the longer run looks longer
-  const endMs = Math.max(1, ...runs.map((r) => Math.max(r.samples.t.reduce((a, t) => Math.max(a, t), 0), r.timings.preallocMs ?? 0)));
+  const endMs = Math.max(
+    1,
+    ...runs.map((r) =>
+      Math.max(
+        r.samples.t.reduce((a, t) => Math.max(a, t), 0),
+        r.timings.preallocMs ?? 0,
+      ),
+    ),
+  );
   const across = comparisonEvidence(runs);
   const title = runs.length === 1 ? runTitle(runs[0]!) : `${runs.length} runs`;
   return [

@@ -27,9 +27,16 @@ describe("run labels", () => {
   });
 
   it("tells without, partly, sizes of different backends, hosts, and outcomes without a time", () => {
-    expect(describeRun(run({ layout: layout(["1G", "256M", "1G"], [false, false, false]), kind: "host", host: { name: "this host (node-a)", fingerprint: "f", nodes: 1, cpus: 2 }, timings: { preallocMs: 12_345, totalMs: 13_000 } }))).toBe(
-      "without thread-context, 256 MiB + 2 × 1 GiB, this host (node-a), 12.3 s",
-    );
+    expect(
+      describeRun(
+        run({
+          layout: layout(["1G", "256M", "1G"], [false, false, false]),
+          kind: "host",
+          host: { name: "this host (node-a)", fingerprint: "f", nodes: 1, cpus: 2 },
+          timings: { preallocMs: 12_345, totalMs: 13_000 },
+        }),
+      ),
+    ).toBe("without thread-context, 256 MiB + 2 × 1 GiB, this host (node-a), 12.3 s");
     expect(describeRun(run({ layout: layout(["256M", "256M"], [true, false]), outcome: "cancelled" }))).toBe("partly with thread-context, 2 × 256 MiB, lab 2 nodes, cancelled");
     expect(describeRun(run({ outcome: "timeout" }))).toMatch(/timed out$/);
     expect(describeRun(run({ outcome: "failed" }))).toMatch(/failed$/);

@@ -89,9 +89,15 @@ export function judgeThread(layout: Layout, tid: number, name: string, isMain: b
 /** The pinning part of a run's summary, as text. */
 export function formatPinReport(p: PinReport): string {
   const rows = [["thread", "tid", "role", "allowed", "design", "matches"]];
-  for (const t of p.threads) rows.push([t.name, String(t.tid), t.role + (t.of !== undefined ? ` ${t.of}` : ""), t.allowed, t.expected ?? "(not pinned)", t.matches === undefined ? "" : t.matches ? "yes" : "NO"]);
+  for (const t of p.threads)
+    rows.push([t.name, String(t.tid), t.role + (t.of !== undefined ? ` ${t.of}` : ""), t.allowed, t.expected ?? "(not pinned)", t.matches === undefined ? "" : t.matches ? "yes" : "NO"]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
   const bad = p.threads.filter((t) => t.matches === false).length;
   const pinned = p.threads.filter((t) => t.matches !== undefined).length;
   const head = `pinning: ${pinned} thread${pinned === 1 ? "" : "s"} pinned while QEMU was ${p.statusWhenPinned}${bad ? `; ${bad} not where the design says` : ", all where the design says"}`;

@@ -67,12 +67,16 @@ export function placementPlotSvg(r: RunRecord, opts: PlotOptions = {}): string {
   const step = niceStep(end, 8);
   out.push(`<line x1="${left}" y1="${top + plotH}" x2="${W - right}" y2="${top + plotH}" stroke="currentColor"/>`);
   for (let t = 0; t <= end + 1e-9; t += step) {
-    out.push(`<line x1="${fmt(x(t))}" y1="${top + plotH}" x2="${fmt(x(t))}" y2="${top + plotH + 4}" stroke="currentColor"/><text x="${fmt(x(t))}" y="${top + plotH + 16}" text-anchor="middle" font-size="11">${end >= 2000 ? `${fmt(t / 1000)} s` : `${Math.round(t)} ms`}</text>`);
+    out.push(
+      `<line x1="${fmt(x(t))}" y1="${top + plotH}" x2="${fmt(x(t))}" y2="${top + plotH + 4}" stroke="currentColor"/><text x="${fmt(x(t))}" y="${top + plotH + 16}" text-anchor="middle" font-size="11">${end >= 2000 ? `${fmt(t / 1000)} s` : `${Math.round(t)} ms`}</text>`,
+    );
   }
   out.push(`<text x="${fmt((left + W - right) / 2)}" y="${H - 6}" text-anchor="middle" font-size="11">time since QEMU started</text>`);
   if (r.timings.preallocMs !== undefined) {
     const px = fmt(x(r.timings.preallocMs));
-    out.push(`<line class="prealloc-done" x1="${px}" y1="${top}" x2="${px}" y2="${top + plotH}" stroke="currentColor" stroke-dasharray="4 3"/><text x="${px}" y="${top + 10}" font-size="10" dx="3">preallocated</text>`);
+    out.push(
+      `<line class="prealloc-done" x1="${px}" y1="${top}" x2="${px}" y2="${top + plotH}" stroke="currentColor" stroke-dasharray="4 3"/><text x="${px}" y="${top + 10}" font-size="10" dx="3">preallocated</text>`,
+    );
   }
   // marks
   const idx: number[] = [];
@@ -100,7 +104,9 @@ export function placementPlotSvg(r: RunRecord, opts: PlotOptions = {}): string {
     const w = workers.get(s.tid[i]!)!;
     const home = w.backend ? (backendNodes.get(w.backend) ?? []) : [];
     const colour = nodeColour(home[0] ?? -1);
-    const tip = esc(`touch_pages ${s.tid[i]}${w.backend ? ` (${w.backend})` : ""} · CPU ${s.cpu[i]} · node ${s.node[i]} · ${Math.round(s.t[i]!)} ms · ${s.state[i] ?? "?"}${off[i] ? " · off-node" : ""}`);
+    const tip = esc(
+      `touch_pages ${s.tid[i]}${w.backend ? ` (${w.backend})` : ""} · CPU ${s.cpu[i]} · node ${s.node[i]} · ${Math.round(s.t[i]!)} ms · ${s.state[i] ?? "?"}${off[i] ? " · off-node" : ""}`,
+    );
     const cx = x(s.t[i]!);
     const cy = y(s.cpu[i]!);
     (off[i] ? offMarks : onMarks).push(

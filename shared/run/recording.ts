@@ -35,7 +35,8 @@ export function readRecording(text: string, name = "the recording"): { ok: true;
   const parsed = parseJsonText(text, "recording");
   if (!parsed.ok) return { ok: false, message: `${name} is not a Numadesk recording: ${parsed.diagnostics[0]!.message}` };
   const v = parsed.value as { version?: unknown } | null;
-  if (typeof v !== "object" || v === null || Array.isArray(v) || !("samples" in v) || !("argv" in v)) return { ok: false, message: `${name} is not a Numadesk recording (a run record with its samples; save one with "export")` };
+  if (typeof v !== "object" || v === null || Array.isArray(v) || !("samples" in v) || !("argv" in v))
+    return { ok: false, message: `${name} is not a Numadesk recording (a run record with its samples; save one with "export")` };
   if (typeof v.version === "number" && v.version > 2) return { ok: false, message: `${name} is a recording of version ${v.version}, newer than this Numadesk reads (2): update Numadesk` };
   const r = runRecordSchema.safeParse(migrateRecord(v));
   if (!r.success) return { ok: false, message: `${name} is not a valid recording: ${jsonPath(r.error.issues[0]!.path)}: ${r.error.issues[0]!.message}` };

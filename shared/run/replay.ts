@@ -10,10 +10,7 @@ export const REPLAY_SPEEDS = [1, 2, 4, 10] as const;
 export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number];
 
 /** What the live view receives, as a live run's events carry it (shared/api/contract.ts RunStreamEvent, without the run id). */
-export type ReplayEvent =
-  | { type: "samples"; samples: Sample[] }
-  | { type: "populated"; t: number; bytes: Record<string, number> }
-  | { type: "prealloc-done"; ms: number };
+export type ReplayEvent = { type: "samples"; samples: Sample[] } | { type: "populated"; t: number; bytes: Record<string, number> } | { type: "prealloc-done"; ms: number };
 
 export interface ReplayStep {
   /** ms since spawn, in the run's own time */
@@ -48,7 +45,10 @@ export function replayTimeline(r: RunRecord): ReplayStep[] {
   }
   if (r.timings.preallocMs !== undefined && r.outcome !== "cancelled") steps.push({ atMs: r.timings.preallocMs, event: { type: "prealloc-done", ms: r.timings.preallocMs } });
   // stable: at one time, samples before the marker, as a live run sends them
-  return steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.atMs - b.s.atMs || a.i - b.i).map((x) => x.s);
+  return steps
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => a.s.atMs - b.s.atMs || a.i - b.i)
+    .map((x) => x.s);
 }
 
 /** How long the replay lasts in the run's time: until QEMU exited, or the last event. */

@@ -11,7 +11,12 @@ const secs = (ms: number | undefined) => (ms === undefined ? "–" : `${(ms / 10
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** GiB/s of preallocation, or undefined when the run did not finish it. */
@@ -42,7 +47,9 @@ export function formatRunSummary(r: RunRecord): string {
   if (r.timings.readyMs !== undefined) lines.push(`QEMU accepted the layout: the machine was initialised ${secs(r.timings.readyMs)} after start`);
   const rate = preallocRate(r);
   if (r.timings.preallocMs !== undefined) {
-    lines.push(`preallocated ${humanSize(r.memory.preallocBytes)} in ${secs(r.timings.preallocMs)}${rate !== undefined ? ` (${rate.toFixed(2)} GiB/s)` : ""}; QEMU exited after ${secs(r.timings.totalMs)}`);
+    lines.push(
+      `preallocated ${humanSize(r.memory.preallocBytes)} in ${secs(r.timings.preallocMs)}${rate !== undefined ? ` (${rate.toFixed(2)} GiB/s)` : ""}; QEMU exited after ${secs(r.timings.totalMs)}`,
+    );
   }
   const pages = pageReport(r);
   if (pages) lines.push(`pages: ${pages}`);
@@ -67,8 +74,12 @@ export function formatRunSummary(r: RunRecord): string {
     lines.push("");
     const rows = [["thread", "backend", "CPUs", "nodes", "states", "CPU time"]];
     for (const t of workers) {
-      const nodes = Object.entries(t.nodes).map(([n, c]) => `${n}: ${pct(c / t.samples)}`).join(" ");
-      const states = Object.entries(t.states).map(([s, c]) => `${s} ${pct(c / t.samples)}`).join(" ");
+      const nodes = Object.entries(t.nodes)
+        .map(([n, c]) => `${n}: ${pct(c / t.samples)}`)
+        .join(" ");
+      const states = Object.entries(t.states)
+        .map(([s, c]) => `${s} ${pct(c / t.samples)}`)
+        .join(" ");
       rows.push([`touch_pages ${t.tid}`, L(t.backend ?? "?"), t.cpus.join(","), nodes, states, `${Math.round(t.cpuTimeMs)} ms`]);
     }
     lines.push(...table(rows));

@@ -63,15 +63,21 @@ describe("presenter stories", () => {
     expect(stories[0]!.caption).toBe(
       "1. Without a thread-context both workers of ram0 spent 50 % of their samples on node 0 (they started there), touching node 1's memory from afar; they were allowed on CPUs 0-3 (nodes 0, 1), so the scheduler could put them anywhere there. Preallocating 256 MiB took 9.68 s.",
     );
-    expect(stories[1]!.caption).toBe("2. With a thread-context on node 1 both workers of ram0 ran on node 1, next to their memory (100 % of their samples); they were allowed only on node 1's CPUs (2-3). Preallocating 256 MiB took 6.46 s.");
-    expect(stories[2]!.caption).toMatch(/^3\. Side by side, on one time scale: "with thread-context, 256 MiB, lab 2 nodes, 6\.46 s" preallocated in 6\.46 s against 9\.68 s: 1\.50× faster; the workers' samples next to their memory went from 50 % to 100 %\.$/);
+    expect(stories[1]!.caption).toBe(
+      "2. With a thread-context on node 1 both workers of ram0 ran on node 1, next to their memory (100 % of their samples); they were allowed only on node 1's CPUs (2-3). Preallocating 256 MiB took 6.46 s.",
+    );
+    expect(stories[2]!.caption).toMatch(
+      /^3\. Side by side, on one time scale: "with thread-context, 256 MiB, lab 2 nodes, 6\.46 s" preallocated in 6\.46 s against 9\.68 s: 1\.50× faster; the workers' samples next to their memory went from 50 % to 100 %\.$/,
+    );
     expect(stories[0]!.evidence.join(" ")).toMatch(/50 % of its 2 touch_pages threads' 80 samples were on node 1/);
     expect(stories[2]!.evidence).toHaveLength(1);
   });
 
   it("follow the records, not the demo: memory on node 0 and a context there read differently", () => {
     const other = labRun("c", { context: true, memNode: 0, awayShare: 0.25, preallocMs: 500 });
-    expect(runCaption(other)).toMatch(/^With a thread-context on node 0 both workers of ram0 spent 25 % of their samples on node 1 \(they started there\), touching node 0's memory from afar; they were allowed only on node 0's CPUs \(0-1\)\./);
+    expect(runCaption(other)).toMatch(
+      /^With a thread-context on node 0 both workers of ram0 spent 25 % of their samples on node 1 \(they started there\), touching node 0's memory from afar; they were allowed only on node 0's CPUs \(0-1\)\./,
+    );
     // one run: no side-by-side story
     expect(presenterStories([other])).toHaveLength(1);
   });

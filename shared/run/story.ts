@@ -28,7 +28,9 @@ function lead(r: RunRecord): string {
   const pre = r.layout.backends.filter((b) => b.prealloc);
   const contexts = new Set(pre.flatMap((b) => (b.preallocContext ? [b.preallocContext] : [])));
   if (contexts.size === 0) return "Without a thread-context";
-  const on = [...contexts].map((id) => r.layout.threadContexts.find((t) => t.id === id)).flatMap((t) => (t?.nodeAffinity !== undefined ? [t.nodeAffinity] : t?.cpuAffinity !== undefined ? [`CPUs ${t.cpuAffinity}`] : []));
+  const on = [...contexts]
+    .map((id) => r.layout.threadContexts.find((t) => t.id === id))
+    .flatMap((t) => (t?.nodeAffinity !== undefined ? [t.nodeAffinity] : t?.cpuAffinity !== undefined ? [`CPUs ${t.cpuAffinity}`] : []));
   const where = on.length ? ` on ${on.every((x) => /^\d+$/.test(x)) ? nodesText(on.map(Number)) : on.join(", ")}` : "";
   const all = pre.every((b) => b.preallocContext !== undefined);
   return all ? `With a thread-context${where}` : `With a thread-context${where} for some backends only`;
@@ -51,7 +53,8 @@ function workersText(n: number): string {
 
 /** What one run shows, as one sentence (without its number). */
 export function runCaption(r: RunRecord): string {
-  if (r.outcome !== "ok" && r.timings.preallocMs === undefined) return `${runTitle(r)}: the run ${r.outcome === "cancelled" ? "was cancelled" : r.outcome === "timeout" ? "timed out" : "failed"} before preallocation finished${r.error ? ` (${r.error})` : ""}.`;
+  if (r.outcome !== "ok" && r.timings.preallocMs === undefined)
+    return `${runTitle(r)}: the run ${r.outcome === "cancelled" ? "was cancelled" : r.outcome === "timeout" ? "timed out" : "failed"} before preallocation finished${r.error ? ` (${r.error})` : ""}.`;
   const main = mainBackend(r);
   const took = r.timings.preallocMs !== undefined ? ` Preallocating ${humanSize(r.memory.preallocBytes)} took ${secs(r.timings.preallocMs)}.` : "";
   if (!main) {
@@ -73,13 +76,17 @@ export function runCaption(r: RunRecord): string {
     const away = [...perNode.entries()].filter(([n]) => !mem.includes(n) && n >= 0).sort((x, y) => y[1] - x[1]);
     const share = samples ? here / samples : 0;
     // where the workers started: the node of each one's first sample
-    const starts = firstNodes(r, workers.map((t) => t.tid));
+    const starts = firstNodes(
+      r,
+      workers.map((t) => t.tid),
+    );
     const startAway = starts.filter((n) => !mem.includes(n));
     if (share >= 0.95) where = `${who} ran on ${nodesText(mem)}, next to their memory (${pct(share)} of their samples)`;
     else {
       const awayNodes = away.map(([n]) => n);
       const startNodes = nodesText([...new Set(startAway)].sort((x, y) => x - y));
-      const started = startAway.length === 0 ? "" : startAway.length === workers.length ? ` (they started there)` : ` (${startAway.length === 1 ? "one" : startAway.length} of them started on ${startNodes})`;
+      const started =
+        startAway.length === 0 ? "" : startAway.length === workers.length ? ` (they started there)` : ` (${startAway.length === 1 ? "one" : startAway.length} of them started on ${startNodes})`;
       where = `${who} spent ${pct(1 - share)} of their samples on ${nodesText(awayNodes)}${started}, touching ${nodesPossessive(mem)} memory from afar`;
     }
   }
@@ -105,7 +112,9 @@ function allowedText(r: RunRecord, b: BackendRun, workers: RunRecord["threads"])
   const nodeOf = cpuNodes(r);
   const nodes = [...new Set(cpus.map((c) => nodeOf.get(c) ?? -1).filter((n) => n >= 0))].sort((x, y) => x - y);
   const confined = b.hostNodes.length > 0 && nodes.length > 0 && nodes.every((n) => b.hostNodes.includes(n));
-  return confined ? `; they were allowed only on ${nodesPossessive(b.hostNodes)} CPUs (${lists[0]})` : `; they were allowed on CPUs ${lists[0]}${nodes.length ? ` (${nodesText(nodes)})` : ""}, so the scheduler could put them anywhere there`;
+  return confined
+    ? `; they were allowed only on ${nodesPossessive(b.hostNodes)} CPUs (${lists[0]})`
+    : `; they were allowed on CPUs ${lists[0]}${nodes.length ? ` (${nodesText(nodes)})` : ""}, so the scheduler could put them anywhere there`;
 }
 
 /** The share of worker samples on their backend's nodes, over the whole run. */

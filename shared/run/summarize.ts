@@ -42,9 +42,7 @@ export function summarizeThreads(samples: readonly Sample[]): ThreadSummary[] {
     t.states[s.state] = (t.states[s.state] ?? 0) + 1;
     t.ranUs += s.ranUs;
   }
-  return [...byTid.values()]
-    .sort((a, b) => a.tid - b.tid)
-    .map(({ cpuSet, ranUs, ...t }) => ({ ...t, cpus: [...cpuSet].sort((a, b) => a - b), cpuTimeMs: Math.round(ranUs / 10) / 100 }));
+  return [...byTid.values()].sort((a, b) => a.tid - b.tid).map(({ cpuSet, ranUs, ...t }) => ({ ...t, cpus: [...cpuSet].sort((a, b) => a - b), cpuTimeMs: Math.round(ranUs / 10) / 100 }));
 }
 
 /**

@@ -89,7 +89,10 @@ export const recordTopologySchema = topologySchema.extend({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
   source: topologySchema.shape.source.extend({ detail: shortText.optional(), lacks: z.array(shortText).max(32).optional() }),
-  nodes: z.array(hostNodeSchema.extend({ cpus: z.array(hostNodeSchema.shape.cpus.element).max(4096), hugepages: z.array(hugepagesSchema).max(8) })).min(1).max(1024),
+  nodes: z
+    .array(hostNodeSchema.extend({ cpus: z.array(hostNodeSchema.shape.cpus.element).max(4096), hugepages: z.array(hugepagesSchema).max(8) }))
+    .min(1)
+    .max(1024),
   cpus: z.array(hostCpuSchema.extend({ siblings: z.array(hostCpuSchema.shape.siblings.element).max(16) })).max(65536),
   distances: z.array(z.array(z.number().int().min(0).max(255)).max(1024)).max(1024),
 });

@@ -40,7 +40,13 @@ describe("hostGeometry", () => {
         expect(g.cards).toHaveLength(m.nodes.length);
         for (const card of g.cards) {
           const pkg = m.packages.find((p) => p.nodes.includes(card.node));
-          if (pkg) expect(inside(card, g.groups.find((x) => x.kind === "package" && x.os === pkg.os)!)).toBe(true);
+          if (pkg)
+            expect(
+              inside(
+                card,
+                g.groups.find((x) => x.kind === "package" && x.os === pkg.os)!,
+              ),
+            ).toBe(true);
           expect(card.x + card.w).toBeLessThanOrEqual(g.width);
           for (const core of card.cores) expect(core.x + core.w).toBeLessThanOrEqual(card.w);
         }

@@ -31,7 +31,9 @@ describe("L3 groups in the box model", () => {
   });
 
   it("topo text nests each L3's cores under it", () => {
-    expect(formatTopologyText(epyc7451)).toContain("    NUMA node 0: 0 B, 0 B free\n      L3 (size unknown): PU 0-2,48-50\n        3 cores × 2 PUs: PU 0-2 + 48-50\n      L3 (size unknown): PU 3-5,51-53\n");
+    expect(formatTopologyText(epyc7451)).toContain(
+      "    NUMA node 0: 0 B, 0 B free\n      L3 (size unknown): PU 0-2,48-50\n        3 cores × 2 PUs: PU 0-2 + 48-50\n      L3 (size unknown): PU 3-5,51-53\n",
+    );
   });
 
   it("the canvas frames each L3 group around exactly its cores", () => {

@@ -60,7 +60,12 @@ export const pciDeviceSchema = z
     device: z.number().int().min(0).max(0xffff),
     numaNode: z.number().int().min(-1).max(65535).describe("-1: the firmware does not say"),
     driver: z.string().max(256).optional(),
-    iommuGroup: z.number().int().min(0).max(2 ** 31).optional(),
+    iommuGroup: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional(),
     vendorName: z.string().max(256).optional(),
     deviceName: z.string().max(256).optional(),
     className: z.string().max(256).optional(),
@@ -83,7 +88,11 @@ export const hostCpuSchema = z
     node: id,
     socket: id,
     die: id.optional(),
-    core: z.number().int().min(0).max(2 ** 31),
+    core: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
     siblings: z.array(id).describe("SMT siblings, this CPU included"),
     online: z.boolean(),
   })

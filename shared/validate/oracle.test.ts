@@ -66,14 +66,27 @@ describe("the oracle corpus", () => {
   it("what the checker quotes from QEMU is what QEMU printed for the corpus", () => {
     const printed = corpus.entries.map((e) => e.record!.stderr).join("\n");
     const quotes = judged.flatMap((j) =>
-      j.errors.flatMap((d) => [...d.message.matchAll(/(?:QEMU(?: [\d.]+)? says|QEMU:|QEMU refuses it \(|QEMU fails with|QEMU fails at start \()\s*"([^"]+)"/g)].map((m) => ({ id: j.entry.id, code: d.code, text: m[1]! }))),
+      j.errors.flatMap((d) =>
+        [...d.message.matchAll(/(?:QEMU(?: [\d.]+)? says|QEMU:|QEMU refuses it \(|QEMU fails with|QEMU fails at start \()\s*"([^"]+)"/g)].map((m) => ({ id: j.entry.id, code: d.code, text: m[1]! })),
+      ),
     );
     // "…" stands for what varies (sizes, ids); the rest must be QEMU's words
-    const real = (text: string) => new RegExp(text.split("…").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")).test(printed);
+    const real = (text: string) =>
+      new RegExp(
+        text
+          .split("…")
+          .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*"),
+      ).test(printed);
     const invented = quotes.filter((q) => !real(q.text)).map((q) => `${q.id} ${q.code}: "${q.text}"`);
     const sameLine = quotes.filter((q) => {
       const e = corpus.entries.find((x) => x.id === q.id)!;
-      return new RegExp(q.text.split("…").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")).test(e.record!.stderr);
+      return new RegExp(
+        q.text
+          .split("…")
+          .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*"),
+      ).test(e.record!.stderr);
     }).length;
     console.log(`QEMU quoted in ${quotes.length} error messages; ${sameLine} quote what QEMU printed for that very line`);
     expect(quotes.length).toBeGreaterThan(50);

@@ -60,7 +60,12 @@ interface Case {
 
 const CASES: Case[] = [
   { code: "NUMA001", what: "backend sizes differ from -m", bad: GOOD2.replace("-m 4G", "-m 6G"), good: GOOD2 },
-  { code: "NUMA001", what: "the boot backend differs from -m", bad: `${Q} -m 3G -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=2G`, good: `${Q} -m 2G -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=2G` },
+  {
+    code: "NUMA001",
+    what: "the boot backend differs from -m",
+    bad: `${Q} -m 3G -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=2G`,
+    good: `${Q} -m 2G -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=2G`,
+  },
   { code: "NUMA002", what: "a vCPU index at or above -smp", bad: GOOD2.replace("-smp 4", "-smp 3"), good: GOOD2 },
   { code: "NUMA003", what: "a vCPU in two guest nodes", bad: GOOD2.replace("cpus=2-3", "cpus=1-3"), good: GOOD2 },
   { code: "NUMA004", what: "a vCPU in no guest node", bad: GOOD2.replace("-smp 4", "-smp 6"), good: GOOD2 },
@@ -71,9 +76,26 @@ const CASES: Case[] = [
   { code: "NUMA009", what: "a duplicate guest node id", bad: GOOD2.replace("nodeid=1", "nodeid=0"), good: GOOD2 },
   { code: "NUMA010", what: "host-nodes not on the target host", bad: GOOD2.replace("host-nodes=1", "host-nodes=3"), good: GOOD2, ctx: { host: seedHost } },
   { code: "NUMA011", what: "a thread-context on a CPU-less node", bad: GOOD2.replace("node-affinity=1", "node-affinity=3").replace("host-nodes=1", "host-nodes=3"), good: GOOD2, ctx: { host: cxl } },
-  { code: "NUMA012", what: "a policy without host-nodes", bad: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G,policy=bind -machine memory-backend=r`, good: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G -machine memory-backend=r` },
-  { code: "NUMA013", what: "more preallocated memory than the node has free", bad: GOOD2.replace("-m 4G", "-m 502G").replace("id=m0,size=2G", "id=m0,size=500G"), good: GOOD2, ctx: { host: seedHost } },
-  { code: "NUMA014", what: "a huge-page backend not a multiple of its page size", bad: `${Q} -m 1025M -object memory-backend-memfd,id=h,size=1025M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
+  {
+    code: "NUMA012",
+    what: "a policy without host-nodes",
+    bad: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G,policy=bind -machine memory-backend=r`,
+    good: `${Q} -m 1G -object memory-backend-ram,id=r,size=1G -machine memory-backend=r`,
+  },
+  {
+    code: "NUMA013",
+    what: "more preallocated memory than the node has free",
+    bad: GOOD2.replace("-m 4G", "-m 502G").replace("id=m0,size=2G", "id=m0,size=500G"),
+    good: GOOD2,
+    ctx: { host: seedHost },
+  },
+  {
+    code: "NUMA014",
+    what: "a huge-page backend not a multiple of its page size",
+    bad: `${Q} -m 1025M -object memory-backend-memfd,id=h,size=1025M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`,
+    good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`,
+    ctx: { host: cxl },
+  },
   {
     code: "NUMA015",
     what: "two huge-page backends that fit alone but not together",
@@ -81,7 +103,13 @@ const CASES: Case[] = [
     good: `${Q} -m 2400M -smp 2 -numa node,nodeid=0,cpus=0,memdev=h0 -numa node,nodeid=1,cpus=1,memdev=h1 -object memory-backend-memfd,id=h0,size=1200M,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -object memory-backend-ram,id=h1,size=1200M`,
     ctx: { host: cxl },
   },
-  { code: "NUMA015", what: "more huge pages than the node has free", bad: `${Q} -m 4G -object memory-backend-memfd,id=h,size=4G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`, ctx: { host: cxl } },
+  {
+    code: "NUMA015",
+    what: "more huge pages than the node has free",
+    bad: `${Q} -m 4G -object memory-backend-memfd,id=h,size=4G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`,
+    good: `${Q} -m 1G -object memory-backend-memfd,id=h,size=1G,hugetlb=on,hugetlbsize=2M,host-nodes=0,policy=bind -numa node,memdev=h`,
+    ctx: { host: cxl },
+  },
   {
     code: "NUMA015",
     what: "a memfd and a file on hugetlbfs that fit alone but not together on one node",
@@ -91,7 +119,13 @@ const CASES: Case[] = [
     ctx: { host: { ...cxl, hugetlbfs: [{ path: "/dev/hugepages", pageSize: 2 * 2 ** 20 }] } },
   },
   // the NIC is on host node 1; GOOD2 binds guest node 0's memory to 0 and node 1's to 1
-  { code: "NUMA042", what: "a NIC on host node 1 for a guest whose memory is elsewhere", bad: DEV2("0000:81:00.0").replace("host-nodes=1", "host-nodes=0"), good: DEV2("0000:81:00.0"), ctx: { host: gpuNicHost } },
+  {
+    code: "NUMA042",
+    what: "a NIC on host node 1 for a guest whose memory is elsewhere",
+    bad: DEV2("0000:81:00.0").replace("host-nodes=1", "host-nodes=0"),
+    good: DEV2("0000:81:00.0"),
+    ctx: { host: gpuNicHost },
+  },
   { code: "NUMA043", what: "a passed-through device the host lacks", bad: DEV2("0000:99:00.0"), good: DEV2("0000:81:00.0"), ctx: { host: gpuNicHost } },
   { code: "NUMA041", what: "a guest node of 8 vCPUs on a node of two 6-PU L3 groups", bad: L3(8), good: L3(6), ctx: { host: epyc7451 } },
   { code: "NUMA016", what: "prealloc-threads without prealloc", bad: GOOD2.replace("prealloc=on,prealloc-threads=2,prealloc-context=tc1", "prealloc-threads=2"), good: GOOD2 },
@@ -112,9 +146,24 @@ const CASES: Case[] = [
   { code: "NUMA024", what: "-machine none with -numa", bad: GOOD2 + " -machine none", good: GOOD2 + " -machine q35" },
   // QEMU 7.2 runs a memory-less node beside memdev nodes (oracle corpus: numa-memless-node) and
   // refuses mem= beside memdev= (numa-mixed-mem-memdev): the case is the second now.
-  { code: "NUMA025", what: "mem= on one node and memdev= on the other", bad: GOOD2.replace("-m 4G", "-machine pc-i440fx-5.0 -m 4G").replace(",memdev=m1", ",mem=2G"), good: GOOD2.replace("-m 4G", "-machine pc-i440fx-5.0 -m 4G") },
-  { code: "NUMA026", what: "an -smp topology that does not multiply out", bad: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=4,threads=1"), good: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=2,threads=1") },
-  { code: "NUMA027", what: "a backend nothing uses", bad: GOOD2 + " -object memory-backend-ram,id=spare,size=1G", good: GOOD2 + " -object memory-backend-ram,id=spare,size=1G -device pc-dimm,id=d0,memdev=spare" },
+  {
+    code: "NUMA025",
+    what: "mem= on one node and memdev= on the other",
+    bad: GOOD2.replace("-m 4G", "-machine pc-i440fx-5.0 -m 4G").replace(",memdev=m1", ",mem=2G"),
+    good: GOOD2.replace("-m 4G", "-machine pc-i440fx-5.0 -m 4G"),
+  },
+  {
+    code: "NUMA026",
+    what: "an -smp topology that does not multiply out",
+    bad: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=4,threads=1"),
+    good: GOOD2.replace("-smp 4", "-smp 4,sockets=2,cores=2,threads=1"),
+  },
+  {
+    code: "NUMA027",
+    what: "a backend nothing uses",
+    bad: GOOD2 + " -object memory-backend-ram,id=spare,size=1G",
+    good: GOOD2 + " -object memory-backend-ram,id=spare,size=1G -device pc-dimm,id=d0,memdev=spare",
+  },
   { code: "NUMA028", what: "a guest distance to a node that does not exist", bad: GOOD2 + " -numa dist,src=0,dst=5,val=21", good: GOOD2 + " -numa dist,src=0,dst=1,val=21" },
   { code: "NUMA029", what: "mem-path on a ram backend", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-ram,id=m1,size=2G,mem-path=/dev/hugepages"), good: GOOD2 },
   { code: "NUMA030", what: "preallocation without thread names", bad: GOOD2.replace("-name debug-threads=on", ""), good: GOOD2 },
@@ -126,7 +175,12 @@ const CASES: Case[] = [
   { code: "RISK002", what: "a bare word is a disk image", bad: GOOD2 + " disk.img", good: GOOD2 },
   { code: "RISK003", what: "a monitor on a TCP socket", bad: GOOD2 + " -monitor tcp:0.0.0.0:4444,server=on", good: GOOD2 + " -monitor stdio" },
   { code: "RISK004", what: "a host PCI device passed through", bad: GOOD2 + " -device vfio-pci,host=0000:01:00.0", good: GOOD2 + " -device virtio-rng-pci" },
-  { code: "RISK005", what: "a file backend with share and discard-data", bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-file,id=m1,size=2G,mem-path=/home/u/doc,share=on,discard-data=on"), good: GOOD2 },
+  {
+    code: "RISK005",
+    what: "a file backend with share and discard-data",
+    bad: GOOD2.replace("memory-backend-ram,id=m1,size=2G", "memory-backend-file,id=m1,size=2G,mem-path=/home/u/doc,share=on,discard-data=on"),
+    good: GOOD2,
+  },
   { code: "RISK006", what: "LD_PRELOAD before the binary", bad: "LD_PRELOAD=/tmp/x.so " + GOOD2, good: "TZ=UTC " + GOOD2 },
   { code: "RISK006", what: "a binary that is not QEMU", bad: GOOD2.replace("qemu-system-x86_64", "/bin/sh"), good: GOOD2 },
   {
@@ -137,23 +191,87 @@ const CASES: Case[] = [
     ctx: { memPaths: { "/nonexistent/dir/file": "missing", "/dev/shm": "dir" } },
   },
   { code: "NUMA032", what: "an option the QEMU binary does not list", bad: GOOD2 + " -smpp 2", good: GOOD2 + " -M q35", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
-  { code: "NUMA032", what: "an object type the QEMU binary does not list", bad: GOOD2 + " -object memory-backend-epc,id=e,size=64M", good: GOOD2 + " -object iothread,id=io0", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
-  { code: "NUMA032", what: "a -machine property the QEMU binary does not list", bad: GOOD2 + " -machine q35,foo=on", good: GOOD2 + " -machine q35,hmat=on,accel=tcg,usb=off", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
-  { code: "NUMA032", what: "a machine type the QEMU binary does not list", bad: GOOD2 + " -machine q36", good: GOOD2 + " -machine pc-q35-7.2", ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } } },
+  {
+    code: "NUMA032",
+    what: "an object type the QEMU binary does not list",
+    bad: GOOD2 + " -object memory-backend-epc,id=e,size=64M",
+    good: GOOD2 + " -object iothread,id=io0",
+    ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } },
+  },
+  {
+    code: "NUMA032",
+    what: "a -machine property the QEMU binary does not list",
+    bad: GOOD2 + " -machine q35,foo=on",
+    good: GOOD2 + " -machine q35,hmat=on,accel=tcg,usb=off",
+    ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } },
+  },
+  {
+    code: "NUMA032",
+    what: "a machine type the QEMU binary does not list",
+    bad: GOOD2 + " -machine q36",
+    good: GOOD2 + " -machine pc-q35-7.2",
+    ctx: { qemu: { version: "7.2.22", help: QEMU72_HELP } },
+  },
   // The codes added for the oracle corpus; each bad/good pair is a line QEMU 7.2 refused/ran there.
   { code: "NUMA033", what: "-m slots= without maxmem=", bad: `${Q} -m 256M,slots=2`, good: `${Q} -m 256M,slots=2,maxmem=512M` },
-  { code: "NUMA033", what: "a pc-dimm beyond the hotplug space", bad: `${Q} -m 128M,slots=2,maxmem=192M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`, good: `${Q} -m 128M,slots=2,maxmem=256M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0` },
-  { code: "NUMA033", what: "a pc-dimm without slots", bad: `${Q} -m 128M,maxmem=512M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`, good: `${Q} -m 128M,slots=1,maxmem=512M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0` },
+  {
+    code: "NUMA033",
+    what: "a pc-dimm beyond the hotplug space",
+    bad: `${Q} -m 128M,slots=2,maxmem=192M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`,
+    good: `${Q} -m 128M,slots=2,maxmem=256M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`,
+  },
+  {
+    code: "NUMA033",
+    what: "a pc-dimm without slots",
+    bad: `${Q} -m 128M,maxmem=512M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`,
+    good: `${Q} -m 128M,slots=1,maxmem=512M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`,
+  },
   { code: "NUMA034", what: "one backend for two guest nodes", bad: GOOD2.replace("memdev=m1", "memdev=m0"), good: GOOD2 },
-  { code: "NUMA034", what: "one backend for a guest node and a pc-dimm", bad: `${Q} -m 128M,slots=2,maxmem=512M -numa node,memdev=d0 -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`, good: `${Q} -m 128M,slots=2,maxmem=512M -numa node,memdev=m0 -object memory-backend-ram,id=m0,size=128M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0` },
-  { code: "NUMA035", what: "-machine memory-backend= with -numa memdev=", bad: `${Q} -m 128M -machine q35,memory-backend=r -numa node,memdev=m0 -object memory-backend-ram,id=r,size=128M -object memory-backend-ram,id=m0,size=128M`, good: `${Q} -m 128M -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=128M` },
-  { code: "NUMA036", what: "mem= on a current machine type", bad: `${Q} -machine pc-q35-5.1 -m 256M -smp 2 -numa node,nodeid=0,cpus=0,mem=128M -numa node,nodeid=1,cpus=1,mem=128M`, good: `${Q} -machine pc-q35-5.0 -m 256M -smp 2 -numa node,nodeid=0,cpus=0,mem=128M -numa node,nodeid=1,cpus=1,mem=128M` },
+  {
+    code: "NUMA034",
+    what: "one backend for a guest node and a pc-dimm",
+    bad: `${Q} -m 128M,slots=2,maxmem=512M -numa node,memdev=d0 -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`,
+    good: `${Q} -m 128M,slots=2,maxmem=512M -numa node,memdev=m0 -object memory-backend-ram,id=m0,size=128M -object memory-backend-ram,id=d0,size=128M -device pc-dimm,id=dimm0,memdev=d0`,
+  },
+  {
+    code: "NUMA035",
+    what: "-machine memory-backend= with -numa memdev=",
+    bad: `${Q} -m 128M -machine q35,memory-backend=r -numa node,memdev=m0 -object memory-backend-ram,id=r,size=128M -object memory-backend-ram,id=m0,size=128M`,
+    good: `${Q} -m 128M -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=128M`,
+  },
+  {
+    code: "NUMA036",
+    what: "mem= on a current machine type",
+    bad: `${Q} -machine pc-q35-5.1 -m 256M -smp 2 -numa node,nodeid=0,cpus=0,mem=128M -numa node,nodeid=1,cpus=1,mem=128M`,
+    good: `${Q} -machine pc-q35-5.0 -m 256M -smp 2 -numa node,nodeid=0,cpus=0,mem=128M -numa node,nodeid=1,cpus=1,mem=128M`,
+  },
   { code: "NUMA036", what: "guest nodes none of which has memory", bad: `${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0 -numa node,nodeid=1,cpus=1`, good: GOOD2 },
-  { code: "NUMA037", what: "a -numa dist table missing a pair", bad: `${GOOD2.replace("-m 4G", "-m 6G").replace("-smp 4", "-smp 6")} -numa node,nodeid=2,cpus=4-5,memdev=m2 -object memory-backend-ram,id=m2,size=2G -numa dist,src=0,dst=1,val=21`, good: `${GOOD2.replace("-m 4G", "-m 6G").replace("-smp 4", "-smp 6")} -numa node,nodeid=2,cpus=4-5,memdev=m2 -object memory-backend-ram,id=m2,size=2G -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=1,dst=2,val=21` },
+  {
+    code: "NUMA037",
+    what: "a -numa dist table missing a pair",
+    bad: `${GOOD2.replace("-m 4G", "-m 6G").replace("-smp 4", "-smp 6")} -numa node,nodeid=2,cpus=4-5,memdev=m2 -object memory-backend-ram,id=m2,size=2G -numa dist,src=0,dst=1,val=21`,
+    good: `${GOOD2.replace("-m 4G", "-m 6G").replace("-smp 4", "-smp 6")} -numa node,nodeid=2,cpus=4-5,memdev=m2 -object memory-backend-ram,id=m2,size=2G -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=1,dst=2,val=21`,
+  },
   { code: "NUMA037", what: "-numa dist before the nodes it names", bad: GOOD2.replace(`${Q} `, `${Q} -numa dist,src=0,dst=1,val=21 `), good: GOOD2 + " -numa dist,src=0,dst=1,val=21" },
-  { code: "NUMA038", what: "initiator= without hmat=on", bad: GOOD2.replace("nodeid=1,cpus=2-3", "nodeid=1,initiator=0,cpus=2-3"), good: GOOD2.replace("nodeid=1,cpus=2-3", "nodeid=1,initiator=0,cpus=2-3") + " -machine q35,hmat=on" },
-  { code: "NUMA038", what: "an initiator without vCPUs", bad: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=1 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G`, good: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=0 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G` },
-  { code: "NUMA039", what: "clusters on x86 before QEMU 9.0", bad: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=2,cores=2,threads=1"), good: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=1,cores=4,threads=1"), ctx: { qemu: { version: "7.2.22" } } },
+  {
+    code: "NUMA038",
+    what: "initiator= without hmat=on",
+    bad: GOOD2.replace("nodeid=1,cpus=2-3", "nodeid=1,initiator=0,cpus=2-3"),
+    good: GOOD2.replace("nodeid=1,cpus=2-3", "nodeid=1,initiator=0,cpus=2-3") + " -machine q35,hmat=on",
+  },
+  {
+    code: "NUMA038",
+    what: "an initiator without vCPUs",
+    bad: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=1 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G`,
+    good: `${Q} -machine q35,hmat=on -m 4G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,memdev=m1,initiator=0 -object memory-backend-ram,id=m0,size=2G -object memory-backend-ram,id=m1,size=2G`,
+  },
+  {
+    code: "NUMA039",
+    what: "clusters on x86 before QEMU 9.0",
+    bad: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=2,cores=2,threads=1"),
+    good: GOOD2.replace("-smp 4", "-smp 4,sockets=1,clusters=1,cores=4,threads=1"),
+    ctx: { qemu: { version: "7.2.22" } },
+  },
   { code: "NUMA039", what: "more vCPUs than pc takes", bad: `${Q} -machine pc -m 128M -smp 1,maxcpus=256`, good: `${Q} -machine pc -m 128M -smp 255` },
   ...PIN_CASES(GOOD2, seedHost),
 ];
@@ -174,7 +292,6 @@ describe("validation codes", () => {
     const ok = code === "NUMA020" ? check(good, { qemu: { version: "7.2.0" } }) : check(good, ctx, edit?.good);
     expect(ok.map((x) => x.code)).not.toContain(code);
   });
-
 });
 
 describe("the rule registry's metadata", () => {
@@ -278,7 +395,11 @@ describe("host fit against what QEMU 7.2 did on a 1-node host", () => {
       `${GOOD2} -numa dist,src=0,dst=1,val=10`,
       `${Q} -machine q35,memory-backend=r -object memory-backend-ram,id=r,size=256M`,
     ];
-    for (const l of lines) expect(check(l).filter((d) => d.severity === "error"), l).toEqual([]);
+    for (const l of lines)
+      expect(
+        check(l).filter((d) => d.severity === "error"),
+        l,
+      ).toEqual([]);
   });
 });
 

@@ -31,16 +31,18 @@ export async function benchCommand(args: string[], io: Io): Promise<number> {
   const runs = int(values.runs, "--runs");
   const threads = int(values.threads, "--threads");
   try {
-    const report = await withInterrupt((signal) => benchPrealloc({
-      host: readSysfs(),
-      ...(bytes !== undefined ? { bytes } : {}),
-      ...(runs !== undefined ? { runs } : {}),
-      ...(threads !== undefined ? { threads } : {}),
-      ...(qemus.length === 1 ? { qemu: qemus[0]! } : {}),
-      ...(qemus.length > 1 ? { qemus } : {}),
-      signal,
-      onProgress: (m) => io.err(`${m}\n`),
-    }));
+    const report = await withInterrupt((signal) =>
+      benchPrealloc({
+        host: readSysfs(),
+        ...(bytes !== undefined ? { bytes } : {}),
+        ...(runs !== undefined ? { runs } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+        ...(qemus.length === 1 ? { qemu: qemus[0]! } : {}),
+        ...(qemus.length > 1 ? { qemus } : {}),
+        signal,
+        onProgress: (m) => io.err(`${m}\n`),
+      }),
+    );
     io.out(formatBenchReport(report));
     let out = typeof values.out === "string" ? values.out : undefined;
     if (!out) {

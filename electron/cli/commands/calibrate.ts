@@ -24,7 +24,9 @@ export async function calibrateCommand(args: string[], io: Io): Promise<number> 
       [
         `measured (ms, ${c.measured.bytes / 2 ** 20} MiB, pages: ${c.measured.pages || "?"}): start-up ${ms(c.measured.startupMs)}; 1 worker ${ms(c.measured.oneWorkerMs)}; ${c.measured.workers} workers ${ms(c.measured.allWorkersMs)}`,
         `start-up ${p.startupMs.toFixed(0)} ms; one worker ${p.workerGiBps[p.anonPages].toFixed(2)} GiB/s (${p.anonPages} pages); node ceiling ${Number.isFinite(p.nodeGiBps) ? `${p.nodeGiBps.toFixed(2)} GiB/s` : "not reached"}; remote penalty ×${p.remotePenalty.toFixed(2)}${readSysfs().nodes.length === 1 ? " (the seed's: one node cannot show it)" : ""}`,
-        ...c.checks.map((k) => `  ${k.label.padEnd(38)} QEMU ${k.qemu.padEnd(7)} predicted ${k.predictedS.toFixed(3)} s, took ${k.measuredS.toFixed(3)} s (${k.error >= 0 ? "+" : ""}${Math.round(k.error * 100)} %)`),
+        ...c.checks.map(
+          (k) => `  ${k.label.padEnd(38)} QEMU ${k.qemu.padEnd(7)} predicted ${k.predictedS.toFixed(3)} s, took ${k.measuredS.toFixed(3)} s (${k.error >= 0 ? "+" : ""}${Math.round(k.error * 100)} %)`,
+        ),
         `median error over ${c.checks.length} runs: ${Math.round((p.medianError ?? 0) * 100)} %`,
         `saved: ${c.file}`,
       ].join("\n") + "\n",

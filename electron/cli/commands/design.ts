@@ -82,7 +82,9 @@ function requireLayout(file: string | undefined, io: Io): { layout: Layout; diag
     printDiagnostics(io, input.diagnostics, undefined, file);
     const bak = backupPath(file);
     const hasBackup = file !== "-" && existsSync(bak);
-    throw new InputError(`${file}: the layout cannot be loaded (${input.diagnostics.length} problem${input.diagnostics.length === 1 ? "" : "s"} above)${hasBackup ? `; the previous good version is in ${bak}` : ""}`);
+    throw new InputError(
+      `${file}: the layout cannot be loaded (${input.diagnostics.length} problem${input.diagnostics.length === 1 ? "" : "s"} above)${hasBackup ? `; the previous good version is in ${bak}` : ""}`,
+    );
   }
   return { layout: input.layout, diags: input.diagnostics, file };
 }
@@ -140,7 +142,11 @@ function predictionFor(layout: Layout, host: HostTopology, values: Record<string
     }
   }
   const p = predictPrealloc(layout, host, params, version, thisHost ? kernelFacts() : {});
-  return { predictedSeconds: Math.round(p.seconds * 1000) / 1000, prediction: { ...p, params: { ...params, nodeGiBps: Number.isFinite(params.nodeGiBps) ? params.nodeGiBps : null } }, line: formatPrediction(p, params) + (p.notes.length > 0 ? ` (${p.notes.join("; ")})` : "") };
+  return {
+    predictedSeconds: Math.round(p.seconds * 1000) / 1000,
+    prediction: { ...p, params: { ...params, nodeGiBps: Number.isFinite(params.nodeGiBps) ? params.nodeGiBps : null } },
+    line: formatPrediction(p, params) + (p.notes.length > 0 ? ` (${p.notes.join("; ")})` : ""),
+  };
 }
 
 function qemuFactsOrExplain(path: string) {

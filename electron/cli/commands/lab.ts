@@ -36,7 +36,17 @@ export function confinement(r: RunRecord, cpusOfNode: (node: number) => number[]
 export async function labCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCliArgs(
     args,
-    { nodes: { type: "string" }, mem: { type: "string" }, rate: { type: "string" }, accel: { type: "string" }, qemu: { type: "string" }, demo: { type: "boolean" }, prepare: { type: "boolean" }, json: { type: "boolean" }, "no-save": { type: "boolean" } },
+    {
+      nodes: { type: "string" },
+      mem: { type: "string" },
+      rate: { type: "string" },
+      accel: { type: "string" },
+      qemu: { type: "string" },
+      demo: { type: "boolean" },
+      prepare: { type: "boolean" },
+      json: { type: "boolean" },
+      "no-save": { type: "boolean" },
+    },
     1,
   );
   const nodes = Number(values.nodes ?? 2);
@@ -88,7 +98,9 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
     if (values.json) io.out(JSON.stringify({ topology: result.topology, accel: result.accel, accelWhy: result.accelWhy, bootMs: result.bootMs, records: result.records }) + "\n");
     else {
       const rss = result.peakRssBytes ? `; the VM took at most ${Math.round(result.peakRssBytes / 2 ** 20)} MiB of this host` : "";
-      io.out(`lab: ${nodes} nodes, ${result.accel.toUpperCase()} (${result.accelWhy}), ${result.kernel}; booted in ${(result.bootMs / 1000).toFixed(1)} s, all done in ${(result.totalMs / 1000).toFixed(1)} s${rss}\n\n`);
+      io.out(
+        `lab: ${nodes} nodes, ${result.accel.toUpperCase()} (${result.accelWhy}), ${result.kernel}; booted in ${(result.bootMs / 1000).toFixed(1)} s, all done in ${(result.totalMs / 1000).toFixed(1)} s${rss}\n\n`,
+      );
       for (const r of result.records) {
         io.out(formatRunSummary(r));
         io.out(confinement(r, cpusOf) + "\n");

@@ -30,7 +30,8 @@ export async function qemuCommand(args: string[], io: Io): Promise<number> {
       }
       case "remove": {
         if (path === undefined) throw new UsageError("qemu remove needs the path that was added");
-        if (!removeQemu(path)) throw new InputError(`${path} is not among the added binaries (${qemuConfigFile()}); binaries found on PATH, /usr/bin, /usr/local/bin or /opt are listed whenever they are there`);
+        if (!removeQemu(path))
+          throw new InputError(`${path} is not among the added binaries (${qemuConfigFile()}); binaries found on PATH, /usr/bin, /usr/local/bin or /opt are listed whenever they are there`);
         io.out(`removed ${path}\n`);
         return EXIT_OK;
       }

@@ -63,7 +63,9 @@ function progress(io: Io, isTty: boolean, layoutBytes: number) {
       const now = performance.now();
       if (!isTty || now - last < 100) return;
       last = now;
-      io.err(`\rpreallocating ${humanSize(layoutBytes)}: ${((now - t0) / 1000).toFixed(1)} s, ${tids.size} touch_pages thread${tids.size === 1 ? "" : "s"} seen on node ${[...nodes].join(",") || "–"}   `);
+      io.err(
+        `\rpreallocating ${humanSize(layoutBytes)}: ${((now - t0) / 1000).toFixed(1)} s, ${tids.size} touch_pages thread${tids.size === 1 ? "" : "s"} seen on node ${[...nodes].join(",") || "–"}   `,
+      );
     } else if (e.type === "prealloc-done") {
       if (isTty) io.err("\r\x1b[K");
     } else if (e.type === "spawned" && !isTty) {
@@ -76,20 +78,22 @@ export async function executeRun(layout: Layout, values: Values, io: Io, label?:
   const host = readSysfs();
   try {
     const bytes = layout.backends.filter((b) => b.prealloc).reduce((a, b) => a + backendBytes(b), 0);
-    const record = await withInterrupt((signal) => runPrealloc(layout, {
-      host,
-      ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}),
-      rateHz: positiveNumber(values.rate, "--rate", 200),
-      timeoutMs: positiveNumber(values.timeout, "--timeout", 600) * 1000,
-      force: values.force === true,
-      skipCheck: values["no-check"] === true,
-      exact: values.exact === true,
-      ...(values.concurrent === true ? { maxConcurrent: Infinity } : {}),
-      ...(Array.isArray(values["allow-mem-path"]) ? { allowMemPaths: values["allow-mem-path"] } : {}),
-      signal,
-      onEvent: progress(io, process.stderr.isTTY === true, bytes),
-      ...(label ? { label } : {}),
-    }));
+    const record = await withInterrupt((signal) =>
+      runPrealloc(layout, {
+        host,
+        ...(typeof values.qemu === "string" ? { qemu: values.qemu } : {}),
+        rateHz: positiveNumber(values.rate, "--rate", 200),
+        timeoutMs: positiveNumber(values.timeout, "--timeout", 600) * 1000,
+        force: values.force === true,
+        skipCheck: values["no-check"] === true,
+        exact: values.exact === true,
+        ...(values.concurrent === true ? { maxConcurrent: Infinity } : {}),
+        ...(Array.isArray(values["allow-mem-path"]) ? { allowMemPaths: values["allow-mem-path"] } : {}),
+        signal,
+        onEvent: progress(io, process.stderr.isTTY === true, bytes),
+        ...(label ? { label } : {}),
+      }),
+    );
     return record;
   } catch (e) {
     if (e instanceof RunRefused) {
@@ -124,7 +128,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       io.out(`${formatPrediction(p, params)}; took ${(record.timings.preallocMs / 1000).toFixed(3)} s\n`);
     }
     if (record.pinning) io.out("\n" + formatPinReport(record.pinning));
-    if (record.outcome === "failed" && record.stderr) io.out(`QEMU said:\n${record.stderr.split("\n").map((l) => `  ${printableLine(l)}`).join("\n")}\n`);
+    if (record.outcome === "failed" && record.stderr)
+      io.out(
+        `QEMU said:\n${record.stderr
+          .split("\n")
+          .map((l) => `  ${printableLine(l)}`)
+          .join("\n")}\n`,
+      );
     if (saved) io.out(`saved: ${saved}\n`);
   }
   return record.outcome === "ok" ? EXIT_OK : EXIT_INPUT;
@@ -142,7 +152,9 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
         else if (records.length === 0) io.out(`no runs saved in ${dir}\n`);
         else {
           for (const r of records) {
-            io.out(`${printableLine(r.id)}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}  ${printableLine(r.title)}${r.hasTopology ? "" : " (recorded without its topology)"}\n`);
+            io.out(
+              `${printableLine(r.id)}  ${r.kind}  ${r.outcome.padEnd(9)}  ${humanSize(r.preallocBytes).padStart(8)}  ${r.preallocMs !== undefined ? `${(r.preallocMs / 1000).toFixed(2)} s` : "–"}  ${printableLine(r.title)}${r.hasTopology ? "" : " (recorded without its topology)"}\n`,
+            );
           }
         }
         for (const u of unreadable) io.err(`numadesk: ${printableLine(u)} in ${dir} is not a readable run record; left as it is\n`);
@@ -169,7 +181,10 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
       case "report": {
         if (ids.length === 0) throw new UsageError("runs report takes one or more run ids and --out FILE.html");
         if (typeof values.out !== "string" || values.out === "") throw new UsageError("runs report writes a file: give --out FILE.html");
-        const html = runReportHtml(ids.map((id) => loadRecord(id, dir)), { generatedAt: new Date().toISOString() });
+        const html = runReportHtml(
+          ids.map((id) => loadRecord(id, dir)),
+          { generatedAt: new Date().toISOString() },
+        );
         try {
           writeFileAtomic(values.out, html);
         } catch (e) {

@@ -95,7 +95,14 @@ export function importHwloc(text: string, name = "lstopo --of xml"): ImportResul
   if (d2) {
     const idx = (d2.children.find((c) => c.name === "indexes")?.text ?? "").trim().split(/\s+/).map(Number);
     // integer values (u64values) or, in some 2.x files, floats
-    const vals = d2.children.filter((c) => c.name === "u64values" || c.name === "floats").flatMap((c) => c.text.trim().split(/\s+/).map((v) => Math.round(Number(v))));
+    const vals = d2.children
+      .filter((c) => c.name === "u64values" || c.name === "floats")
+      .flatMap((c) =>
+        c.text
+          .trim()
+          .split(/\s+/)
+          .map((v) => Math.round(Number(v))),
+      );
     const n = Number(d2.attrs.nbobjs);
     if (idx.length === n && vals.length === n * n) {
       const pos = new Map(idx.map((v, i) => [v, i]));
@@ -116,5 +123,8 @@ export function importHwloc(text: string, name = "lstopo --of xml"): ImportResul
       }
     }
   }
-  return buildTopology(name, "hwloc", { nodes, cpus, caches, ...(pciDevices.length > 0 ? { pciDevices } : {}), ...(distances ? { distances } : {}) }, ["free memory", "free huge pages (taken as all free)"]);
+  return buildTopology(name, "hwloc", { nodes, cpus, caches, ...(pciDevices.length > 0 ? { pciDevices } : {}), ...(distances ? { distances } : {}) }, [
+    "free memory",
+    "free huge pages (taken as all free)",
+  ]);
 }

@@ -44,7 +44,12 @@ export function importLscpuParsable(text: string, name = "lscpu -p"): ImportResu
   const lines = text.split(/\r?\n/);
   // The last "# CPU,Core,..." line names the columns of the rows after it.
   const headerIndex = lines.map((l) => /^#\s*CPU,/.test(l)).lastIndexOf(true);
-  const header = headerIndex >= 0 ? lines[headerIndex]!.replace(/^#\s*/, "").split(",").map((h) => h.trim().toLowerCase()) : ["cpu", "core", "socket", "node"];
+  const header =
+    headerIndex >= 0
+      ? lines[headerIndex]!.replace(/^#\s*/, "")
+          .split(",")
+          .map((h) => h.trim().toLowerCase())
+      : ["cpu", "core", "socket", "node"];
   const col = (n: string) => header.indexOf(n);
   const [ci, co, so, no, onl] = [col("cpu"), col("core"), col("socket"), col("node"), col("online")];
   if (ci < 0) return { ok: false, error: "lscpu -p output needs a CPU column" };
@@ -77,20 +82,34 @@ export function importLscpuParsable(text: string, name = "lscpu -p"): ImportResu
     n.cpus.push(c.id);
     nodes.set(id, n);
   }
-  return buildTopology(name, "lscpu-p", { nodes: [...nodes.values()], cpus, caches }, caches.length > 0 ? ["huge pages", "cache sizes (lscpu -p gives which CPUs share a cache, not its size)"] : ["huge pages"]);
+  return buildTopology(
+    name,
+    "lscpu-p",
+    { nodes: [...nodes.values()], cpus, caches },
+    caches.length > 0 ? ["huge pages", "cache sizes (lscpu -p gives which CPUs share a cache, not its size)"] : ["huge pages"],
+  );
 }
 
-const CACHE_COLUMNS: Record<string, Pick<Cache, "level" | "type">> = { l1d: { level: 1, type: "data" }, l1i: { level: 1, type: "instruction" }, l1: { level: 1, type: "unified" }, l2: { level: 2, type: "unified" }, l3: { level: 3, type: "unified" }, l4: { level: 4, type: "unified" } };
+const CACHE_COLUMNS: Record<string, Pick<Cache, "level" | "type">> = {
+  l1d: { level: 1, type: "data" },
+  l1i: { level: 1, type: "instruction" },
+  l1: { level: 1, type: "unified" },
+  l2: { level: 2, type: "unified" },
+  l3: { level: 3, type: "unified" },
+  l4: { level: 4, type: "unified" },
+};
 
 /** Caches from lscpu -p's cache columns: one column per cache ("L1d,L1i,L2,L3", util-linux ≥ 2.19
  *  with commas), or all in one column joined by colons ("L1d:L1i:L2:L3", older releases). The
  *  value is the cache's id: CPUs with the same id in a column share that cache. */
 function cacheColumns(header: string[], rows: string[]): Cache[] {
   const kinds: Array<{ at: number; part: number; kind: Pick<Cache, "level" | "type"> }> = [];
-  header.forEach((h, at) => h.split(":").forEach((name, part) => {
-    const kind = CACHE_COLUMNS[name];
-    if (kind) kinds.push({ at, part, kind });
-  }));
+  header.forEach((h, at) =>
+    h.split(":").forEach((name, part) => {
+      const kind = CACHE_COLUMNS[name];
+      if (kind) kinds.push({ at, part, kind });
+    }),
+  );
   const groups = new Map<string, Cache>();
   for (const l of rows) {
     if (!l.trim()) continue;

@@ -91,10 +91,7 @@ const pct = (a: number, b: number) => (b === 0 ? "–" : `${((100 * a) / b).toFi
 
 /** The table as Markdown, as the README shows it. */
 export function formatAgreement(rows: readonly ClassRow[]): string {
-  const out = [
-    "| class | lines | QEMU accepts | QEMU refuses | checker agrees | error on an accepted line | no error on a refused line |",
-    "|---|---|---|---|---|---|---|",
-  ];
+  const out = ["| class | lines | QEMU accepts | QEMU refuses | checker agrees | error on an accepted line | no error on a refused line |", "|---|---|---|---|---|---|---|"];
   for (const r of rows) {
     const name = r.cls === "all" ? "**all**" : r.cls;
     out.push(`| ${name} | ${r.lines} | ${r.accepted} | ${r.refused} | ${r.agree} (${pct(r.agree, r.lines)}) | ${r.falseErrors} | ${r.missed} |`);

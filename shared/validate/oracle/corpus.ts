@@ -25,10 +25,7 @@ export const corpusEntrySchema = z
     class: z.string().min(1).describe("what the line exercises, for the agreement table"),
     line: z.string().min(1),
     note: z.string(),
-    element: z
-      .string()
-      .optional()
-      .describe("refusals: the layout element QEMU's error is about, as a JSON path, or arg:TEXT for the passthrough argument with that token"),
+    element: z.string().optional().describe("refusals: the layout element QEMU's error is about, as a JSON path, or arg:TEXT for the passthrough argument with that token"),
     record: recordingSchema.optional(),
   })
   .strict();
@@ -46,7 +43,10 @@ export const corpusSchema = z
     /** huge pages reserved on the host while recording (restored afterwards) */
     hugepages: z.string().optional(),
     host: topologySchema.optional(),
-    memPaths: z.record(z.string(), z.enum(["dir", "file", "creatable", "missing"])).optional().describe("what the recording host's file system said of each mem-path"),
+    memPaths: z
+      .record(z.string(), z.enum(["dir", "file", "creatable", "missing"]))
+      .optional()
+      .describe("what the recording host's file system said of each mem-path"),
     entries: z.array(corpusEntrySchema),
   })
   .strict();

@@ -15,9 +15,7 @@ function qemuCell(m: RuleMeta): string {
 }
 
 export function ruleTable(codes: readonly RuleMeta[]): string {
-  const rows = codes.map((m) =>
-    [m.code, m.severityVaries ? `${m.severity} (varies)` : m.severity, cell(m.title), m.concern, qemuCell(m), m.policy ? "yes" : ""].join(" | "),
-  );
+  const rows = codes.map((m) => [m.code, m.severityVaries ? `${m.severity} (varies)` : m.severity, cell(m.title), m.concern, qemuCell(m), m.policy ? "yes" : ""].join(" | "));
   return ["| code | severity | what it finds | concern | QEMU | policy |", "|---|---|---|---|---|---|", ...rows.map((r) => `| ${r} |`)].join("\n");
 }
 

@@ -25,12 +25,7 @@ export const vcpuRange: RuleDef = {
     if (!layout.smp) {
       if (highest < 1) return [];
       return [
-        emit(
-          NUMA002,
-          `the guest nodes name vCPUs ${formatIdList(named)}, but there is no -smp, so QEMU creates 1 vCPU and refuses CPU indexes of 1 and above`,
-          `add -smp ${highest + 1}`,
-          atSmp(),
-        ),
+        emit(NUMA002, `the guest nodes name vCPUs ${formatIdList(named)}, but there is no -smp, so QEMU creates 1 vCPU and refuses CPU indexes of 1 and above`, `add -smp ${highest + 1}`, atSmp()),
       ];
     }
     const out: Diagnostic[] = [];
@@ -100,7 +95,14 @@ export const smpTopology: RuleDef = {
       const product = parts.reduce<number>((a, p) => a * (p ?? 1), 1);
       const max = smpMaxCpus(s);
       if (product !== max) {
-        out.push(emit(NUMA026, `-smp: sockets × dies × clusters × cores × threads is ${product}, but maxcpus is ${max}; QEMU refuses the topology`, `make the product ${max}, or set maxcpus=${product}`, atSmp()));
+        out.push(
+          emit(
+            NUMA026,
+            `-smp: sockets × dies × clusters × cores × threads is ${product}, but maxcpus is ${max}; QEMU refuses the topology`,
+            `make the product ${max}, or set maxcpus=${product}`,
+            atSmp(),
+          ),
+        );
       }
     }
     if (s.cpus !== undefined && s.maxcpus !== undefined && s.cpus > s.maxcpus) {

@@ -55,7 +55,14 @@ export const hostDeviceFit: RuleDef = {
       const at = p.arg !== undefined ? atArg(p.arg) : atAllNodes();
       const dev = host.pciDevices.find((d) => d.address === p.host);
       if (!dev) {
-        out.push(emit(NUMA043, `host PCI device ${p.host} does not exist on ${host.name}; QEMU fails at start ("vfio /sys/bus/pci/devices/${p.host}: no such host device") ${POLICY_PHRASE.host}`, `pass one of the host's devices (numadesk topo lists them)`, at));
+        out.push(
+          emit(
+            NUMA043,
+            `host PCI device ${p.host} does not exist on ${host.name}; QEMU fails at start ("vfio /sys/bus/pci/devices/${p.host}: no such host device") ${POLICY_PHRASE.host}`,
+            `pass one of the host's devices (numadesk topo lists them)`,
+            at,
+          ),
+        );
         continue;
       }
       if (dev.numaNode < 0) continue; // the firmware does not say: nothing to compare
@@ -70,8 +77,12 @@ export const hostDeviceFit: RuleDef = {
       const local = backends.filter(({ b }) => b.policy !== undefined && b.policy !== "default" && ids(b.hostNodes).includes(dev.numaNode));
       if (local.length > 0) continue;
       const first = backends[0]!;
-      const where = (b: (typeof backends)[number]["b"]) => (b.hostNodes !== undefined && b.policy !== undefined && b.policy !== "default" ? `bound to host node ${formatIdList(ids(b.hostNodes))}` : "not bound, so on any host node");
-      const whose = p.guestNode !== undefined ? `guest node ${p.guestNode}, whose memory ${first.b.id} is ${where(first.b)}` : `the guest, whose memory (${backends.map(({ b }) => `${b.id} ${where(b)}`).join("; ")}) is nowhere on it`;
+      const where = (b: (typeof backends)[number]["b"]) =>
+        b.hostNodes !== undefined && b.policy !== undefined && b.policy !== "default" ? `bound to host node ${formatIdList(ids(b.hostNodes))}` : "not bound, so on any host node";
+      const whose =
+        p.guestNode !== undefined
+          ? `guest node ${p.guestNode}, whose memory ${first.b.id} is ${where(first.b)}`
+          : `the guest, whose memory (${backends.map(({ b }) => `${b.id} ${where(b)}`).join("; ")}) is nowhere on it`;
       out.push(
         emit(
           NUMA042,

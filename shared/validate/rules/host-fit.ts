@@ -20,7 +20,14 @@ const NUMA010: RuleMeta = { code: "NUMA010", severity: "error", title: "`host-no
 // cpu-affinity=5 is refused ("Setting CPU affinity failed: Invalid argument"), 0-5 runs. The
 // partial cases are errors by policy (the layout cannot do what it says on the target), and
 // say so; only the refused cases quote QEMU.
-const NUMA011: RuleMeta = { code: "NUMA011", severity: "error", title: "a thread-context's affinity selects no online CPUs (CPU-less or absent node)", concern: "host fit", qemu: { min: "7.2" }, policy: true };
+const NUMA011: RuleMeta = {
+  code: "NUMA011",
+  severity: "error",
+  title: "a thread-context's affinity selects no online CPUs (CPU-less or absent node)",
+  concern: "host fit",
+  qemu: { min: "7.2" },
+  policy: true,
+};
 const NUMA013: RuleMeta = { code: "NUMA013", severity: "error", title: "preallocated memory larger than the free memory of its nodes", concern: "host fit", policy: true };
 // Policy for one of its two cases: a page size the target lacks. The other, a size that is not
 // a multiple of the page size, QEMU 7.2 refuses ("failed to resize memfd to N: Invalid
@@ -49,8 +56,8 @@ export const hostNodesExist: RuleDef = {
           huge !== undefined
             ? `QEMU refuses it ("Invalid host-nodes value: ${huge}")`
             : absent.length === named.length
-            ? `QEMU refuses it ("cannot bind memory to host NUMA nodes: Invalid argument")`
-            : `QEMU 7.2 still starts and uses the nodes that exist, but the layout does not do what it says there`;
+              ? `QEMU refuses it ("cannot bind memory to host NUMA nodes: Invalid argument")`
+              : `QEMU 7.2 still starts and uses the nodes that exist, but the layout does not do what it says there`;
         out.push(
           emit(
             NUMA010,

@@ -21,7 +21,13 @@ import { optionName } from "../../qemu/options";
 import { backendBytes } from "../../qemu/prealloc";
 import type { Rule } from "../context";
 
-const NUMA033: RuleMeta = { code: "NUMA033", severity: "error", title: "`-m slots=`/`maxmem=` QEMU refuses, or `pc-dimm` devices without slots, space, memdev or an existing node", concern: "memory", policy: false };
+const NUMA033: RuleMeta = {
+  code: "NUMA033",
+  severity: "error",
+  title: "`-m slots=`/`maxmem=` QEMU refuses, or `pc-dimm` devices without slots, space, memdev or an existing node",
+  concern: "memory",
+  policy: false,
+};
 const NUMA034: RuleMeta = { code: "NUMA034", severity: "error", title: "one memory backend used by two guest nodes, or by a node and a device, or by two devices", concern: "memory", policy: false };
 const NUMA035: RuleMeta = { code: "NUMA035", severity: "error", title: "`-machine memory-backend=` together with `-numa memdev=`", concern: "memory", policy: false };
 const META: Record<string, RuleMeta> = { NUMA033, NUMA034, NUMA035 };
@@ -81,12 +87,28 @@ export const hotplugMemory: Rule = (layout) => {
     out.push(d("NUMA033", `-m slots=${slots} without maxmem=; QEMU says "slots specified but no max-size"`, `add maxmem= (e.g. maxmem=${formatSize(size * 2, "M")}) or remove slots=`, atMemory()));
   }
   if (maxmem !== undefined && maxmem < size) {
-    out.push(d("NUMA033", `-m maxmem=${m!.maxmem} is below the initial ${humanSize(size)}; QEMU refuses it ("maximum memory size … must be at least the initial memory size")`, "raise maxmem= above -m", atMemory()));
+    out.push(
+      d(
+        "NUMA033",
+        `-m maxmem=${m!.maxmem} is below the initial ${humanSize(size)}; QEMU refuses it ("maximum memory size … must be at least the initial memory size")`,
+        "raise maxmem= above -m",
+        atMemory(),
+      ),
+    );
   } else if (maxmem !== undefined && maxmem === size && slots > 0) {
-    out.push(d("NUMA033", `-m slots=${slots} with maxmem= equal to -m leaves no hotplug space; QEMU refuses it ("memory slots were specified but maximum memory size … is equal to the initial memory size")`, "raise maxmem= above -m, or remove slots=", atMemory()));
+    out.push(
+      d(
+        "NUMA033",
+        `-m slots=${slots} with maxmem= equal to -m leaves no hotplug space; QEMU refuses it ("memory slots were specified but maximum memory size … is equal to the initial memory size")`,
+        "raise maxmem= above -m, or remove slots=",
+        atMemory(),
+      ),
+    );
   }
   if (slots > MAX_SLOTS) {
-    out.push(d("NUMA033", `-m slots=${slots} is more than the ${MAX_SLOTS} an x86 machine has; QEMU says "unsupported amount of memory slots: ${slots}"`, `use slots=${MAX_SLOTS} or fewer`, atMemory()));
+    out.push(
+      d("NUMA033", `-m slots=${slots} is more than the ${MAX_SLOTS} an x86 machine has; QEMU says "unsupported amount of memory slots: ${slots}"`, `use slots=${MAX_SLOTS} or fewer`, atMemory()),
+    );
   }
   const dimms = devices(layout).filter((x) => DIMM_DRIVERS.has(x.driver));
   const byId = new Map(layout.backends.map((b) => [b.id, b]));
@@ -111,7 +133,14 @@ export const hotplugMemory: Rule = (layout) => {
     if (!b) return; // NUMA005 says the memdev is missing
     const bytes = backendBytes(b);
     if (bytes % DIMM_ALIGN !== 0) {
-      out.push(d("NUMA033", `backend ${b.id} of ${what} is ${humanSize(bytes)}, not a multiple of 2 MiB; QEMU says "backend memory size must be multiple of 0x200000"`, "make the backend a multiple of 2 MiB", path));
+      out.push(
+        d(
+          "NUMA033",
+          `backend ${b.id} of ${what} is ${humanSize(bytes)}, not a multiple of 2 MiB; QEMU says "backend memory size must be multiple of 0x200000"`,
+          "make the backend a multiple of 2 MiB",
+          path,
+        ),
+      );
       return;
     }
     used += bytes;
@@ -126,7 +155,14 @@ export const hotplugMemory: Rule = (layout) => {
       );
     }
     if (dev.node !== undefined && guestNodes > 0 && Number(dev.node) >= guestNodes) {
-      out.push(d("NUMA033", `${what} is on guest node ${dev.node}, but there ${guestNodes === 1 ? "is 1 guest node" : `are ${guestNodes} guest nodes`}; QEMU says "DIMM property node has value ${dev.node}"`, "use node= of a -numa node", path));
+      out.push(
+        d(
+          "NUMA033",
+          `${what} is on guest node ${dev.node}, but there ${guestNodes === 1 ? "is 1 guest node" : `are ${guestNodes} guest nodes`}; QEMU says "DIMM property node has value ${dev.node}"`,
+          "use node= of a -numa node",
+          path,
+        ),
+      );
     }
   });
   return out;

@@ -25,10 +25,35 @@ import { smpMaxCpus } from "../../qemu/prealloc";
 import { parseIdList } from "../../cpulist/cpulist";
 import { versionBelow, type Rule } from "../context";
 
-const NUMA036: RuleMeta = { code: "NUMA036", severity: "error", title: "guest node memory the machine type refuses: `mem=` after 5.0 machine types, or no node with memory", concern: "memory", policy: false };
-const NUMA037: RuleMeta = { code: "NUMA037", severity: "error", title: "a `-numa dist` table with a missing pair, an asymmetric pair without both directions, or a node named before it is declared", concern: "cpus", policy: false };
-const NUMA038: RuleMeta = { code: "NUMA038", severity: "error", title: "HMAT: `initiator=`/`-numa hmat-*` without `hmat=on`, an initiator that is missing or has no CPUs, hmat-cache before its latency and bandwidth", concern: "machine", policy: false };
-const NUMA039: RuleMeta = { code: "NUMA039", severity: "error", title: "`-smp` the machine type refuses: clusters on x86 before QEMU 9.0, more vCPUs than the type takes", concern: "cpus", qemu: { max: "9.0" }, policy: false };
+const NUMA036: RuleMeta = {
+  code: "NUMA036",
+  severity: "error",
+  title: "guest node memory the machine type refuses: `mem=` after 5.0 machine types, or no node with memory",
+  concern: "memory",
+  policy: false,
+};
+const NUMA037: RuleMeta = {
+  code: "NUMA037",
+  severity: "error",
+  title: "a `-numa dist` table with a missing pair, an asymmetric pair without both directions, or a node named before it is declared",
+  concern: "cpus",
+  policy: false,
+};
+const NUMA038: RuleMeta = {
+  code: "NUMA038",
+  severity: "error",
+  title: "HMAT: `initiator=`/`-numa hmat-*` without `hmat=on`, an initiator that is missing or has no CPUs, hmat-cache before its latency and bandwidth",
+  concern: "machine",
+  policy: false,
+};
+const NUMA039: RuleMeta = {
+  code: "NUMA039",
+  severity: "error",
+  title: "`-smp` the machine type refuses: clusters on x86 before QEMU 9.0, more vCPUs than the type takes",
+  concern: "cpus",
+  qemu: { max: "9.0" },
+  policy: false,
+};
 const META: Record<string, RuleMeta> = { NUMA036, NUMA037, NUMA038, NUMA039 };
 
 const d = (code: string, message: string, fix: string, at: At): Diagnostic => emit(META[code]!, message, fix, at);
@@ -75,7 +100,9 @@ export const nodeMemoryForMachine: Rule = (layout) => {
   // QEMU 7.2 does not split -m among memory-less nodes, on legacy machine types either and
   // with -machine memory-backend= too (both recorded in the corpus)
   if (layout.nodes.every((n) => n.mem === undefined && n.memdev === undefined)) {
-    out.push(d("NUMA036", `no guest node has memory (memdev=); QEMU says "total memory for NUMA nodes (0x0) should equal RAM size"`, "give the nodes memdev= backends that add up to -m", atAllNodes()));
+    out.push(
+      d("NUMA036", `no guest node has memory (memdev=); QEMU says "total memory for NUMA nodes (0x0) should equal RAM size"`, "give the nodes memdev= backends that add up to -m", atAllNodes()),
+    );
   }
   return out;
 };
@@ -95,7 +122,14 @@ export const distanceTable: Rule = (layout) => {
       return declared !== undefined && declared > at;
     });
     if (late.length > 0) {
-      out.push(d("NUMA037", `-numa dist src=${x.src},dst=${x.dst} comes before -numa node ${late.join(", ")} is declared; QEMU says "Source/Destination NUMA node is missing"`, "write the -numa dist options after the -numa node options", atDistance(i)));
+      out.push(
+        d(
+          "NUMA037",
+          `-numa dist src=${x.src},dst=${x.dst} comes before -numa node ${late.join(", ")} is declared; QEMU says "Source/Destination NUMA node is missing"`,
+          "write the -numa dist options after the -numa node options",
+          atDistance(i),
+        ),
+      );
     }
   });
   // QEMU stops at a dist naming a node that does not exist (NUMA028) before it checks the table
@@ -109,7 +143,11 @@ export const distanceTable: Rule = (layout) => {
     for (const b of known) {
       if (b <= a) continue;
       if (get(a, b) === 0 && get(b, a) === 0) {
-        out.push(d("NUMA037", `-numa dist gives no distance between guest nodes ${a} and ${b}; QEMU says "The distance between node ${a} and ${b} is missing"`, `add -numa dist,src=${a},dst=${b},val=N`, { path: "distances" }));
+        out.push(
+          d("NUMA037", `-numa dist gives no distance between guest nodes ${a} and ${b}; QEMU says "The distance between node ${a} and ${b} is missing"`, `add -numa dist,src=${a},dst=${b},val=N`, {
+            path: "distances",
+          }),
+        );
         return out;
       }
       if (get(a, b) !== 0 && get(b, a) !== 0 && get(a, b) !== get(b, a)) asymmetric = true;
@@ -119,7 +157,12 @@ export const distanceTable: Rule = (layout) => {
     const missing = known.flatMap((a) => known.filter((b) => a !== b && get(a, b) === 0).map((b) => `${a}→${b}`));
     if (missing.length > 0) {
       out.push(
-        d("NUMA037", `the -numa dist table is asymmetric, so QEMU wants both directions of every pair; missing: ${missing.join(", ")} ("At least one asymmetrical pair of distances is given")`, "give every pair in both directions, or make the table symmetric", { path: "distances" }),
+        d(
+          "NUMA037",
+          `the -numa dist table is asymmetric, so QEMU wants both directions of every pair; missing: ${missing.join(", ")} ("At least one asymmetrical pair of distances is given")`,
+          "give every pair in both directions, or make the table symmetric",
+          { path: "distances" },
+        ),
       );
     }
   }
@@ -164,13 +207,27 @@ export const hmat: Rule = (layout) => {
     if (n.initiator === undefined) return;
     const k = ids.indexOf(n.initiator);
     if (k < 0) {
-      out.push(d("NUMA038", `guest node ${gid(layout, i)}'s initiator=${n.initiator} names no guest node; QEMU says "NUMA node ${n.initiator} is missing"`, "name a -numa node with CPUs", atNode(layout, i, "initiator")));
+      out.push(
+        d(
+          "NUMA038",
+          `guest node ${gid(layout, i)}'s initiator=${n.initiator} names no guest node; QEMU says "NUMA node ${n.initiator} is missing"`,
+          "name a -numa node with CPUs",
+          atNode(layout, i, "initiator"),
+        ),
+      );
       return;
     }
     const cpus = layout.nodes[k]!.cpus;
     const r = cpus === undefined ? undefined : parseIdList(cpus);
     if (!r || !r.ok || r.ids.length === 0) {
-      out.push(d("NUMA038", `guest node ${gid(layout, i)}'s initiator=${n.initiator} is a node without vCPUs; QEMU says "The initiator of NUMA node ${gid(layout, i)} is invalid"`, "name a guest node that has cpus=", atNode(layout, i, "initiator")));
+      out.push(
+        d(
+          "NUMA038",
+          `guest node ${gid(layout, i)}'s initiator=${n.initiator} is a node without vCPUs; QEMU says "The initiator of NUMA node ${gid(layout, i)} is invalid"`,
+          "name a guest node that has cpus=",
+          atNode(layout, i, "initiator"),
+        ),
+      );
     }
   });
   for (const c of args.filter((x) => x.type === "hmat-cache")) {
@@ -230,7 +287,14 @@ export const smpForMachine: Rule = (layout, { qemu }) => {
   }
   if (limit !== undefined && max > limit) {
     const type = layout.machine?.type ?? "pc";
-    out.push(d("NUMA039", `-smp ${max}: machine ${type} takes at most ${limit} vCPUs; QEMU says "Invalid SMP CPUs ${max}. The max CPUs supported by machine … is ${limit}"`, `use at most ${limit} vCPUs${m.family === "pc" ? ", or -machine q35" : ""}`, atSmp()));
+    out.push(
+      d(
+        "NUMA039",
+        `-smp ${max}: machine ${type} takes at most ${limit} vCPUs; QEMU says "Invalid SMP CPUs ${max}. The max CPUs supported by machine … is ${limit}"`,
+        `use at most ${limit} vCPUs${m.family === "pc" ? ", or -machine q35" : ""}`,
+        atSmp(),
+      ),
+    );
   }
   return out;
 };

@@ -49,7 +49,15 @@ export function PIN_CASES(good2: string, seed: HostTopology) {
       bad: good2.replace("-smp 4", "-smp 4,sockets=2,cores=1,threads=2"),
       good: good2.replace("-smp 4", "-smp 4,sockets=2,cores=1,threads=2"),
       ctx,
-      edit: { bad: pin({ vcpus: [{ vcpus: "0", hostCpus: "0" }, { vcpus: "1", hostCpus: "1" }] }), good: pin({ vcpus: EXACT }) },
+      edit: {
+        bad: pin({
+          vcpus: [
+            { vcpus: "0", hostCpus: "0" },
+            { vcpus: "1", hostCpus: "1" },
+          ],
+        }),
+        good: pin({ vcpus: EXACT }),
+      },
     },
     {
       code: "PIN005",

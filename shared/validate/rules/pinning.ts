@@ -107,7 +107,7 @@ const absentCpus: RuleDef = {
   name: "absentCpus",
   codes: [PIN003],
   check: (layout, { host }) => {
-    if (!host || !layout.pinning && !(layout.iothreads ?? []).some((t) => t.hostCpus)) return [];
+    if (!host || (!layout.pinning && !(layout.iothreads ?? []).some((t) => t.hostCpus))) return [];
     const online = new Set(host.cpus.filter((c) => c.online).map((c) => c.id));
     const known = new Set(host.cpus.map((c) => c.id));
     const out: Diagnostic[] = [];
@@ -116,7 +116,12 @@ const absentCpus: RuleDef = {
       if (bad.length === 0) return;
       const absent = bad.filter((c) => !known.has(c));
       const offline = bad.filter((c) => known.has(c));
-      const words = [absent.length ? `absent CPU${absent.length > 1 ? "s" : ""} ${formatIdList(absent)}` : "", offline.length ? `offline CPU${offline.length > 1 ? "s" : ""} ${formatIdList(offline)}` : ""].filter(Boolean).join(" and ");
+      const words = [
+        absent.length ? `absent CPU${absent.length > 1 ? "s" : ""} ${formatIdList(absent)}` : "",
+        offline.length ? `offline CPU${offline.length > 1 ? "s" : ""} ${formatIdList(offline)}` : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
       out.push(emit(PIN003, `${what} is pinned to ${words} of ${host.name} ${POLICY_PHRASE.host}`, `pin it to online CPUs (${formatIdList([...online])})`, { path }));
     };
     const p = layout.pinning;
@@ -171,14 +176,34 @@ const helpersOnVcpus: RuleDef = {
     const emulator = emulatorHostSet(layout);
     const overlap = (set: number[]) => set.filter((c) => vcpuPus.has(c));
     if (!emulator) {
-      out.push(emit(PIN005, "the design is dedicated, but the emulator thread is not pinned: QEMU's main thread may run on the vCPUs' PUs", "pin the emulator to host CPUs the vCPUs do not use", { path: "pinning.emulator" }));
+      out.push(
+        emit(PIN005, "the design is dedicated, but the emulator thread is not pinned: QEMU's main thread may run on the vCPUs' PUs", "pin the emulator to host CPUs the vCPUs do not use", {
+          path: "pinning.emulator",
+        }),
+      );
     } else if (overlap(emulator).length > 0) {
-      out.push(emit(PIN005, `the design is dedicated, but the emulator may run on host CPU ${formatIdList(overlap(emulator))}, which vCPUs use`, "pin the emulator to host CPUs the vCPUs do not use", { path: "pinning.emulator" }));
+      out.push(
+        emit(PIN005, `the design is dedicated, but the emulator may run on host CPU ${formatIdList(overlap(emulator))}, which vCPUs use`, "pin the emulator to host CPUs the vCPUs do not use", {
+          path: "pinning.emulator",
+        }),
+      );
     }
     (layout.iothreads ?? []).forEach((t, i) => {
       const set = iothreadHostSet(layout, t.id);
-      if (!set) out.push(emit(PIN005, `the design is dedicated, but I/O thread ${t.id} is not pinned: it may run on the vCPUs' PUs`, `pin ${t.id} to host CPUs the vCPUs do not use`, { path: `iothreads[${i}].hostCpus`, element: { kind: "iothread", id: t.id, index: i } }));
-      else if (overlap(set).length > 0) out.push(emit(PIN005, `the design is dedicated, but I/O thread ${t.id} may run on host CPU ${formatIdList(overlap(set))}, which vCPUs use`, `pin ${t.id} to host CPUs the vCPUs do not use`, { path: `iothreads[${i}].hostCpus`, element: { kind: "iothread", id: t.id, index: i } }));
+      if (!set)
+        out.push(
+          emit(PIN005, `the design is dedicated, but I/O thread ${t.id} is not pinned: it may run on the vCPUs' PUs`, `pin ${t.id} to host CPUs the vCPUs do not use`, {
+            path: `iothreads[${i}].hostCpus`,
+            element: { kind: "iothread", id: t.id, index: i },
+          }),
+        );
+      else if (overlap(set).length > 0)
+        out.push(
+          emit(PIN005, `the design is dedicated, but I/O thread ${t.id} may run on host CPU ${formatIdList(overlap(set))}, which vCPUs use`, `pin ${t.id} to host CPUs the vCPUs do not use`, {
+            path: `iothreads[${i}].hostCpus`,
+            element: { kind: "iothread", id: t.id, index: i },
+          }),
+        );
     });
     return out;
   },
@@ -224,7 +249,8 @@ const reservedUsed: RuleDef = {
     const out: Diagnostic[] = [];
     const look = (what: string, set: number[] | undefined, path: string) => {
       const bad = (set ?? []).filter((c) => reserved.has(c));
-      if (bad.length > 0) out.push(emit(PIN007, `${what} is pinned to host CPU ${formatIdList(bad)}, reserved for the host`, "take the reserved CPUs out of the pin, or out of the reserved list", { path }));
+      if (bad.length > 0)
+        out.push(emit(PIN007, `${what} is pinned to host CPU ${formatIdList(bad)}, reserved for the host`, "take the reserved CPUs out of the pin, or out of the reserved list", { path }));
     };
     const p = layout.pinning!;
     (p.vcpus ?? []).forEach((pin, i) => look(pin.node !== undefined ? `guest node ${pin.node}'s vCPUs` : `vCPU ${pin.vcpus}`, idList(pin.hostCpus), `pinning.vcpus[${i}].hostCpus`));

@@ -19,7 +19,14 @@ const NUMA017: RuleMeta = {
   concern: "preallocation",
   policy: false,
 };
-const NUMA018: RuleMeta = { code: "NUMA018", severity: "warning", title: "the preallocation context runs on other nodes than the memory", concern: "preallocation", qemu: { min: "7.2" }, policy: false };
+const NUMA018: RuleMeta = {
+  code: "NUMA018",
+  severity: "warning",
+  title: "the preallocation context runs on other nodes than the memory",
+  concern: "preallocation",
+  qemu: { min: "7.2" },
+  policy: false,
+};
 const NUMA019: RuleMeta = { code: "NUMA019", severity: "hint", title: "multi-node host, bound preallocated memory, no thread-context", concern: "preallocation", policy: false };
 const NUMA021: RuleMeta = { code: "NUMA021", severity: "error", title: "both `node-affinity` and `cpu-affinity`", concern: "preallocation", qemu: { min: "7.2" }, policy: false };
 const NUMA022: RuleMeta = { code: "NUMA022", severity: "error", title: "`prealloc-threads=0`", concern: "preallocation", policy: false };
@@ -62,7 +69,12 @@ export const threadsClamped: RuleDef = {
       const t = preallocThreads(b, layout, cpus);
       if (t.effective < t.requested) {
         out.push(
-          emit(NUMA017, `prealloc-threads=${t.requested}, but QEMU will start ${t.effective} (limited by ${t.limits.join(", ")})`, `set prealloc-threads=${t.effective} to say what happens`, atBackend(b, i, "preallocThreads")),
+          emit(
+            NUMA017,
+            `prealloc-threads=${t.requested}, but QEMU will start ${t.effective} (limited by ${t.limits.join(", ")})`,
+            `set prealloc-threads=${t.effective} to say what happens`,
+            atBackend(b, i, "preallocThreads"),
+          ),
         );
       }
     });
@@ -75,7 +87,13 @@ function contextNodes(layout: Layout, contextId: string, host: HostTopology | un
   if (!t) return undefined;
   if (t.nodeAffinity !== undefined) return ids(t.nodeAffinity);
   if (t.cpuAffinity !== undefined && host) {
-    return [...new Set(ids(t.cpuAffinity).map((c) => host.cpus.find((x) => x.id === c)?.node).filter((n): n is number => n !== undefined))];
+    return [
+      ...new Set(
+        ids(t.cpuAffinity)
+          .map((c) => host.cpus.find((x) => x.id === c)?.node)
+          .filter((n): n is number => n !== undefined),
+      ),
+    ];
   }
   return undefined;
 }
@@ -137,9 +155,7 @@ export const suggestContext: RuleDef = {
   codes: [NUMA019],
   check: (layout, { host }) => {
     if (!host || host.nodes.filter((n) => onlineCpusOf(host, n).length > 0).length < 2) return [];
-    const candidates = layout.backends
-      .map((b, i) => ({ b, i }))
-      .filter(({ b }) => b.prealloc && b.policy === "bind" && ids(b.hostNodes).length > 0 && !b.preallocContext);
+    const candidates = layout.backends.map((b, i) => ({ b, i })).filter(({ b }) => b.prealloc && b.policy === "bind" && ids(b.hostNodes).length > 0 && !b.preallocContext);
     if (candidates.length === 0) return [];
     const names = candidates.map(({ b }) => b.id).join(", ");
     const first = candidates[0]!;
@@ -172,7 +188,9 @@ export const zeroThreads: RuleDef = {
   codes: [NUMA022],
   check: (layout) =>
     layout.backends.flatMap((b, i) =>
-      b.preallocThreads === 0 ? [emit(NUMA022, `prealloc-threads=0 is not accepted by QEMU`, "use 1 or more, or leave it out (QEMU then uses the -smp CPU count)", atBackend(b, i, "preallocThreads"))] : [],
+      b.preallocThreads === 0
+        ? [emit(NUMA022, `prealloc-threads=0 is not accepted by QEMU`, "use 1 or more, or leave it out (QEMU then uses the -smp CPU count)", atBackend(b, i, "preallocThreads"))]
+        : [],
     ),
 };
 
@@ -213,4 +231,13 @@ export const preallocReserve: RuleDef = {
     }),
 };
 
-export const PREALLOCATION_RULES: readonly RuleDef[] = [threadsWithoutPrealloc, threadsClamped, contextMatchesNodes, suggestContext, affinityBoth, zeroThreads, contextNeedsTwoThreads, preallocReserve];
+export const PREALLOCATION_RULES: readonly RuleDef[] = [
+  threadsWithoutPrealloc,
+  threadsClamped,
+  contextMatchesNodes,
+  suggestContext,
+  affinityBoth,
+  zeroThreads,
+  contextNeedsTwoThreads,
+  preallocReserve,
+];

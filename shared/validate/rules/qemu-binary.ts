@@ -40,7 +40,14 @@ function unknownToQemu(layout: Layout, { qemu }: CheckContext): Diagnostic[] {
     if (name === undefined) return;
     const canonical = OPTION_ALIASES[`-${name}`]?.slice(1) ?? name;
     if (help.options.includes(name) || help.options.includes(canonical)) return;
-    out.push(d(`QEMU${v} has no option -${name}${didYouMean(name, help.options).replace(/'(?=[^']*'\?$)/, "'-")} (QEMU: "-${name}: invalid option")`, "remove it or spell it as QEMU's -help lists it", atArg(i), a.at));
+    out.push(
+      d(
+        `QEMU${v} has no option -${name}${didYouMean(name, help.options).replace(/'(?=[^']*'\?$)/, "'-")} (QEMU: "-${name}: invalid option")`,
+        "remove it or spell it as QEMU's -help lists it",
+        atArg(i),
+        a.at,
+      ),
+    );
   });
   const types = [
     ...layout.backends.map((b, i) => ({ type: `memory-backend-${b.type}`, where: atBackend(b, i), at: b.origin?.at })),
@@ -61,7 +68,14 @@ function unknownToQemu(layout: Layout, { qemu }: CheckContext): Diagnostic[] {
   const machine = layout.machine?.type;
   if (machine !== undefined && !help.machineTypes.includes(machine)) {
     const at = layout.machine?.origin?.at;
-    out.push(d(`QEMU${v} has no machine type '${machine}'${didYouMean(machine, help.machineTypes)} (QEMU: "unsupported machine type")`, "use a type from -machine help, e.g. q35 or pc", atMachine("type"), at === undefined ? undefined : at + 1));
+    out.push(
+      d(
+        `QEMU${v} has no machine type '${machine}'${didYouMean(machine, help.machineTypes)} (QEMU: "unsupported machine type")`,
+        "use a type from -machine help, e.g. q35 or pc",
+        atMachine("type"),
+        at === undefined ? undefined : at + 1,
+      ),
+    );
   }
   const family = machineKind(layout).family;
   const props = family === "pc" || family === "q35" ? help.machineProps?.[family] : undefined;

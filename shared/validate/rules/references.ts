@@ -135,7 +135,14 @@ export const unusedBackend: RuleDef = {
     return layout.backends.flatMap((b, i) =>
       used.has(b.id)
         ? []
-        : [emit(NUMA027, `${backendLabel(b)} is not used by any guest node, device or -machine memory-backend=, but QEMU still ${b.prealloc ? "preallocates" : "creates"} it`, `use it (memdev=${b.id}) or remove it`, atBackend(b, i))],
+        : [
+            emit(
+              NUMA027,
+              `${backendLabel(b)} is not used by any guest node, device or -machine memory-backend=, but QEMU still ${b.prealloc ? "preallocates" : "creates"} it`,
+              `use it (memdev=${b.id}) or remove it`,
+              atBackend(b, i),
+            ),
+          ],
     );
   },
 };
@@ -148,11 +155,15 @@ export const distanceNodes: RuleDef = {
     const gids = new Set(guestNodeIds(layout));
     return layout.distances.flatMap((x, i) => {
       const bad = [x.src, x.dst].filter((n) => !gids.has(n));
-      if (bad.length > 0) return [emit(NUMA028, `-numa dist src=${x.src},dst=${x.dst} names guest node ${formatIdList(bad)}, which does not exist`, "use the ids of -numa node options", atDistance(i))];
+      if (bad.length > 0)
+        return [emit(NUMA028, `-numa dist src=${x.src},dst=${x.dst} names guest node ${formatIdList(bad)}, which does not exist`, "use the ids of -numa node options", atDistance(i))];
       if (x.src === x.dst && x.val !== 10) return [emit(NUMA028, `-numa dist: a node's distance to itself must be 10, not ${x.val}`, "use val=10", atDistance(i))];
       // QEMU 7.2 takes 10 between two nodes and refuses below ("NUMA distance (9) is invalid,
       // it shouldn't be less than 10"; oracle corpus)
-      if (x.src !== x.dst && x.val < 10) return [emit(NUMA028, `-numa dist src=${x.src},dst=${x.dst}: val=${x.val}; QEMU says "NUMA distance (${x.val}) is invalid, it shouldn't be less than 10"`, "use 10 or more (e.g. 21)", atDistance(i))];
+      if (x.src !== x.dst && x.val < 10)
+        return [
+          emit(NUMA028, `-numa dist src=${x.src},dst=${x.dst}: val=${x.val}; QEMU says "NUMA distance (${x.val}) is invalid, it shouldn't be less than 10"`, "use 10 or more (e.g. 21)", atDistance(i)),
+        ];
       return [];
     });
   },

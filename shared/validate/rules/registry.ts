@@ -18,7 +18,23 @@ import { HOST_DEVICE_RULES } from "./host-devices";
 import { CACHE_GROUP_RULES } from "./cache-groups";
 import type { RuleDef, RuleMeta } from "./rule";
 
-export const RULES: readonly RuleDef[] = [...MEMORY_RULES, ...CPU_RULES, ...REFERENCE_RULES, ...HOST_FIT_RULES, ...HUGEPAGE_POOL_RULES, ...HOST_DEVICE_RULES, ...CACHE_GROUP_RULES, ...PREALLOCATION_RULES, ...QEMU_VERSION_RULES, ...QEMU_BINARY_RULES, ...MACHINE_RULES, ...HOTPLUG_RULES, ...MACHINE_NUMA_RULES, ...SAFETY_RULES, ...PINNING_RULES];
+export const RULES: readonly RuleDef[] = [
+  ...MEMORY_RULES,
+  ...CPU_RULES,
+  ...REFERENCE_RULES,
+  ...HOST_FIT_RULES,
+  ...HUGEPAGE_POOL_RULES,
+  ...HOST_DEVICE_RULES,
+  ...CACHE_GROUP_RULES,
+  ...PREALLOCATION_RULES,
+  ...QEMU_VERSION_RULES,
+  ...QEMU_BINARY_RULES,
+  ...MACHINE_RULES,
+  ...HOTPLUG_RULES,
+  ...MACHINE_NUMA_RULES,
+  ...SAFETY_RULES,
+  ...PINNING_RULES,
+];
 
 /** Every code, in code order. */
 export const RULE_CODES: readonly RuleMeta[] = RULES.flatMap((r) => r.codes).sort((a, b) => a.code.localeCompare(b.code));
