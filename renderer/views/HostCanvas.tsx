@@ -75,8 +75,13 @@ export function HostCanvas() {
   // less), not every moved vCPU, so the picture stays put while you work in it
   const guestRows = guest ? Math.ceil(guest.height / GUEST_STEP) : 0;
   const guestCount = guest?.boxes.length ?? 0;
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- guestCount: a box more or less fits again
-  const content = useMemo(() => (geometry ? { width: geometry.width, height: geometry.height + LINK_ROOM + guestRows * GUEST_STEP } : undefined), [geometry, guestRows, guestCount]);
+  // the guest row may be wider than a small host (it makes room for four boxes side by side)
+  const guestWidth = guest?.width ?? 0;
+  const content = useMemo(
+    () => (geometry ? { width: Math.max(geometry.width, guestWidth), height: geometry.height + LINK_ROOM + guestRows * GUEST_STEP } : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- guestCount: a box more or less fits again
+    [geometry, guestRows, guestCount, guestWidth],
+  );
   const height = content ? Math.max(200, Math.ceil(Math.min(MAX_FIT_SCALE, (room.width - 16) / content.width, (room.maxHeight - 16) / content.height) * content.height + 16)) : 200;
   const fit = useCallback(() => {
     if (!content) return;

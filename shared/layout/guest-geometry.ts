@@ -64,16 +64,19 @@ function boxFor(index: number, vcpus: number[], cols: number, hostNodes: number[
   return { index, w, h: GUEST_HEAD + rows * (VCPU_H + VCPU_GAP) - VCPU_GAP + GUEST_PAD, cells, hostNodes };
 }
 
-/** The guest row under the host drawing: boxes left to right, wrapping at the host's width. */
+/** The guest row under the host drawing: boxes left to right, wrapping at the host's width (or four boxes' width, if wider). */
 export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" | "height">): GuestGeometry {
   const top = host.height + LINK_ROOM;
-  const width = Math.max(host.width, MIN_BOX_W);
   const lists: Array<{ index: number; vcpus: number[]; hostNodes: number[] }> = layout.nodes.map((n, index) => {
     const b = n.memdev ? layout.backends.find((x) => x.id === n.memdev) : undefined;
     return { index, vcpus: ids(n.cpus), hostNodes: b ? backendNodes(b) : [] };
   });
   const free = unassignedVcpus(layout);
   if (free.length) lists.push({ index: -1, vcpus: free, hostNodes: [] });
+  // wrap at the host's width, but never narrower than room for four boxes side by side: under a
+  // small host (one node, a few PUs) a dozen guest nodes would otherwise stack into one tall
+  // column, and fitting that to the panel shrinks the host below readable
+  const width = Math.max(host.width, MIN_BOX_W, Math.min(lists.length, 4) * (MIN_BOX_W + GUEST_GAP) - GUEST_GAP);
   // as many columns as share the width fairly among the boxes, within MAX_COLS
   const perBox = (width - GUEST_GAP * Math.max(0, lists.length - 1)) / Math.max(1, lists.length);
   const fitCols = Math.floor((perBox - 2 * GUEST_PAD + VCPU_GAP) / (VCPU_W + VCPU_GAP));
