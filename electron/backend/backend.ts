@@ -16,6 +16,9 @@ import { runPrealloc, RunRefused } from "../qemu/launch";
 import { deleteRecord, importRecording, listRecords, loadRecord, MAX_RECORD_TEXT, RecordError, relabelRecord, runsDir, saveRecord, writeFileAtomic } from "../run/records";
 import { runReportHtml } from "../../shared/run/html-report";
 import { exactModeAvailable } from "../run/sched-trace";
+import { kernelFacts, loadCalibration } from "../model/calibrate";
+import { sampleHostParams } from "../../shared/model/published";
+import { DEFAULT_PARAMS, type ModelParams } from "../../shared/model/prealloc-model";
 import { readBoundedText } from "../files/read-bounded";
 import { runTitle } from "../../shared/run/label";
 import { demoJobs, runLab } from "../lab/lab";
@@ -146,6 +149,19 @@ export function createBackend(opts: BackendOptions = {}): Backend {
         if (e instanceof QemuNotFound) return { available: false, error: e.message };
         throw e;
       }
+    },
+    async modelParams({ sample, thisHost }) {
+      // a sample: its published figures; this host: its calibration (numadesk calibrate), else defaults
+      let params: ModelParams = DEFAULT_PARAMS;
+      if (sample) params = sampleHostParams(sample);
+      else if (thisHost) {
+        try {
+          params = loadCalibration(readSysfs()) ?? DEFAULT_PARAMS;
+        } catch {
+          params = DEFAULT_PARAMS;
+        }
+      }
+      return { params: { ...params, nodeGiBps: Number.isFinite(params.nodeGiBps) ? params.nodeGiBps : null }, ...(thisHost ? { kernelRelease: kernelFacts().release } : {}) };
     },
     async listQemus() {
       return (await listQemus()).map((q) =>

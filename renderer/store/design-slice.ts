@@ -52,8 +52,10 @@ export function designSlice({ api, set, get, commit }: SliceDeps, initial: Layou
   const openTarget = async (t: LayoutTarget) => {
     if (t.kind === "sample") await get().chooseSample(t.name);
     else if (t.kind === "lab") get().chooseLab(t.nodes ?? 2);
-    else if (t.kind === "imported" && t.topology) set({ host: t.topology, target: { kind: "imported", name: t.name } });
-    else await get().chooseHost();
+    else if (t.kind === "imported" && t.topology) {
+      set({ host: t.topology, target: { kind: "imported", name: t.name } });
+      void get().loadModel();
+    } else await get().chooseHost();
   };
   return {
     layout: initial,

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
 import { checkLayout } from "../../shared/validate/check";
 import { hostBoxes, type MachineBox } from "../../shared/topology/boxes";
 import { nodeMemoryUse, type NodeMemoryUse } from "../../shared/layout/node-memory";
+import { formatPrediction, predictPrealloc } from "../../shared/model/prealloc-model";
 import type { AppState } from "./types";
 
 /** Unsaved work: the layout differs from the one last saved or opened, and is not empty. */
@@ -56,4 +57,21 @@ export function memoryUseOf(s: { host?: HostTopology; layout: Layout }): NodeMem
   if (lastUse && lastUse.host === s.host && lastUse.layout === s.layout) return lastUse.result;
   lastUse = { host: s.host, layout: s.layout, result: nodeMemoryUse(s.host, s.layout) };
   return lastUse.result;
+}
+
+/** "predicted X s (model error …); source" for the layout on the target, as the CLI's plan and check print it; computed again only when an input changes. */
+type PredictionInput = Pick<AppState, "layout" | "host" | "model" | "qemu" | "target">;
+let lastPrediction: { input: PredictionInput; result: string | undefined } | undefined;
+export function predictionOf(s: PredictionInput): string | undefined {
+  const i = lastPrediction?.input;
+  if (i && i.layout === s.layout && i.host === s.host && i.model === s.model && i.qemu === s.qemu && i.target === s.target) return lastPrediction!.result;
+  let result: string | undefined;
+  if (s.host && s.model && s.layout.backends.some((b) => b.prealloc)) {
+    // on this host the QEMU a run would use says whether backends go in parallel; elsewhere the model's own assumption
+    const version = s.target?.kind === "host" ? s.qemu?.version : undefined;
+    const p = predictPrealloc(s.layout, s.host, s.model.params, version, s.model.kernelRelease ? { release: s.model.kernelRelease } : {});
+    result = formatPrediction(p, s.model.params) + (p.notes.length > 0 ? ` (${p.notes.join("; ")})` : "");
+  }
+  lastPrediction = { input: { layout: s.layout, host: s.host, model: s.model, qemu: s.qemu, target: s.target }, result };
+  return result;
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBackend } from "../../electron/backend/backend";
-import { createAppStore, diagnosticsOf, isDirty } from "./store";
+import { createAppStore, diagnosticsOf, isDirty, predictionOf } from "./store";
 import { generateArgs } from "../../shared/qemu/generate";
 
 const runs = mkdtempSync(join(tmpdir(), "numadesk-store-"));
@@ -128,5 +128,29 @@ describe("the app store", () => {
     await expect.poll(() => other.getState().target).toEqual({ kind: "sample", name: "bm-standard2-52" });
     expect(other.getState().host?.nodes).toHaveLength(2);
     expect(generateArgs(other.getState().layout).join(" ")).toBe(line(store));
+  });
+});
+
+describe("the predicted preallocation time", () => {
+  const seed = (name: string) => readFileSync(join(import.meta.dirname, "../../shared/qemu/fixtures", name), "utf8");
+
+  it("is shown for the seed's two lines on the seed host as the CLI prints it: 25.5 s and 10.6 s from the published figures", async () => {
+    const store = createAppStore(backend.api);
+    await store.getState().chooseSample("bm-standard2-52");
+    await store.getState().loadModel();
+    expect(predictionOf(store.getState())).toBeUndefined(); // nothing preallocated yet
+    expect(store.getState().importCommandLine(seed("seed-baseline.sh"))).toEqual({ ok: true });
+    expect(predictionOf(store.getState())).toMatch(/^predicted 25\.5 s; .*published/);
+    expect(store.getState().importCommandLine(seed("seed-fast.sh"))).toEqual({ ok: true });
+    expect(predictionOf(store.getState())).toMatch(/^predicted 10\.6 s; /);
+  });
+
+  it("on this host uses its calibration or says to run numadesk calibrate, with this kernel", async () => {
+    const store = createAppStore(backend.api);
+    await store.getState().chooseHost();
+    await store.getState().loadModel();
+    const model = store.getState().model!;
+    expect(model.kernelRelease).toMatch(/^\d+\.\d+/);
+    expect(model.params.source).toMatch(/calibrat/);
   });
 });

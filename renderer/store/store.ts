@@ -14,7 +14,7 @@ import { runSlice } from "./run-slice";
 import { uiSlice } from "./ui-slice";
 
 export type { AppActions, AppState, RunState, TargetKind } from "./types";
-export { diagnosticsOf, isDirty, machineOf, memoryUseOf } from "./selectors";
+export { diagnosticsOf, isDirty, machineOf, memoryUseOf, predictionOf } from "./selectors";
 
 export type AppStore = ReturnType<typeof createAppStore>;
 

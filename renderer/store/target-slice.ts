@@ -4,13 +4,25 @@ import { labTopology } from "../../shared/lab/topology";
 import { importTopology, detectTopologyFormat } from "../../shared/topology/import/formats";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
-export type TargetSlice = Pick<Full, "samples" | "loadQemus" | "chooseHost" | "chooseSample" | "chooseLab" | "importTopologyText">;
+export type TargetSlice = Pick<Full, "samples" | "loadQemus" | "loadModel" | "chooseHost" | "chooseSample" | "chooseLab" | "importTopologyText">;
 
 export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
   // a note (a plan's, an import's) is about the target it was said on: a new target drops it; errors stay
   const stale = () => (get().message?.kind === "info" ? { message: undefined } : {});
   return {
     samples: [],
+    async loadModel() {
+      const target = get().target;
+      const req = target?.kind === "sample" ? { sample: target.name } : target?.kind === "host" ? { thisHost: true } : {};
+      try {
+        const r = await api.modelParams(req);
+        // a target chosen meanwhile asks again; this answer is for the old one
+        if (get().target !== target) return;
+        set({ model: { params: { ...r.params, nodeGiBps: r.params.nodeGiBps ?? Number.POSITIVE_INFINITY }, ...(r.kernelRelease ? { kernelRelease: r.kernelRelease } : {}) } });
+      } catch {
+        if (get().target === target) set({ model: undefined });
+      }
+    },
     async loadQemus() {
       set({ qemus: await api.listQemus({}).catch(() => []) });
     },
@@ -18,6 +30,7 @@ export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
       try {
         const host = await api.probeHost({});
         set({ host, target: { kind: "host", name: "this host" }, ...stale() });
+        void get().loadModel();
       } catch (e) {
         get().say("error", `cannot read this host: ${errorText(e).text}`);
       }
@@ -26,12 +39,14 @@ export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
       try {
         const host = await api.loadSample({ name });
         set({ host, target: { kind: "sample", name }, ...stale() });
+        void get().loadModel();
       } catch (e) {
         get().say("error", errorText(e).text);
       }
     },
     chooseLab(nodes) {
       set({ host: labTopology(nodes), target: { kind: "lab", name: `lab: ${nodes} nodes`, nodes }, ...stale() });
+      void get().loadModel();
     },
     importTopologyText(text, format) {
       const f = format ?? detectTopologyFormat(text);
@@ -45,6 +60,7 @@ export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
         return false;
       }
       set({ host: r.topology, target: { kind: "imported", name: r.topology.name }, ...stale() });
+      void get().loadModel();
       if (r.lacks.length) get().say("info", `${f} does not say: ${r.lacks.join("; ")}`);
       return true;
     },

@@ -12,6 +12,7 @@ import type { RunRecord, Sample } from "../../shared/run/types";
 import type { LabNodes } from "../../shared/lab/topology";
 import type { SmpField } from "../../shared/layout/fields";
 import type { ViewTransform } from "../canvas/zoom-controller";
+import type { ModelParams } from "../../shared/model/prealloc-model";
 import type { LabProgress } from "../../shared/lab/prepare-steps";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
@@ -55,6 +56,8 @@ export interface AppState {
   host?: HostTopology;
   samples: Array<{ name: string; description?: string }>;
   qemu?: { available: boolean; version?: string; error?: string; help?: QemuHelp };
+  /** the preallocation model's parameters for the target (and this host's kernel), for "predicted X s" */
+  model?: { params: ModelParams; kernelRelease?: string };
   /** every QEMU binary on the host, with its capabilities (loaded when the QEMU view opens) */
   qemus?: QemuListing[];
   layout: Layout;
@@ -86,6 +89,8 @@ export interface AppState {
 export interface AppActions {
   init(): Promise<void>;
   loadQemus(): Promise<void>;
+  /** the model's parameters for the target chosen now */
+  loadModel(): Promise<void>;
   chooseHost(): Promise<void>;
   chooseSample(name: string): Promise<void>;
   chooseLab(nodes: LabNodes): void;

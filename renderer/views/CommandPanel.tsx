@@ -4,7 +4,7 @@
 
 import { useMemo, useState } from "react";
 import { useApp } from "./useApp";
-import type { diagnosticsOf } from "../store/store";
+import { predictionOf, type diagnosticsOf } from "../store/store";
 import { useDiagnostics } from "./useDiagnostics";
 import { generateArgv, generateScript, generateShellLine } from "../../shared/qemu/generate";
 import { exportLibvirt } from "../../shared/export/libvirt";
@@ -27,6 +27,7 @@ const FILES: Record<Format, [string, string]> = {
 export function CommandPanel() {
   const layout = useApp((s) => s.layout);
   const host = useApp((s) => s.host);
+  const prediction = useApp(predictionOf);
   const importCommandLine = useApp((s) => s.importCommandLine);
   const selectEl = useApp((s) => s.select);
   const say = useApp((s) => s.say);
@@ -139,6 +140,11 @@ export function CommandPanel() {
       <pre className="cmdline" data-testid="cmdline">
         {text}
       </pre>
+      {prediction ? (
+        <p className="prediction" data-testid="prediction" title="the preallocation model (shared/model/prealloc-model.ts); numadesk calibrate fits it to this host">
+          {prediction}
+        </p>
+      ) : null}
       <Diagnostics
         list={diagnostics}
         onPick={(element) => {

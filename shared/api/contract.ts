@@ -12,6 +12,27 @@ import type { LabProgress } from "../lab/prepare-steps";
 const empty = z.object({}).strict();
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
 
+const pageRates = z.object({ "4k": z.number(), "2m": z.number(), "1g": z.number() }).strict();
+/** ModelParams (shared/model/prealloc-model.ts) as JSON: a node ceiling never reached is null */
+export const modelParamsResSchema = z
+  .object({
+    params: z
+      .object({
+        source: z.string().max(500),
+        startupMs: z.number(),
+        workerGiBps: pageRates,
+        nodeGiBps: z.number().nullable(),
+        remotePenalty: z.number(),
+        anonPages: z.enum(["4k", "2m", "1g"]),
+        qemuVersion: z.string().max(50).optional(),
+        medianError: z.number().optional(),
+        checkedRuns: z.number().optional(),
+      })
+      .strict(),
+    kernelRelease: z.string().max(200).optional(),
+  })
+  .strict();
+
 export const qemuInfoSchema = z
   .object({
     available: z.boolean(),
@@ -84,6 +105,8 @@ export const API = {
   listSamples: { req: empty, res: z.array(z.object({ name: z.string(), description: z.string().optional() }).strict()) },
   loadSample: { req: z.object({ name: z.string().min(1).max(100) }).strict(), res: topologySchema },
   qemuInfo: { req: empty, res: qemuInfoSchema },
+  /** the preallocation model's parameters for a target: a sample's published ones, this host's calibration (or defaults), defaults elsewhere; with this host's kernel */
+  modelParams: { req: z.object({ sample: z.string().min(1).max(100).optional(), thisHost: z.boolean().optional() }).strict(), res: modelParamsResSchema },
   /** every QEMU binary found (PATH, /usr/bin, /usr/local/bin, /opt/NAME/bin, the backports cache, added paths) */
   listQemus: { req: empty, res: z.array(qemuListingSchema).max(200) },
   startRun: {

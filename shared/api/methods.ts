@@ -8,6 +8,7 @@ export const METHOD_NAMES = [
   "loadSample",
   "qemuInfo",
   "listQemus",
+  "modelParams",
   "startRun",
   "startLabRun",
   "cancelRun",
