@@ -9,6 +9,7 @@ import type { HostNode, HostTopology } from "../topology/schema";
 import { formatIdList, idList } from "../cpulist/cpulist";
 import { onlineCpusOf } from "../topology/query";
 import type { SmtPolicy } from "./schema";
+import { nodeL3Groups, placeOnGroups } from "./l3-fit";
 
 export const PIN_MODES = ["cpu", "node", "none"] as const;
 export type PinMode = (typeof PIN_MODES)[number];
@@ -80,13 +81,14 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
   const pinning: NonNullable<Layout["pinning"]> = { vcpus: [] };
   if (reserved.size > 0) pinning.reserved = formatIdList([...reserved]);
   const used = new Set<number>();
+  const onL3 = l3Sets(host, layout, hostNodes, reserved, mode === "cpu" && req.smt === "core", notes);
   for (const [g, guest] of layout.nodes.entries()) {
     const hostNode = hostNodes[g]!;
     const vcpus = idList(guest.cpus);
     if (vcpus.length === 0) continue;
     const nodeId = guest.nodeid ?? g;
     if (mode === "node") {
-      const cpus = onlineCpusOf(host, hostNode).filter((c) => !reserved.has(c));
+      const cpus = onL3.get(g) ?? onlineCpusOf(host, hostNode).filter((c) => !reserved.has(c));
       if (cpus.length === 0)
         return {
           ok: false,
@@ -98,7 +100,8 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
     }
     const onePerCore = req.smt === "core";
     // a split host node has several guest nodes: each takes PUs the earlier ones left
-    const pus = coreOrderedCpus(host, hostNode, reserved, onePerCore).filter((c) => !used.has(c));
+    const mine = onL3.get(g);
+    const pus = coreOrderedCpus(host, hostNode, reserved, onePerCore).filter((c) => !used.has(c) && (mine === undefined || mine.includes(c)));
     if (pus.length < vcpus.length) {
       return {
         ok: false,
@@ -121,4 +124,44 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
   }
   layout.pinning = pinning;
   return { ok: true, notes };
+}
+
+/**
+ * Guest node index → the usable PUs of the fewest whole L3 groups that hold its vCPUs, for host
+ * nodes of several L3 groups where the guest nodes on them fit in separate groups (a guest node
+ * that fills the whole host node keeps the node-wide set). In cpu mode with one PU per core a
+ * group counts its cores. A note says where they do not fit.
+ */
+function l3Sets(host: HostTopology, layout: Layout, hostNodes: HostNode[], reserved: ReadonlySet<number>, onePerCore: boolean, notes: string[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const hostNode of new Set(hostNodes)) {
+    const groups = nodeL3Groups(host, hostNode.id);
+    if (!groups) continue;
+    const guests = layout.nodes.map((n, g) => ({ g, id: n.nodeid ?? g, vcpus: idList(n.cpus).length })).filter(({ g, vcpus }) => hostNodes[g] === hostNode && vcpus > 0);
+    const online = new Set(onlineCpusOf(host, hostNode).filter((c) => !reserved.has(c)));
+    const usable = groups.map((pus) => coreOrderedCpus(host, hostNode, reserved, onePerCore).filter((c) => pus.includes(c) && online.has(c)));
+    const total = usable.reduce((a, u) => a + u.length, 0);
+    // one guest node on the whole host node: every group is its own already
+    if (guests.length === 1 && guests[0]!.vcpus >= total) continue;
+    const placed = placeOnGroups(
+      usable,
+      guests.map((x) => x.vcpus),
+      (u) => u.length,
+    );
+    if (!placed) {
+      notes.push(
+        `host node ${hostNode.id}: guest node${guests.length > 1 ? "s" : ""} ${guests.map((x) => x.id).join(", ")} (${guests.map((x) => x.vcpus).join(" + ")} vCPUs) do not fit in separate whole L3 groups (${groups.length} of ${usable[0]!.length}${onePerCore ? " cores" : " PUs"}): pinned node-wide, so they share L3 caches (NUMA041)`,
+      );
+      continue;
+    }
+    guests.forEach(({ g }, k) =>
+      out.set(
+        g,
+        placed[k]!.flatMap((i) => groups[i]!.filter((c) => online.has(c))).sort((a, b) => a - b),
+      ),
+    );
+    const shown = guests.map(({ id, g }) => `guest node ${id} on PU ${formatIdList(out.get(g)!)}`).join(", ");
+    notes.push(`host node ${hostNode.id} has ${groups.length} L3 groups: ${shown} (the fewest whole groups that hold ${guests.length > 1 ? "each" : "its vCPUs"})`);
+  }
+  return out;
 }
