@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { benchProbe } from "./probe.bench";
+import { benchProbe, benchProbeLive } from "./probe.bench";
 import { benchSampler } from "./sampler.bench";
 import { benchUi } from "./ui.bench";
 import { benchPrealloc, formatBenchReport } from "../electron/bench/prealloc";
@@ -20,6 +20,11 @@ if (want("probe")) {
   results.probe = p;
   console.log(
     `probe: ${p.files} files, readSysfs median ${p.probeMs.median.toFixed(2)} ms (spread ${Math.round(p.probeMs.spread * 100)} %), reading the files alone ${p.readAllFilesMs.median.toFixed(2)} ms: ${p.ratio.toFixed(2)}× the floor; target ${p.target}`,
+  );
+  const l = benchProbeLive();
+  results.probeLive = l;
+  console.log(
+    `probe, this host (${l.pciDevices} PCI functions): steady readSysfs() median ${l.steadyMs.median.toFixed(2)} ms (spread ${Math.round(l.steadyMs.spread * 100)} %), fresh (nothing kept) ${l.freshMs.median.toFixed(2)} ms: ${l.ratio.toFixed(2)}× the fresh probe; target ${l.target}`,
   );
 }
 if (want("sampler")) {

@@ -20,6 +20,11 @@ export function cacheSize(text: string | undefined): number {
 const FRESH_MS = 10_000;
 const memo = new Map<string, { at: number; caches: Cache[] }>();
 
+/** Forget the kept caches: the next probe reads them as a fresh process does (the bench's baseline). */
+export function forgetCaches(): void {
+  memo.clear();
+}
+
 export function readCaches(cpuRoot: string, cpuIds: number[]): Cache[] {
   const key = `${cpuRoot}\0${cpuIds.join(",")}`;
   // only the live /sys: a copy handed to us is read afresh each time (it may be being damaged)

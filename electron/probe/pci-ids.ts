@@ -1,6 +1,7 @@
 // Vendor and device names from the pci.ids database (Debian's package pci.ids installs
 // /usr/share/misc/pci.ids). Only the ids asked for are looked up; the file is read bounded.
 
+import { statSync } from "node:fs";
 import { readBoundedText, ReadError } from "../files/read-bounded";
 
 export const PCI_IDS_PATHS = ["/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids"];
@@ -53,4 +54,45 @@ export function readPciNames(wanted: Array<{ vendor: number; device: number }>, 
     }
   }
   return undefined;
+}
+
+// Names found (or not) per (vendor, device), while the database file is the same one (path,
+// size, mtime): a probe reads pci.ids only for a pair it has not asked about yet.
+let kept: { stamp: string; vendors: Map<number, string>; devices: Map<string, string>; asked: Set<string> } | undefined;
+
+function databaseStamp(paths: readonly string[]): string {
+  for (const p of paths) {
+    try {
+      const st = statSync(p);
+      return `${p}\0${st.size}\0${st.mtimeMs}`;
+    } catch {
+      // the next place
+    }
+  }
+  return "";
+}
+
+export function forgetPciNames(): void {
+  kept = undefined;
+}
+
+/** readPciNames, remembering its answers for the process. */
+export function cachedPciNames(wanted: Array<{ vendor: number; device: number }>, paths = PCI_IDS_PATHS): PciNames | undefined {
+  const stamp = databaseStamp(paths);
+  if (kept?.stamp !== stamp) kept = { stamp, vendors: new Map(), devices: new Map(), asked: new Set() };
+  const memo = kept;
+  const pair = (v: number, d: number) => `${v}/${d}`;
+  const missing = wanted.filter((w) => !memo.asked.has(pair(w.vendor, w.device)));
+  if (missing.length > 0) {
+    const db = stamp === "" ? undefined : readPciNames(missing, paths);
+    for (const w of missing) {
+      memo.asked.add(pair(w.vendor, w.device));
+      const v = db?.vendor(w.vendor);
+      const d = db?.device(w.vendor, w.device);
+      if (v !== undefined) memo.vendors.set(w.vendor, v);
+      if (d !== undefined) memo.devices.set(pair(w.vendor, w.device), d);
+    }
+  }
+  if (stamp === "") return undefined;
+  return { vendor: (v) => memo.vendors.get(v), device: (v, d) => memo.devices.get(pair(v, d)) };
 }
