@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { formatIdList } from "../shared/cpulist/cpulist";
 import { importHwloc } from "../shared/topology/import/hwloc";
 import type { HostTopology, PciDevice } from "../shared/topology/schema";
+import { readSysfs } from "../electron/probe/sysfs";
+import { prettyJson } from "../shared/json/pretty";
 
 const ROOT = join(import.meta.dirname, "..");
 const OUT = join(ROOT, "electron/probe/fixtures");
@@ -146,3 +148,13 @@ const pci = (pciHost.pciDevices ?? []).map((p, i) => ({ ...p, driverName: ({ 1: 
 pci.push({ address: "0000:00:1f.3", classCode: 0x0c0500, vendor: 0x8086, device: 0x1d22, numaNode: -1, className: "SMBus", driverName: "i801_smbus", group: 40 });
 const nodeOfPciHost = (cpu: number) => pciHost.cpus.find((c) => c.id === cpu)!.node;
 tree({ name: "2node-gpu-nic", host: pciHost, nodeOf: nodeOfPciHost, distance: (a, b) => (a === b ? 10 : 20), memGiB: 32, huge2M: [256, 200], huge1G: [0, 0], pci });
+
+// The same host as a bundled sample (assets/hosts/xeon-2node-gpu-nic.json), read back from its
+// tree by the probe, so the app can show devices on node 1 and NUMA042 with its fix.
+{
+  const t = readSysfs({ root: join(OUT, "sysfs-2node-gpu-nic"), name: "xeon-2node-gpu-nic" });
+  t.description =
+    "2-socket Xeon, 8 cores × 2 threads each, with an Intel I350 NIC and NVIDIA Tesla GPUs on node 1 and a SAS/SATA controller, a Tesla and a VGA chip on node 0: CPUs, caches and PCI devices from hwloc's test dump 32em64t-2n8c2t-pci-normalio (BSD-3); memory, huge pages, drivers and IOMMU groups are assumptions.";
+  t.source = { kind: "sample", detail: "hwloc test dump 32em64t-2n8c2t-pci-normalio via electron/probe/fixtures/sysfs-2node-gpu-nic" };
+  writeFileSync(join(ROOT, "assets/hosts/xeon-2node-gpu-nic.json"), prettyJson(t) + "\n");
+}

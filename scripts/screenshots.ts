@@ -21,6 +21,7 @@ const PLANS: Record<string, Omit<PlanRequest, "nodes">> = {
   "cxl-4node": { mem: "96G", vcpus: 16, threads: 8 },
   "epyc-7451-8node": { mem: "128G", vcpus: 48, threads: 16 },
   "hp-dl585-4socket": { mem: "32G", vcpus: 8, threads: 8 },
+  "xeon-2node-gpu-nic": { mem: "16G", vcpus: 16, threads: 8 },
 };
 const README_SHOT = { sample: "bm-standard2-52", size: [1920, 1080], theme: "light" } as const;
 

@@ -13,6 +13,8 @@ import { backendBytes } from "../qemu/prealloc";
 import { nodeById } from "../topology/query";
 import { smpMaxCpus } from "../qemu/prealloc";
 import { pinFixFor } from "../pin/fixes";
+import { misplacedDevices } from "../validate/rules/host-devices";
+import { moveGuestNodeTo } from "./device-edits";
 
 export interface Fix {
   /** the button's words: what it will do */
@@ -221,6 +223,15 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
           l.backends.find((x) => x.id === b.id)!.preallocThreads = 2;
           return l;
         },
+      };
+    }
+    case "NUMA042": {
+      const m = host ? misplacedDevices(layout, host).find((x) => x.at.path === d.at?.path) : undefined;
+      if (!m || !host) return undefined;
+      const { guest } = m.serves[0]!;
+      return {
+        label: `move guest node ${guest}'s memory and vCPUs to host node ${m.device.numaNode}, the device's`,
+        apply: (l) => moveGuestNodeTo(l, host, guest, m.device.numaNode),
       };
     }
     case "NUMA030":

@@ -3,8 +3,9 @@
 // the host node of the device's slot, or every DMA crosses the socket interconnect.
 
 import type { Diagnostic } from "../../diagnostics/diagnostic";
-import type { Layout } from "../../layout/schema";
-import type { PciDevice } from "../../topology/schema";
+import type { Backend, Layout } from "../../layout/schema";
+import type { At } from "../../diagnostics/diagnostic";
+import type { HostTopology, PciDevice } from "../../topology/schema";
 import { parseKeyval } from "../../qemu/keyval";
 import { optionName } from "../../qemu/options";
 import { formatIdList } from "../../cpulist/cpulist";
@@ -19,7 +20,7 @@ import { POLICY_PHRASE } from "../policy";
 const NUMA043: RuleMeta = { code: "NUMA043", severity: "error", title: "a passed-through PCI device the target host does not have", concern: "host fit", policy: true };
 const NUMA042: RuleMeta = { code: "NUMA042", severity: "warning", title: "a passed-through PCI device whose guest node's memory is on another host node", concern: "host fit", policy: false };
 
-interface Passed {
+export interface Passed {
   host: string;
   guestNode: number | undefined;
   /** where the diagnostic points */
@@ -44,51 +45,66 @@ function describe(d: PciDevice): string {
   return `${d.address} (${[d.className, d.deviceName].filter(Boolean).join(", ") || "PCI device"})`;
 }
 
+/** A passed device whose guest node(s) have no memory on the device's host node: what NUMA042 says, and its fix reads. */
+export interface MisplacedDevice {
+  device: PciDevice;
+  passed: Passed;
+  /** the guest nodes it serves (indexes into layout.nodes) with their backends; the first is the one the fix moves */
+  serves: Array<{ b: Backend; bi: number; guest: number; index: number }>;
+  at: At;
+}
+
+export function misplacedDevices(layout: Layout, host: HostTopology): MisplacedDevice[] {
+  const out: MisplacedDevice[] = [];
+  const gids = guestNodeIds(layout);
+  for (const p of passedDevices(layout)) {
+    const dev = host.pciDevices?.find((d) => d.address === p.host);
+    if (!dev || dev.numaNode < 0) continue; // absent (NUMA043), or the firmware does not say: nothing to compare
+    // the guest nodes it serves: the one named, or all of them
+    const idx = p.guestNode !== undefined ? [gids.indexOf(p.guestNode)].filter((i) => i >= 0) : gids.map((_, i) => i);
+    const serves = idx.flatMap((i) => {
+      const memdev = layout.nodes[i]!.memdev;
+      const bi = layout.backends.findIndex((b) => b.id === memdev);
+      return bi >= 0 ? [{ b: layout.backends[bi]!, bi, guest: gids[i]!, index: i }] : [];
+    });
+    if (serves.length === 0) continue;
+    if (serves.some(({ b }) => b.policy !== undefined && b.policy !== "default" && ids(b.hostNodes).includes(dev.numaNode))) continue;
+    out.push({ device: dev, passed: p, serves, at: p.arg !== undefined ? atArg(p.arg) : atBackend(serves[0]!.b, serves[0]!.bi, "hostNodes") });
+  }
+  return out;
+}
+
 export const hostDeviceFit: RuleDef = {
   name: "hostDeviceFit",
   codes: [NUMA043, NUMA042],
   check: (layout, { host }) => {
     if (!host?.pciDevices) return [];
     const out: Diagnostic[] = [];
-    const gids = guestNodeIds(layout);
     for (const p of passedDevices(layout)) {
-      const at = p.arg !== undefined ? atArg(p.arg) : atAllNodes();
-      const dev = host.pciDevices.find((d) => d.address === p.host);
-      if (!dev) {
-        out.push(
-          emit(
-            NUMA043,
-            `host PCI device ${p.host} does not exist on ${host.name}; QEMU fails at start ("vfio /sys/bus/pci/devices/${p.host}: no such host device") ${POLICY_PHRASE.host}`,
-            `pass one of the host's devices (numadesk topo lists them)`,
-            at,
-          ),
-        );
-        continue;
-      }
-      if (dev.numaNode < 0) continue; // the firmware does not say: nothing to compare
-      // the guest nodes it serves: the one named, or all of them
-      const idx = p.guestNode !== undefined ? [gids.indexOf(p.guestNode)].filter((i) => i >= 0) : gids.map((_, i) => i);
-      const backends = idx.flatMap((i) => {
-        const memdev = layout.nodes[i]!.memdev;
-        const bi = layout.backends.findIndex((b) => b.id === memdev);
-        return bi >= 0 ? [{ b: layout.backends[bi]!, bi, guest: gids[i]! }] : [];
-      });
-      if (backends.length === 0) continue;
-      const local = backends.filter(({ b }) => b.policy !== undefined && b.policy !== "default" && ids(b.hostNodes).includes(dev.numaNode));
-      if (local.length > 0) continue;
-      const first = backends[0]!;
-      const where = (b: (typeof backends)[number]["b"]) =>
+      if (host.pciDevices.some((d) => d.address === p.host)) continue;
+      out.push(
+        emit(
+          NUMA043,
+          `host PCI device ${p.host} does not exist on ${host.name}; QEMU fails at start ("vfio /sys/bus/pci/devices/${p.host}: no such host device") ${POLICY_PHRASE.host}`,
+          `pass one of the host's devices (numadesk topo lists them)`,
+          p.arg !== undefined ? atArg(p.arg) : atAllNodes(),
+        ),
+      );
+    }
+    for (const { device: dev, passed: p, serves, at } of misplacedDevices(layout, host)) {
+      const first = serves[0]!;
+      const where = (b: Backend) =>
         b.hostNodes !== undefined && b.policy !== undefined && b.policy !== "default" ? `bound to host node ${formatIdList(ids(b.hostNodes))}` : "not bound, so on any host node";
       const whose =
         p.guestNode !== undefined
           ? `guest node ${p.guestNode}, whose memory ${first.b.id} is ${where(first.b)}`
-          : `the guest, whose memory (${backends.map(({ b }) => `${b.id} ${where(b)}`).join("; ")}) is nowhere on it`;
+          : `the guest, whose memory (${serves.map(({ b }) => `${b.id} ${where(b)}`).join("; ")}) is nowhere on it`;
       out.push(
         emit(
           NUMA042,
           `host device ${describe(dev)} sits on host node ${dev.numaNode}, but it belongs to ${whose}: every DMA and interrupt crosses to another node`,
           `bind ${first.b.id} to host node ${dev.numaNode} (host-nodes=${dev.numaNode},policy=bind, with its thread-context there), or give the device to a guest node whose memory is on host node ${dev.numaNode}`,
-          p.arg !== undefined ? at : atBackend(first.b, first.bi, "hostNodes"),
+          at,
         ),
       );
     }
