@@ -35,7 +35,14 @@ async function main(): Promise<void> {
   const before = pages !== undefined ? readFileSync(HUGEPAGES, "utf8").trim() : undefined;
   if (pages !== undefined) writeFileSync(HUGEPAGES, pages);
   try {
-    const host = readSysfs();
+    // --only re-records some lines: the rest keep the host they were recorded on (its free
+    // memory and huge pages decide their verdicts), given what the probe reads now that an
+    // older record lacks (caches, PCI devices: issue 15), which no earlier line depends on.
+    const live = readSysfs();
+    const host =
+      only && corpus.host
+        ? { ...corpus.host, ...(corpus.host.caches || !live.caches ? {} : { caches: live.caches }), ...(corpus.host.pciDevices || !live.pciDevices ? {} : { pciDevices: live.pciDevices }) }
+        : live;
     let n = 0;
     for (const e of corpus.entries) {
       if (only && !only.includes(e.id)) continue;

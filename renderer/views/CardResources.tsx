@@ -1,30 +1,16 @@
 // What a node card shows of the host's resources besides CPUs and memory: its L3 groups as
 // frames around the cores that share each (an AMD CCX/CCD, an Intel SNC cluster), and the PCI
-// devices whose slot is on the node. Devices whose node the firmware does not say
+// devices whose slot is on the node (a row each, DeviceRows.tsx). Devices whose node the firmware does not say
 // (numa_node -1) are listed under the canvas as on an "unknown node". Geometry comes from
 // shared/topology/box-geometry.ts; this only draws it.
 
 import { memo } from "react";
 import type { CardGeo } from "../../shared/topology/box-geometry";
-import { CARD_PAD, textWidth } from "../../shared/topology/box-geometry";
 import type { MachineBox } from "../../shared/topology/boxes";
-import type { PciDevice } from "../../shared/topology/schema";
 import { pciDeviceLine } from "../../shared/topology/format-pci";
-
-/** "3b:00.0 Ethernet controller" — short enough for a card */
-function shortDevice(d: PciDevice): string {
-  return `${d.address.replace(/^0000:/, "")} ${d.className ?? "device"}`;
-}
-
-function fit(text: string, width: number): string {
-  if (textWidth(text, 10) <= width) return text;
-  let s = text;
-  while (s.length > 1 && textWidth(s + "…", 10) > width) s = s.slice(0, -1);
-  return s + "…";
-}
+import { DeviceRows } from "./DeviceRows";
 
 export const CardResources = memo(function CardResources({ card }: { card: CardGeo }) {
-  const pci = card.node.pci ?? [];
   return (
     <g className="card-resources">
       {card.l3.map((f, i) => (
@@ -37,12 +23,7 @@ export const CardResources = memo(function CardResources({ card }: { card: CardG
           </text>
         </g>
       ))}
-      {card.pciY !== undefined && pci.length > 0 ? (
-        <text className="pci-line" x={CARD_PAD} y={card.pciY + 11} style={{ fill: "var(--fg)", fontSize: 10 }} data-devices={pci.map((d) => d.address).join(" ")}>
-          <title>{pci.map(pciDeviceLine).join("\n")}</title>
-          {fit(`PCI: ${pci.map(shortDevice).join(" · ")}`, card.w - 2 * CARD_PAD)}
-        </text>
-      ) : null}
+      <DeviceRows card={card} />
     </g>
   );
 });

@@ -13,6 +13,7 @@ import { machineOf, memoryUseOf } from "../store/store";
 import { createZoomController, fitTransform, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
 import type { HostTopology } from "../../shared/topology/schema";
 import { CardResources, UnplacedDevices } from "./CardResources";
+import { AttachedDevices } from "./AttachedDevices";
 import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
@@ -145,6 +146,7 @@ export function HostCanvas() {
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
       {host ? <UnplacedDevices machine={machineOf(host)} /> : null}
+      {host ? <AttachedDevices /> : null}
       {host ? <DistanceMatrix host={host} /> : null}
       <p className="muted small canvas-hint">
         Wheel: zoom · drag empty space: pan · drop a chip, a thread budget or a guest node’s title on a host node · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest or host node ·

@@ -19,8 +19,10 @@ export const CARD_HEAD = 42;
 /** memory bar and its legend (total/free, what the layout binds, over-commit); a fourth line for nodes with huge-page pools */
 export const MEM_H = 60;
 export const HUGE_LINE = 14;
-/** the line of PCI devices on a node, when it has any */
+/** a row per PCI device on a node (attach it to the guest from there); at most PCI_ROWS_MAX, the last "+N more" */
 export const PCI_LINE = 16;
+export const PCI_ROWS_MAX = 8;
+export const pciRowCount = (devices: number) => Math.min(devices, PCI_ROWS_MAX);
 /** an L3 group's frame around its cores: padding and its label line */
 export const L3_PAD = 3;
 export const L3_HEAD = 13;
@@ -176,7 +178,7 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
   const w = Math.max(CARD_MIN_W, titleW, gridW + 2 * CARD_PAD);
   const memY = CARD_HEAD + gridH + (cores.length ? 10 : 0);
   const pciAt = memY + MEM_H + (node.hugepages.length ? HUGE_LINE : 0);
-  const chipsY = pciAt + (node.pci ? PCI_LINE : 0);
+  const chipsY = pciAt + (node.pci ? PCI_LINE * pciRowCount(node.pci.length) : 0);
   return { node, w, h: chipsY + CHIP_ROWS * (CHIP_H + CHIP_GAP) + CARD_PAD - CHIP_GAP, cores, memY, chipsY, l3, ...(node.pci ? { pciY: pciAt } : {}) };
 }
 

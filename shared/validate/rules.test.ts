@@ -29,6 +29,11 @@ const epyc7451 = (() => {
   if (!r.ok) throw new Error(r.error);
   return r.topology;
 })();
+const probedGpuNicHost = {
+  ...gpuNicHost,
+  source: { kind: "sysfs" as const, detail: "a copy" },
+  pciDevices: gpuNicHost.pciDevices!.map((d, i) => (d.address === "0000:81:00.0" ? d : { ...d, iommuGroup: 20 + i })),
+};
 const DEV2 = (dev: string) => `${GOOD2} -device vfio-pci,host=${dev}`;
 const L3 = (vcpus: number) => `${Q} -m 1G -smp ${vcpus} -numa node,nodeid=0,cpus=0-${vcpus - 1},memdev=m0 -object memory-backend-ram,id=m0,size=1G,host-nodes=0,policy=bind`;
 
@@ -127,6 +132,8 @@ const CASES: Case[] = [
     ctx: { host: gpuNicHost },
   },
   { code: "NUMA043", what: "a passed-through device the host lacks", bad: DEV2("0000:99:00.0"), good: DEV2("0000:81:00.0"), ctx: { host: gpuNicHost } },
+  // a probed host says which IOMMU group each device is in; a device in none cannot be passed through
+  { code: "NUMA044", what: "a passed-through device in no IOMMU group on a probed host", bad: DEV2("0000:81:00.0"), good: DEV2("0000:81:00.1"), ctx: { host: probedGpuNicHost } },
   { code: "NUMA041", what: "a guest node of 8 vCPUs on a node of two 6-PU L3 groups", bad: L3(8), good: L3(6), ctx: { host: epyc7451 } },
   { code: "NUMA016", what: "prealloc-threads without prealloc", bad: GOOD2.replace("prealloc=on,prealloc-threads=2,prealloc-context=tc1", "prealloc-threads=2"), good: GOOD2 },
   { code: "NUMA017", what: "more threads than QEMU will start", bad: GOOD2.replaceAll("prealloc-threads=2", "prealloc-threads=64"), good: GOOD2, ctx: { host: seedHost } },

@@ -18,6 +18,12 @@ import { POLICY_PHRASE } from "../policy";
 // the start with exit 1, "-device vfio-pci,host=0000:81:00.0: vfio
 // /sys/bus/pci/devices/0000:81:00.0: no such host device: No such file or directory".
 const NUMA043: RuleMeta = { code: "NUMA043", severity: "error", title: "a passed-through PCI device the target host does not have", concern: "host fit", policy: true };
+// QEMU 7.2.22 on this host (a VM without a virtual IOMMU: no /sys/kernel/iommu_groups), for a
+// device it has: "-device vfio-pci,host=0000:00:03.0: vfio 0000:00:03.0: no iommu_group found:
+// No such file or directory", exit 1. VFIO hands the guest a whole IOMMU group, so a host whose
+// kernel put the device in none (no IOMMU, or it is off: intel_iommu=on / amd_iommu) cannot pass
+// it through. Only a probed host (sysfs) says; other sources do not carry IOMMU groups.
+const NUMA044: RuleMeta = { code: "NUMA044", severity: "error", title: "a passed-through PCI device in no IOMMU group on the target host", concern: "host fit", policy: true };
 const NUMA042: RuleMeta = { code: "NUMA042", severity: "warning", title: "a passed-through PCI device whose guest node's memory is on another host node", concern: "host fit", policy: false };
 
 export interface Passed {
@@ -76,12 +82,24 @@ export function misplacedDevices(layout: Layout, host: HostTopology): MisplacedD
 
 export const hostDeviceFit: RuleDef = {
   name: "hostDeviceFit",
-  codes: [NUMA043, NUMA042],
+  codes: [NUMA043, NUMA044, NUMA042],
   check: (layout, { host }) => {
     if (!host?.pciDevices) return [];
     const out: Diagnostic[] = [];
     for (const p of passedDevices(layout)) {
-      if (host.pciDevices.some((d) => d.address === p.host)) continue;
+      const dev = host.pciDevices.find((d) => d.address === p.host);
+      if (dev) {
+        if (host.source?.kind === "sysfs" && dev.iommuGroup === undefined)
+          out.push(
+            emit(
+              NUMA044,
+              `host PCI device ${describe(dev)} is in no IOMMU group on ${host.name} (the kernel runs without an IOMMU, or it is off); QEMU fails at start ("vfio ${p.host}: no iommu_group found") ${POLICY_PHRASE.host}`,
+              `turn the IOMMU on (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in the firmware) and bind the device to vfio-pci, or leave it out`,
+              p.arg !== undefined ? atArg(p.arg) : atAllNodes(),
+            ),
+          );
+        continue;
+      }
       out.push(
         emit(
           NUMA043,

@@ -1,0 +1,150 @@
+// A node card's PCI devices, a row each, and how a device is handed to the guest: the row's
+// "attach" button (to the guest node whose memory is on this host node, else the first), a
+// right-click or the context-menu key for a menu of guest nodes and "detach", Enter on a
+// focused row. Each is one undoable edit (shared/layout/device-edits.ts); the attached list
+// under the canvas (AttachedDevices.tsx) detaches and moves them.
+
+import { useRef, useState } from "react";
+import type { CardGeo } from "../../shared/topology/box-geometry";
+import { CARD_PAD, PCI_LINE, PCI_ROWS_MAX, textWidth } from "../../shared/topology/box-geometry";
+import type { PciDevice } from "../../shared/topology/schema";
+import { pciDeviceLine } from "../../shared/topology/format-pci";
+import { attachDevice, detachDevice, homeGuestNode } from "../../shared/layout/device-edits";
+import { GuestMenu, type MenuItem } from "../canvas/GuestMenu";
+import { useApp } from "./useApp";
+
+const FONT = 10;
+const BUTTON_W = 52;
+
+function fit(text: string, width: number): string {
+  if (textWidth(text, FONT) <= width) return text;
+  let s = text;
+  while (s.length > 1 && textWidth(s + "…", FONT) > width) s = s.slice(0, -1);
+  return s + "…";
+}
+
+/** "81:00.0 Ethernet · I350 Gigabit Network Connection": a card is narrow, the class's last word is implied */
+function rowText(d: PciDevice): string {
+  const kind = (d.className ?? "device").replace(/ (compatible )?controller$/, "");
+  return [`${d.address.replace(/^0000:/, "")} ${kind}`, d.deviceName].filter(Boolean).join(" · ");
+}
+
+export function DeviceRows({ card }: { card: CardGeo }) {
+  const pci = card.node.pci ?? [];
+  const layout = useApp((s) => s.layout);
+  const host = useApp((s) => s.host);
+  const edit = useApp((s) => s.edit);
+  const frame = useRef<HTMLDivElement | null>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number; title: string; items: MenuItem[]; back: Element | null }>();
+  if (card.pciY === undefined || pci.length === 0 || !host) return null;
+  const attached = new Map((layout.hostDevices ?? []).map((d) => [d.host, d]));
+  const guestIds = layout.nodes.map((n, i) => n.nodeid ?? i);
+  const attach = (d: PciDevice, guest?: number) => {
+    const r = attachDevice(layout, host, d.address, guest);
+    if (r.ok) edit(() => r.layout);
+  };
+  const itemsFor = (d: PciDevice): MenuItem[] => {
+    const on = attached.get(d.address);
+    const home = homeGuestNode(layout, d);
+    const items: MenuItem[] = guestIds.map((g) => ({
+      label: `attach to guest node ${g}${g === home ? " (its memory is on this node)" : ""}`,
+      disabled: on !== undefined,
+      run: () => attach(d, g),
+    }));
+    if (guestIds.length === 0) items.push({ label: "attach to the guest", disabled: on !== undefined, run: () => attach(d) });
+    if (on) items.push({ label: `detach (now on guest node ${on.guestNode ?? "any"})`, run: () => edit((l) => detachDevice(l, d.address)) });
+    return items;
+  };
+  const openMenu = (el: Element, at: { x: number; y: number }, title: string, items: MenuItem[]) => {
+    frame.current = el.closest<HTMLDivElement>(".canvas-frame");
+    const r = frame.current?.getBoundingClientRect();
+    setMenu({ x: at.x - (r?.left ?? 0), y: at.y - (r?.top ?? 0), title, items, back: document.activeElement });
+  };
+  const closeMenu = () => {
+    const back = menu?.back;
+    setMenu(undefined);
+    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
+  };
+  const below = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + 8, y: r.bottom + 2 };
+  };
+  const shown = pci.length > PCI_ROWS_MAX ? pci.slice(0, PCI_ROWS_MAX - 1) : pci;
+  const rest = pci.slice(shown.length);
+  const w = card.w - 2 * CARD_PAD;
+  return (
+    <g className="pci-line" data-devices={pci.map((d) => d.address).join(" ")}>
+      {shown.map((d, k) => {
+        const y = card.pciY! + k * PCI_LINE;
+        const on = attached.get(d.address);
+        const label = on ? `guest ${on.guestNode ?? "—"}` : "attach";
+        return (
+          <g
+            key={d.address}
+            className={`pci-row${on ? " attached" : ""}`}
+            data-device={d.address}
+            data-guest={on ? String(on.guestNode ?? "") : undefined}
+            tabIndex={0}
+            role="group"
+            aria-label={`${pciDeviceLine(d)}${on ? `, attached to guest node ${on.guestNode}` : ""}. Enter attaches it; the menu key lists guest nodes and detach`}
+            onContextMenu={(e) => {
+              e.preventDefault();
+              openMenu(e.currentTarget, { x: e.clientX, y: e.clientY }, rowText(d), itemsFor(d));
+            }}
+            onKeyDown={(e) => {
+              if (e.target !== e.currentTarget) return;
+              if (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey) || (e.key === "Enter" && on)) {
+                e.preventDefault();
+                openMenu(e.currentTarget, below(e.currentTarget), rowText(d), itemsFor(d));
+              } else if (e.key === "Enter" || e.key === " ") {
+                e.preventDefault();
+                attach(d);
+              }
+            }}
+          >
+            <title>{pciDeviceLine(d)}</title>
+            <rect className="pci-row-bg" x={CARD_PAD - 2} y={y + 1} width={w + 4} height={PCI_LINE - 2} rx={3} />
+            <text x={CARD_PAD} y={y + 11} style={{ fontSize: FONT }}>
+              {fit(rowText(d), w - BUTTON_W - 6)}
+            </text>
+            <g
+              className="pci-attach"
+              role="button"
+              aria-label={on ? `attached to guest node ${on.guestNode}: detach from the list under the canvas or the menu` : `attach ${d.address} to the guest`}
+              aria-pressed={on !== undefined}
+              onClick={(e) => {
+                if (on) openMenu(e.currentTarget, below(e.currentTarget), rowText(d), itemsFor(d));
+                else attach(d);
+              }}
+            >
+              <rect x={CARD_PAD + w - BUTTON_W} y={y + 2} width={BUTTON_W} height={PCI_LINE - 4} rx={6} />
+              <text x={CARD_PAD + w - BUTTON_W / 2} y={y + 11} textAnchor="middle" style={{ fontSize: 9 }}>
+                {label}
+              </text>
+            </g>
+          </g>
+        );
+      })}
+      {rest.length > 0 ? (
+        <text
+          className="pci-more"
+          x={CARD_PAD}
+          y={card.pciY + shown.length * PCI_LINE + 11}
+          tabIndex={0}
+          style={{ fontSize: FONT, fill: "var(--muted)" }}
+          onClick={(e) =>
+            openMenu(
+              e.currentTarget,
+              below(e.currentTarget),
+              `${rest.length} more devices`,
+              rest.map((d) => ({ label: `attach ${rowText(d)}`, disabled: attached.has(d.address), run: () => attach(d) })),
+            )
+          }
+        >
+          +{rest.length} more devices (click to attach)
+        </text>
+      ) : null}
+      {menu ? <GuestMenu frame={frame} x={menu.x} y={menu.y} title={menu.title} items={menu.items} onClose={closeMenu} /> : null}
+    </g>
+  );
+}
