@@ -68,7 +68,17 @@ describe("the planner on hosts with several L3 groups per node", () => {
     const r = plan(nps1, { mem: "8G", vcpus: 64, threads: 48, nodes: [0], qemuVersion: "10.0.2" });
     expect(r.notes.join("\n")).toMatch(/do not fit in separate whole L3 groups/);
     expect(r.layout.pinning!.vcpus!.every((p) => p.hostCpus === "0-63")).toBe(true);
-    expect(codes(nps1, r)).toContain("NUMA041");
+    const d = checkLayout(r.layout, { host: nps1 }).find((x) => x.code === "NUMA041")!;
+    expect(d.fix).toContain("the 3 guest nodes on host node 0 (22 + 21 + 21 vCPUs) need more whole L3 groups than its 8");
+  });
+
+  it("guest nodes of one host node pinned node-wide where they would fit apart: each fix names its own CCDs", () => {
+    const r = plan(nps1, { mem: "8G", vcpus: 40, threads: 48, nodes: [0], qemuVersion: "10.0.2" });
+    r.layout.pinning!.vcpus = r.layout.pinning!.vcpus!.map((p) => ({ ...p, hostCpus: "0-63" }));
+    const fixes = checkLayout(r.layout, { host: nps1 })
+      .filter((x) => x.code === "NUMA041")
+      .map((x) => /PU (\S+)/.exec(x.fix)![1]);
+    expect(fixes).toEqual(["0-15", "16-31", "32-47"]);
   });
 
   it("the whole node for one guest node is already whole groups: node-wide, no L3 note", () => {

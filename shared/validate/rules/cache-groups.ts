@@ -11,7 +11,7 @@ import { humanSize } from "../../size/size";
 import { hostBoxes, l3Pus } from "../../topology/boxes";
 import { guestNodeIds, ids } from "./layout-facts";
 import { vcpuHostSets } from "../../pin/resolve";
-import { fewestGroups } from "../../pin/l3-fit";
+import { fewestGroups, placeOnGroups } from "../../pin/l3-fit";
 import { atNode } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
 
@@ -50,14 +50,31 @@ export const wholeL3Groups: RuleDef = {
         const need = fewestGroups(usable, vcpus) ?? pus.map((_, k) => k);
         touched.set(i, { hostNode: hostNodes[0]!, groups: mine });
         if (mine.length > need.length) {
-          // the fix keeps the groups it already uses where it can
-          const best = fewestGroups(usable, vcpus, mine) ?? need;
-          const cpus = formatIdList(best.flatMap((k) => pus[k]!.filter((c) => !reserved.has(c))));
+          // the fix gives each guest node on this host node its own groups, as the planner does
+          // (shared/pin/l3-fit.ts); alone, it keeps the groups it already uses where it can
+          const siblings = layout.nodes.flatMap((m, j) => {
+            const mb = layout.backends.find((x) => x.id === m.memdev);
+            const count = m.cpus !== undefined ? ids(m.cpus).length : 0;
+            return mb && mb.policy === "bind" && ids(mb.hostNodes).length === 1 && ids(mb.hostNodes)[0] === hostNodes[0] && count > 0 ? [{ j, count }] : [];
+          });
+          const free = pus.map((g) => g.filter((c) => !reserved.has(c)));
+          const placed =
+            siblings.length > 1
+              ? placeOnGroups(
+                  free,
+                  siblings.map((x) => x.count),
+                  (g) => g.length,
+                )
+              : [fewestGroups(usable, vcpus, mine) ?? need];
+          const best = placed?.[siblings.length > 1 ? siblings.findIndex((x) => x.j === i) : 0];
+          const fix = best
+            ? `pin guest node ${gids[i]}'s vCPUs to PU ${formatIdList(best.flatMap((k) => free[k]!))} (${best.length} whole L3 group${best.length > 1 ? "s" : ""}${siblings.length > 1 ? `, apart from the other guest nodes on host node ${hostNodes[0]}` : ""}), as numadesk plan does`
+            : `the ${siblings.length} guest nodes on host node ${hostNodes[0]} (${siblings.map((x) => x.count).join(" + ")} vCPUs) need more whole L3 groups than its ${groups.length}: give them fewer vCPUs, or spread them over more host nodes (numadesk plan --nodes)`;
           out.push(
             emit(
               NUMA041,
               `guest node ${gids[i]}'s ${vcpus} vCPUs are pinned across ${mine.length} of host node ${hostNodes[0]}'s ${groups.length} L3 groups where ${need.length} would hold them (groups of ${usable[need[0]!]} PUs${l3Size}); they share those L3 caches with whatever else runs there`,
-              `pin guest node ${gids[i]}'s vCPUs to PU ${cpus} (${best.length} whole L3 group${best.length > 1 ? "s" : ""}), as numadesk plan does`,
+              fix,
               atNode(layout, i, "cpus"),
             ),
           );
