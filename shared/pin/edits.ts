@@ -192,3 +192,13 @@ export function toggleReserved(layout: Layout, host: HostTopology, pu: number): 
   const r = setPinList(layout, "reserved", formatIdList([...now, pu]));
   return r.ok ? { ok: true, layout: withoutCpus(r.layout, (c) => c === pu) } : r;
 }
+
+/** A new -object iothread (id io0, io1, … the first free), unpinned: its chip is then dragged where it should run. */
+export function addIothread(layout: Layout): Layout {
+  const l: Layout = structuredClone(layout);
+  const taken = new Set([...(l.iothreads ?? []).map((t) => t.id), ...l.backends.map((b) => b.id), ...l.threadContexts.map((t) => t.id)]);
+  let k = 0;
+  while (taken.has(`io${k}`)) k++;
+  l.iothreads = [...(l.iothreads ?? []), { id: `io${k}` }];
+  return l;
+}

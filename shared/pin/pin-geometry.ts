@@ -7,7 +7,8 @@
 
 import type { Layout } from "../layout/schema";
 import type { HostTopology } from "../topology/schema";
-import { CORE_PAD, PU_H, PU_W, type CardGeo, type HostGeometry } from "../topology/box-geometry";
+import { CORE_PAD, PU_H, PU_W, textWidth, type CardGeo, type HostGeometry } from "../topology/box-geometry";
+import type { GuestGeometry } from "../layout/guest-geometry";
 import { formatIdList, idList } from "../cpulist/cpulist";
 import { memoryNodesOf } from "../validate/rules/pinning";
 import { emulatorHostSet, iothreadHostSet, vcpuGuestNodes, vcpuHostSets } from "./resolve";
@@ -23,12 +24,12 @@ export interface PuRect {
 }
 
 /** a band's strip height; strips of several guest nodes on one PU stack upwards */
-export const BAND_H = 3;
+export const BAND_H = 4;
 /** at most this many strips per PU (a fifth guest node shares the top one) */
 export const MAX_STRIPS = 4;
 /** an exact pin's tag: its height, and how far it hangs below the PU's cell */
-export const MARK_H = 10;
-export const MARK_DROP = 5;
+export const MARK_H = 11;
+export const MARK_DROP = 6.5;
 
 const rectsOf = new WeakMap<HostGeometry, Map<number, PuRect>>();
 
@@ -161,4 +162,43 @@ export function guestNodePus(layout: Layout, index: number): number[] {
   if (!guest) return [];
   const sets = vcpuHostSets(layout);
   return [...new Set(idList(guest.cpus).flatMap((v) => sets.get(v) ?? []))].sort((a, b) => a - b);
+}
+
+export const CHIP_ROW_H = 24;
+const CHIP_GAP_X = 8;
+
+export interface ThreadChip {
+  kind: "emulator" | "iothread";
+  id: string;
+  text: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** The emulator's and the I/O threads' chips: after the "+ guest node" handle, else on a row of their own under the guest. */
+export function threadChips(overlay: Pick<PinOverlay, "threads">, guest: Pick<GuestGeometry, "add" | "width" | "top" | "height">): ThreadChip[] {
+  const items = overlay.threads.map((t) => {
+    const name = t.kind === "emulator" ? "emulator" : `I/O ${t.id}`;
+    const text = `⚙ ${name} → ${t.pus ? `CPU ${formatIdList(t.pus)}` : "any CPU"}`;
+    return { kind: t.kind, id: t.id, text, w: textWidth(text, 11) + 18 };
+  });
+  const total = items.reduce((a, c) => a + c.w + CHIP_GAP_X, 0);
+  const add = guest.add;
+  let x = add.x + add.w + 2 * CHIP_GAP_X;
+  let y = add.y + (add.h - CHIP_ROW_H) / 2;
+  if (x + total > guest.width) {
+    x = 0;
+    y = guest.top + guest.height + 10;
+  }
+  return items.map((c) => {
+    if (x > 0 && x + c.w > guest.width) {
+      x = 0;
+      y += CHIP_ROW_H + 6;
+    }
+    const chip = { ...c, x, y, h: CHIP_ROW_H };
+    x += c.w + CHIP_GAP_X;
+    return chip;
+  });
 }
