@@ -29,18 +29,25 @@ export function PinLegend() {
   return (
     <p className="pin-legend small" aria-label="pin legend">
       <span className="legend-text">Pins:</span>
-      <Sample>
-        <path d="M1,13h22v4h-22z" className="pin-band legend-band" />
-      </Sample>
-      node-wide (a strip per guest node, its colour)
-      <Sample>
-        <path d="M3,12.5h18v11h-18z" className="pin-mark legend-mark" />
-      </Sample>
-      one vCPU on this PU (its number)
-      <Sample>
-        <rect x="1" y="0" width="22" height="17" rx="2" fill="url(#pin-hatch)" className="pin-reserved" />
-      </Sample>
-      reserved for the host · right-click a PU, or Tab to a node and R · drag vCPUs or a ⚙ chip onto a PU or a node’s cores
+      <span className="pin-legend-item">
+        <Sample>
+          <path d="M1,13h22v4h-22z" className="pin-band legend-band" />
+        </Sample>
+        node-wide (a strip per guest node, its colour)
+      </span>
+      <span className="pin-legend-item">
+        <Sample>
+          <path d="M3,12.5h18v11h-18z" className="pin-mark legend-mark" />
+        </Sample>
+        one vCPU on this PU (its number)
+      </span>
+      <span className="pin-legend-item">
+        <Sample>
+          <rect x="1" y="0" width="22" height="17" rx="2" fill="url(#pin-hatch)" className="pin-reserved" />
+        </Sample>
+        reserved for the host
+      </span>
+      <span className="muted">Right-click a PU, or Tab to a node’s PUs and press R · drag vCPUs or a ⚙ chip onto a PU or a node’s cores</span>
     </p>
   );
 }
