@@ -105,11 +105,25 @@ export interface PinOverlay {
 
 const rect = (x: number, y: number, w: number, h: number) => `M${x},${y}h${w}v${h}h${-w}z`;
 
-/** The pinning of `layout` as shapes on `geo`. */
+/** the last overlay made: the pin layer and the thread chips ask for the same one */
+let last: { layout: Layout; host: HostTopology; geo: HostGeometry; overlay: PinOverlay } | undefined;
+
+/** The pinning of `layout` as shapes on `geo` (the same object again for the same three inputs). */
 export function pinOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): PinOverlay {
+  if (last && last.layout === layout && last.host === host && last.geo === geo) return last.overlay;
+  const overlay = makeOverlay(layout, host, geo);
+  last = { layout, host, geo, overlay };
+  return overlay;
+}
+
+function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): PinOverlay {
   const rects = puRects(geo);
   const guestOf = vcpuGuestNodes(layout);
-  const memory = (g: number) => (g < 0 ? [] : (memoryNodesOf(layout, g) ?? []));
+  const memo = new Map<number, number[]>();
+  const memory = (g: number) => {
+    if (!memo.has(g)) memo.set(g, g < 0 ? [] : (memoryNodesOf(layout, g) ?? []));
+    return memo.get(g)!;
+  };
   // vCPUs by (guest node, host set): a node-wide pin is one group; exact pins are marks
   const groups = new Map<string, { guest: number; vcpus: number[]; pus: number[] }>();
   const exact = new Map<number, number[]>();
@@ -119,7 +133,8 @@ export function pinOverlay(layout: Layout, host: HostTopology, geo: HostGeometry
       continue;
     }
     const guest = guestOf.get(v) ?? -1;
-    const key = `${guest}|${formatIdList(cpus)}`;
+    // joined, not formatted: formatIdList costs ~0.1 ms for 128 CPUs, and this runs per vCPU
+    const key = `${guest}|${cpus.join(",")}`;
     const gr = groups.get(key) ?? { guest, vcpus: [], pus: cpus };
     gr.vcpus.push(v);
     groups.set(key, gr);
@@ -143,7 +158,7 @@ export function pinOverlay(layout: Layout, host: HostTopology, geo: HostGeometry
     const r = rects.get(pu);
     if (!r) continue;
     const guest = guestOf.get(vcpus[0]!) ?? -1;
-    marks.push({ pu, vcpus, guest, memory: memory(guest), x: r.x + 1, y: r.y + r.h - MARK_H + MARK_DROP, w: r.w - 2, h: MARK_H, label: formatIdList(vcpus) });
+    marks.push({ pu, vcpus, guest, memory: memory(guest), x: r.x + 1, y: r.y + r.h - MARK_H + MARK_DROP, w: r.w - 2, h: MARK_H, label: vcpus.length === 1 ? String(vcpus[0]) : formatIdList(vcpus) });
   }
   const reservedPus = idList(layout.pinning?.reserved);
   const reserved = reservedPus
