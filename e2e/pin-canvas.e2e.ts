@@ -184,6 +184,40 @@ describe("pinning on the canvas, with the real mouse", () => {
     await expect.poll(async () => (await vcpupins()).get(0)).toBe("5");
   });
 
+  it("the keyboard and the menus do the same: a chip takes a node's number, P pins the selected vCPUs on the PU cursor, a vCPU's menu pins node-wide", async () => {
+    const page = h.page;
+    // hovering a guest node outlines the PUs its vCPUs may run on
+    await page.mouse.move(mid(await box(vcpuCell(30))).x, mid(await box(vcpuCell(30))).y);
+    await expect.poll(() => page.locator(".pin-hover").getAttribute("data-pus")).toBe("26-51,78-103");
+    await page.mouse.move(5, 5);
+    // the emulator chip: 0 pins it to host node 0 (without the reserved CPU 7), Delete unpins it
+    const chip = page.locator('[data-thread-chip="emulator"]');
+    await chip.focus();
+    await page.keyboard.press("0");
+    await expect.poll(exported).toContain("<emulatorpin cpuset='0-6,8-25,52-77'/>");
+    await page.keyboard.press("Delete");
+    await expect.poll(exported).not.toContain("<emulatorpin");
+    // select vCPU 40 (a click), Tab to host node 1's PUs, move the cursor to CPU 27, P pins it there
+    await page.mouse.click(mid(await box(vcpuCell(40))).x, mid(await box(vcpuCell(40))).y);
+    const keys = page.locator('[data-pu-keys="1"]');
+    await keys.focus();
+    await page.keyboard.press("Home");
+    await expect.poll(() => keys.getAttribute("data-cursor")).toBe("26");
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => keys.getAttribute("data-cursor")).toBe("78");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("p");
+    await expect.poll(async () => (await vcpupins()).get(40)).toBe("27");
+    // a vCPU's menu: pin it node-wide to host node 0 (remote from its memory: PIN001 says so)
+    await page.mouse.click(mid(await box(vcpuCell(41))).x, mid(await box(vcpuCell(41))).y, { button: "right" });
+    await page.locator('.canvas-menu button:has-text("pin 1 vCPU to host node 0\'s CPUs (node-wide)")').click();
+    await expect.poll(async () => (await vcpupins()).get(41)).toBe("0-6,8-25,52-77");
+    await page.locator("[data-testid=diagnostics] li[data-code=PIN001]").waitFor();
+    for (let i = 0; i < 4; i++) await page.click("text=undo");
+    await expect.poll(async () => (await vcpupins()).get(40)).toBe("26-51,78-103");
+    expect((await vcpupins()).get(41)).toBe("26-51,78-103");
+  });
+
   it("nothing overflows at 1280×800, and the pins toggle hides the overlay", async () => {
     const page = h.page;
     const check = await pictureProblems(page);

@@ -5,7 +5,7 @@
 // shared/pin/pin-geometry.ts as a few paths and one string of text, memoised on the layout and
 // the geometry. The drawing takes no pointer events (drops on cards pass through it); a PU's
 // menu (right-click) is found from the point, and each card's PUs have one focusable element
-// for the keyboard: arrows move a cursor, R reserves or releases, E runs the emulator there,
+// for the keyboard: arrows (Home, End) move a cursor, R reserves or releases, E runs the emulator there,
 // P pins the selected vCPUs there, Enter opens the menu.
 
 import { memo, useEffect, useMemo, useRef, useState } from "react";
@@ -208,7 +208,10 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
       const next = order.filter((p) => row(p) === target).sort((a, b) => Math.abs(rects.get(a)!.x - r0.x) - Math.abs(rects.get(b)!.x - r0.x))[0]!;
       setCursor({ node, pu: next });
     };
-    if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+    if (e.key === "Home" || e.key === "End") {
+      e.preventDefault();
+      setCursor({ node, pu: e.key === "Home" ? order[0]! : order[order.length - 1]! });
+    } else if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
       e.preventDefault();
       step(e.key === "ArrowRight" ? 1 : -1);
     } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
