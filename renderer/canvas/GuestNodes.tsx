@@ -3,8 +3,9 @@
 // host node(s) its memory is bound to, and a box for the vCPUs no node names yet.
 //
 // Pointer: click, shift-click (range), ctrl-click (toggle) and a lasso (drag on a box's empty
-// part) select vCPUs; dragging the selection onto a guest node moves them there, onto a host
-// node (or empty host space) makes a new guest node with them. A box's title bar drags the
+// part) select vCPUs; dragging the selection onto a guest node moves them there, onto a PU pins
+// them one PU each from there, onto a host node's cores pins them node-wide (PinLayer draws
+// the pins), onto the rest of a host node (or empty host space) makes a new guest node with them. A box's title bar drags the
 // node onto a host node (its memory and thread-context follow). "+ guest node" dragged onto
 // a host node adds one there. A drag only moves a preview: the layout changes once, on drop.
 // Keyboard: every box and title bar is focusable; arrows move a cursor, Space toggles,
@@ -20,6 +21,7 @@ import type { HostGeometry } from "../../shared/topology/box-geometry";
 import { formatIdList } from "../../shared/cpulist/cpulist";
 import { GUEST_HEAD, GUEST_PAD, VCPU_H, VCPU_W, hitTest, lassoVcpus, linkPath, nearestCard, type GuestBox, type GuestGeometry, type Hit, type Point } from "../../shared/layout/guest-geometry";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
+import { pinHit, puRects } from "../../shared/pin/pin-geometry";
 
 /** a press that moves less than this (CSS px) is a click */
 const DRAG_SLOP = 4;
@@ -72,6 +74,8 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const moveGuest = useApp((s) => s.moveGuest);
   const addNode = useApp((s) => s.addNode);
   const say = useApp((s) => s.say);
+  const pinVcpus = useApp((s) => s.pinVcpus);
+  const setVcpuSelection = useApp((s) => s.setVcpuSelection);
   const [sel, setSel] = useState<number[]>([]);
   const [anchor, setAnchor] = useState<number | undefined>();
   const [cursor, setCursor] = useState<{ box: number; vcpu: number } | undefined>();
@@ -82,6 +86,9 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   // vCPUs that no longer exist (after an undo or a new layout) leave the selection
   const known = new Set(guest.boxes.flatMap((b) => b.cells.map((c) => c.vcpu)));
   const selection = sel.filter((v) => known.has(v));
+  // the selection is the store's too: a PU's menu pins it
+  const selectionKey = selection.join(",");
+  useEffect(() => setVcpuSelection(selectionKey ? selectionKey.split(",").map(Number) : []), [selectionKey, setVcpuSelection]);
 
   const toDrawing = useCallback((clientX: number, clientY: number): Point => {
     const ctm = layer.current?.getScreenCTM();
@@ -115,7 +122,11 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
 
   const drop = (d: Drag, p: Point) => {
     const hit = hitTest(p, geometry, guest);
-    if (d.kind === "vcpus") sendVcpus(d.vcpus, hit, p);
+    const pin = d.kind === "vcpus" && hit.kind !== "guest" ? pinHit(p, geometry) : undefined;
+    if (d.kind === "vcpus" && pin) {
+      pinVcpus(d.vcpus, pin.kind === "pu" ? { pu: pin.pu } : { node: pin.node });
+      setSel([]);
+    } else if (d.kind === "vcpus") sendVcpus(d.vcpus, hit, p);
     else if (d.kind === "guest") {
       if (hit.kind === "host") moveGuest(d.index, hit.node);
       else if (hit.kind === "empty") say("info", `drop ${boxName(d.index, layout)} on a host node to bind its memory there`);
@@ -223,6 +234,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     const items: MenuItem[] = layout.nodes.map((n, i) => ({ label: `move ${what} to guest node ${n.nodeid ?? i}`, disabled: i === from, run: () => (moveVcpus(vcpus, i), setSel([])) }));
     for (const n of host.nodes) items.push({ label: `new guest node on host node ${n.id} with ${what}`, run: () => (addNode(n.id, NEW_NODE_SIZE, vcpus), setSel([])) });
     if (from !== -1) items.push({ label: `unassign ${what}`, run: () => (moveVcpus(vcpus, -1), setSel([])) });
+    for (const n of host.nodes) if (n.cpus.length) items.push({ label: `pin ${what} to host node ${n.id}'s CPUs (node-wide)`, run: () => (pinVcpus(vcpus, { node: n.id }), setSel([])) });
     return items;
   };
   const guestMenu = (index: number): MenuItem[] => {
@@ -381,7 +393,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
           + guest node
         </text>
       </g>
-      {over?.kind === "host" && drag ? <HostDropMark geometry={geometry} node={over.node} /> : null}
+      {over?.kind === "host" && drag ? <HostDropMark geometry={geometry} node={over.node} pin={drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined} /> : null}
       {drag && drag.kind !== "lasso" ? <Ghost drag={drag} /> : null}
       {drag?.kind === "lasso" ? (
         <rect className="lasso" x={Math.min(drag.from.x, drag.at.x)} y={Math.min(drag.from.y, drag.at.y)} width={Math.abs(drag.at.x - drag.from.x)} height={Math.abs(drag.at.y - drag.from.y)} />
@@ -391,7 +403,9 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   );
 }
 
-function HostDropMark({ geometry, node }: { geometry: HostGeometry; node: number }) {
+function HostDropMark({ geometry, node, pin }: { geometry: HostGeometry; node: number; pin: ReturnType<typeof pinHit> }) {
+  const r = pin?.kind === "pu" ? puRects(geometry).get(pin.pu) : undefined;
+  if (r) return <rect className="host-drop-mark pin-drop-mark" data-drop-pu={r.os} x={r.x - 2} y={r.y - 2} width={r.w + 4} height={r.h + 4} rx={3} />;
   const c = geometry.cards.find((x) => x.node.os === node);
   return c ? <rect className="host-drop-mark" data-drop-node={node} x={c.x - 3} y={c.y - 3} width={c.w + 6} height={c.h + 6} rx={10} /> : null;
 }

@@ -12,6 +12,7 @@ import { targetSlice } from "./target-slice";
 import { designSlice, freshLayout } from "./design-slice";
 import { runSlice } from "./run-slice";
 import { uiSlice } from "./ui-slice";
+import { pinSlice } from "./pin-slice";
 
 export type { AppActions, AppState, RunState, TargetKind } from "./types";
 export { diagnosticsOf, isDirty, machineOf, memoryUseOf, predictionOf } from "./selectors";
@@ -32,6 +33,7 @@ export function createAppStore(api: Api) {
       ...designSlice(deps, initial),
       ...runSlice(deps),
       ...uiSlice(deps),
+      ...pinSlice(deps),
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
         set({ samples, qemu });

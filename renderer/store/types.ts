@@ -14,6 +14,7 @@ import type { SmpField } from "../../shared/layout/fields";
 import type { ViewTransform } from "../canvas/zoom-controller";
 import type { ModelParams } from "../../shared/model/prealloc-model";
 import type { LabProgress } from "../../shared/lab/prepare-steps";
+import type { PinActions, PinState } from "./pin-types";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
@@ -51,7 +52,7 @@ export interface RunState {
   replay?: { recordId: string; speed: number; endMs: number };
 }
 
-export interface AppState {
+export interface AppState extends PinState {
   target?: { kind: TargetKind; name: string; nodes?: LabNodes };
   host?: HostTopology;
   samples: Array<{ name: string; description?: string }>;
@@ -86,7 +87,7 @@ export interface AppState {
   presenting?: RunRecord[];
 }
 
-export interface AppActions {
+export interface AppActions extends PinActions {
   init(): Promise<void>;
   loadQemus(): Promise<void>;
   /** the model's parameters for the target chosen now */

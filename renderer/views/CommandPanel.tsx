@@ -13,6 +13,7 @@ import { labelAt } from "../../shared/layout/label";
 import { downloadText } from "./download";
 import type { Diagnostic, ElementRef } from "../../shared/diagnostics/diagnostic";
 import { fixesFor, type Fix } from "../../shared/layout/fixes";
+import { pinFocusOf } from "../../shared/pin/focus";
 
 type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
 
@@ -30,6 +31,7 @@ export function CommandPanel() {
   const prediction = useApp(predictionOf);
   const importCommandLine = useApp((s) => s.importCommandLine);
   const selectEl = useApp((s) => s.select);
+  const focusPins = useApp((s) => s.focusPins);
   const say = useApp((s) => s.say);
   const edit = useApp((s) => s.edit);
   const [format, setFormat] = useState<Format>("qemu");
@@ -147,9 +149,10 @@ export function CommandPanel() {
       ) : null}
       <Diagnostics
         list={diagnostics}
-        onPick={(element) => {
-          // Backends are what the canvas and the layout panel can select.
+        onPick={(element, d) => {
+          // Backends are what the canvas and the layout panel can select; a PIN diagnostic outlines its vCPUs and PUs.
           if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
+          focusPins(pinFocusOf(d, layout));
         }}
         label={(path) => labelAt(layout, path)}
         fixOf={(d) => fixesFor(d, layout, host)}
@@ -184,7 +187,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 interface DiagnosticsProps {
   list: ReturnType<typeof diagnosticsOf>;
-  onPick: (element?: ElementRef) => void;
+  onPick: (element: ElementRef | undefined, d: Diagnostic) => void;
   label: (path?: string) => string | undefined;
   /** the one-click fix for a diagnostic, where its fix is mechanical (shared/layout/fixes.ts) */
   fixOf: (d: Diagnostic) => Fix[];
@@ -209,7 +212,7 @@ function Diagnostics({ list, onPick, label, fixOf, onFix, pending }: Diagnostics
       <ul className="diagnostics">
         {list.map((d, i) => (
           <li key={i} className={d.severity} data-code={d.code}>
-            <button type="button" className="link" onClick={() => onPick(d.at?.element)}>
+            <button type="button" className="link" onClick={() => onPick(d.at?.element, d)}>
               <span className="sev">{d.severity}</span> <code>{d.code}</code> {label(d.at?.path) ? <code className="where">{label(d.at?.path)}</code> : null} {d.message}
             </button>
             <div className="fix">

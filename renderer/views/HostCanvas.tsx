@@ -20,6 +20,9 @@ import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize } from "../../shared/size/size";
 import { guestGeometry, LINK_ROOM } from "../../shared/layout/guest-geometry";
 import { GuestLinks, GuestNodes } from "../canvas/GuestNodes";
+import { PinLayer } from "../canvas/PinLayer";
+import { ThreadChips } from "../canvas/ThreadChips";
+import { PinLegend, PinToggle } from "../canvas/PinLegend";
 import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
 /** the guest's height counts for a fit in steps of this much */
@@ -125,6 +128,7 @@ export function HostCanvas() {
           <label className="inline" title="draw runs of identical cores as one box">
             <input type="checkbox" checked={collapse} onChange={(e) => setCollapse(e.target.checked)} /> collapse cores
           </label>
+          <PinToggle />
         </div>
       </header>
       <div className="canvas-frame" ref={frameRef}>
@@ -141,10 +145,13 @@ export function HostCanvas() {
             {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}
             {host && geometry && guest ? <GuestLinks host={host} geometry={geometry} guest={guest} /> : null}
             {host && geometry && guest ? <GuestNodes host={host} geometry={geometry} guest={guest} layout={layout} frame={frameRef} /> : null}
+            {host && geometry && guest ? <PinLayer host={host} geometry={geometry} guest={guest} frame={frameRef} /> : null}
+            {host && geometry && guest ? <ThreadChips host={host} geometry={geometry} guest={guest} frame={frameRef} /> : null}
           </Viewport>
         </svg>
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
+      {host ? <PinLegend /> : null}
       {host ? <UnplacedDevices machine={machineOf(host)} /> : null}
       {host ? <AttachedDevices /> : null}
       {host ? <DistanceMatrix host={host} /> : null}

@@ -6,6 +6,7 @@ import type { HostTopology } from "../topology/schema";
 import { formatIdList, parseIdList } from "../cpulist/cpulist";
 import { formatSize, parseSize } from "../size/size";
 import { nearestCpuNode, nodeById, onlineCpusOf } from "../topology/query";
+import { movePinsWithNode } from "../pin/follow";
 
 /**
  * The node whose CPUs should preallocate memory bound to `node`: itself, or for a memory-only
@@ -182,11 +183,13 @@ export function splitGuestNode(layout: Layout, index: number): Layout {
   return l;
 }
 
-/** Drag a guest node onto a host node: its backend is bound there and its thread-context follows (host-aware). */
+/** Drag a guest node onto a host node: its backend is bound there, its thread-context and its vCPU pins follow (host-aware). */
 export function moveGuestNode(layout: Layout, index: number, hostNode: number, host?: HostTopology): Layout {
   const memdev = layout.nodes[index]?.memdev;
   if (!memdev) return layout;
-  return bindBackend(layout, memdev, hostNode, host);
+  const l = bindBackend(layout, memdev, hostNode, host);
+  if (l !== layout && host) movePinsWithNode(l, index, hostNode, host);
+  return l;
 }
 
 /**

@@ -76,7 +76,8 @@ function exactPins(layout: Layout, host: HostTopology): PinFix | undefined {
   };
 }
 
-function withoutCpus(l0: Layout, drop: (c: number) => boolean): Layout {
+/** Every pin (vCPUs, emulator, I/O threads) without the CPUs `drop` says; a pin left empty is removed. */
+export function withoutCpus(l0: Layout, drop: (c: number) => boolean): Layout {
   const l = structuredClone(l0);
   const keep = (text: string | undefined) => {
     const left = idList(text).filter((c) => !drop(c));

@@ -1,0 +1,267 @@
+// The pinning over the host: where each vCPU may run (a node-wide pin as a band of strips along
+// the bottom of its PUs, in the guest node's colour; an exact pin as a tag with the vCPU's
+// number hanging from its PU), reserved PUs hatched, and what is highlighted (the PUs of the
+// hovered guest node or thread chip; what a clicked PIN diagnostic points at). Shapes come from
+// shared/pin/pin-geometry.ts as a few paths and one string of text, memoised on the layout and
+// the geometry. The drawing takes no pointer events (drops on cards pass through it); a PU's
+// menu (right-click) is found from the point, and each card's PUs have one focusable element
+// for the keyboard: arrows (Home, End) move a cursor, R reserves or releases, E runs the emulator there,
+// P pins the selected vCPUs there, Enter opens the menu.
+
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { useApp } from "../views/useApp";
+import { inkOn, nodeColor, UNBOUND } from "../views/palette";
+import type { HostTopology } from "../../shared/topology/schema";
+import type { HostGeometry } from "../../shared/topology/box-geometry";
+import type { GuestGeometry } from "../../shared/layout/guest-geometry";
+import { VCPU_H, VCPU_W } from "../../shared/layout/guest-geometry";
+import { coresArea, guestNodePus, pinHit, pinOverlay, puRects, type PuRect } from "../../shared/pin/pin-geometry";
+import { formatIdList, idList } from "../../shared/cpulist/cpulist";
+import { GuestMenu, type MenuItem } from "./GuestMenu";
+
+interface Props {
+  host: HostTopology;
+  geometry: HostGeometry;
+  guest: GuestGeometry;
+  frame: React.RefObject<HTMLDivElement | null>;
+}
+
+const colorOfNodes = (host: HostTopology, nodes: number[]) => {
+  const i = nodes.length === 1 ? host.nodes.findIndex((n) => n.id === nodes[0]) : -1;
+  return i >= 0 ? nodeColor(i) : UNBOUND;
+};
+const ring = (r: { x: number; y: number; w: number; h: number }, pad: number) => `M${r.x - pad},${r.y - pad}h${r.w + 2 * pad}v${r.h + 2 * pad}h${-(r.w + 2 * pad)}z`;
+
+export function PinLayer({ host, geometry, guest, frame }: Props) {
+  const layout = useApp((s) => s.layout);
+  const on = useApp((s) => s.pinOverlay);
+  const overlay = useMemo(() => pinOverlay(layout, host, geometry), [layout, host, geometry]);
+  return (
+    <g className="pin-layer" pointerEvents="none">
+      <defs>
+        <pattern id="pin-hatch" width={5} height={5} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <rect width={5} height={5} className="pin-hatch-bg" />
+          <line x1={0} y1={0} x2={0} y2={5} className="pin-hatch-line" />
+        </pattern>
+      </defs>
+      {on ? <PinShapes host={host} overlay={overlay} /> : null}
+      <Highlights geometry={geometry} guest={guest} />
+      <PuKeys geometry={geometry} frame={frame} />
+    </g>
+  );
+}
+
+const PinShapes = memo(function PinShapes({ host, overlay }: { host: HostTopology; overlay: ReturnType<typeof pinOverlay> }) {
+  // exact pins' tags grouped by colour: one path each, and their numbers as one string of markup
+  const tags = useMemo(() => {
+    const byColor = new Map<string, string[]>();
+    const text: string[] = [];
+    for (const m of overlay.marks) {
+      const color = colorOfNodes(host, m.memory);
+      const shared = m.vcpus.length > 1;
+      byColor.set(color, [...(byColor.get(color) ?? []), `M${m.x + 2},${m.y}h${m.w - 4}a2,2 0 0 1 2,2v${m.h - 4}a2,2 0 0 1 -2,2h${-(m.w - 4)}a2,2 0 0 1 -2,-2v${-(m.h - 4)}a2,2 0 0 1 2,-2z`]);
+      const size = m.label.length > 3 ? 7 : 9;
+      text.push(
+        `<text class="pin-mark-label${shared ? " shared" : ""}" data-pin-mark="${m.pu}" data-vcpus="${m.label}" x="${m.x + m.w / 2}" y="${m.y + m.h / 2 + size * 0.36}" text-anchor="middle" style="fill:${inkOn(color)};font-size:${size}px">${m.label}</text>`,
+      );
+    }
+    return { paths: [...byColor], html: { __html: text.join("") } };
+  }, [overlay, host]);
+  return (
+    <g className="pin-shapes" data-bands={overlay.bands.length} data-marks={overlay.marks.length}>
+      {overlay.reserved ? <path className="pin-reserved" d={overlay.reserved} fill="url(#pin-hatch)" data-reserved={formatIdList(overlay.reservedPus)} /> : null}
+      {overlay.bands.map((b) => (
+        <path
+          key={`${b.guest}|${b.vcpus[0]}`}
+          className="pin-band"
+          d={b.path}
+          style={{ fill: colorOfNodes(host, b.memory) }}
+          data-guest={b.guest}
+          data-vcpus={formatIdList(b.vcpus)}
+          data-pus={formatIdList(b.pus)}
+        >
+          <title>{`${b.guest >= 0 ? `guest node ${b.guest}'s` : "unassigned"} vCPUs ${formatIdList(b.vcpus)} may run on CPUs ${formatIdList(b.pus)}`}</title>
+        </path>
+      ))}
+      {tags.paths.map(([color, parts]) => (
+        <path key={color} className="pin-mark" d={parts.join("")} style={{ fill: color }} />
+      ))}
+      <g className="pin-mark-labels" dangerouslySetInnerHTML={tags.html} />
+    </g>
+  );
+});
+
+/** The hovered guest node's or chip's PUs, and what a clicked PIN diagnostic points at. */
+function Highlights({ geometry, guest }: { geometry: HostGeometry; guest: GuestGeometry }) {
+  const hover = useApp((s) => s.pinHover);
+  const focus = useApp((s) => s.pinFocus);
+  const rects = puRects(geometry);
+  const path = (pus: number[] | undefined, pad: number) =>
+    (pus ?? [])
+      .map((p) => rects.get(p))
+      .filter((r): r is PuRect => r !== undefined)
+      .map((r) => ring(r, pad))
+      .join("");
+  const vcpuRings = (focus?.vcpus ?? [])
+    .flatMap((v) => guest.boxes.flatMap((b) => b.cells.filter((c) => c.vcpu === v).map((c) => ring({ x: b.x + c.x, y: b.y + c.y, w: VCPU_W, h: VCPU_H }, 2))))
+    .join("");
+  return (
+    <>
+      {hover?.length ? <path className="pin-hover" d={path(hover, 1.5)} data-pus={formatIdList(hover)} /> : null}
+      {focus ? <path className="pin-focus" d={path(focus.pus, 2.5) + vcpuRings} data-pus={formatIdList(focus.pus)} data-vcpus={formatIdList(focus.vcpus)} /> : null}
+    </>
+  );
+}
+
+/**
+ * The keyboard's and the right-click's way to a PU: per card one focusable element over its
+ * cores, a cursor drawn while it has focus, and the PU menu.
+ */
+function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefObject<HTMLDivElement | null> }) {
+  const layout = useApp((s) => s.layout);
+  const selection = useApp((s) => s.vcpuSelection);
+  const toggleReserve = useApp((s) => s.toggleReserve);
+  const pinVcpus = useApp((s) => s.pinVcpus);
+  const pinThreadTo = useApp((s) => s.pinThreadTo);
+  const hoverPus = useApp((s) => s.hoverPus);
+  const [cursor, setCursor] = useState<{ node: number; pu: number } | undefined>();
+  const [menu, setMenu] = useState<{ x: number; y: number; title: string; items: MenuItem[]; back?: Element | null } | undefined>();
+  const layer = useRef<SVGGElement>(null);
+  const rects = puRects(geometry);
+  const reserved = new Set(idList(layout.pinning?.reserved));
+
+  const puMenu = (pu: number): MenuItem[] => {
+    const items: MenuItem[] = [
+      reserved.has(pu) ? { label: `release CPU ${pu} (no longer reserved for the host)`, run: () => toggleReserve(pu) } : { label: `reserve CPU ${pu} for the host`, run: () => toggleReserve(pu) },
+    ];
+    if (selection.length)
+      items.push({
+        label: `pin vCPU${selection.length > 1 ? "s" : ""} ${formatIdList(selection)} here (one PU each from CPU ${pu})`,
+        disabled: reserved.has(pu),
+        run: () => pinVcpus(selection, { pu }),
+      });
+    items.push({ label: `run the emulator on CPU ${pu}`, disabled: reserved.has(pu), run: () => pinThreadTo({ kind: "emulator" }, { pu }) });
+    for (const t of layout.iothreads ?? []) items.push({ label: `run I/O thread ${t.id} on CPU ${pu}`, disabled: reserved.has(pu), run: () => pinThreadTo({ kind: "iothread", id: t.id }, { pu }) });
+    return items;
+  };
+  const openMenu = (clientX: number, clientY: number, pu: number) => {
+    const r = frame.current?.getBoundingClientRect();
+    const node = rects.get(pu)?.node;
+    setMenu({ x: clientX - (r?.left ?? 0), y: clientY - (r?.top ?? 0), title: `CPU ${pu}${node !== undefined ? ` · host node ${node}` : ""}`, items: puMenu(pu), back: document.activeElement });
+  };
+  const closeMenu = () => {
+    const back = menu?.back;
+    setMenu(undefined);
+    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
+  };
+
+  // right-click on a PU (the cards are drawn under this layer, which takes no pointer events),
+  // and the PUs of the guest node under the pointer (its box or title)
+  const latest = useRef({ openMenu, hoverPus, layout, geometry });
+  // eslint-disable-next-line react-hooks/refs -- the "latest handlers" idiom: the native listeners are attached once
+  latest.current = { openMenu, hoverPus, layout, geometry };
+  useEffect(() => {
+    const svg = layer.current?.ownerSVGElement;
+    if (!svg) return;
+    const toDrawing = (e: MouseEvent) => {
+      const ctm = layer.current?.getScreenCTM();
+      return ctm ? new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse()) : undefined;
+    };
+    const onMenu = (e: MouseEvent) => {
+      const p = toDrawing(e);
+      const hit = p ? pinHit(p, latest.current.geometry) : undefined;
+      if (hit?.kind !== "pu") return;
+      e.preventDefault();
+      latest.current.openMenu(e.clientX, e.clientY, hit.pu);
+    };
+    let hovered: number | undefined;
+    const onOver = (e: PointerEvent) => {
+      const box = (e.target as Element | null)?.closest?.("[data-guest-box]");
+      const index = box ? Number(box.getAttribute("data-guest-box")) : undefined;
+      if (index === hovered) return;
+      hovered = index;
+      latest.current.hoverPus(index !== undefined && index >= 0 ? guestNodePus(latest.current.layout, index) : undefined);
+    };
+    svg.addEventListener("contextmenu", onMenu);
+    svg.addEventListener("pointerover", onOver);
+    return () => {
+      svg.removeEventListener("contextmenu", onMenu);
+      svg.removeEventListener("pointerover", onOver);
+    };
+  }, []);
+
+  const onKey = (e: React.KeyboardEvent, node: number, order: number[]) => {
+    if (order.length === 0) return;
+    const at = cursor?.node === node ? order.indexOf(cursor.pu) : -1;
+    const here = at >= 0 ? order[at]! : order[0]!;
+    const row = (pu: number) => rects.get(pu)!.y;
+    const step = (dir: number) => {
+      const next = order[Math.max(0, Math.min(order.length - 1, (at < 0 ? 0 : at) + dir))]!;
+      setCursor({ node, pu: next });
+    };
+    const vertical = (down: boolean) => {
+      // the PU in the next row nearest in x
+      const r0 = rects.get(here)!;
+      const rowY = [...new Set(order.map(row))].sort((a, b) => a - b);
+      const target = rowY[rowY.indexOf(r0.y) + (down ? 1 : -1)];
+      if (target === undefined) return;
+      const next = order.filter((p) => row(p) === target).sort((a, b) => Math.abs(rects.get(a)!.x - r0.x) - Math.abs(rects.get(b)!.x - r0.x))[0]!;
+      setCursor({ node, pu: next });
+    };
+    if (e.key === "Home" || e.key === "End") {
+      e.preventDefault();
+      setCursor({ node, pu: e.key === "Home" ? order[0]! : order[order.length - 1]! });
+    } else if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+      e.preventDefault();
+      step(e.key === "ArrowRight" ? 1 : -1);
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      vertical(e.key === "ArrowDown");
+    } else if (e.key === "r" || e.key === "R") {
+      e.preventDefault();
+      setCursor({ node, pu: here });
+      toggleReserve(here);
+    } else if (e.key === "e" || e.key === "E") {
+      e.preventDefault();
+      pinThreadTo({ kind: "emulator" }, { pu: here });
+    } else if ((e.key === "p" || e.key === "P") && selection.length) {
+      e.preventDefault();
+      pinVcpus(selection, { pu: here });
+    } else if (e.key === "Enter" || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
+      e.preventDefault();
+      const r = (e.currentTarget as Element).getBoundingClientRect();
+      openMenu(r.left + 8, r.top + 16, here);
+    }
+  };
+
+  return (
+    <g ref={layer} className="pu-keys">
+      {geometry.cards.map((card) => {
+        const area = coresArea(card);
+        if (!area) return null;
+        const order = [...rects.values()]
+          .filter((r) => r.node === card.node.os)
+          .sort((a, b) => a.y - b.y || a.x - b.x)
+          .map((r) => r.os);
+        const cur = cursor?.node === card.node.os ? rects.get(cursor.pu) : undefined;
+        return (
+          <g
+            key={card.node.os}
+            className="pu-keys-card"
+            tabIndex={0}
+            role="group"
+            data-pu-keys={card.node.os}
+            data-cursor={cur?.os}
+            aria-label={`host node ${card.node.os}'s CPUs: arrows move, R reserves or releases for the host, E runs the emulator there, P pins the selected vCPUs there, Enter opens the menu`}
+            onKeyDown={(e) => onKey(e, card.node.os, order)}
+            onFocus={() => (cursor?.node === card.node.os ? undefined : setCursor({ node: card.node.os, pu: order[0]! }))}
+          >
+            <rect className="pu-keys-area" x={area.x - 2} y={area.y - 2} width={area.w + 4} height={area.h + 4} rx={4} />
+            {cur ? <path className="pu-cursor" d={ring(cur, 2)} /> : null}
+          </g>
+        );
+      })}
+      {menu ? <GuestMenu frame={frame} x={menu.x} y={menu.y} title={menu.title} items={menu.items} onClose={closeMenu} /> : null}
+    </g>
+  );
+}
