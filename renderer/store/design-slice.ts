@@ -5,7 +5,7 @@ import { emptyLayout, type Layout } from "../../shared/layout/schema";
 import { parseCommandLine } from "../../shared/qemu/parse";
 import { planLayout } from "../../shared/plan/planner";
 import { layoutToText, loadLayoutText } from "../../shared/layout/load";
-import { addGuestNode, applyThreadBudget, bindBackend, moveGuestNode, moveVcpus, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
+import { addGuestNode, applyThreadBudget, bindBackendAndPins, moveGuestNode, moveVcpus, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
 import { setMemorySize, setSmpField, sizeField } from "../../shared/layout/fields";
 import { ApiFailure } from "../../shared/api/contract";
 import { errorText, type Full, type SliceDeps } from "./slice";
@@ -116,7 +116,7 @@ export function designSlice({ api, set, get, commit }: SliceDeps, initial: Layou
       commit(freshLayout());
       set({ importDiagnostics: [] });
     },
-    bind: (id, node) => get().edit((l) => bindBackend(l, id, node, get().host)),
+    bind: (id, node) => get().edit((l) => bindBackendAndPins(l, id, node, get().host)),
     threadBudget: (node, n) => get().edit((l) => applyThreadBudget(l, node, n, get().host)),
     resize(id, size) {
       const r = sizeField(size);

@@ -70,6 +70,20 @@ export function bindBackend(layout: Layout, backendId: string, hostNode: number,
   return l;
 }
 
+/**
+ * Drop a backend chip on a host node from the canvas: bind it (above), and the vCPU pins of every
+ * guest node whose memory it is follow it there, as a dragged guest node's do (moveGuestNode);
+ * pins left on the old node would read all of that memory remotely (PIN001).
+ */
+export function bindBackendAndPins(layout: Layout, backendId: string, hostNode: number, host?: HostTopology): Layout {
+  const l = bindBackend(layout, backendId, hostNode, host);
+  if (l === layout || !host) return l;
+  l.nodes.forEach((n, i) => {
+    if (n.memdev === backendId) movePinsWithNode(l, i, hostNode, host);
+  });
+  return l;
+}
+
 /** Drop a thread budget on a host node: a context there, and `threads` threads for each backend bound to it. */
 export function applyThreadBudget(layout: Layout, hostNode: number, threads: number, host?: HostTopology): Layout {
   const l = clone(layout);

@@ -9,7 +9,7 @@ import { planLayout } from "../plan/planner";
 import { topologySchema, type HostTopology } from "../topology/schema";
 import { pinThread, pinVcpusToNode, pinVcpusToPu, toggleReserved, type PinEdit } from "./edits";
 import { vcpuHostSets, emulatorHostSet } from "./resolve";
-import { moveGuestNode } from "../layout/edits";
+import { bindBackend, bindBackendAndPins, moveGuestNode } from "../layout/edits";
 import type { Layout } from "../layout/schema";
 
 const seed: HostTopology = topologySchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "../../assets/hosts/bm-standard2-52.json"), "utf8")));
@@ -113,5 +113,14 @@ describe("a guest node dragged onto another host node", () => {
     // guest node 1 (vCPUs 4-7) held 26,78,27,79; guest node 0's vCPUs 0-3 take the next cores
     expect([0, 1, 2, 3].map((v) => vcpuHostSets(l).get(v))).toEqual([[28], [80], [29], [81]]);
     expect([4, 5, 6, 7].map((v) => vcpuHostSets(l).get(v))).toEqual([[26], [78], [27], [79]]);
+  });
+
+  it("the same when its backend chip is dropped on the node (the canvas's bind), and not with the bare bind", () => {
+    const p = planned();
+    const memdev = p.nodes[0]!.memdev!;
+    const l = bindBackendAndPins(p, memdev, 1, seed);
+    expect(l.backends.find((b) => b.id === memdev)!.hostNodes).toBe("1");
+    expect(l.pinning?.vcpus?.find((x) => x.node === 0)?.hostCpus).toBe("26-51,78-103");
+    expect(bindBackend(p, memdev, 1, seed).pinning?.vcpus?.find((x) => x.node === 0)?.hostCpus).toBe("0-25,52-77");
   });
 });
