@@ -69,9 +69,19 @@ export function HostCanvas() {
 
   // the arrangement follows the viewport's shape, in steps so a resize does not re-lay out on every pixel
   const aspect = Math.round((room.width / room.maxHeight) * 4) / 4;
-  const geometry = useMemo(() => (host ? hostGeometry(machineOf(host), { aspect, collapse }) : undefined), [host, aspect, collapse]);
   // the guest is drawn under the host, in the same zoomed drawing
   const layout = useApp((s) => s.layout);
+  // the arrangement leaves room for the guest row under it: a tall arrangement over a tall
+  // guest row would shrink both (a guest node more or less arranges again, a moved vCPU not)
+  const guestNodeCount = layout.nodes.length;
+  const geometry = useMemo(() => {
+    if (!host) return undefined;
+    const machine = machineOf(host);
+    const plain = hostGeometry(machine, { aspect, collapse });
+    if (guestNodeCount === 0) return plain;
+    return hostGeometry(machine, { aspect, collapse, below: LINK_ROOM + guestGeometry(layout, plain).height });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the layout counts through its guest node count only
+  }, [host, aspect, collapse, guestNodeCount]);
   const guest = useMemo(() => (geometry ? guestGeometry(layout, geometry) : undefined), [layout, geometry]);
   // what a fit shows: host and guest; it follows the guest's size in steps (a box more or
   // less), not every moved vCPU, so the picture stays put while you work in it

@@ -3,6 +3,7 @@
 import type { Layout } from "./schema";
 import { humanSize, parseSize } from "../size/size";
 import { preallocThreads, smpCpus, smpMaxCpus } from "../qemu/prealloc";
+import { plural } from "../text/plural";
 
 export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string {
   const lines: string[] = [];
@@ -12,7 +13,7 @@ export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string
   const bin = [...words, layout.qemu?.binary ?? "(no binary)"].join(" ") + (env.length ? ` (with ${env.length} environment variable${env.length === 1 ? "" : "s"})` : "");
   const mem = layout.memory ? parseSize(layout.memory.size, "M") : undefined;
   const memText = layout.memory ? `-m ${layout.memory.size}${mem?.ok ? ` (${humanSize(mem.bytes)})` : ""}` : "no -m (QEMU default 128 MiB)";
-  const smpText = layout.smp ? `${smpCpus(layout.smp)} vCPUs${smpMaxCpus(layout.smp) !== smpCpus(layout.smp) ? ` (max ${smpMaxCpus(layout.smp)})` : ""}` : "no -smp (1 vCPU)";
+  const smpText = layout.smp ? `${plural(smpCpus(layout.smp), "vCPU")}${smpMaxCpus(layout.smp) !== smpCpus(layout.smp) ? ` (max ${smpMaxCpus(layout.smp)})` : ""}` : "no -smp (1 vCPU)";
   lines.push(`QEMU ${bin}: ${memText}, ${smpText}${layout.machine?.type ? `, machine ${layout.machine.type}` : ""}`);
   layout.nodes.forEach((n, i) => {
     const parts = [`vCPUs ${n.cpus ?? "none"}`];
