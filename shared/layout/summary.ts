@@ -4,6 +4,7 @@ import type { Layout } from "./schema";
 import { humanSize, parseSize } from "../size/size";
 import { preallocThreads, smpCpus, smpMaxCpus } from "../qemu/prealloc";
 import { plural } from "../text/plural";
+import { consoleWords } from "./guest-console";
 
 export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string {
   const lines: string[] = [];
@@ -40,6 +41,7 @@ export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string
     }
     lines.push(`backend ${b.id}: ${parts.join(", ")}`);
   }
+  if (layout.console) lines.push(`console: ${consoleWords(layout.console).join(" ")}`);
   if (layout.args.length > 0) lines.push(`other options: ${layout.args.map((a) => a.tokens.join(" ")).join("  ")}`);
   return lines.join("\n") + "\n";
 }
