@@ -76,10 +76,7 @@ export function HostCanvas() {
   const guestNodeCount = layout.nodes.length;
   const geometry = useMemo(() => {
     if (!host) return undefined;
-    const machine = machineOf(host);
-    const plain = hostGeometry(machine, { aspect, collapse });
-    if (guestNodeCount === 0) return plain;
-    return hostGeometry(machine, { aspect, collapse, below: LINK_ROOM + guestGeometry(layout, plain).height });
+    return hostGeometry(machineOf(host), { aspect, collapse, below: guestNodeCount === 0 ? 0 : (plain) => LINK_ROOM + guestGeometry(layout, plain).height });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the layout counts through its guest node count only
   }, [host, aspect, collapse, guestNodeCount]);
   const guest = useMemo(() => (geometry ? guestGeometry(layout, geometry) : undefined), [layout, geometry]);

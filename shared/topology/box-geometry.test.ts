@@ -124,5 +124,10 @@ describe("room for the guest row", () => {
     const aware = hostGeometry(machine, { aspect, below });
     expect(scale(aware)).toBeGreaterThan(scale(plain) * 1.1);
     expect(aware.width).toBeGreaterThan(plain.width);
+    // asked as a function, it is asked with the plain arrangement and gives the same answer
+    const asked: number[] = [];
+    const viaFunction = hostGeometry(machine, { aspect, below: (p) => (asked.push(p.width), below) });
+    expect(asked).toEqual([plain.width]);
+    expect(viaFunction).toEqual(aware);
   });
 });
