@@ -1,7 +1,7 @@
 // `npm run screenshots`: every bundled sample host, with a planned layout on it, at 1280×800,
 // 1920×1080 and 2560×1440, in light and dark, from the built app in Debian's Chromium
-// (browser mode, the e2e harness). Pictures go to test-results/screens/; the README's picture
-// (docs/app-canvas.png) is regenerated from the same run. Each shot is checked for sideways
+// (browser mode, the e2e harness). Pictures go to test-results/screens/; the README's pictures
+// (README_SHOTS) are regenerated from the same run. Each shot is checked for sideways
 // overflow of the page and for chips outside their cards; the script says which failed.
 
 import { mkdirSync, readdirSync } from "node:fs";
@@ -23,7 +23,11 @@ const PLANS: Record<string, Omit<PlanRequest, "nodes">> = {
   "hp-dl585-4socket": { mem: "32G", vcpus: 8, threads: 8 },
   "xeon-2node-gpu-nic": { mem: "16G", vcpus: 16, threads: 8 },
 };
-const README_SHOT = { sample: "bm-standard2-52", size: [1920, 1080], theme: "light" } as const;
+/** the README's pictures (few: the seed host as the front picture, the biggest sample small and dark) */
+const README_SHOTS = [
+  { sample: "bm-standard2-52", width: 1920, theme: "light", file: "docs/app-canvas.png" },
+  { sample: "epyc-7451-8node", width: 1280, theme: "dark", file: "docs/app-epyc-1280-dark.png" },
+] as const;
 
 const out = join(SHOTS, "screens");
 mkdirSync(out, { recursive: true });
@@ -52,9 +56,10 @@ try {
         if (check.overflow > 0) problems.push(`${file}: the page scrolls ${check.overflow} px sideways`);
         if (check.chipsOutside.length) problems.push(`${file}: chips outside their card: ${check.chipsOutside.join(", ")}`);
         console.log(file);
-        if (sample === README_SHOT.sample && width === README_SHOT.size[0] && theme === README_SHOT.theme) {
-          await page.screenshot({ path: join(ROOT, "docs/app-canvas.png") });
-          console.log(join(ROOT, "docs/app-canvas.png"));
+        for (const r of README_SHOTS) {
+          if (sample !== r.sample || width !== r.width || theme !== r.theme) continue;
+          await page.screenshot({ path: join(ROOT, r.file) });
+          console.log(join(ROOT, r.file));
         }
       }
     }

@@ -394,7 +394,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
         </text>
       </g>
       {over?.kind === "host" && drag ? <HostDropMark geometry={geometry} node={over.node} pin={drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined} /> : null}
-      {drag && drag.kind !== "lasso" ? <Ghost drag={drag} /> : null}
+      {drag && drag.kind !== "lasso" ? <Ghost drag={drag} name={drag.kind === "guest" ? boxName(drag.index, layout) : undefined} /> : null}
       {drag?.kind === "lasso" ? (
         <rect className="lasso" x={Math.min(drag.from.x, drag.at.x)} y={Math.min(drag.from.y, drag.at.y)} width={Math.abs(drag.at.x - drag.from.x)} height={Math.abs(drag.at.y - drag.from.y)} />
       ) : null}
@@ -411,9 +411,9 @@ function HostDropMark({ geometry, node, pin }: { geometry: HostGeometry; node: n
 }
 
 /** What follows the pointer during a drag: the only thing drawn per pointer move. */
-function Ghost({ drag }: { drag: Exclude<Drag, { kind: "lasso" }> }) {
-  const text =
-    drag.kind === "vcpus" ? `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}` : drag.kind === "guest" ? `guest node ${drag.index}` : "+ guest node";
+function Ghost({ drag, name }: { drag: Exclude<Drag, { kind: "lasso" }>; name?: string }) {
+  // a guest node is called by its nodeid, as its box and the command line call it (not its place in the list)
+  const text = drag.kind === "vcpus" ? `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}` : drag.kind === "guest" ? (name ?? "guest node") : "+ guest node";
   const w = Math.min(260, 16 + text.length * 6.6);
   return (
     <g className="drag-ghost" transform={`translate(${drag.at.x + 10},${drag.at.y + 10})`} pointerEvents="none">
@@ -505,7 +505,7 @@ const GuestBoxView = memo(
             onContextMenu={(e) => onMenu(e, c.vcpu, box)}
           >
             <rect width={VCPU_W} height={VCPU_H} rx={3} style={color && !selected.has(c.vcpu) ? { fill: color } : undefined} />
-            <text x={VCPU_W / 2} y={VCPU_H / 2 + 4} textAnchor="middle" style={color && !selected.has(c.vcpu) ? { fill: ink } : undefined}>
+            <text x={VCPU_W / 2} y={VCPU_H / 2} textAnchor="middle" style={color && !selected.has(c.vcpu) ? { fill: ink } : undefined}>
               {c.vcpu}
             </text>
           </g>

@@ -18,7 +18,9 @@ import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize } from "../../shared/size/size";
-import { guestGeometry, LINK_ROOM } from "../../shared/layout/guest-geometry";
+import { guestGeometry, LINK_ROOM, VCPU_H, VCPU_W } from "../../shared/layout/guest-geometry";
+import { cellFont, digitsOf } from "../canvas/label-size";
+import { smpMaxCpus } from "../../shared/qemu/prealloc";
 import { GuestLinks, GuestNodes } from "../canvas/GuestNodes";
 import { PinLayer } from "../canvas/PinLayer";
 import { ThreadChips } from "../canvas/ThreadChips";
@@ -29,7 +31,7 @@ import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memory
 const GUEST_STEP = 120;
 
 /** the canvas never takes more of the window's height than this */
-const MAX_VIEW_HEIGHT = 0.7;
+const MAX_VIEW_HEIGHT = 0.8;
 
 export function HostCanvas() {
   const host = useApp((s) => s.host);
@@ -71,9 +73,16 @@ export function HostCanvas() {
 
   // the arrangement follows the viewport's shape, in steps so a resize does not re-lay out on every pixel
   const aspect = Math.round((room.width / room.maxHeight) * 4) / 4;
-  const geometry = useMemo(() => (host ? hostGeometry(machineOf(host), { aspect, collapse }) : undefined), [host, aspect, collapse]);
   // the guest is drawn under the host, in the same zoomed drawing
   const layout = useApp((s) => s.layout);
+  // the arrangement leaves room for the guest row under it: a tall arrangement over a tall
+  // guest row would shrink both (a guest node more or less arranges again, a moved vCPU not)
+  const guestNodeCount = layout.nodes.length;
+  const geometry = useMemo(() => {
+    if (!host) return undefined;
+    return hostGeometry(machineOf(host), { aspect, collapse, below: guestNodeCount === 0 ? 0 : (plain) => LINK_ROOM + guestGeometry(layout, plain).height });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the layout counts through its guest node count only
+  }, [host, aspect, collapse, guestNodeCount]);
   const guest = useMemo(() => (geometry ? guestGeometry(layout, geometry) : undefined), [layout, geometry]);
   // what a fit shows: host and guest; it follows the guest's size in steps (a box more or
   // less), not every moved vCPU, so the picture stays put while you work in it
@@ -98,6 +107,10 @@ export function HostCanvas() {
   const labels = content && fitted.current !== geometry ? fitTransform(content, { width: room.width, height }).k * LABEL_FONT >= MIN_LABEL_PX : labelsAtZoom;
   // show the whole host on a new target, a new arrangement and a new size
   useEffect(fit, [fit]);
+  // PU and vCPU numbers sized so the fit draws them readable (renderer/canvas/label-size.ts)
+  const fitK = content ? fitTransform(content, { width: room.width, height }).k : 1;
+  const puFont = cellFont(LABEL_FONT, fitK, PU_W - 2, PU_H, digitsOf(host ? Math.max(0, ...host.cpus.map((c) => c.id)) : 0)).font;
+  const vcpuFont = cellFont(VCPU_FONT, fitK, VCPU_W, VCPU_H, digitsOf(smpMaxCpus(layout.smp) - 1)).font;
 
   return (
     <section className="panel host-canvas" aria-label="host topology">
@@ -139,6 +152,7 @@ export function HostCanvas() {
           width={room.width}
           height={height}
           className="host-svg"
+          style={{ "--pu-font": `${puFont}px`, "--vcpu-font": `${vcpuFont}px` } as React.CSSProperties}
         >
           <rect className="canvas-bg" width="100%" height="100%" />
           <Viewport>
@@ -313,6 +327,8 @@ function NodeCardView({ card, host, layout, use, contexts, selected, over, label
 /** PU numbers are drawn only when they come out at least this many CSS pixels tall: smaller is not text, only cost. */
 const MIN_LABEL_PX = 5.5;
 const LABEL_FONT = 10;
+/** a vCPU number's size when the fit draws it readable anyway */
+const VCPU_FONT = 11;
 
 /** The part of a card no layout edit changes: frame, title, cores and PUs. */
 const CardStatic = memo(function CardStatic({ card, color, labels }: { card: CardGeo; color: string; labels: boolean }) {
@@ -375,7 +391,7 @@ function puLabels(card: CardGeo, ink: string): string {
     for (const pu of core.pus) {
       const style = pu.online ? `fill:${ink}${pu.os >= 1000 ? ";font-size:8.5px" : ""}` : "";
       out.push(
-        `<text class="pu-label${pu.online ? "" : " offline"}" data-pu="${pu.os}" x="${core.x + pu.x + (PU_W - 2) / 2}" y="${core.y + CORE_PAD + PU_H / 2 + 3.5}" text-anchor="middle" style="${style}">${pu.os}</text>`,
+        `<text class="pu-label${pu.online ? "" : " offline"}" data-pu="${pu.os}" x="${core.x + pu.x + (PU_W - 2) / 2}" y="${core.y + CORE_PAD + PU_H / 2}" text-anchor="middle" style="${style}">${pu.os}</text>`,
       );
     }
   }

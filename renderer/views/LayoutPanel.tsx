@@ -11,6 +11,7 @@ import { preallocThreads } from "../../shared/qemu/prealloc";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { backendColor, inkOn } from "./palette";
 import { ValidatedInput } from "./ValidatedInput";
+import { ConsoleControl } from "./ConsoleControl";
 import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layout/fields";
 
 /** A chip in its node's colour, with dark text where the colour is light. */
@@ -64,6 +65,7 @@ export function LayoutPanel() {
             />
           </label>
         ))}
+        <ConsoleControl />
       </div>
       {layout.nodes.length === 0 && layout.backends.length === 0 ? <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p> : null}
       <ol className="guest-nodes">

@@ -59,13 +59,18 @@ export function TargetBar() {
           }}
         >
           <option value="host">this host</option>
-          <option value="lab:2">lab: 2 nodes (a small VM)</option>
-          <option value="lab:4">lab: 4 nodes (a small VM)</option>
-          {samples.map((s) => (
-            <option key={s.name} value={`sample:${s.name}`} title={s.description}>
-              sample: {s.name}
-            </option>
-          ))}
+          {/* short option texts keep the bar one row at 1280 px; the groups say what they are */}
+          <optgroup label="lab (a small VM)">
+            <option value="lab:2">lab, 2 nodes</option>
+            <option value="lab:4">lab, 4 nodes</option>
+          </optgroup>
+          <optgroup label="sample hosts">
+            {samples.map((s) => (
+              <option key={s.name} value={`sample:${s.name}`} title={s.description}>
+                {s.name}
+              </option>
+            ))}
+          </optgroup>
           {target?.kind === "imported" ? <option value="imported">{target.name}</option> : null}
           <option value="import">import a topology…</option>
         </select>
@@ -86,7 +91,7 @@ export function TargetBar() {
           <input aria-label="vCPUs" type="number" min={1} max={4096} value={req.vcpus} onChange={(e) => setReq({ ...req, vcpus: Number(e.target.value) || 1 })} />
         </label>
         <label title="preallocation threads for the whole VM, shared out among its memory backends (0: no preallocation)">
-          threads (whole VM)
+          threads/VM
           <input aria-label="preallocation threads" type="number" min={0} max={1024} value={req.threads} onChange={(e) => setReq({ ...req, threads: Number(e.target.value) || 0 })} />
         </label>
         {memError ? (

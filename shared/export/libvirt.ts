@@ -8,6 +8,7 @@ import { backendBytes, smpCpus, smpMaxCpus } from "../qemu/prealloc";
 import { parseSize } from "../size/size";
 import { idList } from "../cpulist/cpulist";
 import { cputuneParts } from "./libvirt-cputune";
+import { consoleWords } from "../layout/guest-console";
 
 export interface LibvirtExport {
   xml: string;
@@ -156,6 +157,9 @@ export function exportLibvirt(layout: Layout): LibvirtExport {
       .join(", ");
     notes.push(`${layout.args.length} other option${layout.args.length > 1 ? "s" : ""} (${sample}${layout.args.length > 3 ? ", …" : ""}) are not exported; libvirt writes its own`);
   }
+
+  // libvirt has its own console (<graphics>, <serial>, <console>) and always its own monitor socket
+  if (layout.console) notes.push(`the console options (${consoleWords(layout.console).join(" ")}) are not exported; libvirt describes consoles as <graphics> and <serial> devices`);
 
   // <devices><hostdev>: libvirt's form of -device vfio-pci,host=ADDR (managed: libvirt detaches
   // the device from its host driver and binds it to vfio-pci)

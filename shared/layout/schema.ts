@@ -9,6 +9,7 @@ import { optionName, takesArgument } from "../qemu/options";
 import { topologySchema } from "../topology/schema";
 import { pinningSchema } from "../pin/schema";
 import { hostDevicesSchema } from "./host-devices";
+import { consoleSchema } from "./guest-console";
 
 // Version 2 (2026-11): -object iothread elements and pinning; version-1 files migrate (load.ts).
 export const LAYOUT_VERSION = 2;
@@ -244,6 +245,7 @@ export const layoutSchema = z
     machine: machineSchema.optional(),
     memory: memorySchema.optional().describe("-m; absent means QEMU's default (128 MiB)"),
     smp: smpSchema.optional(),
+    console: consoleSchema.optional().describe("-nographic / -display none and -monitor stdio / none; absent: QEMU's defaults"),
     nodes: z.array(guestNodeSchema).max(4096),
     distances: z.array(distanceSchema).max(65536),
     threadContexts: z.array(threadContextSchema).max(4096),

@@ -3,6 +3,8 @@
 import type { Layout } from "./schema";
 import { humanSize, parseSize } from "../size/size";
 import { preallocThreads, smpCpus, smpMaxCpus } from "../qemu/prealloc";
+import { plural } from "../text/plural";
+import { consoleWords } from "./guest-console";
 
 export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string {
   const lines: string[] = [];
@@ -12,7 +14,7 @@ export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string
   const bin = [...words, layout.qemu?.binary ?? "(no binary)"].join(" ") + (env.length ? ` (with ${env.length} environment variable${env.length === 1 ? "" : "s"})` : "");
   const mem = layout.memory ? parseSize(layout.memory.size, "M") : undefined;
   const memText = layout.memory ? `-m ${layout.memory.size}${mem?.ok ? ` (${humanSize(mem.bytes)})` : ""}` : "no -m (QEMU default 128 MiB)";
-  const smpText = layout.smp ? `${smpCpus(layout.smp)} vCPUs${smpMaxCpus(layout.smp) !== smpCpus(layout.smp) ? ` (max ${smpMaxCpus(layout.smp)})` : ""}` : "no -smp (1 vCPU)";
+  const smpText = layout.smp ? `${plural(smpCpus(layout.smp), "vCPU")}${smpMaxCpus(layout.smp) !== smpCpus(layout.smp) ? ` (max ${smpMaxCpus(layout.smp)})` : ""}` : "no -smp (1 vCPU)";
   lines.push(`QEMU ${bin}: ${memText}, ${smpText}${layout.machine?.type ? `, machine ${layout.machine.type}` : ""}`);
   layout.nodes.forEach((n, i) => {
     const parts = [`vCPUs ${n.cpus ?? "none"}`];
@@ -39,6 +41,7 @@ export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string
     }
     lines.push(`backend ${b.id}: ${parts.join(", ")}`);
   }
+  if (layout.console) lines.push(`console: ${consoleWords(layout.console).join(" ")}`);
   if (layout.args.length > 0) lines.push(`other options: ${layout.args.map((a) => a.tokens.join(" ")).join("  ")}`);
   return lines.join("\n") + "\n";
 }

@@ -29,7 +29,7 @@ describe("the planner", () => {
   it("on the seed host with 256G, 104 vCPUs and 16 threads produces the seed's fast line plus -smp 104", () => {
     const { layout } = ok(planLayout(seedHost, { mem: "256G", vcpus: 104, threads: 16 }));
     const seed = parseCommandLine(readFileSync(join(root, "shared/qemu/fixtures/seed-fast.sh"), "utf8")).layout;
-    seed.args = seed.args.filter((a) => a.tokens[0] !== "-nographic" && a.tokens[0] !== "-monitor");
+    delete seed.console;
     seed.smp = { cpus: 104 };
     expect(normalized(generateArgs(layout))).toEqual(normalized(generateArgs(seed)));
   });
@@ -119,7 +119,7 @@ describe("the planner never hands out a plan that fails its own errors", () => {
       ["0", "60G"],
       ["1", "4G"],
     ]);
-    expect(r.notes.join(" ")).toMatch(/host node 1 has 4 GiB free: ram-node1 gets that/);
+    expect(r.notes.join(" ")).toMatch(/host node 1 has 4 GiB free: ram-node1 gets 4 GiB, the other nodes take the rest/);
     expect(checkLayout(r.layout, { host: tight }).filter((d) => d.severity === "error")).toEqual([]);
   });
 
@@ -168,5 +168,40 @@ describe("the planner never hands out a plan that fails its own errors", () => {
     ]);
     expect(r.notes.join(" ")).toMatch(/2 threads share host node 0's 1 CPU/);
     expect(checkLayout(r.layout, { host: lab }).filter((d) => d.severity === "error")).toEqual([]);
+  });
+});
+
+describe("the planner writes sizes people can read", () => {
+  const sizes = (r: ReturnType<typeof planLayout>) => ok(r).layout.backends.map((b) => b.size);
+
+  it("whole GiB when the memory divides into them: 64G over the CXL sample's 3 CPU nodes is 22G + 21G + 21G", () => {
+    expect(sizes(planLayout(cxl, { mem: "64G", vcpus: 8, threads: 8 }))).toEqual(["22G", "21G", "21G"]);
+  });
+
+  it("a node capped by its free memory gets whole GiB of it (28.6 GiB free: 28G), the others the rest", () => {
+    const r = ok(planLayout(cxl, { mem: "100G", vcpus: 8, threads: 8 }));
+    expect(r.layout.backends.map((b) => b.size)).toEqual(["28G", "29G", "43G"]);
+    expect(r.notes.join(" ")).toMatch(/host node 0 has 28\.6 GiB free: ram-node0 gets 28 GiB/);
+    expect(checkLayout(r.layout, { host: cxl }).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("the largest power-of-two MiB step otherwise, the 2 MiB page at the finest", () => {
+    expect(sizes(planLayout(cxl, { mem: "1536M", vcpus: 3, threads: 0 }))).toEqual(["512M", "512M", "512M"]);
+    expect(sizes(planLayout(cxl, { mem: "1G", vcpus: 3, threads: 0 }))).toEqual(["352M", "352M", "320M"]);
+    expect(sizes(planLayout(cxl, { mem: "16G", vcpus: 3, threads: 0 }))).toEqual(["5632M", "5632M", "5G"]);
+    expect(sizes(planLayout(seedHost, { mem: "6M", vcpus: 2, threads: 0 }))).toEqual(["4M", "2M"]);
+  });
+
+  it("on every sample, every size the planner writes is whole GiB, or MiB in steps of 32 or more", () => {
+    for (const name of ["bm-standard2-52", "cxl-4node", "epyc-7451-8node", "hp-dl585-4socket"]) {
+      for (const mem of ["16G", "64G", "100G"]) {
+        const r = planLayout(host(name), { mem, vcpus: 8, threads: 16 });
+        if (!r.ok) continue;
+        for (const b of r.layout.backends) {
+          const m = /^(\d+)M$/.exec(b.size);
+          expect(m ? Number(m[1]) % 32 : b.size, `${name} ${mem}: ${b.size}`).toSatisfy((x: unknown) => x === 0 || /^\d+G$/.test(String(x)));
+        }
+      }
+    }
   });
 });

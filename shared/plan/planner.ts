@@ -40,6 +40,63 @@ function err(message: string, fix: string): Diagnostic {
   return { code: "PLAN001", severity: "error", message, fix };
 }
 
+// Sizes people can read: a node's share is a whole number of GiB when the memory allows it,
+// else of the largest power-of-two MiB step that does and keeps the shares within an eighth of
+// each other, the page (2 MiB, or the huge page) at
+// the finest. 64G over 3 nodes is 22G + 21G + 21G, not 21846M + 21846M + 21844M; a node
+// capped by its free memory gets whole GiB of it (28G of 28.6 GiB free, not 29296M).
+const STEPS = [1024, 512, 256, 128, 64, 32, 16, 8, 4, 2].map((m) => m * MiB);
+
+interface Shares {
+  shares: number[];
+  /** bytes no node had room for */
+  over: number;
+  /** nodes given less than an equal share, for want of room */
+  capped: number[];
+}
+
+/** Equal shares of `total` in steps of `step`; what a node cannot hold goes to the nodes that have room. */
+function shareInSteps(total: number, capacities: number[], step: number): Shares {
+  const shares = split(total / step, capacities.length).map((units) => units * step);
+  const room = capacities.map((c) => (Number.isFinite(c) ? Math.floor(c / step) * step : c));
+  let over = 0;
+  const capped: number[] = [];
+  shares.forEach((s, g) => {
+    if (s > room[g]!) {
+      over += s - room[g]!;
+      shares[g] = room[g]!;
+      capped.push(g);
+    }
+  });
+  shares.forEach((s, g) => {
+    const more = Math.min(over, room[g]! - s);
+    if (more > 0) {
+      shares[g] = s + more;
+      over -= more;
+    }
+  });
+  return { shares, over, capped };
+}
+
+/** The coarsest readable step that fits every share in its node's room (see STEPS). */
+function shareMemory(total: number, capacities: number[], page: number): Shares {
+  // a step may leave the shares unequal by one step: at most an eighth of a share, unless they come out equal
+  const k = capacities.length;
+  const even = (s: number) => (total / s) % k === 0 || s <= total / k / 8;
+  const steps = [...STEPS.filter((s) => s > page && s % page === 0 && total % s === 0 && total >= s * k && even(s)), page];
+  for (const step of steps) {
+    const r = shareInSteps(total, capacities, step);
+    if (r.over === 0 && r.shares.every((s) => s > 0)) return r;
+  }
+  return shareInSteps(total, capacities, page);
+}
+
+/** `bytes` in `k` near-equal parts in the coarsest readable step that gives each part one (the page at the finest). */
+function splitBytes(bytes: number, k: number, page: number): number[] {
+  const step = STEPS.find((s) => s > page && s % page === 0 && bytes % s === 0 && bytes >= s * k) ?? page;
+  return split(bytes / step, k).map((u) => u * step);
+}
+
 /** Split `total` units into `k` near-equal parts, the first ones larger. */
 function split(total: number, k: number): number[] {
   const base = Math.floor(total / k);
@@ -85,22 +142,13 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
   // QEMU would fail or the OOM killer would end it) goes to the chosen nodes that have room.
   const prealloc = req.threads > 0;
   const capacity = (n: HostNode) => (req.hugepages ? freeHugepages(n, page) * page : prealloc ? Math.floor(n.memFree / page) * page : Number.POSITIVE_INFINITY);
-  const memShares = split(mem.bytes / page, nodes.length).map((units) => units * page);
-  let over = 0;
-  nodes.forEach((n, g) => {
-    if (memShares[g]! > capacity(n)) {
-      over += memShares[g]! - capacity(n);
-      notes.push(`host node ${n.id} has ${humanSize(capacity(n))} ${req.hugepages ? `in free ${humanSize(page)} huge pages` : "free"}: ram-node${g} gets that, the other nodes take the rest`);
-      memShares[g] = capacity(n);
-    }
-  });
-  nodes.forEach((n, g) => {
-    const room = Math.min(over, capacity(n) - memShares[g]!);
-    if (room > 0) {
-      memShares[g] = memShares[g]! + room;
-      over -= room;
-    }
-  });
+  const { shares: memShares, over, capped } = shareMemory(mem.bytes, nodes.map(capacity), page);
+  for (const g of capped) {
+    const n = nodes[g]!;
+    notes.push(
+      `host node ${n.id} has ${humanSize(capacity(n))} ${req.hugepages ? `in free ${humanSize(page)} huge pages` : "free"}: ram-node${g} gets ${humanSize(memShares[g]!)}, the other nodes take the rest`,
+    );
+  }
   if (over > 0) {
     const have = nodes.map((n) => `node ${n.id}: ${humanSize(capacity(n))}`).join(", ");
     return {
@@ -195,7 +243,7 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
       } else {
         // the fewest pieces that give the most workers: each piece keeps 64 MiB per worker
         const workersWith = (p: number) => {
-          const mem = split(memShares[g]! / page, p).map((u) => u * page);
+          const mem = splitBytes(memShares[g]!, p, page);
           return split(budget, p).reduce((a, t, j) => a + Math.min(t, MAX_PREALLOC_THREADS, hostCpus, Math.max(1, Math.floor(mem[j]! / BYTES_PER_PREALLOC_THREAD))), 0);
         };
         const maxPieces = Math.min(want, Math.floor(memShares[g]! / page));
@@ -207,7 +255,7 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
           );
       }
     }
-    const memPieces = split(memShares[g]! / page, pieces).map((u) => u * page);
+    const memPieces = splitBytes(memShares[g]!, pieces, page);
     const threadPieces = split(budget, pieces);
     // in the order of their host cores (siblings side by side), then in blocks per piece
     const coreOf = (v: number) => {

@@ -1,6 +1,6 @@
 // Layout → QEMU argv. Imported elements come back at their place with their own text
 // (patched only where edited); new elements go after the last element of their kind, in the
-// order people usually write them: -name, -machine, -m, -smp, other options, -numa node,
+// order people usually write them: -name, -machine, console (-nographic, -monitor), -m, -smp, other options, -numa node,
 // -numa dist, thread-contexts, memory backends.
 
 import type { Layout } from "../layout/schema";
@@ -10,14 +10,16 @@ import { shellQuote } from "./tokenize";
 import { optionName, takesArgument } from "./options";
 import { tasksetWords } from "../pin/taskset";
 import { vfioDeviceValue } from "../layout/host-devices";
+import { displayTokens, monitorTokens } from "../layout/guest-console";
 
 export const DEFAULT_BINARY = "qemu-system-x86_64";
 
-type ItemKind = ElementKind | "arg" | "hostDevice";
+type ItemKind = ElementKind | "console" | "arg" | "hostDevice";
 
 const RANK: Record<ItemKind, number> = {
   name: 0,
   machine: 1,
+  console: 1.5,
   memory: 2,
   smp: 3,
   arg: 4,
@@ -55,6 +57,9 @@ function layoutItems(layout: Layout): Item[] {
   };
   add("name", layout.name);
   add("machine", layout.machine);
+  const c = layout.console;
+  if (c?.display) items.push({ kind: "console", at: c.at?.display, tokens: () => displayTokens(c.display!) });
+  if (c?.monitor) items.push({ kind: "console", at: c.at?.monitor, tokens: () => monitorTokens(c.monitor!) });
   add("memory", layout.memory);
   add("smp", layout.smp);
   for (const a of layout.args) items.push({ kind: "arg", at: a.at, tokens: () => a.tokens });

@@ -24,7 +24,16 @@ describe("importing command lines", () => {
       ["tc1", "1"],
     ]);
     expect(layout.backends[1]).toMatchObject({ id: "ram-node1", type: "ram", size: "128g", hostNodes: "1", policy: "bind", prealloc: true, preallocContext: "tc1", preallocThreads: 8 });
-    expect(layout.args.map((a) => a.tokens)).toEqual([["-nographic"], ["-monitor", "stdio"]]);
+    // the console options are the layout's console, at their place in the line
+    expect(layout.console).toEqual({ display: "nographic", monitor: "stdio", at: { display: 2, monitor: 3 } });
+    expect(layout.args).toEqual([]);
+  });
+
+  it("reads only the first -nographic/-display none and -monitor stdio|none as the console; others stay as written", () => {
+    const { layout } = parseCommandLine("qemu-system-x86_64 -display none -m 1G -nographic -monitor vc -monitor none -monitor stdio");
+    expect(layout.console).toEqual({ display: "none", monitor: "none", at: { display: 0, monitor: 7 } });
+    expect(layout.args.map((a) => a.tokens)).toEqual([["-nographic"], ["-monitor", "vc"], ["-monitor", "stdio"]]);
+    expect(generateArgs(layout)).toEqual(["-display", "none", "-m", "1G", "-nographic", "-monitor", "vc", "-monitor", "none", "-monitor", "stdio"]);
   });
 
   it("reads libvirt's environment prefix, JSON objects with byte sizes and host-node lists", () => {

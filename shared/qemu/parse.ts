@@ -8,6 +8,7 @@ import { lineColumn, tokenize, type Token } from "./tokenize";
 import { OPTION_ALIASES, SPECS, type ElementKind, type ElementSpec } from "./elements";
 import { closest, readFromSplit, splitValue, type ReadProblem, type SplitValue } from "./codec";
 import { readTaskset, startsTaskset } from "../pin/taskset";
+import { readConsoleOption } from "../layout/guest-console";
 import { ENV_ASSIGNMENT, looksLikeQemuBinary, optionName, OTHER_OBJECT_TYPES, PREFIX_WORDS, takesArgument } from "./options";
 
 export interface ParseResult {
@@ -115,7 +116,7 @@ export function parseCommandLine(input: string): ParseResult {
       continue;
     }
     if (!takesArgument(name)) {
-      passthrough(k, 1);
+      if (!takeConsole(k, tok.text, undefined)) passthrough(k, 1);
       k++;
       continue;
     }
@@ -124,6 +125,10 @@ export function parseCommandLine(input: string): ParseResult {
       diag({ code: "PARSE005", severity: "error", message: `${tok.text} needs a value and the line ends`, fix: `give ${tok.text} its value or remove it` }, tok, k);
       passthrough(k, 1);
       k++;
+      continue;
+    }
+    if (takeConsole(k, tok.text, valueTok.text)) {
+      k += 2;
       continue;
     }
     const option = OPTION_ALIASES[`-${name}`] ?? `-${name}`;
@@ -159,6 +164,16 @@ export function parseCommandLine(input: string): ParseResult {
     }
   }
   return { layout, args, diagnostics };
+
+  /** -nographic, -display none, -monitor stdio|none: into the console, the first of each kind. */
+  function takeConsole(at: number, option: string, value: string | undefined): boolean {
+    const part = readConsoleOption(option, value);
+    if (!part) return false;
+    const key = "display" in part ? "display" : "monitor";
+    if (layout.console?.[key] !== undefined) return false;
+    layout.console = { ...layout.console, ...part, at: { ...layout.console?.at, [key]: at } };
+    return true;
+  }
 
   function takeElement(kind: ElementKind, at: number, optTok: Token, valueTok: Token, given: SplitValue | undefined): boolean {
     const qomType = kind === "backend" ? given?.entries.find((x) => x.key === "qom-type")?.value : undefined;

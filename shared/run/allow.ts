@@ -10,6 +10,7 @@ import { splitValue } from "../qemu/codec";
 import { SPECS, type ElementKind } from "../qemu/elements";
 import { escapeCommas, parseKeyval, renderEntry } from "../qemu/keyval";
 import { optionName } from "../qemu/options";
+import { displayTokens, monitorTokens } from "../layout/guest-console";
 
 /** Backend types a run creates. Others (epc, shm, types Numadesk does not know) are refused. */
 export const RUN_BACKEND_TYPES = new Set(["ram", "memfd", "file"]);
@@ -184,6 +185,10 @@ export function runLayout(layout: Layout): RunLayout {
     if (debugThreads !== undefined) run.name.debugThreads = debugThreads;
     if (extra) keepExtra(extra, new Set(), "-name", dropped);
   }
+  // A run brings its own console (-nodefaults -display none, and its QMP socket: prepare.ts);
+  // the layout's -nographic or -monitor stdio would tie QEMU to Numadesk's stdin.
+  if (layout.console?.display) dropped.push(`${displayTokens(layout.console.display).join(" ")} (a run has no console: it uses -display none and its own QMP socket)`);
+  if (layout.console?.monitor) dropped.push(`${monitorTokens(layout.console.monitor).join(" ")} (a run has no console: it uses -display none and its own QMP socket)`);
   // Never a host device: VFIO would take it from its host driver (README, "Sharing layouts safely").
   for (const d of layout.hostDevices ?? []) dropped.push(`-device vfio-pci,host=${d.host} (a run never passes a host device through)`);
   for (const a of layout.args) {

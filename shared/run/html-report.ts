@@ -13,6 +13,7 @@ import { runTitle } from "./label";
 import { placementLegendHtml, placementPlotSvg } from "./placement-svg";
 import { pageReport, preallocRate } from "./report";
 import { TOUCH_PAGES, type RunRecord } from "./types";
+import { plural } from "../text/plural";
 
 const secs = (ms: number | undefined) => (ms === undefined ? "–" : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
 
@@ -55,7 +56,7 @@ function worldLines(r: RunRecord): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ["run", r.id],
     ["started", r.startedAt],
-    ["ran on", `${r.host.name} (${r.host.nodes} node${r.host.nodes === 1 ? "" : "s"}, ${r.host.cpus} CPUs, fingerprint ${r.host.fingerprint})`],
+    ["ran on", `${r.host.name} (${plural(r.host.nodes, "node")}, ${plural(r.host.cpus, "CPU")}, fingerprint ${r.host.fingerprint})`],
     ["QEMU", `${r.qemu.version} (${r.qemu.binary})`],
   ];
   if (r.lab) rows.push(["lab", `${r.lab.nodes} virtual nodes, ${r.lab.accel.toUpperCase()} (${r.lab.accelWhy}), kernel ${r.lab.kernel}, booted in ${secs(r.lab.bootMs)}`]);

@@ -98,3 +98,36 @@ describe("packChips", () => {
     expect(more).toBeUndefined();
   });
 });
+
+describe("package labels", () => {
+  it("count in the singular when there is one (a package of one core and one PU)", () => {
+    const one: HostTopology = {
+      version: TOPOLOGY_VERSION,
+      name: "tiny",
+      source: { kind: "sample" },
+      nodes: [{ id: 0, cpus: [0], memTotal: 2 ** 30, memFree: 2 ** 29, hugepages: [] }],
+      cpus: [{ id: 0, node: 0, socket: 0, core: 0, siblings: [0], online: true }],
+      distances: [[10]],
+    };
+    expect(hostGeometry(hostBoxes(one), { aspect: 1.5 }).groups.map((g) => g.label)).toEqual(["Package 0 · 1 core · 1 PU"]);
+    expect(hostGeometry(hostBoxes(host("bm-standard2-52")), { aspect: 1.5 }).groups.map((g) => g.label)).toEqual(["Package 0 · 26 cores · 52 PUs", "Package 1 · 26 cores · 52 PUs"]);
+  });
+});
+
+describe("room for the guest row", () => {
+  it("an arrangement that knows what is drawn below it fits host and guest larger (the CXL sample in a 1280×800 window)", () => {
+    const machine = hostBoxes(host("cxl-4node"));
+    const aspect = 1.05;
+    const below = 250;
+    const scale = (g: { width: number; height: number }) => Math.min(aspect / g.width, 1 / (g.height + below));
+    const plain = hostGeometry(machine, { aspect });
+    const aware = hostGeometry(machine, { aspect, below });
+    expect(scale(aware)).toBeGreaterThan(scale(plain) * 1.1);
+    expect(aware.width).toBeGreaterThan(plain.width);
+    // asked as a function, it is asked with the plain arrangement and gives the same answer
+    const asked: number[] = [];
+    const viaFunction = hostGeometry(machine, { aspect, below: (p) => (asked.push(p.width), below) });
+    expect(asked).toEqual([plain.width]);
+    expect(viaFunction).toEqual(aware);
+  });
+});

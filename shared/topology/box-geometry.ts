@@ -8,6 +8,7 @@
 import { coreRuns, runLabel, type MachineBox, type NodeBox } from "./boxes";
 import { formatIdList } from "../cpulist/cpulist";
 import { humanSize } from "../size/size";
+import { plural } from "../text/plural";
 
 export const PU_W = 24;
 export const PU_H = 17;
@@ -208,21 +209,30 @@ function flow(items: Item[], cols: number, gap: number): { w: number; h: number;
 /**
  * The whole host, arranged to be as large as possible in a viewport of the given aspect
  * (width / height). Packages hold their nodes (through their dies when the model has them);
- * memory-only nodes and nodes spanning packages sit beside the packages.
+ * memory-only nodes and nodes spanning packages sit beside the packages. `below`: canvas
+ * units drawn under the host in the same view (the guest row), which a tall arrangement
+ * would have to shrink with; given as a function, it is asked with the arrangement chosen
+ * without it (the guest row takes its width from the host), and the same arrangements are
+ * weighed again, so cards are laid out once.
  */
-export function hostGeometry(machine: MachineBox, opts: { aspect: number; collapse?: boolean }): HostGeometry {
+export function hostGeometry(machine: MachineBox, opts: { aspect: number; collapse?: boolean; below?: number | ((plain: HostGeometry) => number) }): HostGeometry {
   const content = new Map(machine.nodes.map((n) => [n.os, cardContent(n, opts.collapse ?? false)]));
   const maxInner = Math.max(1, ...machine.packages.map((p) => (p.dies ? Math.max(p.dies.length, ...p.dies.map((d) => d.nodes.length)) : p.nodes.length)));
   const outerCount = machine.packages.length + machine.looseNodes.length;
-  let best: { k: number; geo: HostGeometry } | undefined;
+  const options: HostGeometry[] = [];
   for (let inner = 1; inner <= maxInner; inner++) {
-    for (let outer = 1; outer <= Math.max(1, outerCount); outer++) {
-      const geo = arrange(machine, content, inner, outer);
-      const k = Math.min(opts.aspect / geo.width, 1 / geo.height);
-      if (!best || k > best.k * 1.001) best = { k, geo };
-    }
+    for (let outer = 1; outer <= Math.max(1, outerCount); outer++) options.push(arrange(machine, content, inner, outer));
   }
-  return best!.geo;
+  const best = (below: number) => {
+    let pick: { k: number; geo: HostGeometry } | undefined;
+    for (const geo of options) {
+      const k = Math.min(opts.aspect / geo.width, 1 / (geo.height + below));
+      if (!pick || k > pick.k * 1.001) pick = { k, geo };
+    }
+    return pick!.geo;
+  };
+  if (typeof opts.below !== "function") return best(opts.below ?? 0);
+  return best(opts.below(best(0)));
 }
 
 function arrange(machine: MachineBox, content: Map<number, Omit<CardGeo, "x" | "y">>, inner: number, outer: number): HostGeometry {
@@ -252,7 +262,7 @@ function arrange(machine: MachineBox, content: Map<number, Omit<CardGeo, "x" | "
     return { w, h, groups: [{ kind, os, x: 0, y: 0, w, h, label }, ...children.flatMap((c) => c.groups)], cards: children.flatMap((c) => c.cards) };
   };
   const top: Built[] = machine.packages.map((p) => {
-    const label = `Package ${p.os} · ${p.coreCount} cores · ${p.puCount} PUs`;
+    const label = `Package ${p.os} · ${plural(p.coreCount, "core")} · ${plural(p.puCount, "PU")}`;
     if (p.dies) {
       const dies = p.dies.map((d) => container("die", d.os, `Die ${d.os}`, d.nodes.map(cardItem), inner));
       return container("package", p.os, label, dies, inner);

@@ -7,6 +7,7 @@ import { formatIdList } from "../cpulist/cpulist";
 import { humanSize } from "../size/size";
 import { coreRuns, hostBoxes, l3Pus, runLabel, type NodeBox } from "./boxes";
 import { pciLines } from "./format-pci";
+import { plural } from "../text/plural";
 
 export function formatNumactl(t: HostTopology): string {
   const lines: string[] = [];
@@ -72,8 +73,4 @@ export function formatTopologyText(t: HostTopology): string {
   lines.push(`        ${t.nodes.map((n) => String(n.id).padStart(4)).join("")}`);
   t.nodes.forEach((n, i) => lines.push(`    ${String(n.id).padStart(3)}:${t.distances[i]!.map((v) => String(v).padStart(4)).join("")}`));
   return lines.join("\n") + "\n";
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
