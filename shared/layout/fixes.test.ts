@@ -32,11 +32,11 @@ function fixAll(layout: Layout, h: HostTopology): { layout: Layout; applied: str
 const meaning = (l: Layout) => JSON.parse(JSON.stringify(l, (k, v) => (k === "origin" || k === "at" || k === "qemu" ? undefined : v)));
 
 describe("one-click fixes", () => {
-  it("turn the seed's baseline into the seed's fast line plus -smp 104, on the seed host", () => {
+  it("turn the seed's baseline into the seed's fast line plus -smp 104 (and -display none, which QEMU needs beside -monitor stdio), on the seed host", () => {
     const { layout, applied } = fixAll(parseCommandLine(fixture("seed-baseline.sh")).layout, seedHost);
-    expect(applied).toEqual(["add -smp 104", "add a thread-context per node"]);
+    expect([...applied].sort()).toEqual(["add -smp 104", "add a thread-context per node", "use -display none (the monitor stays on stdio)"]);
     expect(checkLayout(layout, { host: seedHost })).toEqual([]);
-    const fast = parseCommandLine(fixture("seed-fast.sh").replace("-m 256G", "-m 256G -smp 104")).layout;
+    const fast = parseCommandLine(fixture("seed-fast.sh").replace("-m 256G", "-m 256G -smp 104").replace("-nographic", "-display none")).layout;
     expect(meaning(layout)).toEqual(meaning(fast));
   });
 

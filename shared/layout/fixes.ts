@@ -15,6 +15,7 @@ import { smpMaxCpus } from "../qemu/prealloc";
 import { pinFixFor } from "../pin/fixes";
 import { misplacedDevices } from "../validate/rules/host-devices";
 import { moveGuestNodeTo } from "./device-edits";
+import { withConsole } from "./guest-console";
 
 export interface Fix {
   /** the button's words: what it will do */
@@ -234,6 +235,8 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
         apply: (l) => moveGuestNodeTo(l, host, guest, m.device.numaNode),
       };
     }
+    case "NUMA045":
+      return { label: "use -display none (the monitor stays on stdio)", apply: (l0) => ({ ...structuredClone(l0), console: withConsole(l0.console, { display: "none" }) }) };
     case "NUMA030":
       return { label: "turn on debug-threads", apply: (l0) => ({ ...structuredClone(l0), name: { ...(l0.name ?? {}), debugThreads: true } }) };
     default:
