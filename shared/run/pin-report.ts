@@ -86,6 +86,12 @@ export function judgeThread(layout: Layout, tid: number, name: string, isMain: b
   return t;
 }
 
+/** Does the run have pins to apply? (a layout without any keeps the run as it was: paused, never continued) */
+export function hasPinning(layout: Layout): boolean {
+  const p = layout.pinning;
+  return (p !== undefined && (p.vcpus?.length || p.emulator !== undefined || p.process !== undefined)) || (layout.iothreads ?? []).some((t) => t.hostCpus !== undefined) ? true : false;
+}
+
 /** The pinning part of a run's summary, as text. */
 export function formatPinReport(p: PinReport): string {
   const rows = [["thread", "tid", "role", "allowed", "design", "matches"]];
