@@ -163,7 +163,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   if (memPaths.problems.length > 0) throw new RunRefused(memPaths.problems.join("\n"));
   const dir = ownedDirName(RUN_DIR_PREFIX);
   const socket = join(dir, "qmp.sock");
-  const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded, memPaths: memPaths.paths });
+  const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded, memPaths: memPaths.paths, hugePageSizes: memPaths.hugePageSizes });
   if (prepared.refused.length > 0) throw new RunRefused(`this layout cannot be run: ${prepared.refused.join("; ")}`);
 
   // Count the runs going and register this one as one step, under a lock the kernel holds:
