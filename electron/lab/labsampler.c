@@ -160,9 +160,38 @@ static void comm_of(int pid, int tid, char *name, int size) {
   if (read_file(path, name, size) > 0) name[strcspn(name, "\n")] = 0;
 }
 
+/* a thread's Cpus_allowed_list from its status file; 0 when it is gone */
+static int allowed_of(int pid, int tid, char *out, int size) {
+  char path[128], buf[4096];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/status", pid, tid);
+  if (read_file(path, buf, sizeof buf) <= 0) return 0;
+  char *c = strstr(buf, "Cpus_allowed_list:");
+  if (!c) return 0;
+  c += strlen("Cpus_allowed_list:");
+  while (*c == ' ' || *c == '\t') c++;
+  c[strcspn(c, "\n")] = 0;
+  snprintf(out, size, "%s", c);
+  return 1;
+}
+
+/* the process's thread ids now */
+static int list_tids(int pid, int *tids, int max) {
+  char path[64];
+  int n = 0;
+  snprintf(path, sizeof path, "/proc/%d/task", pid);
+  DIR *d = opendir(path);
+  if (!d) return 0;
+  struct dirent *e;
+  while ((e = readdir(d)) && n < max)
+    if (atoi(e->d_name) > 0) tids[n++] = atoi(e->d_name);
+  closedir(d);
+  return n;
+}
+
 /* Pin every thread the design places, say QEMU's status then, let the guest run, read back. */
 static void pin_and_report(int fd, int pid) {
-  char path[128], name[64], buf[4096];
+  static int tids[MAX_TASKS];
+  char name[64], allowed[4096];
   /* the machine exists (every vCPU thread too) once the main loop answers */
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   struct timeval tv = { 60, 0 };
@@ -171,48 +200,25 @@ static void pin_and_report(int fd, int pid) {
     printf("NUMADESK-LAB PE QEMU did not answer on QMP before pinning\n");
     return;
   }
-  snprintf(path, sizeof path, "/proc/%d/task", pid);
-  DIR *d = opendir(path);
-  if (d) {
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      int tid = atoi(e->d_name);
-      if (tid <= 0) continue;
-      comm_of(pid, tid, name, sizeof name);
-      const char *want = pin_for(name);
-      if (!want) continue;
-      cpu_set_t set;
-      if (!parse_cpulist(want, &set)) { printf("NUMADESK-LAB PE %s (%d) to %s: not a CPU list\n", name, tid, want); continue; }
-      if (sched_setaffinity(tid, sizeof set, &set) != 0) printf("NUMADESK-LAB PE %s (%d) to %s: %s\n", name, tid, want, strerror(errno));
-    }
-    closedir(d);
+  int n = list_tids(pid, tids, MAX_TASKS);
+  for (int i = 0; i < n; i++) {
+    comm_of(pid, tids[i], name, sizeof name);
+    const char *want = pin_for(name);
+    if (!want) continue;
+    cpu_set_t set;
+    if (!parse_cpulist(want, &set)) { printf("NUMADESK-LAB PE %s (%d) to %s: not a CPU list\n", name, tids[i], want); continue; }
+    if (sched_setaffinity(tids[i], sizeof set, &set) != 0) printf("NUMADESK-LAB PE %s (%d) to %s: %s\n", name, tids[i], want, strerror(errno));
   }
   const char *st = qmp_cmd(fd, "{\"execute\":\"query-status\"}\n");
   const char *s = st ? strstr(st, "\"status\"") : NULL;
   char status[64] = "unknown";
-  if (s && (s = strchr(s + 8, '"'))) {
-    snprintf(status, sizeof status, "%.*s", (int)strcspn(s + 1, "\""), s + 1);
-  }
+  if (s && (s = strchr(s + 8, '"'))) snprintf(status, sizeof status, "%.*s", (int)strcspn(s + 1, "\""), s + 1);
   printf("NUMADESK-LAB PS %s\n", status);
   qmp_cmd(fd, "{\"execute\":\"cont\"}\n");
-  d = opendir(path);
-  if (d) {
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      int tid = atoi(e->d_name);
-      if (tid <= 0) continue;
-      comm_of(pid, tid, name, sizeof name);
-      char spath[128];
-      snprintf(spath, sizeof spath, "/proc/%d/task/%d/status", pid, tid);
-      if (read_file(spath, buf, sizeof buf) <= 0) continue;
-      char *c = strstr(buf, "Cpus_allowed_list:");
-      if (!c) continue;
-      c += strlen("Cpus_allowed_list:");
-      while (*c == ' ' || *c == '\t') c++;
-      c[strcspn(c, "\n")] = 0;
-      printf("NUMADESK-LAB P %d %d %s %s\n", tid, tid == pid, c, name);
-    }
-    closedir(d);
+  n = list_tids(pid, tids, MAX_TASKS);
+  for (int i = 0; i < n; i++) {
+    comm_of(pid, tids[i], name, sizeof name);
+    if (allowed_of(pid, tids[i], allowed, sizeof allowed)) printf("NUMADESK-LAB P %d %d %s %s\n", tids[i], tids[i] == pid, allowed, name);
   }
 }
 
@@ -273,16 +279,9 @@ int main(int argc, char **argv) {
         }
         if (!wanted(tk->name, tid, pid)) continue;
         if (!tk->announced && (strcmp(tk->name, "touch_pages") == 0 || strncmp(tk->name, "TC ", 3) == 0)) {
-          snprintf(path, sizeof path, "/proc/%d/task/%d/status", pid, tid);
-          if (read_file(path, buf, sizeof buf) > 0) {
-            char *c = strstr(buf, "Cpus_allowed_list:");
-            if (c) {
-              c += strlen("Cpus_allowed_list:");
-              while (*c == ' ' || *c == '\t') c++;
-              c[strcspn(c, "\n")] = 0;
-              printf("NUMADESK-LAB A %d %s %s\n", tid, c, tk->name);
-              tk->announced = 1;
-            }
+          if (allowed_of(pid, tid, buf, sizeof buf)) {
+            printf("NUMADESK-LAB A %d %s %s\n", tid, buf, tk->name);
+            tk->announced = 1;
           }
         }
         snprintf(path, sizeof path, "/proc/%d/task/%d/stat", pid, tid);
