@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBackend } from "../backend/backend";
 import { ApiFailure } from "../../shared/api/contract";
-import { minimalRecord, workerSample } from "../../shared/run/fixtures/minimal-record";
+import { minimalRecord, workerSample } from "../../shared/run/minimal-record";
 import type { RunRecord } from "../../shared/run/types";
 
 const dir = mkdtempSync(join(tmpdir(), "numadesk-recording-"));

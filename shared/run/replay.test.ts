@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dueSteps, replayEndMs, replayTimeline, type ReplayEvent } from "./replay";
-import { minimalRecord, workerSample } from "./fixtures/minimal-record";
+import { minimalRecord, workerSample } from "./minimal-record";
 import type { RunRecord, Sample } from "./types";
 
 const record = (samples: Sample[], extra: Partial<RunRecord> = {}): RunRecord => minimalRecord(samples, { timings: { preallocMs: 180, totalMs: 240 }, ...extra });
