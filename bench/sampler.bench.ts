@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { Sampler } from "../electron/run/sampler";
 import { SchedTracer } from "../electron/run/sched-trace";
 import { findQemu } from "../electron/qemu/discover";
+import { spawnPreallocQemu } from "../electron/bench/prealloc-qemu";
 
 const THREADS = 64;
 const SECONDS = 3;
@@ -46,26 +47,8 @@ function naive(pid: number, rateHz: number, ms: number): Promise<{ cpuPercent: n
  * on an identical QEMU, for the same work.
  */
 async function busyRun(exact: boolean): Promise<{ cpuPercent: number; events?: number; samples: number; ms: number } | undefined> {
-  const args = [
-    "-S",
-    "-nodefaults",
-    "-display",
-    "none",
-    "-accel",
-    "tcg",
-    "-name",
-    "debug-threads=on",
-    "-m",
-    "1G",
-    "-object",
-    "memory-backend-memfd,id=m0,size=1G,prealloc=on,prealloc-threads=16",
-    "-numa",
-    "node,memdev=m0",
-    "-qmp",
-    "stdio",
-  ];
   const t0 = performance.now();
-  const q = spawn(findQemu(), args, { stdio: ["pipe", "pipe", "ignore"] });
+  const q = spawnPreallocQemu({ size: "1G", threads: 16 });
   const watch = { pid: q.pid!, rateHz: 200, nodeOf: () => 0, t0, keep: (name: string) => name === "touch_pages" };
   const w = exact ? SchedTracer.open(watch) : new Sampler(watch);
   if (!(w instanceof SchedTracer) && !(w instanceof Sampler)) {

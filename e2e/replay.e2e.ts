@@ -38,16 +38,7 @@ describe("replays and recordings", () => {
     const progress = h.page.locator('[data-testid="run-progress"] tr[data-backend="ram-node0"]');
     await expect.poll(() => progress.getAttribute("data-bytes"), { timeout: 10_000 }).toBe(String(2 ** 30));
     expect(await progress.innerText()).toMatch(/1\.00 \/ 1\.00 GiB\s+all there by \d+\.\d\d s/);
-    // the last batch of samples can reach the page just after the run is marked done: read the
-    // live marks once two looks 300 ms apart agree (CI saw 231 live against 232 replayed once)
-    const total = async () => [...(await marks()).values()].reduce((a, m) => a + m.n, 0);
-    let before = -1;
-    for (let i = 0; i < 20; i++) {
-      const now = await total();
-      if (now === before) break;
-      before = now;
-      await h.page.waitForTimeout(300);
-    }
+    // done means the record is loaded and the live view drew the record's samples: no waiting for a late batch
     const live = await marks();
     expect(live.size).toBeGreaterThan(0);
     const liveCount = [...live.values()].reduce((a, m) => a + m.n, 0);
@@ -57,14 +48,9 @@ describe("replays and recordings", () => {
     await h.page.locator('[data-testid="history"] li').first().locator("button:has-text('replay')").click();
     await expect.poll(() => h.page.locator('[data-testid="replay-badge"]').innerText(), { timeout: 5000 }).toBe("replay 10×");
     await expect.poll(() => status.getAttribute("data-status"), { timeout: 60_000 }).toBe("done");
+    // the same picture, mark for mark: count, off-node count, sum of x and of rows per thread
     const replayed = await marks();
-    expect([...replayed.keys()]).toEqual([...live.keys()]);
-    for (const [tid, m] of live) {
-      const r = replayed.get(tid)!;
-      expect([r.n, r.off, r.rows]).toEqual([m.n, m.off, m.rows]);
-      // the record keeps times to 0.01 ms: at most a hair's difference per mark
-      expect(Math.abs(r.sx - m.sx)).toBeLessThanOrEqual(0.05 * m.n + 0.2);
-    }
+    expect(replayed).toEqual(live);
     expect(await progress.getAttribute("data-bytes")).toBe(String(2 ** 30));
     expect(await status.innerText()).toMatch(/^done · \d+\.\d s · preallocated in \d+\.\d\d s$/);
     await h.page.screenshot({ path: join(SHOTS, "10-replay-done.png"), fullPage: true });

@@ -40,7 +40,10 @@ export function appRoot(): string {
   } catch {
     entry = undefined;
   }
-  const found = searchUp(entry) ?? searchUp(process.cwd());
+  // a program from node_modules (vitest, a bench runner) is a tool run in a checkout, not Numadesk:
+  // the checkout is where it runs (a worktree's node_modules may be a link to another checkout's)
+  const tool = entry !== undefined && entry.split(sep).includes("node_modules");
+  const found = tool ? (searchUp(process.cwd()) ?? searchUp(entry)) : (searchUp(entry) ?? searchUp(process.cwd()));
   if (!found) throw new ResourceError("cannot find Numadesk's assets/ folder next to the program; reinstall it, or run it from its folder");
   configured = found;
   return found;

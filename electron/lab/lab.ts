@@ -32,6 +32,8 @@ import { probeQemu } from "../qemu/discover";
 import { RunRefused } from "../qemu/launch";
 import { createOwnedDir, sweepStaleDirs } from "../run/owned-dirs";
 import { labProgress, type LabProgress } from "../../shared/lab/prepare-steps";
+import { labPinLines } from "../../shared/lab/pins";
+import { judgeThread } from "../../shared/run/pin-report";
 
 export { labTopology, demoJobs, type LabNodes, type LabJob };
 
@@ -112,6 +114,9 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   prepared.forEach(({ job, run }, i) => {
     const text = [job.label.replace(/\s+/g, "_"), String(rate), `/tmp/qmp-${i}.sock`, INNER_QEMU, ...run.args].join("\n") + "\n";
     entries.push({ name: `job/${String(i + 1).padStart(2, "0")}.job`, type: "file", mode: 0o644, data: Buffer.from(text) });
+    // the pins beside it: the sampler pins the paused QEMU, continues it and reads every thread back
+    const pins = labPinLines(run.layout);
+    if (pins) entries.push({ name: `job/${String(i + 1).padStart(2, "0")}.pins`, type: "file", mode: 0o644, data: Buffer.from(pins) });
   });
   const initrd = join(dir, "initrd.cpio");
   await writeFile(initrd, Buffer.concat([await readFile(assets.initramfs), cpioArchive(entries)]));
@@ -255,6 +260,13 @@ function labRecord(
     lab: { nodes: w.nodes, accel: w.accel, accelWhy: w.why, kernel: w.kernel, bootMs: w.bootMs, freeBeforeKb: job.freeBeforeKb, freeAtPreallocKb: job.freeAtPreallocKb },
   };
   if (job.preallocMs !== undefined) record.timings.preallocMs = job.preallocMs;
+  // read back inside the lab after pinning, judged as a host run's threads are
+  if (job.pins)
+    record.pinning = {
+      statusWhenPinned: job.pins.status ?? "unknown",
+      threads: job.pins.threads.map((t) => judgeThread(run.layout, t.tid, t.name, t.main, t.allowed)),
+      ...(job.pins.errors.length > 0 ? { errors: job.pins.errors } : {}),
+    };
   if (job.code !== 0) record.error = `the QEMU inside the lab exited with code ${job.code}`;
   return record;
 }

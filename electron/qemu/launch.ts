@@ -3,7 +3,7 @@
 // greeting, quit through QMP, and leave nothing behind: no process, no socket, no folder.
 
 import { applyPins, readBackPins } from "../run/pin-threads";
-import type { PinReport } from "../../shared/run/pin-report";
+import { hasPinning, type PinReport } from "../../shared/run/pin-report";
 import { createHash, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -32,7 +32,7 @@ import { memAvailable, processMemory } from "../run/meminfo";
 import { createOwnedDirAt, ownedDirName, ownedDirs, processAlive, readOwner, sweepStaleDirs, writeOwner, type Owner } from "../run/owned-dirs";
 import { checkMemPaths } from "../run/mem-path";
 import { RunLockBusy, withRunLock } from "../run/run-lock";
-import { killGroup, spawnGuarded } from "./spawn-guarded";
+import { killGroup, spawnGated } from "./spawn-guarded";
 
 export class RunRefused extends Error {
   override name = "RunRefused";
@@ -163,7 +163,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   if (memPaths.problems.length > 0) throw new RunRefused(memPaths.problems.join("\n"));
   const dir = ownedDirName(RUN_DIR_PREFIX);
   const socket = join(dir, "qmp.sock");
-  const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded, memPaths: memPaths.paths });
+  const prepared = prepareRunArgs(layout, { qmpSocket: socket, nameThreads: qemu.features.debugThreadsNeeded, memPaths: memPaths.paths, hugePageSizes: memPaths.hugePageSizes });
   if (prepared.refused.length > 0) throw new RunRefused(`this layout cannot be run: ${prepared.refused.join("; ")}`);
 
   // Count the runs going and register this one as one step, under a lock the kernel holds:
@@ -201,10 +201,14 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   const nodeOfCpu = new Int16Array(Math.max(0, ...host.cpus.map((c) => c.id)) + 1).fill(-1);
   for (const c of host.cpus) nodeOfCpu[c.id] = c.node;
   const startedAt = new Date().toISOString();
-  const t0 = performance.now();
+  // t0 is when QEMU is let go (below): the gate's few ms of setting up are not QEMU's time
+  let t0 = performance.now();
   // -L for a QEMU unpacked outside /usr: its own firmware, added after checkRunArgv passed the rest
   const argv = [...dataDirArgs(qemu), ...prepared.args];
-  const child = spawnGuarded(qemu.binary, argv, ["ignore", "ignore", "pipe"]);
+  // Spawned behind a gate (same pid after it): the tracer of exact mode is attached before QEMU
+  // runs a single instruction, so even a touch_pages worker that lives a few ms is seen.
+  const gate = spawnGated(qemu.binary, argv, "ignore", "pipe");
+  const child = gate.child;
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (s: string) => {
@@ -229,16 +233,31 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   process.once("exit", onExitHook);
 
   const watch = { pid: child.pid ?? -1, rateHz: opts.rateHz ?? 200, nodeOf: (c: number) => nodeOfCpu[c] ?? -1, t0, onBatch: (s: Sample[]) => opts.onEvent?.({ type: "samples", samples: s }) };
-  const tracer = opts.exact && child.pid !== undefined ? SchedTracer.open(watch) : undefined;
-  const sampler = tracer instanceof SchedTracer ? tracer : new Sampler(watch);
-  // bytes populated per backend, from QEMU's smaps (shared/run/populated.ts says why that is exact)
-  const fill =
-    child.pid !== undefined ? new FillWatcher(child.pid, fillBackends(prepared.layout, prepared.backendOrder, memPaths), t0, (t, bytes) => opts.onEvent?.({ type: "populated", t, bytes })) : undefined;
-  if (child.pid !== undefined) {
-    writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
-    opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...argv] });
-    sampler.start();
-    fill?.start();
+  let tracer: ReturnType<typeof SchedTracer.open> | undefined;
+  let sampler: SchedTracer | Sampler | undefined;
+  let fill: FillWatcher | undefined;
+  try {
+    tracer = opts.exact && child.pid !== undefined ? SchedTracer.open(watch) : undefined;
+    sampler = tracer instanceof SchedTracer ? tracer : new Sampler(watch);
+    if (child.pid !== undefined) {
+      writeOwner(dir, { ...owner, qemuPid: child.pid } as RunOwner);
+      // everything that watches QEMU is in place: let it go, and count from here
+      t0 = watch.t0 = performance.now();
+      // bytes populated per backend, from QEMU's smaps (shared/run/populated.ts says why that is exact)
+      fill = new FillWatcher(child.pid, fillBackends(prepared.layout, prepared.backendOrder, memPaths), t0, (t, bytes) => opts.onEvent?.({ type: "populated", t, bytes }));
+      gate.release();
+      sampler.start();
+      fill.start();
+      opts.onEvent?.({ type: "spawned", pid: child.pid, argv: [qemu.binary, ...argv] });
+    }
+  } catch (e) {
+    // a failure before QEMU ran: the gate (or QEMU) goes, and so does the trace instance
+    sampler?.stop();
+    fill?.stop();
+    killGroup(child, "SIGKILL");
+    await exited;
+    process.removeListener("exit", onExitHook);
+    throw e;
   }
 
   let outcome: RunRecord["outcome"] = "ok";
@@ -374,12 +393,6 @@ async function launchPrepared(layout: Layout, opts: RunOptions, qemu: QemuInfo, 
   if (stderr.trim()) record.stderr = stderr.trim();
   if (pinning) record.pinning = pinning;
   return record;
-}
-
-/** Does the run have pins to apply? (a layout without any keeps the run as it was: paused, never continued) */
-function hasPinning(layout: Layout): boolean {
-  const p = layout.pinning;
-  return (p !== undefined && (p.vcpus?.length || p.emulator !== undefined || p.process !== undefined)) || (layout.iothreads ?? []).some((t) => t.hostCpus !== undefined) ? true : false;
 }
 
 /** Is a folder left by a run still there? (tests) */

@@ -17,6 +17,31 @@ export function spawnGuarded(binary: string, args: string[], stdio: StdioOptions
   return hasSetprivPdeathsig() ? spawn("setpriv", ["--pdeathsig", "KILL", "--", binary, ...args], { detached: true, stdio }) : spawn(binary, args, { detached: true, stdio });
 }
 
+/** A process that is spawned but waits at a gate: the caller attaches what must see it from its
+ *  first instruction (a tracer on the pid), then lets it go. */
+export interface GatedChild {
+  child: ChildProcess;
+  /** QEMU runs from now on (the same pid) */
+  release(): void;
+}
+
+// The gate keeps the pid: sh waits for a line on its stdin, then execs the binary in its own
+// place (exec keeps the pid, the process group and the parent-death signal). If we go away
+// before the release, the pipe closes, read fails and sh exits without starting anything.
+const GATE = 'read _ || exit 1; exec "$0" "$@" </dev/null';
+
+export function spawnGated(binary: string, args: string[], out: "ignore" | "pipe", err: "ignore" | "pipe"): GatedChild {
+  const child = spawnGuarded("/bin/sh", ["-c", GATE, binary, ...args], ["pipe", out, err]);
+  // a gate whose process died already: writing to it must not throw (EPIPE comes as an event)
+  child.stdin?.on("error", () => undefined);
+  return {
+    child,
+    release() {
+      child.stdin?.end("go\n");
+    },
+  };
+}
+
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {

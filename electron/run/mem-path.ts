@@ -21,6 +21,8 @@ export interface MemPathCheck {
   paths: Map<string, string>;
   /** why a backend's mem-path is refused, one sentence each */
   problems: string[];
+  /** backend id → huge page size, for a mem-path on hugetlbfs (statfs f_bsize there is the mount's page size) */
+  hugePageSizes: Map<string, number>;
 }
 
 function fsName(type: number): string {
@@ -31,7 +33,7 @@ function fsName(type: number): string {
 
 const USE_A_FOLDER = "use a folder on hugetlbfs (e.g. /dev/hugepages) or tmpfs (e.g. /dev/shm): QEMU then makes its own temporary file there and removes it";
 
-function checkOne(b: Backend, allowed: ReadonlySet<string>): { path: string } | { problem: string } {
+function checkOne(b: Backend, allowed: ReadonlySet<string>): { path: string; hugePage?: number } | { problem: string } {
   const given = b.memPath;
   const what = `backend ${b.id}: mem-path ${JSON.stringify(given ?? "")}`;
   if (given === undefined || given === "") return { problem: `backend ${b.id} is a memory-backend-file without mem-path; ${USE_A_FOLDER}` };
@@ -50,8 +52,11 @@ function checkOne(b: Backend, allowed: ReadonlySet<string>): { path: string } | 
     }
   }
   let type: number;
+  let bsize: number;
   try {
-    type = Number(statfsSync(exists ? real : dirname(real)).type);
+    const fs = statfsSync(exists ? real : dirname(real));
+    type = Number(fs.type);
+    bsize = Number(fs.bsize);
   } catch (e) {
     return { problem: `${what} cannot be examined (${(e as NodeJS.ErrnoException).code}); ${USE_A_FOLDER}` };
   }
@@ -59,14 +64,17 @@ function checkOne(b: Backend, allowed: ReadonlySet<string>): { path: string } | 
     return { problem: `${what} is on ${fsName(type)}, not hugetlbfs or tmpfs: QEMU would write the guest's memory into a file there; ${USE_A_FOLDER}` };
   }
   const named = allowed.has(given) || allowed.has(real);
+  // hugetlbfs reports its page size as the block size (pagesize= of the mount): the run's memory
+  // guard counts those pages against the node's free huge pages, not against MemAvailable
+  const ok = type === HUGETLBFS_MAGIC ? { path: real, hugePage: bsize } : { path: real };
   if (!exists) {
-    if (named) return { path: real };
+    if (named) return ok;
     return { problem: `${what} does not exist: QEMU would create a ${b.size} file there and leave it behind; ${USE_A_FOLDER}, or pass --allow-mem-path ${given} if you want that file` };
   }
   const st = statSync(real);
-  if (st.isDirectory()) return { path: real };
+  if (st.isDirectory()) return ok;
   if (!st.isFile()) return { problem: `${what} is not a folder or a regular file; ${USE_A_FOLDER}` };
-  if (named) return { path: real };
+  if (named) return ok;
   return {
     problem: `${what} is an existing file (${st.size} bytes): QEMU would map it as guest memory, and layouts from elsewhere can use that to overwrite files; ${USE_A_FOLDER}, or pass --allow-mem-path ${given} if it is your own file for this VM`,
   };
@@ -75,12 +83,14 @@ function checkOne(b: Backend, allowed: ReadonlySet<string>): { path: string } | 
 /** Check every file backend's mem-path for a run on this host. */
 export function checkMemPaths(backends: readonly Backend[], allowed: readonly string[] = []): MemPathCheck {
   const allow = new Set(allowed);
-  const out: MemPathCheck = { paths: new Map(), problems: [] };
+  const out: MemPathCheck = { paths: new Map(), problems: [], hugePageSizes: new Map() };
   for (const b of backends) {
     if (b.type !== "file") continue;
     const r = checkOne(b, allow);
-    if ("path" in r) out.paths.set(b.id, r.path);
-    else out.problems.push(r.problem);
+    if ("path" in r) {
+      out.paths.set(b.id, r.path);
+      if (r.hugePage !== undefined && r.hugePage > 0) out.hugePageSizes.set(b.id, r.hugePage);
+    } else out.problems.push(r.problem);
   }
   return out;
 }

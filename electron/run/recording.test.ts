@@ -7,34 +7,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBackend } from "../backend/backend";
 import { ApiFailure } from "../../shared/api/contract";
-import { packSamples } from "../../shared/run/summarize";
+import { minimalRecord, workerSample } from "../../shared/run/minimal-record";
 import type { RunRecord } from "../../shared/run/types";
 
 const dir = mkdtempSync(join(tmpdir(), "numadesk-recording-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const { api } = createBackend({ runsDir: dir });
 
-function record(id: string): RunRecord {
-  const samples = [0, 5, 10].map((t) => ({ t, tid: 7, name: "touch_pages", cpu: 0, node: 0, state: "R", ranUs: 5 }));
-  return {
-    version: 2,
-    id,
-    kind: "host",
-    startedAt: "2026-11-25T20:00:00.000Z",
-    layout: { version: 2, memory: { size: "256M" }, nodes: [], distances: [], threadContexts: [], backends: [], args: [] },
-    argv: ["qemu-system-x86_64"],
-    dropped: [],
-    qemu: { binary: "qemu-system-x86_64", version: "7.2.22" },
-    host: { name: "elsewhere", fingerprint: "f", nodes: 1, cpus: 2 },
-    outcome: "ok",
-    timings: { preallocMs: 12, totalMs: 20 },
-    memory: { preallocBytes: 0 },
-    sampler: { rateHz: 200, ticks: 3, missedTicks: 0, cpuPercent: 0 },
-    threads: [{ tid: 7, name: "touch_pages", firstMs: 0, lastMs: 10, samples: 3, cpus: [0], nodes: { "0": 3 }, states: { R: 3 }, cpuTimeMs: 0 }],
-    backends: [],
-    samples: packSamples(samples),
-  };
-}
+const record = (id: string): RunRecord =>
+  minimalRecord(
+    [0, 5, 10].map((t) => workerSample(t, 7, 0, 5)),
+    { id },
+  );
 
 async function refusal(text: string): Promise<string> {
   try {

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseStat, Sampler } from "./sampler";
+import { spawnPreallocQemu } from "../bench/prealloc-qemu";
 
 describe("the /proc sampler", () => {
   it("reads state and last CPU from a stat line whose name has spaces and parentheses", () => {
@@ -68,31 +69,7 @@ describe("the /proc sampler", () => {
 describe("thread names", () => {
   it("a worker that starts with its creator's thread-context name is reported under its own name", async () => {
     // QEMU's thread-context creates the touch_pages workers: they start named "TC tc0"
-    const { findQemu } = await import("../qemu/discover");
-    const child = spawn(
-      findQemu(),
-      [
-        "-name",
-        "debug-threads=on",
-        "-m",
-        "512M",
-        "-object",
-        "thread-context,id=tc0,node-affinity=0",
-        "-object",
-        "memory-backend-memfd,id=m,size=512M,prealloc=on,prealloc-threads=2,prealloc-context=tc0,host-nodes=0,policy=bind",
-        "-numa",
-        "node,memdev=m",
-        "-S",
-        "-nodefaults",
-        "-display",
-        "none",
-        "-accel",
-        "tcg",
-        "-qmp",
-        "stdio",
-      ],
-      { stdio: ["pipe", "ignore", "ignore"] },
-    );
+    const child = spawnPreallocQemu({ size: "512M", threads: 2, contextNode: 0 });
     const sampler = new Sampler({ pid: child.pid!, rateHz: 1000, nodeOf: () => 0, t0: performance.now() });
     sampler.start();
     await new Promise((r) => setTimeout(r, 1500));

@@ -21,7 +21,7 @@ export interface SamplerOptions {
   rateHz?: number;
   /** host node of a CPU */
   nodeOf: (cpu: number) => number;
-  /** performance.now() at spawn: sample times are ms after it */
+  /** performance.now() when QEMU was let go (at spawn, or at a gated spawn's release): sample times are ms after it; read at start() */
   t0: number;
   /** which threads to record (default: touch_pages, thread-contexts and the main thread) */
   keep?: (name: string, tid: number, pid: number) => boolean;
@@ -220,14 +220,14 @@ export class Sampler {
         this.tasks.set(tid, task);
       }
       // QEMU names a thread right after creating it: look again until the name settles.
-      // the main thread changes its name when setpriv execs QEMU: look again now and then
+      // the main thread changes its name when setpriv and the spawn gate's sh exec QEMU: look again now and then
       if (task.settled && tid === this.opts.pid && this.ticks % 16 === 0) task.settled = false;
       if (!task.settled) {
         if (task.looks % 8 === 0 || task.looks < 3 || task.name.startsWith("TC ")) task.name = (pread(task.comm) ?? task.name).trim();
         task.looks++;
         // a new thread carries its creator's name until it names itself: a worker made by the
         // thread-context starts as "TC <id>", so that name is never final
-        task.settled = task.looks >= 3 && task.name !== "" && !task.name.startsWith("qemu-system") && task.name !== "setpriv" && !task.name.startsWith("TC ");
+        task.settled = task.looks >= 3 && task.name !== "" && !task.name.startsWith("qemu-system") && task.name !== "setpriv" && task.name !== "sh" && !task.name.startsWith("TC ");
         task.kept = this.keep(task.name, tid, this.opts.pid);
       }
       if (!task.kept) continue;

@@ -69,6 +69,9 @@ const SWITCH = /^prev_comm=(.*) prev_pid=(\d+) prev_prio=-?\d+ prev_state=(\S+) 
 const MIGRATE = /^comm=(.*) pid=(\d+) prio=-?\d+ orig_cpu=(\d+) dest_cpu=(\d+)$/;
 const FORK = /^comm=.* pid=(\d+) child_comm=.* child_pid=(\d+)$/;
 
+/** what the main thread is called before the gate execs QEMU (setpriv, then sh) */
+const GATE_NAMES = new Set(["setpriv", "sh"]);
+
 export class SchedTracer {
   private readonly samples: Sample[] = [];
   private fd = -1;
@@ -86,7 +89,7 @@ export class SchedTracer {
   private readonly onCpuSince = new Map<number, number>();
   private readonly keep: NonNullable<SamplerOptions["keep"]>;
   /** monotonic ns at t0 */
-  private readonly monoAtT0: bigint;
+  private monoAtT0: bigint;
 
   private constructor(
     private readonly opts: SamplerOptions,
@@ -130,6 +133,8 @@ export class SchedTracer {
   }
 
   start(): void {
+    // t0 may be set after the tracer was attached (a gated spawn starts the clock at the release)
+    this.monoAtT0 = process.hrtime.bigint() - BigInt(Math.round((performance.now() - this.opts.t0) * 1e6));
     this.startedAt = performance.now();
     this.timer = setInterval(() => this.tick(), 50);
   }
@@ -179,6 +184,8 @@ export class SchedTracer {
     const t = Number(ns - this.monoAtT0) / 1e6;
     const push = (tid: number, name: string, onCpu: number, state: string, ranUs: number) => {
       if (!this.isOurs(tid) || !this.keep(name, tid, this.opts.pid)) return;
+      // the spawn gate (launch.ts) before it execs QEMU in its place: not QEMU yet
+      if (tid === this.opts.pid && GATE_NAMES.has(name)) return;
       out.push({ t: Math.round(t * 1000) / 1000, tid, name, cpu: onCpu, node: this.opts.nodeOf(onCpu), state, ranUs });
     };
     if (m[4] === "sched_switch") {

@@ -6,6 +6,7 @@ import { ApiFailure } from "../../shared/api/contract";
 import { backendBytes } from "../../shared/qemu/prealloc";
 import { dueSteps, replayEndMs, replayTimeline } from "../../shared/run/replay";
 import { RECORDING_SUFFIX } from "../../shared/run/recording";
+import { unpackSamples } from "../../shared/run/summarize";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
 export type RunSlice = Pick<
@@ -32,6 +33,12 @@ export type RunSlice = Pick<
   | "present"
   | "stopPresenting"
 >;
+
+/** A finished run's samples from its record, for the live view (the same list a replay ends with). */
+const adoptSamples = (record: RunRecord) => {
+  const samples = unpackSamples(record);
+  return { samples, sampleCount: samples.length };
+};
 
 /** The outcome of a finished run as the run view's status. */
 const statusOf = (outcome: RunRecord["outcome"]) => (outcome === "ok" ? "done" : outcome === "cancelled" ? "cancelled" : "failed");
@@ -147,9 +154,14 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
           set({ run: { ...run, recordIds } });
           void api.loadRun({ id: e.recordId }).then(async (record) => {
             const now = get().run;
+            // The record is the run as saved: the live view takes its samples, so the picture is
+            // the replayed one exactly (the last live batch can arrive after "finished"). Not when
+            // a lab's next job has begun meanwhile (it started a new sample list).
+            const adopt = now.samples === run.samples ? adoptSamples(record) : {};
             set({
               run: {
                 ...now,
+                ...adopt,
                 record,
                 ...(final ? { status: e.outcome === "ok" ? "done" : e.outcome === "cancelled" ? "cancelled" : "failed", endedAt: Date.now() } : {}),
                 ...(e.error ? { error: e.error } : {}),
@@ -223,7 +235,7 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
         // the whole run, as it was saved: a replay stopped early shows the rest at once
         next = dueSteps(steps, next, Infinity, (ev) => get().onRunEvent({ runId, ...ev }));
         const now = get().run;
-        set({ run: { ...now, status: statusOf(record.outcome), record, endedAt: now.startedAt! + endMs / speed, ...(record.error ? { error: record.error } : {}) } });
+        set({ run: { ...now, ...adoptSamples(record), status: statusOf(record.outcome), record, endedAt: now.startedAt! + endMs / speed, ...(record.error ? { error: record.error } : {}) } });
       };
       const tick = () => {
         if (!mine()) return void (replaying = undefined);

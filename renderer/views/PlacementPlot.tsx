@@ -61,7 +61,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     return () => ro.disconnect();
   }, []);
   const width = Math.min(maxWidth, room);
-  const drawn = useRef<{ count: number; tMax: number; layout?: Layout; theme?: string }>({ count: 0, tMax: 0 });
+  const drawn = useRef<{ count: number; tMax: number; layout?: Layout; theme?: string; samples?: readonly Sample[] }>({ count: 0, tMax: 0 });
   // the canvas takes its colours from the theme's CSS variables: a new theme draws it all again
   // (a frame later: the app sets the theme on <html> in its own effect, after this child's)
   const appTheme = useApp((s) => s.theme);
@@ -101,7 +101,8 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     let tMax = domainMs ?? (drawn.current.tMax || 1000);
     while (last > tMax) tMax *= 2;
     // a different layout colors the marks differently: draw everything again
-    const full = tMax !== drawn.current.tMax || n < drawn.current.count || drawn.current.layout !== layout || drawn.current.theme !== theme;
+    // another sample list (a finished run's, from its record) is drawn from its start too
+    const full = tMax !== drawn.current.tMax || n < drawn.current.count || drawn.current.layout !== layout || drawn.current.theme !== theme || drawn.current.samples !== samples;
     const style = getComputedStyle(canvas);
     const fg = style.getPropertyValue("--fg") || "#222";
     const muted = style.getPropertyValue("--muted") || "#888";
@@ -160,7 +161,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         ctx.textAlign = x > LEFT + plotW - 16 ? "right" : "center";
         ctx.fillText(`${t.toFixed(step < 1 ? 1 : 0)} s`, x, height - 6);
       }
-      drawn.current = { count: 0, tMax, layout, theme };
+      drawn.current = { count: 0, tMax, layout, theme, samples };
       tally.current = new Map();
       axis.current = { tMax, plotW, rowH };
     }

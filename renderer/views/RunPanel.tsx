@@ -5,6 +5,7 @@ import { useApp } from "./useApp";
 import { useDiagnostics } from "./useDiagnostics";
 import { hasErrors } from "../../shared/diagnostics/diagnostic";
 import { PlacementPlot } from "./PlacementPlot";
+import { RunPinning } from "./RunPinning";
 import { humanSize } from "../../shared/size/size";
 import type { RunRecord } from "../../shared/run/types";
 import { unpackSamples } from "../../shared/run/summarize";
@@ -143,6 +144,7 @@ export function RunPanel() {
         />
       ) : null}
       {run.record ? <RunSummary record={run.record} /> : null}
+      {run.record?.pinning ? <RunPinning report={run.record.pinning} /> : null}
       {later && !busy ? <p className="muted">To launch the layout being edited: {later.charAt(0).toLowerCase() + later.slice(1)}</p> : null}
 
       <History />

@@ -22,6 +22,8 @@ export interface LabJobState {
   /** free KiB per guest node before the job, and when preallocation was done */
   freeBeforeKb: Record<string, number>;
   freeAtPreallocKb: Record<string, number>;
+  /** with pins: QEMU's status when they were set, every thread read back after, pins that failed */
+  pins?: { status?: string; threads: Array<{ tid: number; main: boolean; allowed: string; name: string }>; errors: string[] };
 }
 
 export interface FinishedLabJob extends LabJobState {
@@ -121,6 +123,17 @@ export function foldConsoleLine(state: LabConsoleState, l: LabLine, atMs: number
       state.done.push(job);
       state.current = undefined;
       return [{ type: "job-done", job }];
+    }
+    case "pin-error":
+    case "pin-status":
+    case "pinned": {
+      const job = state.current;
+      if (!job) return [];
+      const p = (job.pins ??= { threads: [], errors: [] });
+      if (l.kind === "pin-error") p.errors.push(l.text);
+      else if (l.kind === "pin-status") p.status = l.status;
+      else if (p.threads.length < 10_000) p.threads.push({ tid: l.tid, main: l.main, allowed: l.allowed, name: l.name });
+      return [];
     }
     case "error":
       state.errors.push(l.text);

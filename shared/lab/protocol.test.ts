@@ -14,6 +14,17 @@ describe("the lab's console lines", () => {
     expect(parseLabLine("NUMADESK-LAB ALLDONE")).toEqual({ kind: "alldone" });
   });
 
+  it("reads the pinning lines: status when pinned, every thread read back, pins that failed", () => {
+    // as labsampler printed them for a paused QEMU 7.2 pinned vCPU by vCPU
+    expect(parseLabLine("NUMADESK-LAB PS prelaunch")).toEqual({ kind: "pin-status", status: "prelaunch" });
+    expect(parseLabLine("NUMADESK-LAB P 16696 1 0 qemu-system-x86")).toEqual({ kind: "pinned", tid: 16696, main: true, allowed: "0", name: "qemu-system-x86" });
+    expect(parseLabLine("NUMADESK-LAB P 16700 0 2-3 CPU 1/TCG")).toEqual({ kind: "pinned", tid: 16700, main: false, allowed: "2-3", name: "CPU 1/TCG" });
+    expect(parseLabLine("NUMADESK-LAB PE CPU 1/TCG (16700) to 7: Invalid argument")).toEqual({ kind: "pin-error", text: "CPU 1/TCG (16700) to 7: Invalid argument" });
+    expect(parseLabLine("NUMADESK-LAB P 16700 2 2-3 CPU 1/TCG")).toBeUndefined();
+    expect(parseLabLine("NUMADESK-LAB P 16700 0 x CPU 1/TCG")).toBeUndefined();
+    expect(parseLabLine("NUMADESK-LAB PS")).toBeUndefined();
+  });
+
   it("reads the guest's PCI lines, and refuses ones with impossible ids", () => {
     expect(parseLabLine("NUMADESK-LAB PCI 0000:81:00.0 0x020000 0x8086 0x10d3 1")).toEqual({ kind: "pci", address: "0000:81:00.0", classCode: 0x020000, vendor: 0x8086, device: 0x10d3, node: 1 });
     expect(parseLabLine("NUMADESK-LAB PCI 0000:00:1f.3 0x0c0500 0x8086 0x2930 -1")).toMatchObject({ node: -1 });

@@ -14,6 +14,9 @@ export type LabLine =
   | { kind: "greeting"; t: number }
   | { kind: "mem"; node: number; kb: number }
   | { kind: "exit"; t: number; code: number }
+  | { kind: "pin-error"; text: string }
+  | { kind: "pin-status"; status: string }
+  | { kind: "pinned"; tid: number; main: boolean; allowed: string; name: string }
   | { kind: "error"; text: string }
   | { kind: "alldone" };
 
@@ -73,6 +76,16 @@ export function parseLabLine(raw: string): LabLine | undefined {
       return ok({ kind: "mem", node: int(f[1]), kb: int(f[2]) }, int(f[1]), int(f[2]));
     case "E":
       return ok({ kind: "exit", t: num(f[1]), code: int(f[2]) }, num(f[1]), int(f[2]));
+    case "PE":
+      return { kind: "pin-error", text: f.slice(1).join(" ") };
+    case "PS":
+      return f[1] ? { kind: "pin-status", status: f[1] } : undefined;
+    case "P": {
+      // the Cpus_allowed_list as the kernel wrote it, kept as text (the record keeps it so)
+      const allowed = f[3] ?? "";
+      if (!ids(allowed) || (f[2] !== "0" && f[2] !== "1")) return undefined;
+      return ok({ kind: "pinned", tid: int(f[1]), main: f[2] === "1", allowed, name: f.slice(4).join(" ") }, int(f[1]));
+    }
     case "ERR":
       return { kind: "error", text: f.slice(1).join(" ") };
     case "ALLDONE":

@@ -86,6 +86,19 @@ export function judgeThread(layout: Layout, tid: number, name: string, isMain: b
   return t;
 }
 
+/** Does the run have pins to apply? (a layout without any keeps the run as it was: paused, never continued) */
+export function hasPinning(layout: Layout): boolean {
+  const p = layout.pinning;
+  return (p !== undefined && (p.vcpus?.length || p.emulator !== undefined || p.process !== undefined)) || (layout.iothreads ?? []).some((t) => t.hostCpus !== undefined) ? true : false;
+}
+
+/** One sentence on a run's pinning: how many threads, QEMU's status then, whether all match. */
+export function pinHeadline(p: PinReport): string {
+  const bad = p.threads.filter((t) => t.matches === false).length;
+  const pinned = p.threads.filter((t) => t.matches !== undefined).length;
+  return `pinning: ${pinned} thread${pinned === 1 ? "" : "s"} pinned while QEMU was ${p.statusWhenPinned}${bad ? `; ${bad} not where the design says` : ", all where the design says"}`;
+}
+
 /** The pinning part of a run's summary, as text. */
 export function formatPinReport(p: PinReport): string {
   const rows = [["thread", "tid", "role", "allowed", "design", "matches"]];
@@ -98,8 +111,5 @@ export function formatPinReport(p: PinReport): string {
       .join("  ")
       .trimEnd(),
   );
-  const bad = p.threads.filter((t) => t.matches === false).length;
-  const pinned = p.threads.filter((t) => t.matches !== undefined).length;
-  const head = `pinning: ${pinned} thread${pinned === 1 ? "" : "s"} pinned while QEMU was ${p.statusWhenPinned}${bad ? `; ${bad} not where the design says` : ", all where the design says"}`;
-  return [head, "", ...lines, ...(p.errors ?? []).map((e) => `error: ${e}`)].join("\n") + "\n";
+  return [pinHeadline(p), "", ...lines, ...(p.errors ?? []).map((e) => `error: ${e}`)].join("\n") + "\n";
 }

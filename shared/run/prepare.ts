@@ -29,6 +29,8 @@ export interface RunOptions {
   nameThreads: boolean;
   /** file backends' mem-path as the host side checked and resolved it: backend id → path */
   memPaths?: ReadonlyMap<string, string>;
+  /** file backends whose mem-path is on hugetlbfs: backend id → the mount's page size */
+  hugePageSizes?: ReadonlyMap<string, number>;
 }
 
 export function prepareRunArgs(layout: Layout, opts: RunOptions): RunArgs {
@@ -51,8 +53,9 @@ export function prepareRunArgs(layout: Layout, opts: RunOptions): RunArgs {
   for (const b of run.backends) {
     if (!b.prealloc) continue;
     preallocBytes += backendBytes(b);
-    if (b.hugetlb) {
-      const page = backendPageSize(b);
+    // memfd hugetlb=on, or a file on a hugetlbfs mount: pages from the node's huge-page pool
+    const page = b.hugetlb ? backendPageSize(b) : b.type === "file" ? opts.hugePageSizes?.get(b.id) : undefined;
+    if (page !== undefined) {
       const nodes = b.policy === "bind" ? idList(b.hostNodes) : [];
       const perNode = hugepages.get(page) ?? new Map<number, number>();
       const key = nodes.length === 1 ? nodes[0]! : -1;

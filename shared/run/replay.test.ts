@@ -1,31 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { dueSteps, replayEndMs, replayTimeline, type ReplayEvent } from "./replay";
-import { packSamples } from "./summarize";
+import { minimalRecord, workerSample } from "./minimal-record";
 import type { RunRecord, Sample } from "./types";
 
-function record(samples: Sample[], extra: Partial<RunRecord> = {}): RunRecord {
-  return {
-    version: 2,
-    id: "r",
-    kind: "host",
-    startedAt: "2026-11-25T20:00:00.000Z",
-    layout: { version: 2, memory: { size: "256M" }, nodes: [], distances: [], threadContexts: [], backends: [], args: [] },
-    argv: [],
-    dropped: [],
-    qemu: { binary: "q", version: "7.2.22" },
-    host: { name: "h", fingerprint: "f", nodes: 1, cpus: 2 },
-    outcome: "ok",
-    timings: { preallocMs: 180, totalMs: 240 },
-    memory: { preallocBytes: 0 },
-    sampler: { rateHz: 200, ticks: 0, missedTicks: 0, cpuPercent: 0 },
-    threads: [...new Set(samples.map((s) => s.tid))].map((tid) => ({ tid, name: "touch_pages", firstMs: 0, lastMs: 0, samples: 0, cpus: [], nodes: {}, states: {}, cpuTimeMs: 0 })),
-    backends: [],
-    samples: packSamples(samples),
-    ...extra,
-  };
-}
-
-const s = (t: number, tid: number, cpu: number): Sample => ({ t, tid, name: "touch_pages", cpu, node: 0, state: "R", ranUs: 10 });
+const record = (samples: Sample[], extra: Partial<RunRecord> = {}): RunRecord => minimalRecord(samples, { timings: { preallocMs: 180, totalMs: 240 }, ...extra });
+const s = (t: number, tid: number, cpu: number): Sample => workerSample(t, tid, cpu);
 
 describe("a replay", () => {
   it("gives back every sample of the record, in time order, with the populated counters and the marker in between", () => {

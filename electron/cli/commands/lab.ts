@@ -7,6 +7,7 @@ import { withInterrupt } from "../interrupt";
 import { EXIT_INPUT, EXIT_OK, InputError, UsageError } from "../errors";
 import { readInput } from "../input";
 import { formatDiagnostic } from "../report";
+import { formatPinReport } from "../../../shared/run/pin-report";
 import { demoJobs, runLab, type LabJob, type LabNodes } from "../../lab/lab";
 import { ensureLabAssets, LabSetupError } from "../../lab/assets";
 import { RunRefused } from "../../qemu/launch";
@@ -104,6 +105,8 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
       for (const r of result.records) {
         io.out(formatRunSummary(r));
         io.out(confinement(r, cpusOf) + "\n");
+        // the pins, read back inside the lab, as numadesk run prints a host run's
+        if (r.pinning) io.out("\n" + formatPinReport(r.pinning));
         const b = r.backends[0];
         if (b && r.lab) {
           const node = String(b.hostNodes[0]);
