@@ -94,14 +94,13 @@ describe("the app in Chromium against the real backend", () => {
     await h.page.click("text=undo");
   });
 
-  it("imports the seed's baseline line and lists exactly the missing -smp error", async () => {
+  it("imports the seed's baseline line and lists exactly its two errors: the missing -smp and the console's stdio clash", async () => {
     const baseline = readFileSync(join(ROOT, "shared/qemu/fixtures/seed-baseline.sh"), "utf8");
     await h.page.click("text=import…");
     await h.page.fill('textarea[aria-label="command line to import"]', baseline);
     await h.page.click('form.paste button[type="submit"]');
     const diags = h.page.locator('[data-testid="diagnostics"]');
-    await expect.poll(() => diags.locator("li.error").count()).toBe(1);
-    expect(await diags.locator("li.error").getAttribute("data-code")).toBe("NUMA002");
+    await expect.poll(() => diags.locator("li.error").evaluateAll((ls) => ls.map((l) => l.getAttribute("data-code")))).toEqual(["NUMA002", "NUMA045"]);
     expect(await diags.locator("li.hint").getAttribute("data-code")).toBe("NUMA019");
     expect(await cmdline()).toContain("size=128g");
     await shot("04-imported-baseline");
@@ -117,15 +116,18 @@ describe("the app in Chromium against the real backend", () => {
     expect(await chipClass("ram-node1")).not.toContain("selected");
   });
 
-  it("fixes the imported baseline with the fix buttons alone: -smp 104 and a thread-context per node", async () => {
+  it("fixes the imported baseline with the fix buttons alone: -smp 104, -display none and a thread-context per node", async () => {
     const diags = h.page.locator('[data-testid="diagnostics"]');
     await diags.locator('li[data-code="NUMA002"] button.fix-button').click();
+    await expect.poll(() => diags.locator("li.error").count()).toBe(1);
+    await diags.locator('li[data-code="NUMA045"] button.fix-button').click();
     await expect.poll(() => diags.locator("li.error").count()).toBe(0);
     expect(await diags.locator('li[data-code="NUMA019"] button.fix-button').innerText()).toBe("add a thread-context per node");
     await diags.locator('li[data-code="NUMA019"] button.fix-button').click();
     await expect.poll(() => diags.innerText()).toMatch(/no problems on this target/);
     const line = await cmdline();
     expect(line).toContain("-smp 104");
+    expect(line).toMatch(/-display none[\s\\]+-monitor stdio/);
     expect(line).toMatch(/thread-context,id=tc0,node-affinity=0/);
     expect(line).toMatch(/id=ram-node1,size=128g,.*prealloc-context=tc1/);
     await shot("04b-baseline-fixed");

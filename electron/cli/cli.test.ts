@@ -22,17 +22,18 @@ function noStack(s: string) {
 }
 
 describe("numadesk CLI", () => {
-  it("check: the seed's fast line on the seed host fails with exactly the missing -smp error", () => {
+  it("check: the seed's fast line on the seed host fails with the missing -smp and the console's stdio clash", () => {
     const r = run(["check", seedFast, "--sample", "bm-standard2-52"]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("error[NUMA002] -smp: the guest nodes name vCPUs 0-103, but there is no -smp");
     expect(r.err).toContain("fix: add -smp 104");
-    expect(r.err).toMatch(/1 error, 0 warnings, 0 hints/);
+    expect(r.err).toMatch(/error\[NUMA045\] .*cannot use stdio by multiple character devices/);
+    expect(r.err).toMatch(/2 errors, 0 warnings, 0 hints/);
   });
 
-  it("check: with -smp 104 the fast line passes on the seed host and on its sysfs tree", () => {
+  it("check: with -smp 104 and -display none the fast line passes on the seed host and on its sysfs tree", () => {
     const file = join(tmp, "fast-smp.sh");
-    writeFileSync(file, readFileSync(seedFast, "utf8").replace("-m 256G", "-m 256G -smp 104"));
+    writeFileSync(file, readFileSync(seedFast, "utf8").replace("-m 256G", "-m 256G -smp 104").replace("-nographic", "-display none"));
     expect(run(["check", file, "--sample", "bm-standard2-52"]).code).toBe(0);
     const r = run(["check", file, "--sysfs", join(root, "electron/probe/fixtures/sysfs-bm-standard2-52")]);
     expect(r.err).toMatch(/0 errors, 0 warnings, 0 hints/);
@@ -89,10 +90,10 @@ describe("numadesk CLI", () => {
 
   it("export --format libvirt of a layout with errors warns on stderr and names them", () => {
     const r = run(["export", seedFast, "--format", "libvirt"]);
-    expect(r.err).toMatch(/warning: the layout has 1 error; the libvirt XML/);
+    expect(r.err).toMatch(/warning: the layout has 2 errors; the libvirt XML/);
     expect(r.err).toContain("error[NUMA002] -smp: the guest nodes name vCPUs 0-103, but there is no -smp");
     const file = join(tmp, "fast-smp-libvirt.sh");
-    writeFileSync(file, readFileSync(seedFast, "utf8").replace("-m 256G", "-m 256G -smp 104"));
+    writeFileSync(file, readFileSync(seedFast, "utf8").replace("-m 256G", "-m 256G -smp 104").replace("-nographic", "-display none"));
     const ok = run(["export", file, "--format", "libvirt"]);
     expect(ok.code).toBe(0);
     expect(ok.err).not.toMatch(/warning/);

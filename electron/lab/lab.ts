@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import type { HostTopology } from "../../shared/topology/schema";
 import { labTopology, type LabNodes } from "../../shared/lab/topology";
 import { checkLayout } from "../../shared/validate/check";
-import { hasErrors } from "../../shared/diagnostics/diagnostic";
+import { blocksRun } from "../../shared/run/gate";
 import { prepareRunArgs, type RunArgs } from "../../shared/run/prepare";
 import { packSamples, summarizeRun } from "../../shared/run/summarize";
 import { recordTopology } from "../../shared/run/world";
@@ -90,7 +90,7 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   // check every job against the lab's virtual host before booting anything
   for (const job of opts.jobs) {
     const diags = checkLayout(job.layout, { host: expected, qemu: { version: (await probeQemu(opts.qemu)).version } });
-    if (hasErrors(diags)) throw new RunRefused(`the layout "${job.label}" has errors on ${expected.name}; fix them before running it in the lab`, diags);
+    if (blocksRun(diags)) throw new RunRefused(`the layout "${job.label}" has errors on ${expected.name}; fix them before running it in the lab`, diags);
   }
   const qemu = await probeQemu(opts.qemu);
   const assets = await ensureLabAssets(opts.qemu, say);

@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import type { Layout } from "../../shared/layout/schema";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Diagnostic } from "../../shared/diagnostics/diagnostic";
-import { hasErrors } from "../../shared/diagnostics/diagnostic";
+import { blocksRun } from "../../shared/run/gate";
 import { checkLayout } from "../../shared/validate/check";
 import { prepareRunArgs, type RunArgs } from "../../shared/run/prepare";
 import { packSamples, summarizeRun } from "../../shared/run/summarize";
@@ -150,7 +150,7 @@ export async function runPrealloc(layout: Layout, opts: RunOptions): Promise<Run
   // the rest: QEMU would refuse those layouts anyway.
   const MEMORY_CODES = new Set(["NUMA013", "NUMA015"]);
   const diags = checkLayout(layout, { host, qemu: { version: qemu.version } }).filter((d) => !(opts.force && MEMORY_CODES.has(d.code)));
-  if (hasErrors(diags) && !opts.skipCheck) throw new RunRefused("the layout has errors; fix them before launching", diags);
+  if (blocksRun(diags) && !opts.skipCheck) throw new RunRefused("the layout has errors; fix them before launching", diags);
   if (layout.threadContexts.length > 0 && !qemu.features.threadContext) {
     throw new RunRefused(`${qemu.binary} (QEMU ${qemu.version}) has no thread-context object; QEMU 7.2 or newer has it`);
   }

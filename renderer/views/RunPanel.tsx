@@ -3,7 +3,7 @@
 
 import { useApp } from "./useApp";
 import { useDiagnostics } from "./useDiagnostics";
-import { hasErrors } from "../../shared/diagnostics/diagnostic";
+import { blocksRun } from "../../shared/run/gate";
 import { PlacementPlot } from "./PlacementPlot";
 import { RunPinning } from "./RunPinning";
 import { humanSize } from "../../shared/size/size";
@@ -52,7 +52,7 @@ export function RunPanel() {
   const replay = run.replay;
   const now = useNow(busy);
   // launching re-checks on the backend; this only greys the button (a frame late on a big host)
-  const errors = hasErrors(useDiagnostics().list);
+  const errors = blocksRun(useDiagnostics().list);
   const lab = target?.kind === "lab";
   const why =
     target?.kind !== "host" && !lab
