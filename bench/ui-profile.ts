@@ -1,134 +1,175 @@
-// `npx tsx bench/ui-profile.ts`: where the UI bench's time goes. Drives the same page and
-// the same three interactions as ui.bench.ts (first render of the 1024-PU host, a backend
-// rebind, pointer moves while dragging vCPUs) under Chromium's tracer and its sampling JS
-// profiler, and prints the main thread's time by trace event (script, style, layout, paint)
-// and the JS functions with the most self time. Build the renderer unminified for readable
-// names: `npx vite build --config renderer/vite.config.ts --minify false`.
+// `npx tsx bench/ui-profile.ts`: where the UI bench's time goes. Drives the same changes as
+// ui.bench.ts (first render of the 1024-PU host, a drop that rebinds a backend, pointer moves
+// while dragging vCPUs) under Chromium's tracer and its sampling JS profiler, and prints for
+// each: the frame's steps (script, style, layout, paint, …) and the JS functions with the most
+// time inside the frame and after it (what the change caused once the frame was painted).
+// Build the renderer unminified for readable names:
+//   npx vite build --config renderer/vite.config.ts --minify false --sourcemap --outDir /tmp/x
+//   npx tsx bench/ui-profile.ts --dir /tmp/x
 
+import type { CDPSession } from "playwright-core";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startHarness } from "../e2e/harness";
 import { bigHost } from "./ui-hosts";
 import { planLayout } from "../shared/plan/planner";
-import type { CDPSession } from "playwright-core";
-import { traced, type TraceEvent } from "./frame-trace";
+import { frameCosts, MARK_CHANGE, traced, type FrameCost } from "./frame-trace";
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
 
-/** The trace (with the detailed timeline) and a JS sampling profile of the same span. */
-async function profiled(cdp: CDPSession, run: () => Promise<unknown>): Promise<{ events: TraceEvent[]; profile: Profile }> {
+const RUNS = 8;
+const TOP = Number(process.env.TOP ?? 25);
+
+/** "file.tsx" for a bundle position when the build has a source map (vite build --sourcemap), else "". */
+type SourceOf = (url: string, line: number, column: number) => string;
+async function sourceMaps(dir: string | undefined): Promise<SourceOf> {
+  if (!dir) return () => "";
+  try {
+    const { TraceMap, originalPositionFor } = await import("@jridgewell/trace-mapping");
+    const maps = new Map<string, InstanceType<typeof TraceMap> | undefined>();
+    return (url, line, column) => {
+      const file = url.split("/").pop() ?? "";
+      if (!maps.has(file)) maps.set(file, existsSync(join(dir, "assets", file + ".map")) ? new TraceMap(readFileSync(join(dir, "assets", file + ".map"), "utf8")) : undefined);
+      const map = maps.get(file);
+      const src = map ? originalPositionFor(map, { line: line + 1, column }).source : null;
+      return src ? src.replace(/^.*node_modules\//, "").replace(/^(\.\.\/)+/, "") : "";
+    };
+  } catch {
+    return () => "";
+  }
+}
+let sourceOf: SourceOf = () => "";
+
+/** JS inclusive time per function (each function once per sample), over samples taken inside the spans. */
+function jsTime(profile: Profile, spans: Array<{ from: number; to: number }>): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const total = new Map<string, number>();
+  let t = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (!spans.some((s) => t >= s.from && t < s.to)) return;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)!.callFrame;
+      const src = f.url ? sourceOf(f.url, f.lineNumber, f.columnNumber) : "";
+      // React's own frames say little: the components and the domain do
+      if (src.includes("react-dom") || src.includes("scheduler")) continue;
+      const key = f.url ? `${f.functionName || "(anonymous)"} ${src || `:${f.lineNumber + 1}`}` : f.functionName;
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000 / spans.length);
+    }
+  });
+  return total;
+}
+
+function report(title: string, costs: FrameCost[], profile: Profile, after: Array<{ from: number; to: number }>) {
+  const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  console.log(
+    `\n== ${title}: frame ${med(costs.map((c) => c.frameMs)).toFixed(1)} ms busy, ${med(costs.map((c) => c.frameCpuMs)).toFixed(1)} ms CPU; all it caused ${med(costs.map((c) => c.allMs)).toFixed(1)} ms (medians of ${costs.length})`,
+  );
+  const steps = [...new Set(costs.flatMap((c) => Object.keys(c.steps)))];
+  console.log("steps (median ms): " + steps.map((s) => `${s} ${med(costs.map((c) => c.steps[s] ?? 0)).toFixed(2)}`).join(", "));
+  const show = (what: string, m: Map<string, number>) => {
+    console.log(`-- JS in ${what} (ms per run, inclusive) --`);
+    for (const [k, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, TOP)) if (ms >= 0.05) console.log(`${ms.toFixed(2).padStart(8)}  ${k}`);
+  };
+  show(
+    "the frame",
+    jsTime(
+      profile,
+      costs.map((c) => c.span),
+    ),
+  );
+  show("what followed the frame", jsTime(profile, after));
+}
+
+async function profiled(cdp: CDPSession, labels: string[], run: () => Promise<unknown>) {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
   let profile: Profile | undefined;
-  const events = await traced(
-    cdp,
-    async () => {
-      await cdp.send("Profiler.start");
-      await run();
-      profile = (await cdp.send("Profiler.stop")).profile as unknown as Profile;
-    },
-    "devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing",
-  );
-  return { events, profile: profile! };
-}
-
-function report(title: string, { events, profile }: { events: TraceEvent[]; profile: Profile }) {
-  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
-  const mine = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === "X" && e.dur !== undefined);
-  const byName = new Map<string, number>();
-  for (const e of mine) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur! / 1000);
-  if (process.env.TASKS) {
-    const tasks = mine.filter((e) => e.name === "RunTask" && e.dur! > 3000);
-    for (const t of tasks.slice(0, 12)) {
-      const kids = mine.filter((e) => e !== t && e.ts >= t.ts && e.ts < t.ts + t.dur! && e.name !== "RunTask");
-      const k = new Map<string, number>();
-      for (const e of kids) k.set(e.name, (k.get(e.name) ?? 0) + e.dur! / 1000);
-      console.log(
-        `task ${(t.dur! / 1000).toFixed(1)} ms: ` +
-          [...k]
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, 8)
-            .map(([n, ms]) => `${n} ${ms.toFixed(1)}`)
-            .join(", "),
-      );
-    }
-  }
-  const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 14);
-  console.log(`\n== ${title}: main-thread trace events (inclusive ms, summed) ==`);
-  for (const [name, ms] of top) console.log(`${ms.toFixed(1).padStart(9)}  ${name}`);
-  const self = new Map<string, number>();
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  profile.samples.forEach((id, i) => {
-    const f = byId.get(id)!.callFrame;
-    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  const events = await traced(cdp, async () => {
+    await cdp.send("Profiler.start");
+    await run();
+    profile = (await cdp.send("Profiler.stop")).profile as unknown as Profile;
   });
-  console.log(`-- JS self time (ms) --`);
-  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(1).padStart(9)}  ${k}`);
+  for (const label of labels) {
+    const costs = frameCosts(events, label);
+    const ends = events.filter((e) => e.name.startsWith(`${label}.end:`)).sort((a, b) => a.ts - b.ts);
+    report(
+      label,
+      costs.slice(1),
+      profile!,
+      costs.slice(1).map((c, i) => ({ from: c.span.to, to: ends[i + 1]?.ts ?? c.span.to })),
+    );
+  }
 }
 
-const h = await startHarness();
+const dir = process.argv.indexOf("--dir");
+sourceOf = await sourceMaps(dir > 0 ? process.argv[dir + 1] : undefined);
+const h = await startHarness({ browser: true, ...(dir > 0 ? { staticDir: process.argv[dir + 1]! } : {}) });
 try {
   const page = h.page;
   await page.locator('[data-node="0"]').waitFor();
   await page.evaluate("globalThis.__name = (f) => f");
+  await page.evaluate(`globalThis.__markChange = ${MARK_CHANGE}`);
   const cdp = await page.context().newCDPSession(page);
   const big = bigHost(8, 128);
   const planned = planLayout(big, { mem: "64G", vcpus: 64, threads: 64 });
   if (!planned.ok) throw new Error("plan");
-  const frame = "new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))";
-  report(
-    "first render ×5",
-    await profiled(cdp, async () => {
-      for (let i = 0; i < 5; i++) {
-        await page.evaluate(async (host) => {
-          const store = (window as any).__numadesk;
+  await profiled(cdp, ["render", "drop", "move"], () =>
+    page.evaluate(
+      async ({ big, layout, runs }) => {
+        const store = (window as any).__numadesk;
+        const mark = (window as any).__markChange as (label: string, i: number) => void;
+        const settle = async () => {
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+          await new Promise((r) => setTimeout(r, 80));
+        };
+        for (let i = 0; i < runs; i++) {
           store.setState({ host: undefined });
-          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-          store.setState({ host, target: { kind: "sample", name: host.name } });
-          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        }, big);
-      }
-    }),
-  );
-  await page.evaluate((layout) => (window as any).__numadesk.setState({ layout }), planned.layout);
-  await page.evaluate(frame);
-  report(
-    "rebind a backend ×10",
-    await profiled(cdp, async () => {
-      for (let i = 0; i < 10; i++) {
-        await page.evaluate(async (node) => {
-          (window as any).__numadesk.getState().bind("ram-node0", node);
-          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        }, i % 2);
-      }
-    }),
-  );
-  report(
-    "pointer move during a vCPU drag ×10",
-    await profiled(cdp, () =>
-      page.evaluate(async () => {
-        const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+          await settle();
+          mark("render", i);
+          store.setState({ host: big, target: { kind: "sample", name: big.name } });
+          await settle();
+          performance.mark(`render.end:${i}`);
+        }
+        store.setState({ layout });
+        await settle();
+        for (let i = 0; i < runs; i++) {
+          mark("drop", i);
+          store.getState().bind("ram-node0", i % 2 === 0 ? 1 : 0);
+          await settle();
+          performance.mark(`drop.end:${i}`);
+        }
         const cell = document.querySelector('[data-vcpu="0"]') as SVGGElement;
         const r = cell.getBoundingClientRect();
-        const at = (dx: number) => ({ bubbles: true, clientX: r.x + r.width / 2 + dx, clientY: r.y + r.height / 2 - dx, button: 0, pointerId: 1, isPrimary: true });
+        const at = (d: number) => ({ bubbles: true, clientX: r.x + r.width / 2 + d, clientY: r.y + r.height / 2 - d, button: 0, pointerId: 1, isPrimary: true });
         cell.dispatchEvent(new PointerEvent("pointerdown", at(0)));
         window.dispatchEvent(new PointerEvent("pointermove", at(10)));
-        await frame();
-        for (let i = 0; i < 10; i++) {
+        await settle();
+        for (let i = 0; i < runs; i++) {
+          mark("move", i);
           window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
-          await frame();
+          await settle();
+          performance.mark(`move.end:${i}`);
         }
         window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
         window.dispatchEvent(new PointerEvent("pointerup", at(0)));
-        await frame();
-      }),
+      },
+      { big, layout: planned.layout, runs: RUNS + 1 },
     ),
   );
 } finally {

@@ -16,7 +16,7 @@ import type { Layout } from "../shared/layout/schema";
 import { bigHost } from "./ui-hosts";
 import { planLayout } from "../shared/plan/planner";
 import { spreadOf, type Spread } from "../shared/bench/stats";
-import { frameCosts, traced, type FrameCost } from "./frame-trace";
+import { frameCosts, MARK_CHANGE, traced, type FrameCost } from "./frame-trace";
 import { BASELINE_COMMIT, baselineRenderer } from "./ui-baseline";
 
 /** runs per build: two rounds of this many, one warm-up dropped from the first */
@@ -54,6 +54,7 @@ async function open(staticDir?: string) {
   await h.page.locator('[data-node="0"]').waitFor();
   // tsx names functions with a helper that the page does not have
   await h.page.evaluate("globalThis.__name = (f) => f");
+  await h.page.evaluate(`globalThis.__markChange = ${MARK_CHANGE}`);
   const cdp = await h.page.context().newCDPSession(h.page);
   return { h, cdp };
 }
@@ -65,6 +66,7 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
     await page.evaluate(
       async ({ big, small, layout, n }) => {
         const store = (window as any).__numadesk;
+        const mark = (window as any).__markChange as (label: string, i: number) => void;
         const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
         const settle = async () => {
           await frame();
@@ -79,7 +81,7 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
           ] as const) {
             store.setState({ host: undefined });
             await settle();
-            performance.mark(`${label}:${i}`);
+            mark(label, i);
             store.setState({ host, target: { kind: "sample", name: host.name } });
             await settle();
             performance.mark(`${label}.end:${i}`);
@@ -89,7 +91,7 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
         store.setState({ layout });
         await settle();
         for (let i = 0; i < n; i++) {
-          performance.mark(`drop:${i}`);
+          mark("drop", i);
           store.getState().bind("ram-node0", i % 2 === 0 ? 1 : 0);
           await settle();
           performance.mark(`drop.end:${i}`);
@@ -103,7 +105,7 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
         window.dispatchEvent(new PointerEvent("pointermove", at(10)));
         await settle();
         for (let i = 0; i < n; i++) {
-          performance.mark(`move:${i}`);
+          mark("move", i);
           window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
           await settle();
           performance.mark(`move.end:${i}`);
