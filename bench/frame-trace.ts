@@ -1,17 +1,16 @@
 // What one UI change costs, read from Chromium's own trace instead of a stopwatch in the page.
 // A stopwatch from a store change to "the frame after it" also counts the wait for the next
 // 60 Hz vsync (up to 16.7 ms of idle), so a drag could never measure under 8 ms however little
-// it did. The trace says where the main thread was busy: the page marks each change
-// (performance.mark("<label>:<i>")), and for each mark this reads
-//   frame: main-thread busy time from the mark to the end of the first frame painted after the
-//          change reached the DOM (the page marks "<label>.dom:<i>" from a MutationObserver: React
-//          renders a change that comes from a pointer move in a later task, not at once)
+// it did. The trace says where the main thread was busy: the page logs each change
+// (PAGE_FRAMES below), and for each this reads
+//   frame: main-thread busy time from the change to the end of the first frame painted after
+//          it reached the DOM
 //          (script, React's render and commit, style, layout, paint, layerize, commit) — the
 //          work a hand waits for;
 //   frameCpu: the same frame's CPU time by the thread's own clock: on a machine whose cores
 //          other processes share, the busy time also counts the waits for a core;
 //   wall:  the same span by the clock, vsync wait included (what the old bench reported);
-//   all:   main-thread busy time from the mark to the next mark, everything the change caused
+//   all:   main-thread busy time from the change until the page saw it settled, everything it caused
 //          (later renders of panels that follow the layout included).
 
 import type { CDPSession } from "playwright-core";
@@ -37,6 +36,8 @@ export interface FrameCost {
   allMs: number;
   /** the frame's span on the trace clock (µs) */
   span: { from: number; to: number };
+  /** from the change until the page saw it settled (µs): the span of allMs */
+  allSpanUs: number;
   /** the frame's CPU time (thread clock) by step (FunctionCall = script, UpdateLayoutTree = style, Layout, PrePaint, Paint, Layerize, Commit) */
   steps: Record<string, number>;
 }
@@ -68,24 +69,68 @@ export async function traced(cdp: CDPSession, run: () => Promise<void>, categori
 const FRAME_STEPS = new Set(["PrePaint", "Paint", "Layerize", "Commit"]);
 
 /**
- * Page code: call before making change i; it marks the change and, when the change first
- * reaches the DOM, `label.dom:i`.
+ * Page code, installed as `globalThis.__frames`: `start(label, i)` just before change i,
+ * `end(label, i)` once it has settled; the change's first DOM mutation is noted by a
+ * MutationObserver (React renders a change that comes from a pointer move in a later task, not
+ * at once). Times are taken with performance.now() — a user-timing mark per change would
+ * itself cost the frame a few milliseconds while tracing — and put on the trace's clock by one
+ * mark, `calibrate()`, before the changes.
  */
-export const MARK_CHANGE = `(label, i) => {
-  const seen = new MutationObserver(() => {
-    performance.mark(label + ".dom:" + i);
-    seen.disconnect();
-  });
-  seen.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-  setTimeout(() => seen.disconnect(), 1000);
-  performance.mark(label + ":" + i);
-}`;
+export const PAGE_FRAMES = `(() => {
+  const log = [];
+  let clock;
+  return {
+    log,
+    get clock() {
+      return clock;
+    },
+    calibrate() {
+      log.length = 0;
+      performance.mark("frame-trace:clock");
+      const all = performance.getEntriesByName("frame-trace:clock");
+      clock = all[all.length - 1].startTime;
+    },
+    start(label, i) {
+      const c = { label, i };
+      const seen = new MutationObserver(() => {
+        if (c.dom === undefined) c.dom = performance.now();
+        seen.disconnect();
+      });
+      seen.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      setTimeout(() => seen.disconnect(), 2000);
+      log.push(c);
+      c.at = performance.now();
+    },
+    end(label, i) {
+      const c = log.find((x) => x.label === label && x.i === i);
+      if (c) c.end = performance.now();
+    },
+  };
+})()`;
 
-/** The cost of each change the page marked `label:0`, `label:1`, … (in mark order). */
-export function frameCosts(events: TraceEvent[], label: string): FrameCost[] {
-  const marks = events.filter((e) => e.cat?.includes("blink.user_timing") && e.name.startsWith(`${label}:`)).sort((a, b) => a.ts - b.ts);
-  if (marks.length === 0) throw new Error(`no "${label}:" marks in the trace`);
-  const { pid, tid } = marks[0]!;
+/** One change as the page logged it (performance.now() ms). */
+export interface PageChange {
+  label: string;
+  i: number;
+  at: number;
+  dom?: number;
+  end?: number;
+}
+
+/** The page's log of changes and the clock mark's time, read after the traced run. */
+export function pageLog(page: { evaluate<T>(f: string): Promise<T> }): Promise<{ log: PageChange[]; clock: number }> {
+  return page.evaluate("({ log: globalThis.__frames.log, clock: globalThis.__frames.clock })");
+}
+
+/** The cost of each change logged under `label` (in log order). */
+export function frameCosts(events: TraceEvent[], page: { log: PageChange[]; clock: number }, label: string): FrameCost[] {
+  const mark = events.find((e) => e.name === "frame-trace:clock" && e.cat?.includes("blink.user_timing"));
+  if (!mark) throw new Error("no clock mark in the trace: call __frames.calibrate() while tracing");
+  // performance.now() ms → trace µs
+  const us = (ms: number) => mark.ts + (ms - page.clock) * 1000;
+  const changes = page.log.filter((c) => c.label === label);
+  if (changes.length === 0) throw new Error(`no "${label}" changes in the page's log`);
+  const { pid, tid } = mark;
   const main = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === "X" && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   // top-level slices: the tasks themselves, not what runs inside them
   const tasks: TraceEvent[] = [];
@@ -97,27 +142,28 @@ export function frameCosts(events: TraceEvent[], label: string): FrameCost[] {
   const busy = (from: number, to: number) => tasks.reduce((sum, t) => sum + overlap(t, from, to), 0);
   // a task cut by the span counts its CPU time in proportion
   const cpu = (from: number, to: number) => tasks.reduce((sum, t) => sum + (t.dur! > 0 ? ((t.tdur ?? t.dur!) * overlap(t, from, to)) / t.dur! : 0), 0);
-  const lastTaskEnd = tasks.length ? Math.max(...tasks.map((t) => t.ts + t.dur!)) : 0;
-  return marks.map((m, i) => {
-    const next = marks[i + 1]?.ts ?? lastTaskEnd;
-    const dom = events.find((e) => e.name.startsWith(`${label}.dom:`) && e.ts >= m.ts && e.ts < next && e.cat?.includes("blink.user_timing"));
-    const shown = dom?.ts ?? m.ts;
+  return changes.map((c) => {
+    const at = us(c.at);
+    if (c.end === undefined) throw new Error(`${label}:${c.i}: the page never marked its end`);
+    const next = us(c.end);
+    const shown = c.dom !== undefined ? us(c.dom) : at;
     const end = main.find((e) => FRAME_STEPS.has(e.name) && e.ts > shown && e.ts < next);
     if (!end) {
-      const seen = [...new Set(main.filter((e) => e.ts > m.ts && e.ts < next).map((e) => e.name))];
-      throw new Error(`${m.name}: no frame painted after the change (the main thread ran: ${seen.join(", ") || "nothing"})`);
+      const seen = [...new Set(main.filter((e) => e.ts > at && e.ts < next).map((e) => e.name))];
+      throw new Error(`${label}:${c.i}: no frame painted after the change (the main thread ran: ${seen.join(", ") || "nothing"})`);
     }
     const task = tasks.find((t) => t.ts <= end.ts && end.ts < t.ts + t.dur!);
     const frameEnd = task ? task.ts + task.dur! : end.ts + end.dur!;
     const steps: Record<string, number> = {};
-    for (const e of main) if (STEPS.includes(e.name) && e.ts >= m.ts && e.ts < frameEnd) steps[e.name] = (steps[e.name] ?? 0) + (e.tdur ?? e.dur!) / 1000;
+    for (const e of main) if (STEPS.includes(e.name) && e.ts >= at && e.ts < frameEnd) steps[e.name] = (steps[e.name] ?? 0) + (e.tdur ?? e.dur!) / 1000;
     return {
-      span: { from: m.ts, to: frameEnd },
+      span: { from: at, to: frameEnd },
+      allSpanUs: next - at,
       steps,
-      frameMs: busy(m.ts, frameEnd) / 1000,
-      frameCpuMs: cpu(m.ts, frameEnd) / 1000,
-      wallMs: (frameEnd - m.ts) / 1000,
-      allMs: busy(m.ts, next) / 1000,
+      frameMs: busy(at, frameEnd) / 1000,
+      frameCpuMs: cpu(at, frameEnd) / 1000,
+      wallMs: (frameEnd - at) / 1000,
+      allMs: busy(at, next) / 1000,
     };
   });
 }

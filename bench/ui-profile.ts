@@ -7,13 +7,13 @@
 //   npx vite build --config renderer/vite.config.ts --minify false --sourcemap --outDir /tmp/x
 //   npx tsx bench/ui-profile.ts --dir /tmp/x
 
-import type { CDPSession } from "playwright-core";
+import type { CDPSession, Page } from "playwright-core";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHarness } from "../e2e/harness";
 import { bigHost } from "./ui-hosts";
 import { planLayout } from "../shared/plan/planner";
-import { frameCosts, MARK_CHANGE, traced, type FrameCost } from "./frame-trace";
+import { frameCosts, PAGE_FRAMES, pageLog, traced, type FrameCost } from "./frame-trace";
 
 interface ProfileNode {
   id: number;
@@ -96,7 +96,7 @@ function report(title: string, costs: FrameCost[], profile: Profile, after: Arra
   show("what followed the frame", jsTime(profile, after));
 }
 
-async function profiled(cdp: CDPSession, labels: string[], run: () => Promise<unknown>) {
+async function profiled(page: Page, cdp: CDPSession, labels: string[], run: () => Promise<unknown>) {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
   let profile: Profile | undefined;
@@ -105,14 +105,15 @@ async function profiled(cdp: CDPSession, labels: string[], run: () => Promise<un
     await run();
     profile = (await cdp.send("Profiler.stop")).profile as unknown as Profile;
   });
+  const log = await pageLog(page);
   for (const label of labels) {
-    const costs = frameCosts(events, label);
-    const ends = events.filter((e) => e.name.startsWith(`${label}.end:`)).sort((a, b) => a.ts - b.ts);
+    const costs = frameCosts(events, log, label).slice(1);
+    // after the frame: until the page saw the change settled (allMs's span)
     report(
       label,
-      costs.slice(1),
+      costs,
       profile!,
-      costs.slice(1).map((c, i) => ({ from: c.span.to, to: ends[i + 1]?.ts ?? c.span.to })),
+      costs.map((c) => ({ from: c.span.to, to: c.span.from + c.allSpanUs })),
     );
   }
 }
@@ -124,16 +125,18 @@ try {
   const page = h.page;
   await page.locator('[data-node="0"]').waitFor();
   await page.evaluate("globalThis.__name = (f) => f");
-  await page.evaluate(`globalThis.__markChange = ${MARK_CHANGE}`);
+  await page.evaluate(`globalThis.__frames = ${PAGE_FRAMES}`);
   const cdp = await page.context().newCDPSession(page);
-  const big = bigHost(8, 128);
-  const planned = planLayout(big, { mem: "64G", vcpus: 64, threads: 64 });
+  // HOST=2 profiles the first render of a 1-node, 2-PU host instead (what a host change costs besides the PUs)
+  const big = process.env.HOST === "2" ? bigHost(1, 2) : bigHost(8, 128);
+  const planned = planLayout(bigHost(8, 128), { mem: "64G", vcpus: 64, threads: 64 });
   if (!planned.ok) throw new Error("plan");
-  await profiled(cdp, ["render", "drop", "move"], () =>
+  await profiled(page, cdp, ["render", "drop", "move"], () =>
     page.evaluate(
       async ({ big, layout, runs }) => {
         const store = (window as any).__numadesk;
-        const mark = (window as any).__markChange as (label: string, i: number) => void;
+        const F = (window as any).__frames;
+        F.calibrate();
         const settle = async () => {
           await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
           await new Promise((r) => setTimeout(r, 80));
@@ -141,18 +144,18 @@ try {
         for (let i = 0; i < runs; i++) {
           store.setState({ host: undefined });
           await settle();
-          mark("render", i);
+          F.start("render", i);
           store.setState({ host: big, target: { kind: "sample", name: big.name } });
           await settle();
-          performance.mark(`render.end:${i}`);
+          F.end("render", i);
         }
         store.setState({ layout });
         await settle();
         for (let i = 0; i < runs; i++) {
-          mark("drop", i);
+          F.start("drop", i);
           store.getState().bind("ram-node0", i % 2 === 0 ? 1 : 0);
           await settle();
-          performance.mark(`drop.end:${i}`);
+          F.end("drop", i);
         }
         const cell = document.querySelector('[data-vcpu="0"]') as SVGGElement;
         const r = cell.getBoundingClientRect();
@@ -161,10 +164,10 @@ try {
         window.dispatchEvent(new PointerEvent("pointermove", at(10)));
         await settle();
         for (let i = 0; i < runs; i++) {
-          mark("move", i);
+          F.start("move", i);
           window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
           await settle();
-          performance.mark(`move.end:${i}`);
+          F.end("move", i);
         }
         window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
         window.dispatchEvent(new PointerEvent("pointerup", at(0)));

@@ -16,7 +16,7 @@ import type { Layout } from "../shared/layout/schema";
 import { bigHost } from "./ui-hosts";
 import { planLayout } from "../shared/plan/planner";
 import { spreadOf, type Spread } from "../shared/bench/stats";
-import { frameCosts, MARK_CHANGE, traced, type FrameCost } from "./frame-trace";
+import { frameCosts, PAGE_FRAMES, pageLog, traced, type FrameCost } from "./frame-trace";
 import { BASELINE_COMMIT, baselineRenderer } from "./ui-baseline";
 
 /** runs per build: two rounds of this many, one warm-up dropped from the first */
@@ -54,7 +54,7 @@ async function open(staticDir?: string) {
   await h.page.locator('[data-node="0"]').waitFor();
   // tsx names functions with a helper that the page does not have
   await h.page.evaluate("globalThis.__name = (f) => f");
-  await h.page.evaluate(`globalThis.__markChange = ${MARK_CHANGE}`);
+  await h.page.evaluate(`globalThis.__frames = ${PAGE_FRAMES}`);
   const cdp = await h.page.context().newCDPSession(h.page);
   return { h, cdp };
 }
@@ -66,7 +66,8 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
     await page.evaluate(
       async ({ big, small, layout, n }) => {
         const store = (window as any).__numadesk;
-        const mark = (window as any).__markChange as (label: string, i: number) => void;
+        const F = (window as any).__frames;
+        F.calibrate();
         const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
         const settle = async () => {
           await frame();
@@ -81,20 +82,20 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
           ] as const) {
             store.setState({ host: undefined });
             await settle();
-            mark(label, i);
+            F.start(label, i);
             store.setState({ host, target: { kind: "sample", name: host.name } });
             await settle();
-            performance.mark(`${label}.end:${i}`);
+            F.end(label, i);
           }
         }
         // a drop: rebind a backend between host nodes 0 and 1 (the layout changes once)
         store.setState({ layout });
         await settle();
         for (let i = 0; i < n; i++) {
-          mark("drop", i);
+          F.start("drop", i);
           store.getState().bind("ram-node0", i % 2 === 0 ? 1 : 0);
           await settle();
-          performance.mark(`drop.end:${i}`);
+          F.end("drop", i);
         }
         // pointer moves while dragging vCPU 0: only the preview follows the pointer
         const cell = document.querySelector('[data-vcpu="0"]') as SVGGElement | null;
@@ -105,10 +106,10 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
         window.dispatchEvent(new PointerEvent("pointermove", at(10)));
         await settle();
         for (let i = 0; i < n; i++) {
-          mark("move", i);
+          F.start("move", i);
           window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
           await settle();
-          performance.mark(`move.end:${i}`);
+          F.end("move", i);
         }
         window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
         window.dispatchEvent(new PointerEvent("pointerup", at(0)));
@@ -117,10 +118,11 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
       { big, small, layout, n },
     );
   });
-  into.bigRender.push(...frameCosts(events, "big").slice(skip));
-  into.smallRender.push(...frameCosts(events, "small").slice(skip));
-  into.drop.push(...frameCosts(events, "drop").slice(skip));
-  into.move.push(...frameCosts(events, "move").slice(skip));
+  const log = await pageLog(page);
+  into.bigRender.push(...frameCosts(events, log, "big").slice(skip));
+  into.smallRender.push(...frameCosts(events, log, "small").slice(skip));
+  into.drop.push(...frameCosts(events, log, "drop").slice(skip));
+  into.move.push(...frameCosts(events, log, "move").slice(skip));
 }
 
 const empty = (): Samples => ({ bigRender: [], smallRender: [], drop: [], move: [] });

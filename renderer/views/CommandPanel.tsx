@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import { useApp } from "./useApp";
 import { predictionOf, type diagnosticsOf } from "../store/store";
 import { useDiagnostics } from "./useDiagnostics";
+import { isBehind } from "../store/shown";
 import { generateArgv, generateScript, generateShellLine } from "../../shared/qemu/generate";
 import { exportLibvirt } from "../../shared/export/libvirt";
 import { layoutToText } from "../../shared/layout/load";
@@ -25,9 +26,10 @@ const FILES: Record<Format, [string, string]> = {
 };
 
 export function CommandPanel() {
-  const layout = useApp((s) => s.layout);
-  const host = useApp((s) => s.host);
-  const prediction = useApp(predictionOf);
+  // what this panel shows follows the layout a frame behind the canvas on a big host (store/shown.ts)
+  const layout = useApp((s) => s.shown.layout);
+  const host = useApp((s) => s.shown.host);
+  const prediction = useApp((s) => predictionOf({ layout: s.shown.layout, host: s.shown.host, model: s.model, qemu: s.qemu, target: s.target }));
   const importCommandLine = useApp((s) => s.importCommandLine);
   const selectEl = useApp((s) => s.select);
   const say = useApp((s) => s.say);
@@ -62,7 +64,7 @@ export function CommandPanel() {
       return `cannot write this layout: ${(e as Error).message}`;
     }
   }, [layout, format]);
-  const { list: diagnostics, pending } = useDiagnostics();
+  const diagnostics = useDiagnostics();
 
   return (
     <section className="panel command-panel" aria-label="command line">
@@ -154,7 +156,6 @@ export function CommandPanel() {
         label={(path) => labelAt(layout, path)}
         fixOf={(d) => fixesFor(d, layout, host)}
         onFix={(fix) => edit(fix.apply)}
-        pending={pending}
       />
     </section>
   );
@@ -189,11 +190,11 @@ interface DiagnosticsProps {
   /** the one-click fix for a diagnostic, where its fix is mechanical (shared/layout/fixes.ts) */
   fixOf: (d: Diagnostic) => Fix[];
   onFix: (fix: Fix) => void;
-  /** the list is of the layout before the last edit, its check still to come (a big host) */
-  pending: boolean;
 }
 
-function Diagnostics({ list, onPick, label, fixOf, onFix, pending }: DiagnosticsProps) {
+function Diagnostics({ list, onPick, label, fixOf, onFix }: DiagnosticsProps) {
+  // the list is of the layout before the last edit, its check still to come (a big host)
+  const pending = useApp(isBehind);
   if (list.length === 0)
     return (
       <p className="ok-line" data-testid="diagnostics" aria-busy={pending || undefined}>

@@ -17,8 +17,9 @@ import type { Layout } from "../../shared/layout/schema";
 import type { NodeMemoryUse } from "../../shared/layout/node-memory";
 import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize } from "../../shared/size/size";
-import { guestGeometry, LINK_ROOM } from "../../shared/layout/guest-geometry";
-import { GuestLinks, GuestNodes } from "../canvas/GuestNodes";
+import { LINK_ROOM } from "../../shared/layout/guest-geometry";
+import { GuestLayer } from "../canvas/GuestLayer";
+import { guestFootprint, guestGeometryOf } from "../canvas/guest-geometry-of";
 import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
 /** the guest's height counts for a fit in steps of this much */
@@ -68,20 +69,16 @@ export function HostCanvas() {
   // the arrangement follows the viewport's shape, in steps so a resize does not re-lay out on every pixel
   const aspect = Math.round((room.width / room.maxHeight) * 4) / 4;
   const geometry = useMemo(() => (host ? hostGeometry(machineOf(host), { aspect, collapse }) : undefined), [host, aspect, collapse]);
-  // the guest is drawn under the host, in the same zoomed drawing
-  const layout = useApp((s) => s.layout);
-  const guest = useMemo(() => (geometry ? guestGeometry(layout, geometry) : undefined), [layout, geometry]);
-  // what a fit shows: host and guest; it follows the guest's size in steps (a box more or
-  // less), not every moved vCPU, so the picture stays put while you work in it
-  const guestRows = guest ? Math.ceil(guest.height / GUEST_STEP) : 0;
-  const guestCount = guest?.boxes.length ?? 0;
-  // the guest row may be wider than a small host (it makes room for four boxes side by side)
-  const guestWidth = guest?.width ?? 0;
-  const content = useMemo(
-    () => (geometry ? { width: Math.max(geometry.width, guestWidth), height: geometry.height + LINK_ROOM + guestRows * GUEST_STEP } : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- guestCount: a box more or less fits again
-    [geometry, guestRows, guestCount, guestWidth],
-  );
+  // the guest is drawn under the host, in the same zoomed drawing; what a fit shows is host
+  // and guest, following the guest's size in steps (a box more or less), not every moved vCPU,
+  // so the picture stays put while you work in it and an edit does not draw this again
+  const footprint = useApp((s) => (geometry ? guestFootprint(guestGeometryOf(s.layout, geometry), GUEST_STEP) : ""));
+  const content = useMemo(() => {
+    if (!geometry) return undefined;
+    const [rows, , width] = footprint.split(":").map(Number);
+    // the guest row may be wider than a small host (it makes room for four boxes side by side)
+    return { width: Math.max(geometry.width, width ?? 0), height: geometry.height + LINK_ROOM + (rows ?? 0) * GUEST_STEP };
+  }, [geometry, footprint]);
   const height = content ? Math.max(200, Math.ceil(Math.min(MAX_FIT_SCALE, (room.width - 16) / content.width, (room.maxHeight - 16) / content.height) * content.height + 16)) : 200;
   const fit = useCallback(() => {
     if (!content) return;
@@ -138,8 +135,7 @@ export function HostCanvas() {
           <rect className="canvas-bg" width="100%" height="100%" />
           <Viewport>
             {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}
-            {host && geometry && guest ? <GuestLinks host={host} geometry={geometry} guest={guest} /> : null}
-            {host && geometry && guest ? <GuestNodes host={host} geometry={geometry} guest={guest} layout={layout} frame={frameRef} /> : null}
+            {host && geometry ? <GuestLayer host={host} geometry={geometry} frame={frameRef} /> : null}
           </Viewport>
         </svg>
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
@@ -459,7 +455,7 @@ function Chips({ card, host, layout, ids, selected, onSelect }: { card: CardGeo;
 }
 
 /** Distances as a matrix, darker for farther; row and column heads in their node's colour. */
-function DistanceMatrix({ host }: { host: HostTopology }) {
+const DistanceMatrix = memo(function DistanceMatrix({ host }: { host: HostTopology }) {
   if (host.nodes.length < 2) return null;
   const all = host.distances.flat();
   const shade = scaleLinear()
@@ -496,4 +492,4 @@ function DistanceMatrix({ host }: { host: HostTopology }) {
       </table>
     </details>
   );
-}
+});
