@@ -81,9 +81,11 @@ async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["c
             ["big", big],
           ] as const) {
             store.setState({ host: undefined });
+            // a copy each time: nothing the app keeps per host object (its box model) is reused
+            const fresh = structuredClone(host);
             await settle();
             F.start(label, i);
-            store.setState({ host, target: { kind: "sample", name: host.name } });
+            store.setState({ host: fresh, target: { kind: "sample", name: host.name } });
             await settle();
             F.end(label, i);
           }

@@ -65,6 +65,8 @@ export function CommandPanel() {
     }
   }, [layout, format]);
   const diagnostics = useDiagnostics();
+  // the one-click fixes, worked out once per list (Diagnostics is drawn again when the panels fall a frame behind)
+  const fixes = useMemo(() => new Map(diagnostics.map((d) => [d, fixesFor(d, layout, host)])), [diagnostics, layout, host]);
 
   return (
     <section className="panel command-panel" aria-label="command line">
@@ -154,7 +156,7 @@ export function CommandPanel() {
           if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
         }}
         label={(path) => labelAt(layout, path)}
-        fixOf={(d) => fixesFor(d, layout, host)}
+        fixOf={(d) => fixes.get(d) ?? []}
         onFix={(fix) => edit(fix.apply)}
       />
     </section>
