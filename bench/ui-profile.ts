@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHarness } from "../e2e/harness";
 import { bigHost } from "./ui-hosts";
+import { uiChanges } from "./ui-changes";
 import { planLayout } from "../shared/plan/planner";
 import { frameCosts, PAGE_FRAMES, pageLog, traced, type FrameCost } from "./frame-trace";
 
@@ -131,50 +132,7 @@ try {
   const big = process.env.HOST === "2" ? bigHost(1, 2) : bigHost(8, 128);
   const planned = planLayout(bigHost(8, 128), { mem: "64G", vcpus: 64, threads: 64 });
   if (!planned.ok) throw new Error("plan");
-  await profiled(page, cdp, ["render", "drop", "move"], () =>
-    page.evaluate(
-      async ({ big, layout, runs }) => {
-        const store = (window as any).__numadesk;
-        const F = (window as any).__frames;
-        F.calibrate();
-        const settle = async () => {
-          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-          await new Promise((r) => setTimeout(r, 80));
-        };
-        for (let i = 0; i < runs; i++) {
-          store.setState({ host: undefined });
-          await settle();
-          F.start("render", i);
-          store.setState({ host: big, target: { kind: "sample", name: big.name } });
-          await settle();
-          F.end("render", i);
-        }
-        store.setState({ layout });
-        await settle();
-        for (let i = 0; i < runs; i++) {
-          F.start("drop", i);
-          store.getState().bind("ram-node0", i % 2 === 0 ? 1 : 0);
-          await settle();
-          F.end("drop", i);
-        }
-        const cell = document.querySelector('[data-vcpu="0"]') as SVGGElement;
-        const r = cell.getBoundingClientRect();
-        const at = (d: number) => ({ bubbles: true, clientX: r.x + r.width / 2 + d, clientY: r.y + r.height / 2 - d, button: 0, pointerId: 1, isPrimary: true });
-        cell.dispatchEvent(new PointerEvent("pointerdown", at(0)));
-        window.dispatchEvent(new PointerEvent("pointermove", at(10)));
-        await settle();
-        for (let i = 0; i < runs; i++) {
-          F.start("move", i);
-          window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
-          await settle();
-          F.end("move", i);
-        }
-        window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
-        window.dispatchEvent(new PointerEvent("pointerup", at(0)));
-      },
-      { big, layout: planned.layout, runs: RUNS + 1 },
-    ),
-  );
+  await profiled(page, cdp, ["render", "drop", "move"], () => page.evaluate(uiChanges, { hosts: [{ label: "render", host: big }], layout: planned.layout, n: RUNS + 1 }));
 } finally {
   await h.close();
 }

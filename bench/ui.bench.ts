@@ -14,6 +14,7 @@ import { startHarness, type Harness } from "../e2e/harness";
 import type { HostTopology } from "../shared/topology/schema";
 import type { Layout } from "../shared/layout/schema";
 import { bigHost } from "./ui-hosts";
+import { uiChanges } from "./ui-changes";
 import { planLayout } from "../shared/plan/planner";
 import { spreadOf, type Spread } from "../shared/bench/stats";
 import { frameCosts, PAGE_FRAMES, pageLog, traced, type FrameCost } from "./frame-trace";
@@ -63,62 +64,14 @@ async function open(staticDir?: string) {
 async function measure(b: { h: Harness; cdp: Awaited<ReturnType<typeof open>>["cdp"] }, big: HostTopology, small: HostTopology, layout: Layout, n: number, skip: number, into: Samples) {
   const page = b.h.page;
   const events = await traced(b.cdp, async () => {
-    await page.evaluate(
-      async ({ big, small, layout, n }) => {
-        const store = (window as any).__numadesk;
-        const F = (window as any).__frames;
-        F.calibrate();
-        const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        const settle = async () => {
-          await frame();
-          await frame();
-          await new Promise((r) => setTimeout(r, 60));
-        };
-        // first render: no host, then the host; its frame and what follows it
-        for (let i = 0; i < n; i++) {
-          for (const [label, host] of [
-            ["small", small],
-            ["big", big],
-          ] as const) {
-            store.setState({ host: undefined });
-            // a copy each time: nothing the app keeps per host object (its box model) is reused
-            const fresh = structuredClone(host);
-            await settle();
-            F.start(label, i);
-            store.setState({ host: fresh, target: { kind: "sample", name: host.name } });
-            await settle();
-            F.end(label, i);
-          }
-        }
-        // a drop: rebind a backend between host nodes 0 and 1 (the layout changes once)
-        store.setState({ layout });
-        await settle();
-        for (let i = 0; i < n; i++) {
-          F.start("drop", i);
-          store.getState().bind("ram-node0", i % 2 === 0 ? 1 : 0);
-          await settle();
-          F.end("drop", i);
-        }
-        // pointer moves while dragging vCPU 0: only the preview follows the pointer
-        const cell = document.querySelector('[data-vcpu="0"]') as SVGGElement | null;
-        if (!cell) throw new Error("no vCPU 0 on the canvas");
-        const r = cell.getBoundingClientRect();
-        const at = (d: number) => ({ bubbles: true, clientX: r.x + r.width / 2 + d, clientY: r.y + r.height / 2 - d, button: 0, pointerId: 1, isPrimary: true });
-        cell.dispatchEvent(new PointerEvent("pointerdown", at(0)));
-        window.dispatchEvent(new PointerEvent("pointermove", at(10)));
-        await settle();
-        for (let i = 0; i < n; i++) {
-          F.start("move", i);
-          window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
-          await settle();
-          F.end("move", i);
-        }
-        window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
-        window.dispatchEvent(new PointerEvent("pointerup", at(0)));
-        await settle();
-      },
-      { big, small, layout, n },
-    );
+    await page.evaluate(uiChanges, {
+      hosts: [
+        { label: "small", host: small },
+        { label: "big", host: big },
+      ],
+      layout,
+      n,
+    });
   });
   const log = await pageLog(page);
   into.bigRender.push(...frameCosts(events, log, "big").slice(skip));
