@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchProbe, benchProbeLive } from "./probe.bench";
 import { benchSampler } from "./sampler.bench";
-import { benchUi } from "./ui.bench";
+import { benchUi, type FrameStats } from "./ui.bench";
 import { benchPrealloc, formatBenchReport } from "../electron/bench/prealloc";
 import { readSysfs } from "../electron/probe/sysfs";
 import { prettyJson } from "../shared/json/pretty";
@@ -48,13 +48,19 @@ if (want("sampler")) {
 if (want("ui")) {
   const u = await benchUi();
   results.ui = u;
-  const c = u.hostCanvasFirstRenderMs;
-  console.log(
-    `ui: host canvas first render, 8 nodes × 128 CPUs: median ${c.big.median.toFixed(1)} ms (min ${c.big.min.toFixed(1)}, max ${c.big.max.toFixed(1)}), ${c.ratio.toFixed(1)}× a 1-node host's ${c.small.median.toFixed(1)} ms; target ${c.target}`,
-  );
-  console.log(`ui: drag frame (rebind a backend on that host): median ${u.dragFrameMs.median.toFixed(1)} ms (max ${u.dragFrameMs.max.toFixed(1)}); target ${u.dragFrameMs.target}`);
-  if (u.dragMoveFrameMs)
-    console.log(`ui: pointer move during a vCPU drag on that host: median ${u.dragMoveFrameMs.median.toFixed(1)} ms (max ${u.dragMoveFrameMs.max.toFixed(1)}); target ${u.dragMoveFrameMs.target}`);
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const one = (f: FrameStats | undefined) =>
+    f ? `${ms(f.frame.median)} (${ms(f.frame.min)}–${ms(f.frame.max)}; CPU ${ms(f.frameCpu.median)}; by the clock ${ms(f.wall.median)}; all it caused ${ms(f.all.median)})` : "–";
+  const row = (what: string, target: number | undefined, pick: (s: typeof u.now) => FrameStats) => {
+    const now = pick(u.now).frame.median;
+    const verdict = target === undefined ? "" : now < target ? `, meets < ${target} ms` : `, misses < ${target} ms`;
+    console.log(`ui: ${what}: ${one(pick(u.now))}${verdict}\n    old ${u.old.commit}: ${"error" in u.old ? `not measured (${u.old.error})` : one(pick(u.old as typeof u.now))}`);
+  };
+  console.log(`ui: ${u.host}; ${u.method}, ${u.runs} runs each; load average ${u.loadAverage.min.toFixed(1)}–${u.loadAverage.max.toFixed(1)}`);
+  row("first render, 1024 PUs", u.targets.firstRenderMs, (s) => s.firstRenderBig);
+  row("first render, 2 PUs", undefined, (s) => s.firstRenderSmall);
+  row("drag frame (drop: rebind a backend)", u.targets.dragFrameMs, (s) => s.drop);
+  row("drag frame (pointer move while dragging vCPUs)", u.targets.dragFrameMs, (s) => s.dragMove);
   console.log(
     `ui: live plot with ${u.livePlot.rateHz.toFixed(0)} Hz × 64 threads: ${u.livePlot.fps.toFixed(1)} fps, longest frame ${u.livePlot.longestFrameMs.toFixed(1)} ms, ${u.livePlot.samples} samples; target ${u.livePlot.target}`,
   );

@@ -65,9 +65,18 @@ async function startElectron(): Promise<Harness> {
   };
 }
 
-export async function startHarness(): Promise<Harness> {
-  if (e2eTarget() === "electron") return startElectron();
-  const staticDir = join(ROOT, "dist/renderer");
+export interface HarnessOptions {
+  /** a renderer build to serve instead of dist/renderer (the UI bench serves an older build beside this one) */
+  staticDir?: string;
+  /** more Chromium switches (the UI bench turns off the 60 Hz frame limit, so a frame's time is its work) */
+  chromiumArgs?: string[];
+  /** browser mode even where Electron could run (the bench compares two renderer builds in one browser) */
+  browser?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (!options.browser && e2eTarget() === "electron") return startElectron();
+  const staticDir = options.staticDir ?? join(ROOT, "dist/renderer");
   if (!existsSync(join(staticDir, "index.html"))) throw new Error("dist/renderer is not built: run npm run build first (npm test does)");
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm test's setup does)`);
   mkdirSync(SHOTS, { recursive: true });
@@ -76,7 +85,16 @@ export async function startHarness(): Promise<Harness> {
   const server = await serve({ backend, staticDir });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      ...(options.chromiumArgs ?? []),
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];

@@ -47,27 +47,31 @@ const boxName = (i: number, layout?: Layout) => (i === -1 ? "unassigned vCPUs" :
  * The links: drawn over the host cards (faintly), so a link that passes a nearer card on its
  * way is seen to go on to its own node instead of seeming to end at the first card it meets.
  */
-export const GuestLinks = memo(function GuestLinks({ host, geometry, guest }: { host: HostTopology; geometry: HostGeometry; guest: GuestGeometry }) {
-  return (
-    <g className="guest-links" aria-hidden="true">
-      {guest.boxes.flatMap((box) =>
-        box.hostNodes.map((os, slot) => {
-          const card = geometry.cards.find((c) => c.node.os === os);
-          if (!card) return null;
-          return (
-            <path
-              key={`${box.index}-${os}`}
-              className="guest-link"
-              data-link={`${box.index}-${os}`}
-              d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)}
-              style={{ stroke: nodeColor(hostIndex(host, os)) }}
-            />
-          );
-        }),
-      )}
-    </g>
-  );
-});
+export const GuestLinks = memo(
+  function GuestLinks({ host, geometry, guest }: { host: HostTopology; geometry: HostGeometry; guest: GuestGeometry }) {
+    return (
+      <g className="guest-links" aria-hidden="true">
+        {guest.boxes.flatMap((box) =>
+          box.hostNodes.map((os, slot) => {
+            const card = geometry.cards.find((c) => c.node.os === os);
+            if (!card) return null;
+            return (
+              <path
+                key={`${box.index}-${os}`}
+                className="guest-link"
+                data-link={`${box.index}-${os}`}
+                d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)}
+                style={{ stroke: nodeColor(hostIndex(host, os)) }}
+              />
+            );
+          }),
+        )}
+      </g>
+    );
+  },
+  // a link changes only with its box (guest-geometry-of.ts keeps an unchanged box's object)
+  (a, b) => a.host === b.host && a.geometry === b.geometry && a.guest.boxes.length === b.guest.boxes.length && a.guest.boxes.every((box, i) => box === b.guest.boxes[i]),
+);
 
 export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const moveVcpus = useApp((s) => s.moveVcpus);

@@ -18,17 +18,13 @@ export function isDirty(s: Pick<AppState, "layout" | "saved">): boolean {
 /** Diagnostics for the layout on the current target; computed again only when one of its inputs changes. */
 type DiagnosticsInput = Pick<AppState, "layout" | "host" | "qemu" | "importDiagnostics">;
 let last: { input: DiagnosticsInput; result: Diagnostic[] } | undefined;
-/** how long the last check took (ms): a slow one is better run after the frame that shows the edit */
-let lastCheckMs = 0;
 export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
   const cached = cachedDiagnostics(s);
   if (cached) return cached;
-  const t0 = performance.now();
   const result = [
     ...s.importDiagnostics,
     ...checkLayout(s.layout, { ...(s.host ? { host: s.host } : {}), ...(s.qemu?.version ? { qemu: { version: s.qemu.version, ...(s.qemu.help ? { help: s.qemu.help } : {}) } } : {}) }),
   ];
-  lastCheckMs = performance.now() - t0;
   last = { input: { layout: s.layout, host: s.host, qemu: s.qemu, importDiagnostics: s.importDiagnostics }, result };
   return result;
 }
@@ -36,10 +32,6 @@ export function diagnosticsOf(s: DiagnosticsInput): Diagnostic[] {
 /** The diagnostics for these inputs if they are already computed. */
 export function cachedDiagnostics(s: DiagnosticsInput): Diagnostic[] | undefined {
   return last && last.input.layout === s.layout && last.input.host === s.host && last.input.qemu === s.qemu && last.input.importDiagnostics === s.importDiagnostics ? last.result : undefined;
-}
-
-export function lastCheckCost(): number {
-  return lastCheckMs;
 }
 
 /** The host's box model, computed once per host object (every view draws this one). */

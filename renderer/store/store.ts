@@ -13,6 +13,7 @@ import { designSlice, freshLayout } from "./design-slice";
 import { runSlice } from "./run-slice";
 import { uiSlice } from "./ui-slice";
 import { pinSlice } from "./pin-slice";
+import { followShown } from "./shown";
 
 export type { AppActions, AppState, RunState, TargetKind } from "./types";
 export { diagnosticsOf, isDirty, machineOf, memoryUseOf, predictionOf } from "./selectors";
@@ -21,7 +22,7 @@ export type AppStore = ReturnType<typeof createAppStore>;
 
 export function createAppStore(api: Api) {
   const initial = freshLayout();
-  return createStore<AppState & AppActions>()((set, get) => {
+  const store = createStore<AppState & AppActions>()((set, get) => {
     const commit = (layout: Layout) => {
       const { layout: before, past } = get();
       if (layout === before) return;
@@ -34,6 +35,7 @@ export function createAppStore(api: Api) {
       ...runSlice(deps),
       ...uiSlice(deps),
       ...pinSlice(deps),
+      shown: { layout: initial },
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);
         set({ samples, qemu });
@@ -50,4 +52,6 @@ export function createAppStore(api: Api) {
     };
     return all;
   });
+  followShown(store);
+  return store;
 }

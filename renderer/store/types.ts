@@ -62,6 +62,8 @@ export interface AppState extends PinState {
   /** every QEMU binary on the host, with its capabilities (loaded when the QEMU view opens) */
   qemus?: QemuListing[];
   layout: Layout;
+  /** the layout and host the panels beside the canvas show (command line, diagnostics, run gate): a frame behind on a big host (store/shown.ts) */
+  shown: { layout: Layout; host?: HostTopology };
   past: Layout[];
   future: Layout[];
   /** the parse problems of the last imported command line */

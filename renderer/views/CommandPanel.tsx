@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import { useApp } from "./useApp";
 import { predictionOf, type diagnosticsOf } from "../store/store";
 import { useDiagnostics } from "./useDiagnostics";
+import { isBehind } from "../store/shown";
 import { generateArgv, generateScript, generateShellLine } from "../../shared/qemu/generate";
 import { exportLibvirt } from "../../shared/export/libvirt";
 import { layoutToText } from "../../shared/layout/load";
@@ -26,9 +27,10 @@ const FILES: Record<Format, [string, string]> = {
 };
 
 export function CommandPanel() {
-  const layout = useApp((s) => s.layout);
-  const host = useApp((s) => s.host);
-  const prediction = useApp(predictionOf);
+  // what this panel shows follows the layout a frame behind the canvas on a big host (store/shown.ts)
+  const layout = useApp((s) => s.shown.layout);
+  const host = useApp((s) => s.shown.host);
+  const prediction = useApp((s) => predictionOf({ layout: s.shown.layout, host: s.shown.host, model: s.model, qemu: s.qemu, target: s.target }));
   const importCommandLine = useApp((s) => s.importCommandLine);
   const selectEl = useApp((s) => s.select);
   const focusPins = useApp((s) => s.focusPins);
@@ -64,7 +66,9 @@ export function CommandPanel() {
       return `cannot write this layout: ${(e as Error).message}`;
     }
   }, [layout, format]);
-  const { list: diagnostics, pending } = useDiagnostics();
+  const diagnostics = useDiagnostics();
+  // the one-click fixes, worked out once per list (Diagnostics is drawn again when the panels fall a frame behind)
+  const fixes = useMemo(() => new Map(diagnostics.map((d) => [d, fixesFor(d, layout, host)])), [diagnostics, layout, host]);
 
   return (
     <section className="panel command-panel" aria-label="command line">
@@ -155,9 +159,8 @@ export function CommandPanel() {
           focusPins(pinFocusOf(d, layout));
         }}
         label={(path) => labelAt(layout, path)}
-        fixOf={(d) => fixesFor(d, layout, host)}
+        fixOf={(d) => fixes.get(d) ?? []}
         onFix={(fix) => edit(fix.apply)}
-        pending={pending}
       />
     </section>
   );
@@ -192,11 +195,11 @@ interface DiagnosticsProps {
   /** the one-click fix for a diagnostic, where its fix is mechanical (shared/layout/fixes.ts) */
   fixOf: (d: Diagnostic) => Fix[];
   onFix: (fix: Fix) => void;
-  /** the list is of the layout before the last edit, its check still to come (a big host) */
-  pending: boolean;
 }
 
-function Diagnostics({ list, onPick, label, fixOf, onFix, pending }: DiagnosticsProps) {
+function Diagnostics({ list, onPick, label, fixOf, onFix }: DiagnosticsProps) {
+  // the list is of the layout before the last edit, its check still to come (a big host)
+  const pending = useApp(isBehind);
   if (list.length === 0)
     return (
       <p className="ok-line" data-testid="diagnostics" aria-busy={pending || undefined}>

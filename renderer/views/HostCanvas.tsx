@@ -5,9 +5,9 @@
 // budgets. Zoom and pan go through one controller; its transform lives in the store and one
 // viewport <g> applies it, so a wheel tick or a drag re-renders only what changed.
 
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { scaleLinear } from "d3-scale";
-import { useApp, DND_TYPE, type DragItem } from "./useApp";
+import { useApp, DND_TYPE, StoreContext, type DragItem } from "./useApp";
 import { backendColor, inkOn, nodeColor, OFF_NODE } from "./palette";
 import { machineOf, memoryUseOf } from "../store/store";
 import { createZoomController, fitTransform, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
@@ -21,9 +21,8 @@ import { humanSize } from "../../shared/size/size";
 import { guestGeometry, LINK_ROOM, VCPU_H, VCPU_W } from "../../shared/layout/guest-geometry";
 import { cellFont, digitsOf } from "../canvas/label-size";
 import { smpMaxCpus } from "../../shared/qemu/prealloc";
-import { GuestLinks, GuestNodes } from "../canvas/GuestNodes";
-import { PinLayer } from "../canvas/PinLayer";
-import { ThreadChips } from "../canvas/ThreadChips";
+import { GuestLayer } from "../canvas/GuestLayer";
+import { guestFootprint, guestGeometryOf } from "../canvas/guest-geometry-of";
 import { PinLegend, PinToggle } from "../canvas/PinLegend";
 import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
@@ -73,28 +72,26 @@ export function HostCanvas() {
 
   // the arrangement follows the viewport's shape, in steps so a resize does not re-lay out on every pixel
   const aspect = Math.round((room.width / room.maxHeight) * 4) / 4;
-  // the guest is drawn under the host, in the same zoomed drawing
-  const layout = useApp((s) => s.layout);
-  // the arrangement leaves room for the guest row under it: a tall arrangement over a tall
-  // guest row would shrink both (a guest node more or less arranges again, a moved vCPU not)
-  const guestNodeCount = layout.nodes.length;
+  // the guest is drawn under the host, in the same zoomed drawing. The arrangement leaves room
+  // for the guest row under it: a tall arrangement over a tall guest row would shrink both (a
+  // guest node more or less arranges again, a moved vCPU not); the layout is read when that
+  // count changes, not subscribed to, so an edit does not draw the host again
+  const store = useContext(StoreContext);
+  const guestNodeCount = useApp((s) => s.layout.nodes.length);
   const geometry = useMemo(() => {
     if (!host) return undefined;
+    const layout = store!.getState().layout;
     return hostGeometry(machineOf(host), { aspect, collapse, below: guestNodeCount === 0 ? 0 : (plain) => LINK_ROOM + guestGeometry(layout, plain).height });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the layout counts through its guest node count only
-  }, [host, aspect, collapse, guestNodeCount]);
-  const guest = useMemo(() => (geometry ? guestGeometry(layout, geometry) : undefined), [layout, geometry]);
-  // what a fit shows: host and guest; it follows the guest's size in steps (a box more or
+  }, [store, host, aspect, collapse, guestNodeCount]);
+  // what a fit shows is host and guest, following the guest's size in steps (a box more or
   // less), not every moved vCPU, so the picture stays put while you work in it
-  const guestRows = guest ? Math.ceil(guest.height / GUEST_STEP) : 0;
-  const guestCount = guest?.boxes.length ?? 0;
-  // the guest row may be wider than a small host (it makes room for four boxes side by side)
-  const guestWidth = guest?.width ?? 0;
-  const content = useMemo(
-    () => (geometry ? { width: Math.max(geometry.width, guestWidth), height: geometry.height + LINK_ROOM + guestRows * GUEST_STEP } : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- guestCount: a box more or less fits again
-    [geometry, guestRows, guestCount, guestWidth],
-  );
+  const footprint = useApp((s) => (geometry ? guestFootprint(guestGeometryOf(s.layout, geometry), GUEST_STEP) : ""));
+  const content = useMemo(() => {
+    if (!geometry) return undefined;
+    const [rows, , width] = footprint.split(":").map(Number);
+    // the guest row may be wider than a small host (it makes room for four boxes side by side)
+    return { width: Math.max(geometry.width, width ?? 0), height: geometry.height + LINK_ROOM + (rows ?? 0) * GUEST_STEP };
+  }, [geometry, footprint]);
   const height = content ? Math.max(200, Math.ceil(Math.min(MAX_FIT_SCALE, (room.width - 16) / content.width, (room.maxHeight - 16) / content.height) * content.height + 16)) : 200;
   const fit = useCallback(() => {
     if (!content) return;
@@ -110,7 +107,8 @@ export function HostCanvas() {
   // PU and vCPU numbers sized so the fit draws them readable (renderer/canvas/label-size.ts)
   const fitK = content ? fitTransform(content, { width: room.width, height }).k : 1;
   const puFont = cellFont(LABEL_FONT, fitK, PU_W - 2, PU_H, digitsOf(host ? Math.max(0, ...host.cpus.map((c) => c.id)) : 0)).font;
-  const vcpuFont = cellFont(VCPU_FONT, fitK, VCPU_W, VCPU_H, digitsOf(smpMaxCpus(layout.smp) - 1)).font;
+  const maxVcpus = useApp((s) => smpMaxCpus(s.layout.smp));
+  const vcpuFont = cellFont(VCPU_FONT, fitK, VCPU_W, VCPU_H, digitsOf(maxVcpus - 1)).font;
 
   return (
     <section className="panel host-canvas" aria-label="host topology">
@@ -157,10 +155,7 @@ export function HostCanvas() {
           <rect className="canvas-bg" width="100%" height="100%" />
           <Viewport>
             {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}
-            {host && geometry && guest ? <GuestLinks host={host} geometry={geometry} guest={guest} /> : null}
-            {host && geometry && guest ? <GuestNodes host={host} geometry={geometry} guest={guest} layout={layout} frame={frameRef} /> : null}
-            {host && geometry && guest ? <PinLayer host={host} geometry={geometry} guest={guest} frame={frameRef} /> : null}
-            {host && geometry && guest ? <ThreadChips host={host} geometry={geometry} guest={guest} frame={frameRef} /> : null}
+            {host && geometry ? <GuestLayer host={host} geometry={geometry} frame={frameRef} /> : null}
           </Viewport>
         </svg>
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
@@ -365,9 +360,13 @@ const CardStatic = memo(function CardStatic({ card, color, labels }: { card: Car
   );
 });
 
-/** A rounded rectangle as path data. */
+/**
+ * A rounded rectangle as path data, its corners as quadratic curves: Blink turns every arc
+ * ("a") of a path into cubic curves when it parses the path, and a 1024-PU host has ~1,500 of
+ * these rectangles (6,000 corners); a quadratic corner of radius 2–3 looks the same.
+ */
 function roundRect(x: number, y: number, w: number, h: number, r: number): string {
-  return `M${x + r},${y}h${w - 2 * r}a${r},${r} 0 0 1 ${r},${r}v${h - 2 * r}a${r},${r} 0 0 1 -${r},${r}h-${w - 2 * r}a${r},${r} 0 0 1 -${r},-${r}v-${h - 2 * r}a${r},${r} 0 0 1 ${r},-${r}z`;
+  return `M${x + r},${y}h${w - 2 * r}q${r},0 ${r},${r}v${h - 2 * r}q0,${r} -${r},${r}h-${w - 2 * r}q-${r},0 -${r},-${r}v-${h - 2 * r}q0,-${r} ${r},-${r}z`;
 }
 
 /** Core boxes (SMT siblings side by side inside one), online and offline PU cells, as path data. */
@@ -484,7 +483,7 @@ function Chips({ card, host, layout, ids, selected, onSelect }: { card: CardGeo;
 }
 
 /** Distances as a matrix, darker for farther; row and column heads in their node's colour. */
-function DistanceMatrix({ host }: { host: HostTopology }) {
+const DistanceMatrix = memo(function DistanceMatrix({ host }: { host: HostTopology }) {
   if (host.nodes.length < 2) return null;
   const all = host.distances.flat();
   const shade = scaleLinear()
@@ -521,4 +520,4 @@ function DistanceMatrix({ host }: { host: HostTopology }) {
       </table>
     </details>
   );
-}
+});

@@ -8,7 +8,7 @@ import { describePrealloc, preallocPlan } from "../../shared/qemu/prealloc-rules
 export function QemuPanel() {
   const qemus = useApp((s) => s.qemus);
   const loadQemus = useApp((s) => s.loadQemus);
-  const layout = useApp((s) => s.layout);
+  const layout = useApp((s) => s.shown.layout);
   const host = useApp((s) => s.host);
   const [loading, setLoading] = useState(false);
   const cpus = host?.cpus.filter((c) => c.online).length;

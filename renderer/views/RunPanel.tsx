@@ -37,7 +37,7 @@ function useNow(on: boolean): number {
 export function RunPanel() {
   const target = useApp((s) => s.target);
   const host = useApp((s) => s.host);
-  const layout = useApp((s) => s.layout);
+  const layout = useApp((s) => s.shown.layout);
   const qemu = useApp((s) => s.qemu);
   const run = useApp((s) => s.run);
   const launch = useApp((s) => s.launch);
@@ -52,7 +52,7 @@ export function RunPanel() {
   const replay = run.replay;
   const now = useNow(busy);
   // launching re-checks on the backend; this only greys the button (a frame late on a big host)
-  const errors = blocksRun(useDiagnostics().list);
+  const errors = blocksRun(useDiagnostics());
   const lab = target?.kind === "lab";
   const why =
     target?.kind !== "host" && !lab

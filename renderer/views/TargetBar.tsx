@@ -23,7 +23,8 @@ export function TargetBar() {
   const redo = useApp((s) => s.redo);
   const canUndo = useApp((s) => s.past.length > 0);
   const canRedo = useApp((s) => s.future.length > 0);
-  const layout = useApp((s) => s.layout);
+  // only the title: the bar is not drawn again on every edit of the layout
+  const title = useApp((s) => s.layout.title);
   const openLayoutText = useApp((s) => s.openLayoutText);
   const say = useApp((s) => s.say);
   const layoutFileText = useApp((s) => s.layoutFileText);
@@ -160,7 +161,7 @@ export function TargetBar() {
         <button
           type="button"
           onClick={() => {
-            const name = `${(layout.title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
+            const name = `${(title ?? "layout").replace(/[^\w.-]+/g, "-")}.numadesk.json`;
             const text = layoutFileText();
             void saveAs(name).then((r) => {
               if (r === "cancelled") return; // nothing written: the layout stays unsaved

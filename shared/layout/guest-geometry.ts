@@ -8,6 +8,7 @@ import { parseIdList } from "../cpulist/cpulist";
 import { backendNodes } from "./node-memory";
 import { unassignedVcpus } from "./edits";
 import type { HostGeometry } from "../topology/box-geometry";
+import { wrapRows } from "../topology/wrap-rows";
 
 export const VCPU_W = 26;
 export const VCPU_H = 18;
@@ -80,27 +81,11 @@ export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" |
   // as many columns as share the width fairly among the boxes, within MAX_COLS
   const perBox = (width - GUEST_GAP * Math.max(0, lists.length - 1)) / Math.max(1, lists.length);
   const fitCols = Math.floor((perBox - 2 * GUEST_PAD + VCPU_GAP) / (VCPU_W + VCPU_GAP));
-  const boxes: GuestBox[] = [];
-  let x = 0;
-  let y = top;
-  let rowH = 0;
-  for (const l of lists) {
-    const cols = Math.max(4, Math.min(MAX_COLS, fitCols, Math.max(1, l.vcpus.length)));
-    const b = boxFor(l.index, l.vcpus, cols, l.hostNodes);
-    if (x > 0 && x + b.w > width) {
-      x = 0;
-      y += rowH + GUEST_GAP;
-      rowH = 0;
-    }
-    boxes.push({ ...b, x, y });
-    x += b.w + GUEST_GAP;
-    rowH = Math.max(rowH, b.h);
-  }
-  if (x > 0 && x + ADD_W > width) {
-    x = 0;
-    y += rowH + GUEST_GAP;
-  }
-  const add = { x, y, w: ADD_W, h: GUEST_HEAD };
+  const items = lists.map((l) => boxFor(l.index, l.vcpus, Math.max(4, Math.min(MAX_COLS, fitCols, Math.max(1, l.vcpus.length))), l.hostNodes));
+  // the "+ guest node" handle flows on after the last box
+  const at = wrapRows([...items, { w: ADD_W, h: GUEST_HEAD }], width, GUEST_GAP).placed;
+  const boxes: GuestBox[] = items.map((b, i) => ({ ...b, x: at[i]!.x, y: top + at[i]!.y }));
+  const add = { x: at[items.length]!.x, y: top + at[items.length]!.y, w: ADD_W, h: GUEST_HEAD };
   const bottom = boxes.reduce((a, b) => Math.max(a, b.y + b.h), add.y + add.h);
   return { top, width: Math.max(width, ...boxes.map((b) => b.x + b.w)), height: bottom - top, boxes, add };
 }

@@ -9,6 +9,7 @@ import { coreRuns, runLabel, type MachineBox, type NodeBox } from "./boxes";
 import { formatIdList } from "../cpulist/cpulist";
 import { humanSize } from "../size/size";
 import { plural } from "../text/plural";
+import { wrapRows } from "./wrap-rows";
 
 export const PU_W = 24;
 export const PU_H = 17;
@@ -98,6 +99,20 @@ export function textWidth(text: string, fontSize: number): number {
   return Math.ceil(text.length * fontSize * EM_ADVANCE);
 }
 
+interface Item {
+  w: number;
+  h: number;
+}
+
+/**
+ * Items in rows about three times wider than tall (never narrower than `minW` or the widest
+ * item), at 0,0: cores inside a card or an L3 frame, and L3 frames inside a card.
+ */
+function rows<T extends Item>(items: readonly T[], minW: number) {
+  const area = items.reduce((a, b) => a + (b.w + CORE_GAP) * (b.h + CORE_GAP), 0);
+  return wrapRows(items, Math.max(minW, Math.sqrt(area * 3), ...items.map((b) => b.w)), CORE_GAP);
+}
+
 /** A node card's own content, placed at 0,0; cards of equal nodes look alike wherever they go. */
 export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x" | "y"> {
   const maxBoxes = collapse ? 8 : node.puCount > MAX_PUS_DRAWN ? Math.floor(MAX_PUS_DRAWN / Math.max(1, node.threadsPerCore)) : Infinity;
@@ -112,37 +127,14 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
     const label = `${run.cores.length}× ${runLabel(run)}`;
     return { key, w: Math.max(2 * PU_W, textWidth(label, 10) + 8), h: PU_H + 2 * CORE_PAD, count: run.cores.length, label, pus: [], title: `${run.cores.length} cores, PU ${runLabel(run)}` };
   };
-  type Box = ReturnType<typeof box>;
   // the title: "node N" at 13 px, its counts at 11 px
   const titleW = Math.max(textWidth(`node ${node.os}`, 13) + textWidth(` · ${node.cores.length} cores · ${node.puCount} PUs`, 11), textWidth(memoryOnlyNote(node), 11)) + 2 * CARD_PAD;
-  /** boxes in rows about three times wider than tall, at 0,0 */
-  const grid = (boxes: Box[], minW: number) => {
-    const area = boxes.reduce((a, b) => a + (b.w + CORE_GAP) * (b.h + CORE_GAP), 0);
-    const rowMax = Math.max(minW, Math.sqrt(area * 3), ...boxes.map((b) => b.w));
-    const placed: Array<Box & { x: number; y: number }> = [];
-    let x = 0;
-    let y = 0;
-    let rowH = 0;
-    let w = 0;
-    for (const b of boxes) {
-      if (x > 0 && x + b.w > rowMax) {
-        x = 0;
-        y += rowH + CORE_GAP;
-        rowH = 0;
-      }
-      placed.push({ ...b, x, y });
-      x += b.w + CORE_GAP;
-      w = Math.max(w, x - CORE_GAP);
-      rowH = Math.max(rowH, b.h);
-    }
-    return { placed, w, h: boxes.length ? y + rowH : 0 };
-  };
   const cores: CoreGeo[] = [];
   const l3: CardGeo["l3"] = [];
-  let gridW = 0;
+  let gridW: number;
   let gridH: number;
   if (!node.l3) {
-    const g = grid(coreRuns(node, maxBoxes).map(box), Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD));
+    const g = rows(coreRuns(node, maxBoxes).map(box), Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD));
     for (const b of g.placed) cores.push({ ...b, x: CARD_PAD + b.x, y: CARD_HEAD + b.y });
     gridW = g.w;
     gridH = g.h;
@@ -152,40 +144,24 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
     const share = Number.isFinite(maxBoxes) ? Math.max(1, Math.floor(maxBoxes / node.l3.length)) : Infinity;
     const frames = node.l3.map((g) => {
       const label = `L3 ${g.size > 0 ? humanSize(g.size) : ""}`.trim();
-      const inner = grid(coreRuns({ ...node, cores: g.cores }, share).map(box), 0);
+      const inner = rows(coreRuns({ ...node, cores: g.cores }, share).map(box), 0);
       return { g, inner, label, w: Math.max(inner.w, textWidth(label, 9)) + 2 * L3_PAD, h: inner.h + L3_HEAD + L3_PAD };
     });
-    const area = frames.reduce((a, f) => a + (f.w + CORE_GAP) * (f.h + CORE_GAP), 0);
-    const rowMax = Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD, Math.sqrt(area * 3), ...frames.map((f) => f.w));
-    let x = 0;
-    let y = 0;
-    let rowH = 0;
-    for (const f of frames) {
-      if (x > 0 && x + f.w > rowMax) {
-        x = 0;
-        y += rowH + CORE_GAP;
-        rowH = 0;
-      }
-      const fx = CARD_PAD + x;
-      const fy = CARD_HEAD + y;
+    const placed = rows(frames, Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD));
+    for (const f of placed.placed) {
+      const fx = CARD_PAD + f.x;
+      const fy = CARD_HEAD + f.y;
       l3.push({ x: fx, y: fy, w: f.w, h: f.h, label: f.label, title: `L3 ${f.g.size > 0 ? humanSize(f.g.size) : "(size unknown)"} shared by PU ${formatIdList(f.g.cpus)}` });
       for (const b of f.inner.placed) cores.push({ ...b, x: fx + L3_PAD + b.x, y: fy + L3_HEAD + b.y });
-      x += f.w + CORE_GAP;
-      gridW = Math.max(gridW, x - CORE_GAP);
-      rowH = Math.max(rowH, f.h);
     }
-    gridH = frames.length ? y + rowH : 0;
+    gridW = placed.w;
+    gridH = placed.h;
   }
   const w = Math.max(CARD_MIN_W, titleW, gridW + 2 * CARD_PAD);
   const memY = CARD_HEAD + gridH + (cores.length ? 10 : 0);
   const pciAt = memY + MEM_H + (node.hugepages.length ? HUGE_LINE : 0);
   const chipsY = pciAt + (node.pci ? PCI_LINE * pciRowCount(node.pci.length) : 0);
   return { node, w, h: chipsY + CHIP_ROWS * (CHIP_H + CHIP_GAP) + CARD_PAD - CHIP_GAP, cores, memY, chipsY, l3, ...(node.pci ? { pciY: pciAt } : {}) };
-}
-
-interface Item {
-  w: number;
-  h: number;
 }
 
 /** Items left to right in rows of `cols`; returns the size taken. */
