@@ -47,11 +47,11 @@ describe("the app store", () => {
     expect(line(store)).toContain("thread-context,id=tc0,node-affinity=0");
   });
 
-  it("importing the seed's baseline shows exactly the missing -smp error on the seed host", async () => {
+  it("importing the seed's baseline shows exactly its two errors on the seed host: the missing -smp and the console's stdio clash", async () => {
     const store = await seedStore();
     store.getState().importCommandLine(readFileSync(join(import.meta.dirname, "../../shared/qemu/fixtures/seed-baseline.sh"), "utf8"));
     const errors = diagnosticsOf(store.getState()).filter((d) => d.severity === "error");
-    expect(errors.map((d) => d.code)).toEqual(["NUMA002"]);
+    expect(errors.map((d) => d.code)).toEqual(["NUMA002", "NUMA045"]);
   });
 
   it("resizing a backend keeps -m equal to the nodes' memory", async () => {
