@@ -205,3 +205,19 @@ describe("the planner writes sizes people can read", () => {
     }
   });
 });
+
+describe("planner notes on the 8-node EPYC sample", () => {
+  const epyc = topologySchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "../../assets/hosts/epyc-7451-8node.json"), "utf8")));
+  it("says the one-thread backends once, not a sentence per backend", () => {
+    const few = planLayout(epyc, { mem: "16G", vcpus: 8, threads: 4 });
+    if (!few.ok) throw new Error("plan");
+    // the budget note covers every backend; no per-backend repeat
+    expect(few.notes.filter((n) => /1 preallocation thread/.test(n))).toEqual([]);
+    expect(few.notes.filter((n) => /every backend is preallocated by 1 thread/.test(n))).toHaveLength(1);
+    const some = planLayout(epyc, { mem: "16G", vcpus: 8, threads: 12 });
+    if (!some.ok) throw new Error("plan");
+    const one = some.notes.filter((n) => /1 preallocation thread/.test(n));
+    expect(one).toHaveLength(1);
+    expect(one[0]).toMatch(/^(ram-node\d, ){3}ram-node\d: 1 preallocation thread each, so QEMU uses its main thread/);
+  });
+});

@@ -132,6 +132,8 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
 
   const nodes = [...new Set(wanted)].map((id) => nodeById(host, id)!);
   const notes: string[] = [];
+  // backends left with one preallocation thread, said once for all of them
+  const oneThread: string[] = [];
   const layout = emptyLayout(formatSize(mem.bytes, "M"));
   layout.title = `${humanSize(mem.bytes)}, ${req.vcpus} vCPUs on ${host.name}`;
   layout.name = { debugThreads: true };
@@ -303,13 +305,18 @@ export function planLayout(host: HostTopology, req: PlanRequest): PlanResult {
           if (ctxNode !== n) notes.push(`host node ${n.id} has no CPUs: ${memdev} is preallocated by threads on the nearest node, ${ctxNode.id}`);
           backend.preallocContext = `tc${ctxNode.id}`;
         } else if (cap < 2) {
-          notes.push(`${memdev}: 1 preallocation thread, so QEMU uses its main thread and no thread-context is set`);
+          oneThread.push(memdev);
         }
         backend.preallocThreads = cap;
       }
       layout.backends.push(backend);
     }
   });
+  // when the budget was below one thread per backend, the note above already says so for all
+  const budgetNote = req.threads > 0 && req.threads < nodes.length;
+  if (oneThread.length > 0 && !(budgetNote && oneThread.length === layout.backends.length)) {
+    notes.push(`${oneThread.join(", ")}: 1 preallocation thread${oneThread.length > 1 ? " each" : ""}, so QEMU uses its main thread and no thread-context is set`);
+  }
   // Split host nodes: the guest sees each piece as a node; pieces of one host node are 11 apart
   // (Linux ignores a SLIT whose distances between different nodes are not above 10), the rest
   // as far apart as their host nodes. QEMU wants a distance for every pair once any is given.
