@@ -5,13 +5,19 @@
 
 import { useApp } from "./useApp";
 import { consoleConflict, withConsole, type ConsoleDisplay, type ConsoleMonitor } from "../../shared/layout/guest-console";
-import { generateArgs } from "../../shared/qemu/generate";
 
 export function ConsoleControl() {
-  const layout = useApp((s) => s.layout);
+  // the console and its clash only (NUMA045's own test: -nodefaults or -serial kept as written
+  // take the default serial port away), so an edit elsewhere does not draw this again or
+  // render the argv in a drop's frame
+  const c = useApp((s) => s.layout.console);
+  const conflict = useApp((s) =>
+    consoleConflict(
+      s.layout.console,
+      s.layout.args.map((a) => a.tokens[0]!),
+    ),
+  );
   const edit = useApp((s) => s.edit);
-  const c = layout.console;
-  const conflict = consoleConflict(c, generateArgs(layout));
   return (
     <span className="console-control" role="group" aria-label="console">
       <label>
