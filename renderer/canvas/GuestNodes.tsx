@@ -22,6 +22,7 @@ import { formatIdList } from "../../shared/cpulist/cpulist";
 import { GUEST_HEAD, GUEST_PAD, VCPU_H, VCPU_W, hitTest, lassoVcpus, linkPath, nearestCard, type GuestBox, type GuestGeometry, type Hit, type Point } from "../../shared/layout/guest-geometry";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
 import { pinHit, puRects } from "../../shared/pin/pin-geometry";
+import { useCanvasMenu } from "./use-canvas-menu";
 
 /** a press that moves less than this (CSS px) is a click */
 const DRAG_SLOP = 4;
@@ -84,7 +85,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const [anchor, setAnchor] = useState<number | undefined>();
   const [cursor, setCursor] = useState<{ box: number; vcpu: number } | undefined>();
   const [drag, setDrag] = useState<Drag | undefined>();
-  const [menu, setMenu] = useState<{ x: number; y: number; title: string; items: MenuItem[]; back?: Element | null } | undefined>();
+  const { menu, openMenu, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
 
   // vCPUs that no longer exist (after an undo or a new layout) leave the selection
@@ -224,15 +225,6 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   }, [drag, guest]);
 
   // ---- the menu (right-click, Enter, the context-menu key) ----
-  const openMenu = (at: { x: number; y: number }, title: string, items: MenuItem[]) => {
-    const r = frame.current?.getBoundingClientRect();
-    setMenu({ x: at.x - (r?.left ?? 0), y: at.y - (r?.top ?? 0), title, items, back: document.activeElement });
-  };
-  const closeMenu = () => {
-    const back = menu?.back;
-    setMenu(undefined);
-    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
-  };
   const vcpuMenu = (vcpus: number[], from: number): MenuItem[] => {
     const what = `${vcpus.length} vCPU${vcpus.length === 1 ? "" : "s"}`;
     const items: MenuItem[] = layout.nodes.map((n, i) => ({ label: `move ${what} to guest node ${n.nodeid ?? i}`, disabled: i === from, run: () => (moveVcpus(vcpus, i), setSel([])) }));

@@ -18,6 +18,7 @@ import { VCPU_H, VCPU_W } from "../../shared/layout/guest-geometry";
 import { coresArea, guestNodePus, pinHit, pinOverlay, puRects, type PuRect } from "../../shared/pin/pin-geometry";
 import { formatIdList, idList } from "../../shared/cpulist/cpulist";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
+import { useCanvasMenu } from "./use-canvas-menu";
 
 interface Props {
   host: HostTopology;
@@ -125,7 +126,7 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
   const pinThreadTo = useApp((s) => s.pinThreadTo);
   const hoverPus = useApp((s) => s.hoverPus);
   const [cursor, setCursor] = useState<{ node: number; pu: number } | undefined>();
-  const [menu, setMenu] = useState<{ x: number; y: number; title: string; items: MenuItem[]; back?: Element | null } | undefined>();
+  const { menu, openMenu: openAt, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
   const rects = puRects(geometry);
   const reserved = new Set(idList(layout.pinning?.reserved));
@@ -145,14 +146,8 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
     return items;
   };
   const openMenu = (clientX: number, clientY: number, pu: number) => {
-    const r = frame.current?.getBoundingClientRect();
     const node = rects.get(pu)?.node;
-    setMenu({ x: clientX - (r?.left ?? 0), y: clientY - (r?.top ?? 0), title: `CPU ${pu}${node !== undefined ? ` · host node ${node}` : ""}`, items: puMenu(pu), back: document.activeElement });
-  };
-  const closeMenu = () => {
-    const back = menu?.back;
-    setMenu(undefined);
-    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
+    openAt({ x: clientX, y: clientY }, `CPU ${pu}${node !== undefined ? ` · host node ${node}` : ""}`, puMenu(pu));
   };
 
   // right-click on a PU (the cards are drawn under this layer, which takes no pointer events),

@@ -11,6 +11,7 @@ import { hitTest, type GuestGeometry, type Point } from "../../shared/layout/gue
 import { pinHit, pinOverlay, puRects, threadChips, type ThreadChip } from "../../shared/pin/pin-geometry";
 import { addIothread, type PinTarget, type ThreadRef } from "../../shared/pin/edits";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
+import { useCanvasMenu } from "./use-canvas-menu";
 
 const DRAG_SLOP = 4;
 
@@ -32,7 +33,7 @@ export function ThreadChips({ host, geometry, guest, frame }: Props) {
   const overlay = useMemo(() => pinOverlay(layout, host, geometry), [layout, host, geometry]);
   const chips = useMemo(() => threadChips(overlay, guest), [overlay, guest]);
   const [drag, setDrag] = useState<{ chip: ThreadChip; at: Point } | undefined>();
-  const [menu, setMenu] = useState<{ x: number; y: number; title: string; items: MenuItem[]; back?: Element | null } | undefined>();
+  const { menu, openMenu: openAt, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
 
   const toDrawing = (clientX: number, clientY: number): Point => {
@@ -83,15 +84,7 @@ export function ThreadChips({ host, geometry, guest, frame }: Props) {
     if (chip.kind === "emulator") items.push({ label: "add an I/O thread (-object iothread)", run: () => edit(addIothread) });
     return items;
   };
-  const openMenu = (x: number, y: number, chip: ThreadChip) => {
-    const r = frame.current?.getBoundingClientRect();
-    setMenu({ x: x - (r?.left ?? 0), y: y - (r?.top ?? 0), title: name(chip), items: menuOf(chip), back: document.activeElement });
-  };
-  const closeMenu = () => {
-    const back = menu?.back;
-    setMenu(undefined);
-    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
-  };
+  const openMenu = (x: number, y: number, chip: ThreadChip) => openAt({ x, y }, name(chip), menuOf(chip));
   const onKey = (e: React.KeyboardEvent, chip: ThreadChip) => {
     if (/^\d$/.test(e.key) && host.nodes.some((n) => n.id === Number(e.key))) {
       e.preventDefault();

@@ -4,7 +4,7 @@
 // focused row. Each is one undoable edit (shared/layout/device-edits.ts); the attached list
 // under the canvas (AttachedDevices.tsx) detaches and moves them.
 
-import { useRef, useState } from "react";
+import { useRef } from "react";
 import type { CardGeo } from "../../shared/topology/box-geometry";
 import { CARD_PAD, PCI_LINE, PCI_ROWS_MAX, textWidth } from "../../shared/topology/box-geometry";
 import type { PciDevice } from "../../shared/topology/schema";
@@ -12,6 +12,7 @@ import { pciDeviceLine } from "../../shared/topology/format-pci";
 import { attachDevice, detachDevice, homeGuestNode } from "../../shared/layout/device-edits";
 import { GuestMenu, type MenuItem } from "../canvas/GuestMenu";
 import { useApp } from "./useApp";
+import { useCanvasMenu } from "../canvas/use-canvas-menu";
 
 const FONT = 10;
 const BUTTON_W = 52;
@@ -35,7 +36,7 @@ export function DeviceRows({ card }: { card: CardGeo }) {
   const host = useApp((s) => s.host);
   const edit = useApp((s) => s.edit);
   const frame = useRef<HTMLDivElement | null>(null);
-  const [menu, setMenu] = useState<{ x: number; y: number; title: string; items: MenuItem[]; back: Element | null }>();
+  const { menu, openMenu: openAt, closeMenu } = useCanvasMenu(frame);
   if (card.pciY === undefined || pci.length === 0 || !host) return null;
   const attached = new Map((layout.hostDevices ?? []).map((d) => [d.host, d]));
   const guestIds = layout.nodes.map((n, i) => n.nodeid ?? i);
@@ -57,13 +58,7 @@ export function DeviceRows({ card }: { card: CardGeo }) {
   };
   const openMenu = (el: Element, at: { x: number; y: number }, title: string, items: MenuItem[]) => {
     frame.current = el.closest<HTMLDivElement>(".canvas-frame");
-    const r = frame.current?.getBoundingClientRect();
-    setMenu({ x: at.x - (r?.left ?? 0), y: at.y - (r?.top ?? 0), title, items, back: document.activeElement });
-  };
-  const closeMenu = () => {
-    const back = menu?.back;
-    setMenu(undefined);
-    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
+    openAt(at, title, items);
   };
   const below = (el: Element) => {
     const r = el.getBoundingClientRect();
