@@ -4,19 +4,14 @@
 // both out (it brings its own, shared/run/allow.ts).
 
 import { useApp } from "./useApp";
-import { consoleConflict, withConsole, type ConsoleDisplay, type ConsoleMonitor } from "../../shared/layout/guest-console";
+import { layoutConsoleConflict, withConsole, type ConsoleDisplay, type ConsoleMonitor } from "../../shared/layout/guest-console";
 
 export function ConsoleControl() {
   // the console and its clash only (NUMA045's own test: -nodefaults or -serial kept as written
   // take the default serial port away), so an edit elsewhere does not draw this again or
   // render the argv in a drop's frame
   const c = useApp((s) => s.layout.console);
-  const conflict = useApp((s) =>
-    consoleConflict(
-      s.layout.console,
-      s.layout.args.map((a) => a.tokens[0]!),
-    ),
-  );
+  const conflict = useApp((s) => layoutConsoleConflict(s.layout));
   const edit = useApp((s) => s.edit);
   return (
     <span className="console-control" role="group" aria-label="console">

@@ -71,6 +71,14 @@ export function consoleConflict(c: ConsoleOpt | undefined, otherOptions: readonl
   return '-nographic puts the serial port on stdio, and -monitor stdio wants it too: QEMU 7.2 and 10.0 refuse the pair ("cannot use stdio by multiple character devices")';
 }
 
+/** consoleConflict for a layout: the options kept as written (-nodefaults, -serial) are its passthrough args. */
+export function layoutConsoleConflict(layout: { console?: ConsoleOpt | undefined; args: readonly { tokens: readonly string[] }[] }): string | undefined {
+  return consoleConflict(
+    layout.console,
+    layout.args.map((a) => a.tokens[0]!),
+  );
+}
+
 /** Every word of the console options, display first. */
 export function consoleWords(c: ConsoleOpt): string[] {
   return [...(c.display ? displayTokens(c.display) : []), ...(c.monitor ? monitorTokens(c.monitor) : [])];

@@ -2,7 +2,7 @@
 
 import { atMachine } from "./at";
 import { emit, type RuleDef, type RuleMeta } from "./rule";
-import { consoleConflict } from "../../layout/guest-console";
+import { layoutConsoleConflict } from "../../layout/guest-console";
 
 const NUMA024: RuleMeta = { code: "NUMA024", severity: "error", title: "`-machine none` with `-numa`", concern: "machine", policy: false };
 
@@ -26,10 +26,7 @@ export const consoleStdio: RuleDef = {
   name: "consoleStdio",
   codes: [NUMA045],
   check: (layout) => {
-    const why = consoleConflict(
-      layout.console,
-      layout.args.map((a) => a.tokens[0]!),
-    );
+    const why = layoutConsoleConflict(layout);
     return why
       ? [
           emit(NUMA045, why, "use -display none (no window, the monitor stays on stdio), or drop -monitor stdio (-nographic alone multiplexes the serial port and the monitor on stdio)", {
