@@ -8,11 +8,12 @@ import { useApp } from "./useApp";
 
 export function AttachedDevices() {
   const devices = useApp((s) => s.layout.hostDevices);
-  const nodes = useApp((s) => s.layout.nodes);
+  // the guest node ids as one string: a drop that rebinds a backend leaves it equal
+  const ids = useApp((s) => s.layout.nodes.map((n, i) => n.nodeid ?? i).join(","));
   const host = useApp((s) => s.host);
   const edit = useApp((s) => s.edit);
   if (!devices || devices.length === 0) return null;
-  const guestIds = nodes.map((n, i) => n.nodeid ?? i);
+  const guestIds = ids === "" ? [] : ids.split(",").map(Number);
   return (
     <section className="attached-devices" aria-label="devices passed through">
       <h3>

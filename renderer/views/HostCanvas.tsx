@@ -161,9 +161,7 @@ export function HostCanvas() {
         {!host ? <div className="empty canvas-empty">Choose a host: this host, a sample, or an imported topology.</div> : null}
       </div>
       {host ? <PinLegend /> : null}
-      {host ? <UnplacedDevices machine={machineOf(host)} /> : null}
-      {host ? <AttachedDevices /> : null}
-      {host ? <DistanceMatrix host={host} /> : null}
+      <BelowCanvas />
       <p className="muted small canvas-hint">
         Wheel: zoom · drag empty space: pan · drop a chip, a thread budget or a guest node’s title on a host node · select vCPUs (click, Shift, Ctrl, lasso) and drag them onto a guest or host node ·
         right-click or Enter: the same as a menu
@@ -479,6 +477,24 @@ function Chips({ card, host, layout, ids, selected, onSelect }: { card: CardGeo;
         </g>
       ) : null}
     </g>
+  );
+}
+
+/**
+ * What sits under the canvas (devices on no node, devices passed through, the distance matrix)
+ * shows the host the side panels show (`s.shown`): on a big host it follows a frame after the
+ * canvas, as they do (renderer/store/shown.ts). The matrix alone cost a 1024-PU host's first
+ * frame about 10 ms of style and layout (npm run bench -- ui).
+ */
+function BelowCanvas() {
+  const host = useApp((s) => s.shown.host);
+  if (!host) return null;
+  return (
+    <>
+      <UnplacedDevices machine={machineOf(host)} />
+      <AttachedDevices />
+      <DistanceMatrix host={host} />
+    </>
   );
 }
 

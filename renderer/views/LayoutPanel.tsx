@@ -2,7 +2,7 @@
 // Backend chips and the thread budget can be dragged onto host node cards; every drag has a
 // keyboard and menu equivalent (focus a chip and press a node number, or use its menu).
 
-import { memo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import type { Backend, Layout } from "../../shared/layout/schema";
 import { useApp, DND_TYPE, type DragItem } from "./useApp";
 import { idList } from "../../shared/cpulist/cpulist";
@@ -27,134 +27,176 @@ function drag(item: DragItem) {
 }
 
 export function LayoutPanel() {
-  const host = useApp((s) => s.host);
-  const layout = useApp((s) => s.layout);
-  const selected = useApp((s) => s.selected);
-  const setMemory = useApp((s) => s.setMemory);
-  const setSmp = useApp((s) => s.setSmp);
-  const threadBudget = useApp((s) => s.threadBudget);
-  const addNode = useApp((s) => s.addNode);
-  const [budget, setBudget] = useState(2);
-  const [budgetNode, setBudgetNode] = useState(0);
-  const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: 2 });
-  const hostNodes = host?.nodes.map((n) => n.id) ?? [];
-  const newSizeError = err(sizeField(newNode.size));
-  const cpus = host ? onlineCpuCount(host) : undefined;
-
+  const empty = useApp((s) => s.shown.layout.nodes.length === 0 && s.shown.layout.backends.length === 0);
   return (
     <section className="panel layout-panel" aria-label="layout">
       <header>
         <h2>Guest layout</h2>
       </header>
-      <div className="row vm-row" aria-label="guest size">
-        <label>
-          <code>-m</code>
-          <ValidatedInput className="size" value={memoryText(layout)} label="guest memory size (-m)" check={(t) => err(sizeField(t, "M"))} apply={setMemory} />
-        </label>
-        <span className="muted small">-smp</span>
-        {SMP_FIELDS.map((f) => (
-          <label key={f} className="smp-field">
-            {f}
-            <ValidatedInput
-              className="count"
-              value={layout.smp?.[f] !== undefined ? String(layout.smp[f]) : ""}
-              placeholder={f === "cpus" ? "1" : "auto"}
-              label={`-smp ${f}`}
-              check={(t) => err(countField(t, { min: 1, max: 65536, optional: f !== "cpus", what: `-smp ${f}` }))}
-              apply={(t) => setSmp(f, t)}
-            />
-          </label>
-        ))}
-        <ConsoleControl />
-      </div>
-      {layout.nodes.length === 0 && layout.backends.length === 0 ? <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p> : null}
-      <ol className="guest-nodes">
-        {layout.nodes.map((n, i) => {
-          const b = layout.backends.find((x) => x.id === n.memdev);
-          const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
-          return (
-            <GuestRow
-              key={`${n.nodeid ?? i}-${n.memdev ?? ""}`}
-              index={i}
-              node={n}
-              backend={b}
-              threads={t?.effective}
-              color={b ? backendColor(host, b) : undefined}
-              selected={b !== undefined && selected === b.id}
-              hostNodes={hostNodes}
-            />
-          );
-        })}
-      </ol>
-
-      <div className="tools">
-        <div className="row">
-          <span
-            className="chip threads"
-            draggable
-            tabIndex={0}
-            role="button"
-            aria-label={`thread budget of ${budget}: drag onto a host node`}
-            data-threads={budget}
-            onDragStart={drag({ kind: "threads", threads: budget })}
-          >
-            {budget} thread{budget === 1 ? "" : "s"}
-          </span>
-          <input type="number" min={0} max={64} value={budget} aria-label="threads per backend" onChange={(e) => setBudget(Math.max(0, Math.min(64, Number(e.target.value) || 0)))} />
-          <span className="muted">drag onto a node, or</span>
-          <select aria-label="node for the thread budget" value={budgetNode} onChange={(e) => setBudgetNode(Number(e.target.value))}>
-            {hostNodes.map((h) => (
-              <option key={h} value={h}>
-                node {h}
-              </option>
-            ))}
-          </select>
-          <button type="button" onClick={() => threadBudget(budgetNode, budget)}>
-            apply
-          </button>
-        </div>
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!newSizeError) addNode(newNode.host, newNode.size, newNode.vcpus);
-          }}
-        >
-          <span>add guest node on host node</span>
-          <select aria-label="host node of the new guest node" value={newNode.host} onChange={(e) => setNewNode({ ...newNode, host: Number(e.target.value) })}>
-            {hostNodes.map((h) => (
-              <option key={h} value={h}>
-                {h}
-              </option>
-            ))}
-          </select>
-          <label>
-            memory
-            <input
-              className="size"
-              aria-label="memory of the new guest node"
-              aria-invalid={newSizeError ? true : undefined}
-              value={newNode.size}
-              onChange={(e) => setNewNode({ ...newNode, size: e.target.value })}
-            />
-          </label>
-          <label>
-            vCPUs
-            <input type="number" min={0} max={512} aria-label="vCPUs of the new guest node" value={newNode.vcpus} onChange={(e) => setNewNode({ ...newNode, vcpus: Number(e.target.value) || 0 })} />
-          </label>
-          <button type="submit" disabled={newSizeError !== undefined}>
-            add
-          </button>
-          {newSizeError ? (
-            <span className="field-error" role="alert">
-              {newSizeError}
-            </span>
-          ) : null}
-        </form>
-      </div>
+      <SizeRow />
+      {empty ? <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p> : null}
+      <GuestList />
+      <Tools />
     </section>
   );
 }
+
+/**
+ * -m and -smp, each field subscribed to its own text: a drop on the canvas changes the layout
+ * but not these, so the row is not drawn again in the drop's frame (npm run bench -- ui).
+ */
+function SizeRow() {
+  const memory = useApp((s) => memoryText(s.layout));
+  const setMemory = useApp((s) => s.setMemory);
+  return (
+    <div className="row vm-row" aria-label="guest size">
+      <label>
+        <code>-m</code>
+        <ValidatedInput className="size" value={memory} label="guest memory size (-m)" check={(t) => err(sizeField(t, "M"))} apply={setMemory} />
+      </label>
+      <span className="muted small">-smp</span>
+      {SMP_FIELDS.map((f) => (
+        <SmpField key={f} field={f} />
+      ))}
+      <ConsoleControl />
+    </div>
+  );
+}
+
+const SmpField = memo(function SmpField({ field: f }: { field: (typeof SMP_FIELDS)[number] }) {
+  const value = useApp((s) => (s.layout.smp?.[f] !== undefined ? String(s.layout.smp[f]) : ""));
+  const setSmp = useApp((s) => s.setSmp);
+  return (
+    <label className="smp-field">
+      {f}
+      <ValidatedInput
+        className="count"
+        value={value}
+        placeholder={f === "cpus" ? "1" : "auto"}
+        label={`-smp ${f}`}
+        check={(t) => err(countField(t, { min: 1, max: 65536, optional: f !== "cpus", what: `-smp ${f}` }))}
+        apply={(t) => setSmp(f, t)}
+      />
+    </label>
+  );
+});
+
+/** The shown host's node ids as one string ("0,1,2"): equal across edits, so what lists them is not drawn again (a frame behind the canvas on a big host, as the panels are). */
+const hostNodeIds = (s: { shown: { host?: { nodes: Array<{ id: number }> } } }) => s.shown.host?.nodes.map((n) => n.id).join(",") ?? "";
+const idsOf = (text: string) => (text === "" ? [] : text.split(",").map(Number));
+
+/**
+ * The guest nodes' rows. They show the layout as the side panels do (`s.shown`, a frame behind
+ * the canvas on a big host, renderer/store/shown.ts); every edit from them is computed from the
+ * store's current layout.
+ */
+function GuestList() {
+  const host = useApp((s) => s.shown.host);
+  const layout = useApp((s) => s.shown.layout);
+  const selected = useApp((s) => s.selected);
+  const ids = useApp(hostNodeIds);
+  const hostNodes = useMemo(() => idsOf(ids), [ids]);
+  const cpus = host ? onlineCpuCount(host) : undefined;
+  return (
+    <ol className="guest-nodes">
+      {layout.nodes.map((n, i) => {
+        const b = layout.backends.find((x) => x.id === n.memdev);
+        const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
+        return (
+          <GuestRow
+            key={`${n.nodeid ?? i}-${n.memdev ?? ""}`}
+            index={i}
+            node={n}
+            backend={b}
+            threads={t?.effective}
+            color={b ? backendColor(host, b) : undefined}
+            selected={b !== undefined && selected === b.id}
+            hostNodes={hostNodes}
+          />
+        );
+      })}
+    </ol>
+  );
+}
+
+/** The thread budget chip and the "add guest node" form: they read only the host's node ids. */
+const Tools = memo(function Tools() {
+  const threadBudget = useApp((s) => s.threadBudget);
+  const addNode = useApp((s) => s.addNode);
+  const ids = useApp(hostNodeIds);
+  const hostNodes = useMemo(() => idsOf(ids), [ids]);
+  const [budget, setBudget] = useState(2);
+  const [budgetNode, setBudgetNode] = useState(0);
+  const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: 2 });
+  const newSizeError = err(sizeField(newNode.size));
+  return (
+    <div className="tools">
+      <div className="row">
+        <span
+          className="chip threads"
+          draggable
+          tabIndex={0}
+          role="button"
+          aria-label={`thread budget of ${budget}: drag onto a host node`}
+          data-threads={budget}
+          onDragStart={drag({ kind: "threads", threads: budget })}
+        >
+          {budget} thread{budget === 1 ? "" : "s"}
+        </span>
+        <input type="number" min={0} max={64} value={budget} aria-label="threads per backend" onChange={(e) => setBudget(Math.max(0, Math.min(64, Number(e.target.value) || 0)))} />
+        <span className="muted">drag onto a node, or</span>
+        <select aria-label="node for the thread budget" value={budgetNode} onChange={(e) => setBudgetNode(Number(e.target.value))}>
+          {hostNodes.map((h) => (
+            <option key={h} value={h}>
+              node {h}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => threadBudget(budgetNode, budget)}>
+          apply
+        </button>
+      </div>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!newSizeError) addNode(newNode.host, newNode.size, newNode.vcpus);
+        }}
+      >
+        <span>add guest node on host node</span>
+        <select aria-label="host node of the new guest node" value={newNode.host} onChange={(e) => setNewNode({ ...newNode, host: Number(e.target.value) })}>
+          {hostNodes.map((h) => (
+            <option key={h} value={h}>
+              {h}
+            </option>
+          ))}
+        </select>
+        <label>
+          memory
+          <input
+            className="size"
+            aria-label="memory of the new guest node"
+            aria-invalid={newSizeError ? true : undefined}
+            value={newNode.size}
+            onChange={(e) => setNewNode({ ...newNode, size: e.target.value })}
+          />
+        </label>
+        <label>
+          vCPUs
+          <input type="number" min={0} max={512} aria-label="vCPUs of the new guest node" value={newNode.vcpus} onChange={(e) => setNewNode({ ...newNode, vcpus: Number(e.target.value) || 0 })} />
+        </label>
+        <button type="submit" disabled={newSizeError !== undefined}>
+          add
+        </button>
+        {newSizeError ? (
+          <span className="field-error" role="alert">
+            {newSizeError}
+          </span>
+        ) : null}
+      </form>
+    </div>
+  );
+});
 
 interface RowProps {
   index: number;

@@ -2,7 +2,8 @@
 // CPUs kept for the host, and the emulator's CPUs. Edits go through the store's edit (one undo
 // step each); the rules and one-click fixes appear with the other diagnostics.
 
-import { useApp } from "./useApp";
+import { useContext } from "react";
+import { StoreContext, useApp } from "./useApp";
 import { ValidatedInput } from "./ValidatedInput";
 import { parseIdList } from "../../shared/cpulist/cpulist";
 import { pinModeOf, setPinList, setPinMode } from "../../shared/pin/edits";
@@ -21,20 +22,23 @@ const listError = (t: string) => {
 };
 
 export function PinningPanel() {
-  const host = useApp((s) => s.host);
-  const layout = useApp((s) => s.layout);
+  // each piece subscribed on its own: a drop on the canvas changes the layout, not these (npm run bench -- ui)
+  const mode = useApp((s) => pinModeOf(s.layout));
+  const reserved = useApp((s) => s.layout.pinning?.reserved ?? "");
+  const emulator = useApp((s) => s.layout.pinning?.emulator ?? "");
+  const store = useContext(StoreContext)!;
   const edit = useApp((s) => s.edit);
   const say = useApp((s) => s.say);
-  const mode = pinModeOf(layout);
 
   const choose = (m: PinMode) => {
+    const { host, layout } = store.getState();
     if (!host) return say("error", "choose a host first");
     const r = setPinMode(layout, host, m);
     if (!r.ok) return say("error", r.error);
     edit(() => r.layout);
   };
   const setList = (field: "reserved" | "emulator") => (text: string) => {
-    const r = setPinList(layout, field, text);
+    const r = setPinList(store.getState().layout, field, text);
     if (!r.ok) return r.error;
     edit(() => r.layout);
     return undefined;
@@ -51,10 +55,10 @@ export function PinningPanel() {
         ))}
       </div>
       <label>
-        reserved for the host <ValidatedInput value={layout.pinning?.reserved ?? ""} label="host CPUs reserved for the host" placeholder="e.g. 0,52" check={listError} apply={setList("reserved")} />
+        reserved for the host <ValidatedInput value={reserved} label="host CPUs reserved for the host" placeholder="e.g. 0,52" check={listError} apply={setList("reserved")} />
       </label>
       <label>
-        emulator <ValidatedInput value={layout.pinning?.emulator ?? ""} label="host CPUs of the emulator thread" placeholder="not pinned" check={listError} apply={setList("emulator")} />
+        emulator <ValidatedInput value={emulator} label="host CPUs of the emulator thread" placeholder="not pinned" check={listError} apply={setList("emulator")} />
       </label>
       <p className="muted">
         {mode === "none"
