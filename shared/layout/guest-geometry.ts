@@ -84,7 +84,7 @@ export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" |
   const items = lists.map((l) => boxFor(l.index, l.vcpus, Math.max(4, Math.min(MAX_COLS, fitCols, Math.max(1, l.vcpus.length))), l.hostNodes));
   // the "+ guest node" handle flows on after the last box
   const at = wrapRows([...items, { w: ADD_W, h: GUEST_HEAD }], width, GUEST_GAP).placed;
-  const boxes: GuestBox[] = items.map((b, i) => ({ ...b, x: at[i]!.x, y: top + at[i]!.y }));
+  const boxes: GuestBox[] = items.map((b, i) => Object.assign({}, b, { x: at[i]!.x, y: top + at[i]!.y }));
   const add = { x: at[items.length]!.x, y: top + at[items.length]!.y, w: ADD_W, h: GUEST_HEAD };
   const bottom = boxes.reduce((a, b) => Math.max(a, b.y + b.h), add.y + add.h);
   return { top, width: Math.max(width, ...boxes.map((b) => b.x + b.w)), height: bottom - top, boxes, add };

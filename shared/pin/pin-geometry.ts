@@ -105,6 +105,14 @@ export interface PinOverlay {
 
 const rect = (x: number, y: number, w: number, h: number) => `M${x},${y}h${w}v${h}h${-w}z`;
 
+const stripCache = new WeakMap<HostGeometry, Map<number, string>>();
+/** A PU's strips as path data, by PU × MAX_STRIPS + slot, kept per geometry: a drop that moves one guest node's pins draws every band again from these. */
+function stripsOf(geo: HostGeometry): Map<number, string> {
+  let m = stripCache.get(geo);
+  if (!m) stripCache.set(geo, (m = new Map()));
+  return m;
+}
+
 /** the last overlay made: the pin layer and the thread chips ask for the same one */
 let last: { layout: Layout; host: HostTopology; geo: HostGeometry; overlay: PinOverlay } | undefined;
 
@@ -127,14 +135,17 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
   // vCPUs by (guest node, host set): a node-wide pin is one group; exact pins are marks
   const groups = new Map<string, { guest: number; vcpus: number[]; pus: number[] }>();
   const exact = new Map<number, number[]>();
+  // vcpuHostSets hands every vCPU of one pin the same array: its key is made once per pin
+  const keyOf = new Map<number[], string>();
   for (const [v, cpus] of [...vcpuHostSets(layout)].sort((a, b) => a[0] - b[0])) {
     if (cpus.length === 1) {
       exact.set(cpus[0]!, [...(exact.get(cpus[0]!) ?? []), v]);
       continue;
     }
     const guest = guestOf.get(v) ?? -1;
-    // joined, not formatted: formatIdList costs ~0.1 ms for 128 CPUs, and this runs per vCPU
-    const key = `${guest}|${cpus.join(",")}`;
+    let set = keyOf.get(cpus);
+    if (set === undefined) keyOf.set(cpus, (set = cpus.join(",")));
+    const key = `${guest}|${set}`;
     const gr = groups.get(key) ?? { guest, vcpus: [], pus: cpus };
     gr.vcpus.push(v);
     groups.set(key, gr);
@@ -142,6 +153,7 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
   // strips: each PU stacks the bands on it, in guest node order
   const ordered = [...groups.values()].sort((a, b) => a.guest - b.guest || a.vcpus[0]! - b.vcpus[0]!);
   const slots = new Map<number, number>();
+  const strips = stripsOf(geo);
   const bands: Band[] = ordered.map((gr) => {
     const parts: string[] = [];
     for (const pu of gr.pus) {
@@ -149,7 +161,10 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
       if (!r) continue;
       const s = Math.min(MAX_STRIPS - 1, slots.get(pu) ?? 0);
       slots.set(pu, s + 1);
-      parts.push(rect(r.x, r.y + r.h - BAND_H * (s + 1), r.w, BAND_H));
+      const at = pu * MAX_STRIPS + s;
+      let d = strips.get(at);
+      if (d === undefined) strips.set(at, (d = rect(r.x, r.y + r.h - BAND_H * (s + 1), r.w, BAND_H)));
+      parts.push(d);
     }
     return { guest: gr.guest, memory: memory(gr.guest), vcpus: gr.vcpus, pus: gr.pus, path: parts.join("") };
   });

@@ -7,7 +7,7 @@
 import type { Layout } from "../layout/schema";
 import type { HostNode, HostTopology } from "../topology/schema";
 import { formatIdList, idList } from "../cpulist/cpulist";
-import { onlineCpusOf } from "../topology/query";
+import { cpuById, onlineCpusOf } from "../topology/query";
 import type { SmtPolicy } from "./schema";
 import { nodeL3Groups, placeOnGroups } from "./l3-fit";
 
@@ -32,7 +32,7 @@ export function coreOrderedCpus(host: HostTopology, node: HostNode, reserved: Re
   const out: number[] = [];
   for (const id of [...usable].sort((a, b) => a - b)) {
     if (seen.has(id)) continue;
-    const cpu = host.cpus.find((c) => c.id === id);
+    const cpu = cpuById(host, id);
     const core = (cpu?.siblings ?? [id]).filter((s) => usable.has(s)).sort((a, b) => a - b);
     for (const s of core) seen.add(s);
     out.push(...(onePerCore ? core.slice(0, 1) : core));

@@ -135,7 +135,8 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
   let gridH: number;
   if (!node.l3) {
     const g = rows(coreRuns(node, maxBoxes).map(box), Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD));
-    for (const b of g.placed) cores.push({ ...b, x: CARD_PAD + b.x, y: CARD_HEAD + b.y });
+    // the placed cores are wrapRows's own copies: moved in place
+    for (const b of g.placed) cores.push(Object.assign(b, { x: CARD_PAD + b.x, y: CARD_HEAD + b.y }));
     gridW = g.w;
     gridH = g.h;
   } else {
@@ -152,7 +153,7 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
       const fx = CARD_PAD + f.x;
       const fy = CARD_HEAD + f.y;
       l3.push({ x: fx, y: fy, w: f.w, h: f.h, label: f.label, title: `L3 ${f.g.size > 0 ? humanSize(f.g.size) : "(size unknown)"} shared by PU ${formatIdList(f.g.cpus)}` });
-      for (const b of f.inner.placed) cores.push({ ...b, x: fx + L3_PAD + b.x, y: fy + L3_HEAD + b.y });
+      for (const b of f.inner.placed) cores.push(Object.assign(b, { x: fx + L3_PAD + b.x, y: fy + L3_HEAD + b.y }));
     }
     gridW = placed.w;
     gridH = placed.h;
@@ -228,7 +229,7 @@ function arrange(machine: MachineBox, content: Map<number, Omit<CardGeo, "x" | "
   };
   const cardItem = (n: NodeBox): Built => {
     const c = content.get(n.os)!;
-    return { w: c.w, h: c.h, groups: [], cards: [{ ...c, x: 0, y: 0 }] };
+    return { w: c.w, h: c.h, groups: [], cards: [Object.assign({}, c, { x: 0, y: 0 })] };
   };
   const container = (kind: GroupGeo["kind"], os: number, label: string, children: Built[], cols: number): Built => {
     const f = flow(children, cols, GAP);

@@ -226,6 +226,8 @@ function sameShape(a: CoreBox, b: CoreBox): boolean {
 
 /** The label of a run: "PU 4" for one PU, "PU 0-25 + 52-77" for a collapsed run of SMT pairs. */
 export function runLabel(run: CoreRun): string {
+  // one core: its PUs as they are ("4 + 516"), without a list formatter per core of a 1024-PU host
+  if (run.cores.length === 1) return run.threads.map((t) => t.join(",")).join(" + ");
   return run.threads.map((t) => formatIdList(t)).join(" + ");
 }
 

@@ -7,8 +7,12 @@ export function nodeById(host: HostTopology, id: number): HostNode | undefined {
   return host.nodes.find((n) => n.id === id);
 }
 
+// CPUs by id, once per topology (a search per CPU made a 1024-CPU host's edits quadratic)
+const cpusById = new WeakMap<readonly HostCpu[], Map<number, HostCpu>>();
 export function cpuById(host: HostTopology, id: number): HostCpu | undefined {
-  return host.cpus.find((c) => c.id === id);
+  let byId = cpusById.get(host.cpus);
+  if (!byId) cpusById.set(host.cpus, (byId = new Map(host.cpus.map((c) => [c.id, c]))));
+  return byId.get(id);
 }
 
 // The set of online CPUs, once per topology: the validator asks per node and per context, and

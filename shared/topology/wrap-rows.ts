@@ -19,7 +19,8 @@ export function wrapRows<T extends Sized>(items: readonly T[], rowMax: number, g
       y += rowH + gap;
       rowH = 0;
     }
-    placed.push({ ...b, x, y });
+    // Object.assign, not a spread: V8 copies a spread object several times slower, and a 1024-PU host places 512 cores
+    placed.push(Object.assign({}, b, { x, y }));
     x += b.w + gap;
     w = Math.max(w, x - gap);
     rowH = Math.max(rowH, b.h);
