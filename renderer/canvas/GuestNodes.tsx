@@ -87,6 +87,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const [drag, setDrag] = useState<Drag | undefined>();
   const { menu, openMenu, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
+  const ghost = useRef<SVGGElement>(null);
 
   // vCPUs that no longer exist (after an undo or a new layout) leave the selection
   const known = new Set(guest.boxes.flatMap((b) => b.cells.map((c) => c.vcpu)));
@@ -149,10 +150,21 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     const x0 = e.clientX;
     const y0 = e.clientY;
     let current: Drag | undefined;
+    let target = "";
     const move = (ev: PointerEvent) => {
       if (!current && Math.hypot(ev.clientX - x0, ev.clientY - y0) < DRAG_SLOP) return;
       const p = toDrawing(ev.clientX, ev.clientY);
+      const was = current;
       current = current ? { ...current, at: p } : start(p);
+      if (!current) return;
+      // a move that keeps the drop target only moves the ghost: its transform is set here, with
+      // no render of the layer (a drag frame of a 1024-PU host stays a transform; npm run bench -- ui)
+      const now = current.kind === "lasso" ? "" : dropTarget(current, p, geometry, guest);
+      if (was && current.kind !== "lasso" && now === target && ghost.current) {
+        ghost.current.setAttribute("transform", ghostAt(p));
+        return;
+      }
+      target = now;
       setDrag(current);
     };
     const up = (ev: PointerEvent) => {
@@ -390,7 +402,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
         </text>
       </g>
       {over?.kind === "host" && drag ? <HostDropMark geometry={geometry} node={over.node} pin={drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined} /> : null}
-      {drag && drag.kind !== "lasso" ? <Ghost drag={drag} name={drag.kind === "guest" ? boxName(drag.index, layout) : undefined} /> : null}
+      {drag && drag.kind !== "lasso" ? <Ghost drag={drag} name={drag.kind === "guest" ? boxName(drag.index, layout) : undefined} at={ghost} /> : null}
       {drag?.kind === "lasso" ? (
         <rect className="lasso" x={Math.min(drag.from.x, drag.at.x)} y={Math.min(drag.from.y, drag.at.y)} width={Math.abs(drag.at.x - drag.from.x)} height={Math.abs(drag.at.y - drag.from.y)} />
       ) : null}
@@ -406,13 +418,22 @@ function HostDropMark({ geometry, node, pin }: { geometry: HostGeometry; node: n
   return c ? <rect className="host-drop-mark" data-drop-node={node} x={c.x - 3} y={c.y - 3} width={c.w + 6} height={c.h + 6} rx={10} /> : null;
 }
 
-/** What follows the pointer during a drag: the only thing drawn per pointer move. */
-function Ghost({ drag, name }: { drag: Exclude<Drag, { kind: "lasso" }>; name?: string }) {
+/** Where a drag would drop, as a key: the layer draws again only when it changes (the drop mark, a box's highlight). */
+function dropTarget(d: Exclude<Drag, { kind: "lasso" }>, p: Point, geometry: HostGeometry, guest: GuestGeometry): string {
+  const hit = hitTest(p, geometry, guest);
+  const pin = d.kind === "vcpus" && hit.kind === "host" ? pinHit(p, geometry) : undefined;
+  return JSON.stringify([hit, pin]);
+}
+
+const ghostAt = (p: Point) => `translate(${p.x + 10},${p.y + 10})`;
+
+/** What follows the pointer during a drag: moved by its transform alone while the drop target stays (see press). */
+function Ghost({ drag, name, at }: { drag: Exclude<Drag, { kind: "lasso" }>; name?: string; at: React.RefObject<SVGGElement | null> }) {
   // a guest node is called by its nodeid, as its box and the command line call it (not its place in the list)
   const text = drag.kind === "vcpus" ? `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}` : drag.kind === "guest" ? (name ?? "guest node") : "+ guest node";
   const w = Math.min(260, 16 + text.length * 6.6);
   return (
-    <g className="drag-ghost" transform={`translate(${drag.at.x + 10},${drag.at.y + 10})`} pointerEvents="none">
+    <g className="drag-ghost" ref={at} transform={ghostAt(drag.at)} pointerEvents="none">
       <rect width={w} height={22} rx={11} />
       <text x={w / 2} y={15} textAnchor="middle">
         {text}
