@@ -8,8 +8,8 @@
 // for the keyboard: arrows (Home, End) move a cursor, R reserves or releases, E runs the emulator there,
 // P pins the selected vCPUs there, Enter opens the menu.
 
-import { memo, useEffect, useMemo, useRef, useState } from "react";
-import { useApp } from "../views/useApp";
+import { memo, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { StoreContext, useApp } from "../views/useApp";
 import { inkOn, nodeColor, UNBOUND } from "../views/palette";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { HostGeometry } from "../../shared/topology/box-geometry";
@@ -119,7 +119,9 @@ function Highlights({ geometry, guest }: { geometry: HostGeometry; guest: GuestG
  * cores, a cursor drawn while it has focus, and the PU menu.
  */
 function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefObject<HTMLDivElement | null> }) {
-  const layout = useApp((s) => s.layout);
+  // the layout is read when a menu opens or the pointer moves, not subscribed to: an edit (a
+  // drop on a 1024-PU host) does not draw this layer again (npm run bench -- ui)
+  const store = useContext(StoreContext)!;
   const selection = useApp((s) => s.vcpuSelection);
   const toggleReserve = useApp((s) => s.toggleReserve);
   const pinVcpus = useApp((s) => s.pinVcpus);
@@ -129,9 +131,16 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
   const { menu, openMenu: openAt, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
   const rects = puRects(geometry);
-  const reserved = new Set(idList(layout.pinning?.reserved));
+  // each card's PUs in reading order (rows, then left to right): the arrows' order
+  const orders = useMemo(() => {
+    const byNode = new Map<number, PuRect[]>();
+    for (const r of rects.values()) byNode.set(r.node, [...(byNode.get(r.node) ?? []), r]);
+    return new Map([...byNode].map(([node, rs]) => [node, rs.sort((a, b) => a.y - b.y || a.x - b.x).map((r) => r.os)]));
+  }, [rects]);
 
   const puMenu = (pu: number): MenuItem[] => {
+    const layout = store.getState().layout;
+    const reserved = new Set(idList(layout.pinning?.reserved));
     const items: MenuItem[] = [
       reserved.has(pu) ? { label: `release CPU ${pu} (no longer reserved for the host)`, run: () => toggleReserve(pu) } : { label: `reserve CPU ${pu} for the host`, run: () => toggleReserve(pu) },
     ];
@@ -152,9 +161,9 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
 
   // right-click on a PU (the cards are drawn under this layer, which takes no pointer events),
   // and the PUs of the guest node under the pointer (its box or title)
-  const latest = useRef({ openMenu, hoverPus, layout, geometry });
+  const latest = useRef({ openMenu, hoverPus, geometry });
   // eslint-disable-next-line react-hooks/refs -- the "latest handlers" idiom: the native listeners are attached once
-  latest.current = { openMenu, hoverPus, layout, geometry };
+  latest.current = { openMenu, hoverPus, geometry };
   useEffect(() => {
     const svg = layer.current?.ownerSVGElement;
     if (!svg) return;
@@ -175,7 +184,7 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
       const index = box ? Number(box.getAttribute("data-guest-box")) : undefined;
       if (index === hovered) return;
       hovered = index;
-      latest.current.hoverPus(index !== undefined && index >= 0 ? guestNodePus(latest.current.layout, index) : undefined);
+      latest.current.hoverPus(index !== undefined && index >= 0 ? guestNodePus(store.getState().layout, index) : undefined);
     };
     svg.addEventListener("contextmenu", onMenu);
     svg.addEventListener("pointerover", onOver);
@@ -183,7 +192,7 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
       svg.removeEventListener("contextmenu", onMenu);
       svg.removeEventListener("pointerover", onOver);
     };
-  }, []);
+  }, [store]);
 
   const onKey = (e: React.KeyboardEvent, node: number, order: number[]) => {
     if (order.length === 0) return;
@@ -234,10 +243,7 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
       {geometry.cards.map((card) => {
         const area = coresArea(card);
         if (!area) return null;
-        const order = [...rects.values()]
-          .filter((r) => r.node === card.node.os)
-          .sort((a, b) => a.y - b.y || a.x - b.x)
-          .map((r) => r.os);
+        const order = orders.get(card.node.os) ?? [];
         const cur = cursor?.node === card.node.os ? rects.get(cursor.pu) : undefined;
         return (
           <g
