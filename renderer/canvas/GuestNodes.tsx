@@ -513,7 +513,6 @@ const GuestBoxView = memo(
           <g
             key={c.vcpu}
             className={`vcpu${selected.has(c.vcpu) ? " selected" : ""}${cursor === c.vcpu ? " cursor" : ""}`}
-            transform={`translate(${c.x},${c.y})`}
             data-vcpu={c.vcpu}
             onPointerDown={(e) => {
               e.stopPropagation();
@@ -521,8 +520,9 @@ const GuestBoxView = memo(
             }}
             onContextMenu={(e) => onMenu(e, c.vcpu, box)}
           >
-            <rect width={VCPU_W} height={VCPU_H} rx={3} style={color && !selected.has(c.vcpu) ? { fill: color } : undefined} />
-            <text x={VCPU_W / 2} y={VCPU_H / 2} textAnchor="middle" style={color && !selected.has(c.vcpu) ? { fill: ink } : undefined}>
+            {/* placed by coordinates, not a transform per cell: 64 cells were 64 transform nodes to paint and layerize on every edit */}
+            <rect x={c.x} y={c.y} width={VCPU_W} height={VCPU_H} rx={3} style={color && !selected.has(c.vcpu) ? { fill: color } : undefined} />
+            <text x={c.x + VCPU_W / 2} y={c.y + VCPU_H / 2} textAnchor="middle" style={color && !selected.has(c.vcpu) ? { fill: ink } : undefined}>
               {c.vcpu}
             </text>
           </g>
