@@ -211,12 +211,16 @@ const HostDrawing = memo(function HostDrawing({ host, geometry, labels }: { host
     [bind, threadBudget],
   );
 
+  // each host node's thread-contexts, found once per render rather than once per card
+  const contextsOn = new Map<number, string[]>();
+  for (const t of layout.threadContexts) for (const n of idList(t.nodeAffinity)) contextsOn.set(n, [...(contextsOn.get(n) ?? []), t.id]);
+
   return (
     <g className="host-drawing">
       <Groups geometry={geometry} />
       {geometry.cards.map((card) => {
         const u = use[card.node.index]!;
-        const contexts = layout.threadContexts.filter((t) => idList(t.nodeAffinity).includes(card.node.os)).map((t) => t.id);
+        const contexts = contextsOn.get(card.node.os) ?? [];
         return (
           <NodeCard
             key={card.node.os}
@@ -268,7 +272,16 @@ interface NodeCardProps {
 }
 
 /** What a card draws of the layout, as one string: an edit elsewhere leaves it equal, so the card is not drawn again. */
+const cardKeys = new WeakMap<NodeCardProps, string>();
 function cardLayoutKey(p: NodeCardProps): string {
+  // each props object is compared twice (as the new props, then as the old ones): its key is made once
+  const known = cardKeys.get(p);
+  if (known !== undefined) return known;
+  const key = cardKeyOf(p);
+  cardKeys.set(p, key);
+  return key;
+}
+function cardKeyOf(p: NodeCardProps): string {
   const chips = p.use.backends.map((id) => {
     const b = p.layout.backends.find((x) => x.id === id);
     return b ? `${b.id}:${b.size}:${b.hostNodes ?? ""}:${b.policy ?? ""}` : id;

@@ -20,6 +20,21 @@ describe("cpulists", () => {
     expect(r.ok).toBe(false);
   });
 
+  it("property: any list, in order or not, overlapping or not, parses to its sorted set of ids", () => {
+    // the parser takes lists written in order without a set; one out of order must still come out sorted and once each
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 12 }), (parts) => {
+        const text = parts.map(([a, n]) => (n === 0 ? String(a) : `${a}-${a + n}`)).join(",");
+        const want = [...new Set(parts.flatMap(([a, n]) => Array.from({ length: n + 1 }, (_, k) => a + k)))].sort((x, y) => x - y);
+        const r = parseIdList(text);
+        expect(r.ok && r.ids).toEqual(want);
+        expect(formatIdList(r.ok ? r.ids : [])).toBe(formatIdList([...want].reverse()));
+      }),
+    );
+    expect(parseIdList("4,2,3-5,1").ok && (parseIdList("4,2,3-5,1") as { ids: number[] }).ids).toEqual([1, 2, 3, 4, 5]);
+    expect(formatIdList([5, 3, 3, 4, 0])).toBe("0,3-5");
+  });
+
   it("property: format then parse gives the same sorted set", () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 5000 }), { maxLength: 200 }), (ids) => {

@@ -12,6 +12,11 @@ const PART_RE = /^(\d{1,6})(?:-(\d{1,6}))?$/;
 export function parseIdList(text: string, what = "list"): ListResult {
   const t = text.trim();
   if (t === "") return { ok: true, ids: [] };
+  // lists are almost always written in order ("0-63,512-575"): those go straight into the
+  // result; one out of order or overlapping falls back to a set and a sort (every edit of a
+  // 1024-PU host parses many of these)
+  const ids: number[] = [];
+  let ordered = true;
   const set = new Set<number>();
   for (const part of t.split(",")) {
     const m = PART_RE.exec(part.trim());
@@ -22,9 +27,14 @@ export function parseIdList(text: string, what = "list"): ListResult {
       return { ok: false, error: `${what} '${t}' names index ${Math.max(a, b)}, above the limit ${MAX_LIST_INDEX}` };
     }
     if (b < a) return { ok: false, error: `range '${part}' in ${what} '${t}' runs backwards; write ${b}-${a}` };
-    for (let i = a; i <= b; i++) set.add(i);
+    if (ordered && (ids.length === 0 || a > ids[ids.length - 1]!)) for (let i = a; i <= b; i++) ids.push(i);
+    else {
+      if (ordered) for (const i of ids) set.add(i);
+      ordered = false;
+      for (let i = a; i <= b; i++) set.add(i);
+    }
   }
-  return { ok: true, ids: [...set].sort((x, y) => x - y) };
+  return { ok: true, ids: ordered ? ids : [...set].sort((x, y) => x - y) };
 }
 
 /** Ids, or throws: for lists the program itself checked. */
@@ -35,9 +45,14 @@ export function idList(text: string | undefined): number[] {
   return r.ids;
 }
 
+function isAscending(ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i]! <= ids[i - 1]!) return false;
+  return true;
+}
+
 /** Contiguous runs of sorted ids: [0,1,2,5] → [[0,2],[5,5]]. */
 export function idRanges(ids: readonly number[]): Array<[number, number]> {
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const sorted = isAscending(ids) ? ids : [...new Set(ids)].sort((a, b) => a - b);
   const out: Array<[number, number]> = [];
   for (const id of sorted) {
     const last = out[out.length - 1];

@@ -105,11 +105,11 @@ export interface PinOverlay {
 
 const rect = (x: number, y: number, w: number, h: number) => `M${x},${y}h${w}v${h}h${-w}z`;
 
-const stripCache = new WeakMap<HostGeometry, Map<number, string>>();
+const stripCache = new WeakMap<HostGeometry, Array<string | undefined>>();
 /** A PU's strips as path data, by PU × MAX_STRIPS + slot, kept per geometry: a drop that moves one guest node's pins draws every band again from these. */
-function stripsOf(geo: HostGeometry): Map<number, string> {
+function stripsOf(geo: HostGeometry): Array<string | undefined> {
   let m = stripCache.get(geo);
-  if (!m) stripCache.set(geo, (m = new Map()));
+  if (!m) stripCache.set(geo, (m = []));
   return m;
 }
 
@@ -152,21 +152,24 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
   }
   // strips: each PU stacks the bands on it, in guest node order
   const ordered = [...groups.values()].sort((a, b) => a.guest - b.guest || a.vcpus[0]! - b.vcpus[0]!);
+  // strips taken per PU, and each strip's path data kept per geometry (arrays by PU number: a
+  // drop on a 1024-PU host draws every band again, and maps cost most of that)
   const slots = new Map<number, number>();
   const strips = stripsOf(geo);
   const bands: Band[] = ordered.map((gr) => {
-    const parts: string[] = [];
+    let d = "";
     for (const pu of gr.pus) {
       const r = rects.get(pu);
       if (!r) continue;
-      const s = Math.min(MAX_STRIPS - 1, slots.get(pu) ?? 0);
-      slots.set(pu, s + 1);
+      const taken = slots.get(pu) ?? 0;
+      slots.set(pu, taken + 1);
+      const s = Math.min(MAX_STRIPS - 1, taken);
       const at = pu * MAX_STRIPS + s;
-      let d = strips.get(at);
-      if (d === undefined) strips.set(at, (d = rect(r.x, r.y + r.h - BAND_H * (s + 1), r.w, BAND_H)));
-      parts.push(d);
+      let strip = strips[at];
+      if (strip === undefined) strips[at] = strip = rect(r.x, r.y + r.h - BAND_H * (s + 1), r.w, BAND_H);
+      d += strip;
     }
-    return { guest: gr.guest, memory: memory(gr.guest), vcpus: gr.vcpus, pus: gr.pus, path: parts.join("") };
+    return { guest: gr.guest, memory: memory(gr.guest), vcpus: gr.vcpus, pus: gr.pus, path: d };
   });
   const marks: Mark[] = [];
   for (const [pu, vcpus] of [...exact].sort((a, b) => a[0] - b[0])) {
