@@ -87,4 +87,20 @@ describe("a newcomer's first edits", () => {
     await page.keyboard.press("Control+z");
     await expect.poll(cmdline).toBe(imported);
   });
+
+  it("keyboard only on the CXL sample: a guest node on the memory-only node, then the thread budget by its node's number", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:cxl-4node", '[data-node="3"]');
+    await page.click("text=new");
+    await page.locator("[data-guest-new]").focus();
+    await page.keyboard.press("Enter");
+    await page.locator('[role="menuitem"]', { hasText: "host node 3" }).click();
+    await expect.poll(cmdline).toContain("host-nodes=3,policy=bind");
+    await page.fill('input[aria-label="threads per backend"]', "4");
+    await page.locator("[data-threads]").focus();
+    await page.keyboard.press("3");
+    // node 3 has no CPUs: its preallocation context goes to node 2, the card's own "node 2 preallocates it"
+    await expect.poll(cmdline).toMatch(/-object thread-context,id=tc\d+,node-affinity=2/);
+    expect(await cmdline()).toMatch(/host-nodes=3,policy=bind,prealloc=on,prealloc-context=tc\d+,prealloc-threads=4/);
+  });
 });

@@ -116,9 +116,13 @@ export function LayoutPanel() {
                 draggable
                 tabIndex={0}
                 role="button"
-                aria-label={`thread budget of ${budget}: drag onto a host node`}
+                aria-label={`thread budget of ${budget}: drag onto a host node, or press its number`}
                 data-threads={budget}
                 onDragStart={drag({ kind: "threads", threads: budget })}
+                onKeyDown={(e) => {
+                  // the drag's keyboard path, as on a backend chip: a host node's number drops it there
+                  if (/^\d$/.test(e.key) && hostNodes.includes(Number(e.key))) threadBudget(Number(e.key), budget);
+                }}
               >
                 {budget} thread{budget === 1 ? "" : "s"}
               </span>
