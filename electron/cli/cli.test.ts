@@ -209,6 +209,7 @@ describe("numadesk serve", () => {
     const layout = JSON.parse(((await res.json()) as { result: { text: string } }).result.text);
     expect(layout.target).toEqual({ kind: "sample", name: "epyc-7451-8node" });
     expect(layout.backends).toEqual([]);
+    expect(out).toContain("it opens a new layout on epyc-7451-8node\n");
     child.kill("SIGTERM");
     expect(await new Promise((r) => child.on("exit", r))).toBe(0);
   });

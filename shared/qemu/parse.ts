@@ -178,7 +178,7 @@ export function parseCommandLine(input: string): ParseResult {
       code: "PARSE017",
       severity: "error",
       message: `this does not look like a QEMU command line: it starts with '${binary ?? ""}' and has no -m, -smp, -machine, -numa or memory backend`,
-      fix: "paste the whole QEMU command line, starting with the QEMU binary (e.g. qemu-system-x86_64 -m 4G -smp 4)",
+      fix: "give the whole QEMU command line, starting with the QEMU binary (e.g. qemu-system-x86_64 -m 4G -smp 4)",
       at: { ...binaryProblem.at },
     });
   }

@@ -70,9 +70,18 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  io.out(`Numadesk is serving on ${server.url}\nopen it in a browser (from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} this-host); Ctrl-C stops it\n`);
+  // what the page will open, so a trainer sees the handout is the right one before sharing the URL
+  const opens = initialLayout !== undefined ? openingLine(file, initialLayout) : "";
+  io.out(`Numadesk is serving on ${server.url}\n${opens}open it in a browser (from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} this-host); Ctrl-C stops it\n`);
   await stopped;
   await backend.close();
   await server.close();
   return 0;
+}
+
+/** "it opens FILE on TARGET" for serve's banner. */
+function openingLine(file: string | undefined, text: string): string {
+  const target = (JSON.parse(text) as Layout).target;
+  const on = target === undefined ? "" : target.kind === "host" ? " on this host" : ` on ${target.name}`;
+  return `it opens ${file ?? "a new layout"}${on}\n`;
 }
