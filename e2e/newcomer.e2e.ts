@@ -47,7 +47,9 @@ describe("a newcomer's first edits", () => {
 
   it("the thread budget says it is per backend, and 100 is an error beside it, not a silent 64", async () => {
     const page = h.page;
-    expect(await page.locator(".layout-panel .tools label").first().innerText()).toContain("threads per backend");
+    const budgetLabel = page.locator(".layout-panel .tools label").first();
+    expect(await budgetLabel.innerText()).toContain("threads/backend");
+    expect(await budgetLabel.getAttribute("title")).toContain("for each backend");
     const budget = page.locator('input[aria-label="threads per backend"]');
     await budget.fill("100");
     expect(await budget.inputValue()).toBe("100");

@@ -93,9 +93,10 @@ export function LayoutPanel() {
 
       <div className="tools">
         <div className="row">
-          <label>
-            threads per backend
+          <label title="preallocation threads for each backend of the host node it is dropped on (the plan's threads/VM are shared out among all backends)">
+            threads/backend
             <input
+              className="count"
               type="number"
               min={0}
               max={64}
@@ -126,7 +127,7 @@ export function LayoutPanel() {
               >
                 {budget} thread{budget === 1 ? "" : "s"}
               </span>
-              <span className="muted">drag onto a node, or</span>
+              <span className="muted">drag it, or</span>
             </>
           )}
           <select aria-label="node for the thread budget" value={budgetNode} onChange={(e) => setBudgetNode(Number(e.target.value))}>
