@@ -105,4 +105,35 @@ describe("a newcomer's first edits", () => {
     await expect.poll(cmdline).toMatch(/-object thread-context,id=tc\d+,node-affinity=2/);
     expect(await cmdline()).toMatch(/host-nodes=3,policy=bind,prealloc=on,prealloc-context=tc\d+,prealloc-threads=4/);
   });
+
+  it("a long canvas menu stays inside the canvas at 1280×800 and scrolls: two vCPUs on the 8-node EPYC", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:epyc-7451-8node", '[data-node="7"]');
+    await page.evaluate(() => (window as any).__numadesk.getState().plan({ mem: "64G", vcpus: 16, threads: 16 }));
+    const at = async (v: number) => {
+      const b = (await page.locator(`[data-vcpu="${v}"]`).boundingBox())!;
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    };
+    const [c0, c1] = [await at(0), await at(1)];
+    await page.mouse.click(c0.x, c0.y);
+    await page.keyboard.down("Shift");
+    await page.mouse.click(c1.x, c1.y);
+    await page.keyboard.up("Shift");
+    await page.mouse.click(c1.x, c1.y, { button: "right" });
+    const menu = page.locator('[role="menu"]');
+    await menu.waitFor();
+    expect(await menu.locator('[role="menuitem"]').count()).toBeGreaterThan(20);
+    const frame = (await menu.evaluate((m) => m.parentElement!.getBoundingClientRect().toJSON())) as DOMRect;
+    const box = (await menu.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(frame.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(Math.min(frame.y + frame.height, 800) + 1);
+    await page.screenshot({ path: join(SHOTS, "newcomer-long-menu.png") });
+    // the last item is reached from the keyboard (the menu scrolls to it)
+    await page.keyboard.press("ArrowUp");
+    const last = menu.locator('[role="menuitem"]').last();
+    expect(await last.evaluate((b) => b === document.activeElement)).toBe(true);
+    const lastBox = (await last.boundingBox())!;
+    expect(lastBox.y + lastBox.height).toBeLessThanOrEqual(box.y + box.height + 1);
+    await page.keyboard.press("Escape");
+  });
 });
