@@ -40,7 +40,7 @@ describe("fields and imports that keep work", () => {
   it("-smp sockets typed in place lands on the command line", async () => {
     const sockets = h.page.locator('input[aria-label="-smp sockets"]');
     await sockets.fill("x");
-    expect(await h.page.locator(".vm-row .field-error").innerText()).toBe("-smp sockets is a whole number");
+    expect(await h.page.locator(".vm-row .field-error").innerText()).toBe("-smp sockets: 'x' is not a whole number from 1 to 65536");
     await sockets.fill("2");
     await sockets.press("Enter");
     expect(await cmdline()).toMatch(/-smp 104,sockets=2/);

@@ -192,6 +192,28 @@ describe("numadesk serve", () => {
     expect(bad.err).toMatch(/there is no sample host 'nosuch'/);
   });
 
+  it("serve --sample NAME without FILE opens a new layout on that target; a wrong one is said at once", async () => {
+    const bad = run(["serve", "--sample", "nosuch"]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/there is no sample host 'nosuch'/);
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", "--sample", "epyc-7451-8node", "--port", "0"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    for (let i = 0; i < 1200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
+    const url = new URL(/http:\/\/\S+/.exec(out)![0]);
+    const res = await fetch(new URL("/api/initialLayout", url), { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": url.searchParams.get("token")! }, body: "{}" });
+    const layout = JSON.parse(((await res.json()) as { result: { text: string } }).result.text);
+    expect(layout.target).toEqual({ kind: "sample", name: "epyc-7451-8node" });
+    expect(layout.backends).toEqual([]);
+    expect(out).toContain("it opens a new layout on epyc-7451-8node\n");
+    child.kill("SIGTERM");
+    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
+  });
+
   it("refuses a bad port with a usage error", () => {
     const r = run(["serve", "--port", "99999"]);
     expect(r.code).toBe(2);

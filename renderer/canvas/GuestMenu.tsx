@@ -1,7 +1,7 @@
 // The menu every canvas drag also has (right-click, Enter, the context-menu key): HTML over
 // the canvas, in a portal since the canvas is SVG. Arrows move, Enter picks, Escape closes.
 
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 
 export interface MenuItem {
@@ -19,6 +19,8 @@ interface Props {
   onClose(): void;
 }
 
+const MARGIN = 4;
+
 export function GuestMenu({ frame, x, y, title, items, onClose }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -29,8 +31,19 @@ export function GuestMenu({ frame, x, y, title, items, onClose }: Props) {
     window.addEventListener("pointerdown", away, true);
     return () => window.removeEventListener("pointerdown", away, true);
   }, [onClose]);
+  // A long menu (25 items for two vCPUs on the 8-node EPYC) once ran past the canvas and the
+  // window's bottom: it is kept inside the frame, moved up as far as it must, scrolling inside
+  // itself when the frame is shorter than it. Measured before paint, so it never jumps.
+  const [top, setTop] = useState(y);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const f = frame.current;
+    if (!el || !f) return;
+    setTop(Math.max(MARGIN, Math.min(y, f.clientHeight - MARGIN - el.offsetHeight)));
+  }, [frame, y, items.length]);
   if (!frame.current) return null;
   const width = frame.current.clientWidth;
+  const maxHeight = Math.max(120, frame.current.clientHeight - 2 * MARGIN);
   const onKey = (e: React.KeyboardEvent) => {
     const buttons = Array.from(ref.current?.querySelectorAll<HTMLButtonElement>("button:not(:disabled)") ?? []);
     const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
@@ -44,7 +57,7 @@ export function GuestMenu({ frame, x, y, title, items, onClose }: Props) {
     e.stopPropagation();
   };
   return createPortal(
-    <div className="canvas-menu" role="menu" aria-label={title} ref={ref} style={{ left: Math.max(4, Math.min(x, width - 280)), top: y }} onKeyDown={onKey}>
+    <div className="canvas-menu" role="menu" aria-label={title} ref={ref} style={{ left: Math.max(MARGIN, Math.min(x, width - 280)), top, maxHeight }} onKeyDown={onKey}>
       <div className="canvas-menu-title">{title}</div>
       {items.length === 0 ? <div className="muted">nothing to do here</div> : null}
       {items.map((it) => (

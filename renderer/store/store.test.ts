@@ -108,7 +108,7 @@ describe("the app store", () => {
     const store = await seedStore();
     const before = store.getState().layout;
     expect(store.getState().setMemory("12X")).toMatch(/./);
-    expect(store.getState().setSmp("cpus", "two")).toBe("-smp cpus is a whole number");
+    expect(store.getState().setSmp("cpus", "two")).toBe("-smp cpus: 'two' is not a whole number from 1 to 65536");
     expect(store.getState().resize("ram-node0", "0")).toBe("a size of 0 is not a memory size");
     expect(store.getState().layout).toBe(before);
     expect(store.getState().setSmp("sockets", "2")).toBeUndefined();

@@ -15,6 +15,7 @@ import { downloadText } from "./download";
 import type { Diagnostic, ElementRef } from "../../shared/diagnostics/diagnostic";
 import { fixesFor, type Fix } from "../../shared/layout/fixes";
 import { pinFocusOf } from "../../shared/pin/focus";
+import { revealElement } from "./reveal-element";
 
 type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
 
@@ -156,6 +157,7 @@ export function CommandPanel() {
         onPick={(element, d) => {
           // Backends are what the canvas and the layout panel can select; a PIN diagnostic outlines its vCPUs and PUs.
           if (element?.kind === "backend" && element.id !== undefined) selectEl(element.id);
+          else revealElement(element, d.at?.path);
           focusPins(pinFocusOf(d, layout));
         }}
         label={(path) => labelAt(layout, path)}

@@ -125,26 +125,54 @@ const Tools = memo(function Tools() {
   const addNode = useApp((s) => s.addNode);
   const ids = useApp(hostNodeIds);
   const hostNodes = useMemo(() => idsOf(ids), [ids]);
-  const [budget, setBudget] = useState(2);
+  // counts as typed, checked, never coerced: a cleared field is an error, not a silent 0 or 64
+  const [budgetText, setBudgetText] = useState("2");
+  const budgetCheck = countField(budgetText, { min: 0, max: 64, what: "threads per backend" });
+  const budget = budgetCheck.ok ? (budgetCheck.value ?? 0) : undefined;
   const [budgetNode, setBudgetNode] = useState(0);
-  const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: 2 });
+  const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: "2" });
   const newSizeError = err(sizeField(newNode.size));
+  const newVcpusError = err(countField(newNode.vcpus, { min: 0, max: 512, what: "vCPUs of the new guest node" }));
   return (
     <div className="tools">
       <div className="row">
-        <span
-          className="chip threads"
-          draggable
-          tabIndex={0}
-          role="button"
-          aria-label={`thread budget of ${budget}: drag onto a host node`}
-          data-threads={budget}
-          onDragStart={drag({ kind: "threads", threads: budget })}
-        >
-          {budget} thread{budget === 1 ? "" : "s"}
-        </span>
-        <input type="number" min={0} max={64} value={budget} aria-label="threads per backend" onChange={(e) => setBudget(Math.max(0, Math.min(64, Number(e.target.value) || 0)))} />
-        <span className="muted">drag onto a node, or</span>
+        <label title="preallocation threads for each backend of the host node it is dropped on (the plan's threads/VM are shared out among all backends)">
+          threads/backend
+          <input
+            className="count"
+            type="number"
+            min={0}
+            max={64}
+            value={budgetText}
+            aria-label="threads per backend"
+            aria-invalid={budget === undefined ? true : undefined}
+            onChange={(e) => setBudgetText(e.target.value)}
+          />
+        </label>
+        {budget === undefined ? (
+          <span className="field-error" role="alert">
+            {err(budgetCheck)}
+          </span>
+        ) : (
+          <>
+            <span
+              className="chip threads"
+              draggable
+              tabIndex={0}
+              role="button"
+              aria-label={`thread budget of ${budget}: drag onto a host node, or press its number`}
+              data-threads={budget}
+              onDragStart={drag({ kind: "threads", threads: budget })}
+              onKeyDown={(e) => {
+                // the drag's keyboard path, as on a backend chip: a host node's number drops it there
+                if (/^\d$/.test(e.key) && hostNodes.includes(Number(e.key))) threadBudget(Number(e.key), budget);
+              }}
+            >
+              {budget} thread{budget === 1 ? "" : "s"}
+            </span>
+            <span className="muted">drag it, or</span>
+          </>
+        )}
         <select aria-label="node for the thread budget" value={budgetNode} onChange={(e) => setBudgetNode(Number(e.target.value))}>
           {hostNodes.map((h) => (
             <option key={h} value={h}>
@@ -152,7 +180,7 @@ const Tools = memo(function Tools() {
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => threadBudget(budgetNode, budget)}>
+        <button type="button" disabled={budget === undefined} onClick={() => budget !== undefined && threadBudget(budgetNode, budget)}>
           apply
         </button>
       </div>
@@ -160,7 +188,7 @@ const Tools = memo(function Tools() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!newSizeError) addNode(newNode.host, newNode.size, newNode.vcpus);
+          if (!newSizeError && !newVcpusError) addNode(newNode.host, newNode.size, Number(newNode.vcpus));
         }}
       >
         <span>add guest node on host node</span>
@@ -183,14 +211,22 @@ const Tools = memo(function Tools() {
         </label>
         <label>
           vCPUs
-          <input type="number" min={0} max={512} aria-label="vCPUs of the new guest node" value={newNode.vcpus} onChange={(e) => setNewNode({ ...newNode, vcpus: Number(e.target.value) || 0 })} />
+          <input
+            type="number"
+            min={0}
+            max={512}
+            aria-label="vCPUs of the new guest node"
+            aria-invalid={newVcpusError ? true : undefined}
+            value={newNode.vcpus}
+            onChange={(e) => setNewNode({ ...newNode, vcpus: e.target.value })}
+          />
         </label>
-        <button type="submit" disabled={newSizeError !== undefined}>
+        <button type="submit" disabled={newSizeError !== undefined || newVcpusError !== undefined}>
           add
         </button>
-        {newSizeError ? (
+        {newSizeError || newVcpusError ? (
           <span className="field-error" role="alert">
-            {newSizeError}
+            {newSizeError ?? newVcpusError}
           </span>
         ) : null}
       </form>

@@ -7,7 +7,7 @@ import { isDirty } from "../store/store";
 import { MAX_LAYOUT_TEXT } from "../../shared/layout/load";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { downloadText } from "./download";
-import { sizeField } from "../../shared/layout/fields";
+import { countField, sizeField } from "../../shared/layout/fields";
 import { recentLayouts, rememberLayout } from "./recent";
 
 export function TargetBar() {
@@ -35,9 +35,16 @@ export function TargetBar() {
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
   const markSaved = useApp((s) => s.markSaved);
-  const [req, setReq] = useState({ mem: "4G", vcpus: 4, threads: 4 });
+  // the three fields as typed: a count is checked, not coerced (clearing vCPUs once made it 1, so typing 8 gave 18)
+  const [req, setReq] = useState({ mem: "4G", vcpus: "4", threads: "4" });
   const memCheck = sizeField(req.mem, "M");
   const memError = memCheck.ok ? undefined : memCheck.error;
+  // the planner's own bounds (shared/plan/planner.ts): 1–4096 vCPUs, 0–65536 threads
+  const vcpusCheck = countField(req.vcpus, { min: 1, max: 4096, what: "vCPUs" });
+  const threadsCheck = countField(req.threads, { min: 0, max: 65536, what: "threads" });
+  const vcpusError = vcpusCheck.ok ? undefined : vcpusCheck.error;
+  const threadsError = threadsCheck.ok ? undefined : threadsCheck.error;
+  const planError = memError ?? vcpusError ?? threadsError;
   const [topoText, setTopoText] = useState<string | undefined>();
   const fileRef = useRef<HTMLInputElement>(null);
   const [recent, setRecent] = useState(() => (typeof localStorage === "undefined" ? [] : recentLayouts()));
@@ -80,31 +87,37 @@ export function TargetBar() {
         className="plan"
         onSubmit={(e) => {
           e.preventDefault();
-          plan(req);
+          if (!planError) plan({ mem: req.mem, vcpus: Number(req.vcpus), threads: Number(req.threads) });
         }}
       >
         <label title="guest RAM: a QEMU size such as 256G or 4096M (a bare number is MiB)">
           memory
           <input aria-label="guest memory" aria-invalid={memError ? true : undefined} className="size" value={req.mem} onChange={(e) => setReq({ ...req, mem: e.target.value })} />
+          <FieldError text={memError && `memory: ${memError}`} />
         </label>
         <label title="vCPUs of the guest (-smp)">
           vCPUs
-          <input aria-label="vCPUs" type="number" min={1} max={4096} value={req.vcpus} onChange={(e) => setReq({ ...req, vcpus: Number(e.target.value) || 1 })} />
+          <input aria-label="vCPUs" aria-invalid={vcpusError ? true : undefined} type="number" min={1} max={4096} value={req.vcpus} onChange={(e) => setReq({ ...req, vcpus: e.target.value })} />
+          <FieldError text={vcpusError} />
         </label>
         <label title="preallocation threads for the whole VM, shared out among its memory backends (0: no preallocation)">
           threads/VM
-          <input aria-label="preallocation threads" type="number" min={0} max={1024} value={req.threads} onChange={(e) => setReq({ ...req, threads: Number(e.target.value) || 0 })} />
+          <input
+            aria-label="preallocation threads"
+            aria-invalid={threadsError ? true : undefined}
+            type="number"
+            min={0}
+            max={65536}
+            value={req.threads}
+            onChange={(e) => setReq({ ...req, threads: e.target.value })}
+          />
+          <FieldError text={threadsError} />
         </label>
-        {memError ? (
-          <span className="field-error" role="alert">
-            memory: {memError}
-          </span>
-        ) : null}
-        <button type="submit" disabled={!host || memError !== undefined}>
+        <button type="submit" disabled={!host || planError !== undefined}>
           plan for me
         </button>
         {host ? (
-          <button type="button" className="link" onClick={() => setReq({ mem: "256G", vcpus: onlineCpuCount(host), threads: Math.min(16 * host.nodes.length, onlineCpuCount(host)) })}>
+          <button type="button" className="link" onClick={() => setReq({ mem: "256G", vcpus: String(onlineCpuCount(host)), threads: String(Math.min(16 * host.nodes.length, onlineCpuCount(host))) })}>
             whole host
           </button>
         ) : null}
@@ -197,4 +210,13 @@ export function TargetBar() {
       ) : null}
     </header>
   );
+}
+
+/** A plan field's error, under that field (the bar stays one row while all three are valid). */
+function FieldError({ text }: { text: string | undefined }) {
+  return text ? (
+    <span className="field-error" role="alert">
+      {text}
+    </span>
+  ) : null;
 }

@@ -20,8 +20,9 @@ describe("fields", () => {
   it("a count is a whole number in range; empty unsets an optional one", () => {
     expect(countField("4", { min: 1, max: 8, what: "n" })).toEqual({ ok: true, value: 4 });
     expect(countField("", { min: 1, max: 8, optional: true, what: "n" })).toEqual({ ok: true, value: undefined });
-    expect(countField("9", { min: 1, max: 8, what: "n" })).toEqual({ ok: false, error: "n is from 1 to 8" });
-    expect(countField("2.5", { min: 1, max: 8, what: "n" })).toEqual({ ok: false, error: "n is a whole number" });
+    expect(countField("9", { min: 1, max: 8, what: "n" })).toEqual({ ok: false, error: "n: 9 is not a whole number from 1 to 8" });
+    expect(countField("2.5", { min: 1, max: 8, what: "n" })).toEqual({ ok: false, error: "n: '2.5' is not a whole number from 1 to 8" });
+    expect(countField(" ", { min: 1, max: 8, what: "vCPUs" })).toEqual({ ok: false, error: "vCPUs: give a whole number from 1 to 8" });
   });
   it("-m and -smp edits change only their property", () => {
     const l = emptyLayout("1G");

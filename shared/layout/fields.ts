@@ -20,10 +20,12 @@ export function sizeField(text: string, defaultUnit: SizeUnit = "B"): FieldResul
 /** A whole number in [min, max]; empty means "not set" when `optional`. */
 export function countField(text: string, opts: { min: number; max: number; optional?: boolean; what: string }): FieldResult<number | undefined> {
   const t = text.trim();
-  if (t === "") return opts.optional ? { ok: true, value: undefined } : { ok: false, error: `give ${opts.what}` };
-  if (!/^\d+$/.test(t)) return { ok: false, error: `${opts.what} is a whole number` };
+  // one sentence shape for every count ("-smp cpus", "vCPUs", "threads"): the name, then what it takes
+  const takes = `a whole number from ${opts.min} to ${opts.max}`;
+  if (t === "") return opts.optional ? { ok: true, value: undefined } : { ok: false, error: `${opts.what}: give ${takes}` };
+  if (!/^\d+$/.test(t)) return { ok: false, error: `${opts.what}: '${t}' is not ${takes}` };
   const n = Number(t);
-  if (n < opts.min || n > opts.max) return { ok: false, error: `${opts.what} is from ${opts.min} to ${opts.max}` };
+  if (n < opts.min || n > opts.max) return { ok: false, error: `${opts.what}: ${t} is not ${takes}` };
   return { ok: true, value: n };
 }
 

@@ -115,6 +115,18 @@ describe("importing command lines", () => {
     expect(codes("qemu -smp 2,cpus=4")).toContain("PARSE009");
   });
 
+  it("refuses text that is not a QEMU command line (PARSE017), pointing at its first word", () => {
+    const text = "hello world; rm -rf /";
+    const r = parseCommandLine(text);
+    const refusal = r.diagnostics.find((d) => d.code === "PARSE017");
+    expect(refusal?.severity).toBe("error");
+    expect(refusal?.message).toContain("starts with 'hello'");
+    expect(refusal?.at?.span).toEqual([0, 5]);
+    // a binary Numadesk does not recognise is still read when the line holds what a layout models
+    expect(codes("/opt/myqemu/bin/run-vm -m 1G")).not.toContain("PARSE017");
+    expect(codes("qemu-system-x86_64 world")).not.toContain("PARSE017");
+  });
+
   it("strips libvirt's log header line", () => {
     const text = "2024-03-01 10:00:00.123+0000: starting up libvirt version: 9.0.0, qemu version: 7.2.0\nLC_ALL=C /usr/bin/qemu-system-x86_64 -m 1G";
     const r = parseCommandLine(text);

@@ -163,7 +163,25 @@ export function parseCommandLine(input: string): ParseResult {
       );
     }
   }
+  notACommandLine();
   return { layout, args, diagnostics };
+
+  /** PARSE017: a first word that is not QEMU and nothing a layout models after it ("hello world;
+   *  rm -rf /", a sentence pasted by mistake) is refused, so an import never swaps the layout
+   *  being designed for a list of disk images. QEMU itself would read the words as disk images. */
+  function notACommandLine() {
+    const binaryProblem = diagnostics.find((d) => d.code === "PARSE003");
+    if (!binaryProblem) return;
+    const modelled = layout.memory || layout.smp || layout.machine || layout.console || layout.nodes.length || layout.backends.length || layout.threadContexts.length;
+    if (modelled) return;
+    diagnostics.push({
+      code: "PARSE017",
+      severity: "error",
+      message: `this does not look like a QEMU command line: it starts with '${binary ?? ""}' and has no -m, -smp, -machine, -numa or memory backend`,
+      fix: "give the whole QEMU command line, starting with the QEMU binary (e.g. qemu-system-x86_64 -m 4G -smp 4)",
+      at: { ...binaryProblem.at },
+    });
+  }
 
   /** -nographic, -display none, -monitor stdio|none: into the console, the first of each kind. */
   function takeConsole(at: number, option: string, value: string | undefined): boolean {
