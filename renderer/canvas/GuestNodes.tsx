@@ -58,7 +58,8 @@ export const GuestLinks = memo(
             if (!card) return null;
             return (
               <path
-                key={`${box.index}-${os}`}
+                // keyed by the box and slot, not the host node: a drop that rebinds it changes this path's d, instead of removing one path and adding another
+                key={`${box.index}-${slot}`}
                 className="guest-link"
                 data-link={`${box.index}-${os}`}
                 d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)}
