@@ -91,6 +91,17 @@ function holds({ host, before, after, index, target }: Case) {
       owner.set(set[0]!, v);
     }
   }
+  if (after.pinning?.dedicated && after.pinning.emulator !== undefined) {
+    // the emulator keeps off the vCPUs' PUs (PIN005) where it did before, unless only they were left to it
+    const vcpuPus = new Set([...s1.values()].flat());
+    const before0 = new Set([...s0.values()].flat());
+    const emulator = idList(after.pinning.emulator);
+    if (!idList(before.pinning?.emulator).some((c) => before0.has(c)) && emulator.some((c) => !vcpuPus.has(c)))
+      expect(
+        emulator.filter((c) => vcpuPus.has(c)),
+        `${why}\nthe emulator on vCPUs' PUs`,
+      ).toEqual([]);
+  }
   if (before.pinning?.dedicated) {
     // it stays dedicated exactly when the target has a free PU (one per core with smt core) for each vCPU
     const taken = new Set([...s0].filter(([v]) => !mine.has(v)).flatMap(([, set]) => set));

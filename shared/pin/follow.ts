@@ -9,8 +9,9 @@
 // - a vCPU with a PU of its own gets a PU of the new node in core order (a core's SMT siblings
 //   to consecutive vCPUs, one per core with smt "core"), as the planner's --pin cpu gives them;
 // - reserved CPUs are never used, PUs other vCPUs hold keep their owners;
-// - a dedicated design gives every vCPU of the node its own PU while free PUs suffice; when
-//   they do not, the node is pinned node-wide and the design is no longer dedicated;
+// - a dedicated design gives every vCPU of the node its own PU while free PUs suffice (and
+//   takes those PUs out of the emulator's set, PIN005); when they do not, the node is pinned
+//   node-wide and the design is no longer dedicated;
 // - a memory-only host node (CXL) runs no vCPU: they go to the nearest node with CPUs, where
 //   its preallocation context goes too (layout/edits.ts preallocNode).
 
@@ -96,6 +97,11 @@ export function movePinsWithNode(l: Layout, index: number, os: number, host: Hos
   }
   if (dedicatedFits) {
     p.vcpus = [...others, ...exact.map((v, k) => ({ vcpus: String(v), hostCpus: String(pus[k]) }))];
+    // the planner gave the emulator the PUs the vCPUs left: the ones the moved vCPUs take now
+    // leave its set, unless that would empty it (PIN005 then says so)
+    const given = new Set(pus.slice(0, exact.length));
+    const emulator = idList(p.emulator).filter((c) => !given.has(c));
+    if (p.emulator !== undefined && emulator.length > 0) p.emulator = formatIdList(emulator);
     return;
   }
   const exactSet = new Set(exact);
