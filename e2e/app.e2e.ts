@@ -213,7 +213,10 @@ describe("the app in Chromium against the real backend", () => {
     await expect.poll(() => row.innerText()).toMatch(/^my first run/);
   });
 
-  it("runs the lab demo on 2 virtual nodes and shows both runs side by side", { timeout: 200_000, retry: 1 }, async () => {
+  // The demo boots a TCG guest and runs two jobs in it: 59 s at load 9-11 here, 72 s through the
+  // app at load 8, twice that at load 19. The wait for "done" is the real wait (the backend's own
+  // limit is 180 s); the test's limit leaves room for the checks after it.
+  it("runs the lab demo on 2 virtual nodes and shows both runs side by side", { timeout: 330_000, retry: 1 }, async () => {
     await h.page.selectOption('select[aria-label="target host"]', "lab:2");
     await h.page.locator("svg.host-svg[aria-label^='lab: 2 nodes']").waitFor();
     // every step the preparation's progress line shows, as the page draws it
@@ -227,14 +230,16 @@ describe("the app in Chromium against the real backend", () => {
     });
     await h.page.click("text=demo: without and with thread-context");
     const status = h.page.locator('[data-testid="run-status"]');
-    await expect.poll(() => status.getAttribute("data-status"), { timeout: 120_000 }).toBe("done");
+    // done, or an end that says why at once (the backend's 180 s limit, a guest that failed)
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 240_000 }).toMatch(/^(done|failed|cancelled)$/);
+    expect(await status.getAttribute("data-status"), await h.page.locator(".run-panel").innerText()).toBe("done");
     const steps = (await h.page.evaluate(() => (window as unknown as { __labSteps: string[] }).__labSteps)) as string[];
     // in order (a step shorter than a frame may not be drawn), the last one the boot
     expect(steps.at(-1)).toBe("boot");
     const positions = steps.map((s) => LAB_PREP_STEPS.indexOf(s as LabPrepStep));
     expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
     expect(await h.page.locator('[data-testid="lab-progress"]').count()).toBe(0);
-    await expect.poll(() => h.page.locator(".compare-chart rect").count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => h.page.locator(".compare-chart rect").count(), { timeout: 30_000 }).toBe(2);
     const labels = await h.page.locator(".compare-chart text").allTextContents();
     expect(labels.join(" ")).toMatch(/without thread-context/);
     expect(labels.join(" ")).toMatch(/with thread-context/);
@@ -252,7 +257,9 @@ describe("the app in Chromium against the real backend", () => {
     expect(await h.page.locator('[data-testid="compare-argv"] .changed').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/thread-context/)]));
     await shot("06-lab-demo");
     await h.page.setViewportSize({ width: 1280, height: 800 });
-    expect(await pictureProblems(h.page)).toMatchObject({ overflow: 0 });
+    // the page settles a frame or more after the resize: at load 12 here it was measured 27 px
+    // too wide right after it, so wait for it to settle (a real overflow still fails here)
+    await expect.poll(async () => (await pictureProblems(h.page)).overflow, { timeout: 15_000 }).toBe(0);
     const compare = await h.page.locator(".compare").boundingBox();
     const panel = await h.page.locator(".run-panel").boundingBox();
     expect(compare!.x + compare!.width).toBeLessThanOrEqual(panel!.x + panel!.width + 0.5);

@@ -6,13 +6,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDirsLeft, sweepStaleRunDirs } from "../qemu/launch";
+import { builtCli } from "./fixtures/built-cli";
 
 const root = join(import.meta.dirname, "../..");
 const tmp = mkdtempSync(join(tmpdir(), "numadesk-clirun-"));
 const env = { ...process.env, NUMADESK_DATA_DIR: join(tmp, "data") };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env, timeout: 60_000 });
+// the built CLI, not tsx: each start compiled the sources (3-4 s at load 8), so the first test's
+// 13 starts took 35 s of its 60, and the signal tests' runs could start too late for their waits
+let bundle = "";
+const cli = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { cwd: root, encoding: "utf8", env, timeout: 60_000 });
 
 function qemuOfRuns(): number[] {
   try {
@@ -38,8 +42,9 @@ const waitFor = async (pred: () => boolean, ms: number) => {
 // A layout that takes seconds to preallocate: 4 GiB by one thread.
 const big = join(tmp, "big.numadesk.json");
 beforeAll(() => {
+  bundle = builtCli();
   writeFileSync(big, cli(["plan", "--mem", "4G", "--vcpus", "1", "--threads", "1", "--format", "json"]).stdout);
-});
+}, 300_000); // a rebuild of a stale bundle takes seconds on a busy machine
 
 describe("numadesk run", () => {
   it("runs a planned layout, prints the summary and saves a record that runs list and show read back", () => {
@@ -75,10 +80,11 @@ describe("numadesk run", () => {
   });
 
   it("Ctrl-C (SIGINT) stops the run: QEMU gone, folder gone, the record says cancelled", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", big, "--no-save"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bundle, "run", big, "--no-save"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
-    expect(await waitFor(() => qemuOfRuns().length > 0, 10_000)).toBe(true);
+    // real waits, on the process table: generous, as a loaded machine starts processes slowly
+    expect(await waitFor(() => qemuOfRuns().length > 0, 30_000)).toBe(true);
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("exit", r));
     expect(code).toBe(1);
@@ -88,11 +94,11 @@ describe("numadesk run", () => {
   });
 
   it("when the CLI is killed with SIGKILL, QEMU dies with it and the next run sweeps the folder", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", big, "--no-save"], { cwd: root, env, stdio: "ignore" });
-    expect(await waitFor(() => qemuOfRuns().length > 0, 10_000)).toBe(true);
+    const child = spawn(process.execPath, [bundle, "run", big, "--no-save"], { cwd: root, env, stdio: "ignore" });
+    expect(await waitFor(() => qemuOfRuns().length > 0, 30_000)).toBe(true);
     child.kill("SIGKILL");
     // the sweep must also work while the killed process is an unreaped zombie
-    expect(await waitFor(() => qemuOfRuns().length === 0, 5000)).toBe(true);
+    expect(await waitFor(() => qemuOfRuns().length === 0, 20_000)).toBe(true);
     expect(runDirsLeft().length).toBe(1);
     expect(sweepStaleRunDirs().length).toBe(1);
     expect(runDirsLeft()).toEqual([]);

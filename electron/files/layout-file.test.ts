@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSync } from "esbuild";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +9,13 @@ import { emptyLayout } from "../../shared/layout/schema";
 
 const dir = mkdtempSync(join(tmpdir(), "numadesk-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The saver the kill test kills, bundled once into plain JavaScript (the real saveLayoutFile and
+// schema, zod inside), so each of the 12 starts is a plain node start, not a tsx compile.
+const saver = join(dir, "save-loop.mjs");
+beforeAll(() => {
+  buildSync({ entryPoints: [join(import.meta.dirname, "fixtures/save-loop.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: saver, logLevel: "warning" });
+});
 
 describe("layout files", () => {
   it("keeps the previous good version as .bak and names it when the file is corrupt", () => {
@@ -33,14 +41,17 @@ describe("layout files", () => {
 
   it("killing a process in the middle of saving never leaves a corrupt file", async () => {
     const file = join(dir, "killed.numadesk.json");
-    const script = join(import.meta.dirname, "fixtures/save-loop.ts");
+    // a good file is there before the saver starts (it says "ready" before its first save, so
+    // its start-up costs no save): each kill lands in a save that replaces a good file. Each child
+    // used to save once before its ready, 2-2.5 s a trial at load 8 here.
+    saveLayoutFile(file, { ...emptyLayout("1G"), title: "b" });
     for (let trial = 0; trial < 12; trial++) {
-      const child = spawn(process.execPath, ["--import", "tsx", script, file], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [saver, file], { stdio: ["ignore", "pipe", "inherit"] });
       await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 300));
       child.kill("SIGKILL");
       await new Promise((r) => child.once("exit", r));
-      if (!existsSync(file)) continue; // killed before its first save finished: nothing written, nothing lost
+      expect(existsSync(file)).toBe(true);
       const l = loadLayoutFile(file);
       expect(["a", "b"]).toContain(l.title);
     }

@@ -8,6 +8,7 @@ import { topologySchema, type HostTopology } from "../topology/schema";
 import { planLayout } from "../plan/planner";
 import { attachDevice, detachDevice, moveDevice, notAttachable } from "./device-edits";
 import { fixesFor } from "./fixes";
+import { moveGuestNode } from "./edits";
 import { checkLayout } from "../validate/check";
 import { generateArgv } from "../qemu/generate";
 import { exportLibvirt } from "../export/libvirt";
@@ -93,6 +94,14 @@ describe("NUMA042's fix", () => {
     for (const v of [0, 1, 2, 3]) expect(node1Cpus).toContain(sets.get(v)![0]);
     expect(fixed.pinning?.dedicated).toBe(true);
     expect(checkLayout(fixed, { host }).map((x) => x.code)).not.toContain("NUMA042");
+  });
+
+  it("is the same edit as dragging the guest node onto the device's host node (one rule for pins that follow, pin/follow.ts)", () => {
+    for (const pin of ["node", "cpu"] as const) {
+      const l = ok(attachDevice(planned(pin), host, NIC, 0));
+      const d = checkLayout(l, { host }).find((x) => x.code === "NUMA042")!;
+      expect(fixesFor(d, l, host)[0]!.apply(l)).toEqual(moveGuestNode(l, 0, 1, host));
+    }
   });
 
   it("a -device vfio-pci kept in an imported line gets the fix too (the first guest node moves)", () => {

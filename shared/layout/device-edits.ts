@@ -1,7 +1,7 @@
 // Edits for host PCI devices in a layout (layout.hostDevices), as pure functions the app
 // applies as one undoable step each: attach a device to a guest node, give it to another guest
-// node, detach it, and NUMA042's fix (move the guest node's memory and vCPUs to the device's
-// host node).
+// node, detach it. NUMA042's fix (the guest node's memory and vCPUs to the device's host node)
+// is the same edit as dragging the guest node there (layout/edits.ts moveGuestNode).
 //
 // What can be attached: a PCI endpoint function of the target host. A bridge (class 06: host,
 // ISA, PCI-to-PCI and CardBus bridges) cannot: VFIO assigns endpoint functions, and a bridge is
@@ -15,11 +15,7 @@
 import type { Layout } from "./schema";
 import type { HostTopology, PciDevice } from "../topology/schema";
 import type { HostDevice } from "./host-devices";
-import { bindBackend } from "./edits";
-import { formatIdList, idList } from "../cpulist/cpulist";
-import { nodeById, onlineCpusOf } from "../topology/query";
-import { nodeL3Groups, fewestGroups } from "../pin/l3-fit";
-import { coreOrderedCpus } from "../pin/plan-pins";
+import { idList } from "../cpulist/cpulist";
 
 export type DeviceEdit = { ok: true; layout: Layout } | { ok: false; error: string };
 
@@ -77,53 +73,5 @@ export function moveDevice(layout: Layout, address: string, guestNode: number): 
   if (i < 0 || layout.hostDevices![i]!.guestNode === guestNode || !guestIds(layout).includes(guestNode)) return layout;
   const l = structuredClone(layout);
   l.hostDevices![i]!.guestNode = guestNode;
-  return l;
-}
-
-/**
- * NUMA042's fix: bind guest node `guestNode`'s memory to host node `hostNode` (its
- * thread-context follows, shared/layout/edits.ts), and where its vCPUs are pinned, pin them to
- * that node instead: to the fewest whole L3 groups that hold them when the node has several
- * (as the planner does), else to the node's CPUs; reserved CPUs stay out.
- */
-export function moveGuestNodeTo(layout: Layout, host: HostTopology, guestNode: number, hostNode: number): Layout {
-  const index = guestIds(layout).indexOf(guestNode);
-  const memdev = layout.nodes[index]?.memdev;
-  const target = nodeById(host, hostNode);
-  if (index < 0 || !memdev || !target) return layout;
-  const l = bindBackend(layout, memdev, hostNode, host);
-  const vcpus = new Set(idList(l.nodes[index]!.cpus));
-  const pins = l.pinning?.vcpus ?? [];
-  const pinned = pins.some((p) => p.node === guestNode || (p.vcpus !== undefined && idList(p.vcpus).some((v) => vcpus.has(v))));
-  if (!pinned || vcpus.size === 0) return l;
-  const reserved = new Set(idList(l.pinning?.reserved));
-  let cpus = onlineCpusOf(host, target).filter((c) => !reserved.has(c));
-  const groups = nodeL3Groups(host, hostNode)?.map((g) => g.filter((c) => cpus.includes(c)));
-  const fewest = groups
-    ? fewestGroups(
-        groups.map((g) => g.length),
-        vcpus.size,
-      )
-    : undefined;
-  if (groups && fewest) cpus = fewest.flatMap((k) => groups[k]!).sort((a, b) => a - b);
-  if (cpus.length === 0) return l;
-  const rest = pins.flatMap((p) => {
-    if (p.node === guestNode) return [];
-    if (p.vcpus === undefined) return [p];
-    const left = idList(p.vcpus).filter((v) => !vcpus.has(v));
-    return left.length === 0 ? [] : [{ ...p, vcpus: formatIdList(left) }];
-  });
-  if (l.pinning?.dedicated) {
-    // a dedicated design keeps one PU per vCPU: free PUs of the node, a core's siblings together
-    const taken = new Set(rest.flatMap((p) => idList(p.hostCpus)));
-    const pick = coreOrderedCpus(host, target, reserved, l.pinning.smt === "core").filter((c) => !taken.has(c));
-    const order = [...vcpus].sort((a, b) => a - b);
-    if (pick.length >= order.length) {
-      l.pinning = { ...l.pinning, vcpus: [...rest, ...order.map((v, k) => ({ vcpus: String(v), hostCpus: String(pick[k]) }))] };
-      return l;
-    }
-    delete l.pinning.dedicated; // not enough free PUs: node-wide, and no longer dedicated
-  }
-  l.pinning = { ...l.pinning, vcpus: [...rest, { node: guestNode, hostCpus: formatIdList(cpus) }] };
   return l;
 }

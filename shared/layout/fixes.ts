@@ -6,7 +6,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { HostTopology } from "../topology/schema";
 import type { Backend, Layout } from "./schema";
-import { contextForNode, preallocNode, syncMemory } from "./edits";
+import { contextForNode, moveGuestNode, preallocNode, syncMemory } from "./edits";
 import { formatIdList, parseIdList } from "../cpulist/cpulist";
 import { formatSize, humanSize, parseSize } from "../size/size";
 import { backendBytes } from "../qemu/prealloc";
@@ -14,7 +14,6 @@ import { nodeById } from "../topology/query";
 import { smpMaxCpus } from "../qemu/prealloc";
 import { pinFixFor } from "../pin/fixes";
 import { misplacedDevices } from "../validate/rules/host-devices";
-import { moveGuestNodeTo } from "./device-edits";
 import { withConsole } from "./guest-console";
 
 export interface Fix {
@@ -232,7 +231,14 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
       const { guest } = m.serves[0]!;
       return {
         label: `move guest node ${guest}'s memory and vCPUs to host node ${m.device.numaNode}, the device's`,
-        apply: (l) => moveGuestNodeTo(l, host, guest, m.device.numaNode),
+        // the same edit as dragging the guest node onto that host node: memory, context and pins (pin/follow.ts)
+        apply: (l) =>
+          moveGuestNode(
+            l,
+            l.nodes.findIndex((n, i) => (n.nodeid ?? i) === guest),
+            m.device.numaNode,
+            host,
+          ),
       };
     }
     case "NUMA045":

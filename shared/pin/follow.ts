@@ -1,48 +1,121 @@
-// A guest node dragged onto another host node takes its vCPU pins along: its memory is bound
-// there (layout/edits.ts moveGuestNode), so vCPUs left on the old node's CPUs would read every
-// byte remotely (PIN001). A node-wide pin becomes the new node's CPUs; vCPUs with a PU of their
-// own get PUs of the new node in core order (siblings together), as the planner's --pin cpu
-// gives them, skipping PUs other vCPUs hold and reserved ones. A memory-only host node (CXL) has
-// no CPU: the vCPUs go to the nearest node with CPUs, where its preallocation context goes too.
+// A guest node moved onto another host node takes its vCPU pins along: its memory is bound
+// there, so vCPUs left on the old node's CPUs would read every byte remotely (PIN001). The one
+// rule for every way a guest node moves — dragging its title (layout/edits.ts moveGuestNode),
+// dropping its backend chip (bindBackendAndPins) and NUMA042's fix (layout/fixes.ts):
+// - where on the node: the fewest whole L3 groups that hold its vCPUs when the node has several
+//   (EPYC CCDs, Intel SNC), groups no other guest node's vCPUs are pinned into first, as the
+//   planner (pin/l3-fit.ts) places them and NUMA041 expects; else the whole node;
+// - a node-wide pin (or a pin of several of its vCPUs to several PUs) becomes that set;
+// - a vCPU with a PU of its own gets a PU of the new node in core order (a core's SMT siblings
+//   to consecutive vCPUs, one per core with smt "core"), as the planner's --pin cpu gives them;
+// - reserved CPUs are never used, PUs other vCPUs hold keep their owners;
+// - a dedicated design gives every vCPU of the node its own PU while free PUs suffice (and
+//   takes those PUs out of the emulator's set, PIN005); when they do not, the node is pinned
+//   node-wide and the design is no longer dedicated;
+// - a memory-only host node (CXL) runs no vCPU: they go to the nearest node with CPUs, where
+//   its preallocation context goes too (layout/edits.ts preallocNode).
 
 import type { Layout } from "../layout/schema";
-import type { HostTopology } from "../topology/schema";
+import type { HostNode, HostTopology } from "../topology/schema";
+import type { VcpuPin } from "./schema";
 import { formatIdList, idList } from "../cpulist/cpulist";
 import { nearestCpuNode, nodeById, onlineCpusOf } from "../topology/query";
 import { coreOrderedCpus } from "./plan-pins";
+import { fewestGroups, nodeL3Groups } from "./l3-fit";
+
+/** The host node whose CPUs run the vCPUs of a guest node whose memory is on `os`: itself, or the nearest node with CPUs. */
+export function vcpuNodeFor(host: HostTopology, os: number): HostNode | undefined {
+  const target = nodeById(host, os);
+  return target && onlineCpusOf(host, target).length === 0 ? nearestCpuNode(host, target) : target;
+}
+
+/**
+ * The PUs (ascending) of the fewest whole L3 groups of `node` that hold `want` units, counting
+ * in each group the PUs `units` has; groups holding none of `occupied` first. Undefined when the
+ * node has fewer than two groups or they hold fewer units together (then the whole node it is).
+ */
+function l3Choice(host: HostTopology, node: HostNode, want: number, units: readonly number[], occupied: ReadonlySet<number>): Set<number> | undefined {
+  const groups = nodeL3Groups(host, node.id);
+  if (!groups) return undefined;
+  const has = new Set(units);
+  const counts = groups.map((g) => g.filter((c) => has.has(c)).length);
+  const free = groups.flatMap((g, k) => (g.some((c) => occupied.has(c)) ? [] : [k]));
+  const picked = fewestGroups(counts, want, free) ?? fewestGroups(counts, want);
+  return picked ? new Set(picked.flatMap((k) => groups[k]!)) : undefined;
+}
 
 /** Guest node `index`'s vCPU pins moved onto host node `os` (the layout is changed in place). */
 export function movePinsWithNode(l: Layout, index: number, os: number, host: HostTopology): void {
   const p = l.pinning;
-  // a memory-only node (CXL) runs no vCPU: they go to the nearest node with CPUs, as its preallocation does
-  const target = nodeById(host, os);
-  const node = target && onlineCpusOf(host, target).length === 0 ? nearestCpuNode(host, target) : target;
+  const node = vcpuNodeFor(host, os);
   const guest = l.nodes[index];
   if (!p?.vcpus?.length || !node || !guest) return;
   const g = guest.nodeid ?? index;
   const mine = new Set(idList(guest.cpus));
+  const isOurs = (x: VcpuPin) => x.node === g || (x.vcpus !== undefined && idList(x.vcpus).some((v) => mine.has(v)));
+  if (mine.size === 0 || !p.vcpus.some(isOurs)) return; // not pinned: nothing follows
   const reserved = new Set(idList(p.reserved));
-  const wide = onlineCpusOf(host, node).filter((c) => !reserved.has(c));
-  if (wide.length === 0) return;
-  // PUs other vCPUs keep to themselves stay theirs
-  const taken = new Set(p.vcpus.filter((x) => x.vcpus !== undefined && idList(x.hostCpus).length === 1 && idList(x.vcpus).some((v) => !mine.has(v))).map((x) => idList(x.hostCpus)[0]!));
+  const usable = onlineCpusOf(host, node).filter((c) => !reserved.has(c));
+  if (usable.length === 0) return;
+
+  // the other vCPUs' pins, without ours
+  const others = p.vcpus.flatMap((x): VcpuPin[] => {
+    if (x.node === g) return [];
+    if (x.vcpus === undefined) return [x];
+    const left = idList(x.vcpus).filter((v) => !mine.has(v));
+    return left.length === 0 ? [] : [left.length === idList(x.vcpus).length ? x : { ...x, vcpus: formatIdList(left) }];
+  });
+  // PUs other vCPUs keep to themselves stay theirs; in a dedicated design every PU another vCPU may use does
+  const taken = new Set(others.flatMap((x) => (p.dedicated || idList(x.hostCpus).length === 1 ? idList(x.hostCpus) : [])));
+  // L3 groups other vCPUs are placed in (a pin narrower than the whole node) are theirs
+  const occupied = new Set(
+    others.flatMap((x) => {
+      const cpus = new Set(idList(x.hostCpus));
+      return usable.every((c) => cpus.has(c)) ? [] : [...cpus];
+    }),
+  );
   const free = coreOrderedCpus(host, node, reserved, p.smt === "core").filter((c) => !taken.has(c));
-  const exact: number[] = [];
-  p.vcpus = p.vcpus.flatMap((x) => {
+
+  // which vCPUs get a PU each: all of them in a dedicated design, else those that had one
+  const exact = p.dedicated
+    ? [...mine].sort((a, b) => a - b)
+    : p.vcpus
+        .filter((x) => x.vcpus !== undefined && idList(x.hostCpus).length === 1)
+        .flatMap((x) => idList(x.vcpus).filter((v) => mine.has(v)))
+        .sort((a, b) => a - b);
+  const dedicatedFits = p.dedicated === true && free.length >= exact.length;
+  const groups = l3Choice(host, node, mine.size, exact.length > 0 ? free : usable, occupied);
+  const wide = groups ? usable.filter((c) => groups.has(c)) : usable;
+  // PUs inside the chosen groups first, then the rest of the node, each in core order
+  const pus = groups ? [...free.filter((c) => groups.has(c)), ...free.filter((c) => !groups.has(c))] : free;
+
+  if (p.dedicated && !dedicatedFits) {
+    // not enough free PUs for one each: node-wide, and no longer dedicated (PIN002 would say why)
+    delete p.dedicated;
+    p.vcpus = [...others, { node: g, hostCpus: formatIdList(wide) }];
+    return;
+  }
+  if (dedicatedFits) {
+    p.vcpus = [...others, ...exact.map((v, k) => ({ vcpus: String(v), hostCpus: String(pus[k]) }))];
+    // the planner gave the emulator the PUs the vCPUs left: the ones the moved vCPUs take now
+    // leave its set, unless that would empty it (PIN005 then says so)
+    const given = new Set(pus.slice(0, exact.length));
+    const emulator = idList(p.emulator).filter((c) => !given.has(c));
+    if (p.emulator !== undefined && emulator.length > 0) p.emulator = formatIdList(emulator);
+    return;
+  }
+  const exactSet = new Set(exact);
+  const moved = p.vcpus.flatMap((x): VcpuPin[] => {
     if (x.node === g) return [{ ...x, hostCpus: formatIdList(wide) }];
     if (x.vcpus === undefined) return [x];
     const vs = idList(x.vcpus);
     const ours = vs.filter((v) => mine.has(v));
     if (ours.length === 0) return [x];
-    const others = vs.filter((v) => !mine.has(v));
-    const kept = others.length ? [{ ...x, vcpus: formatIdList(others) }] : [];
-    if (idList(x.hostCpus).length === 1) {
-      exact.push(...ours);
-      return kept;
-    }
-    return [...kept, { vcpus: formatIdList(ours), hostCpus: formatIdList(wide) }];
+    const rest = vs.filter((v) => !mine.has(v));
+    const kept = rest.length ? [{ ...x, vcpus: formatIdList(rest) }] : [];
+    const shared = ours.filter((v) => !exactSet.has(v));
+    return shared.length ? [...kept, { vcpus: formatIdList(shared), hostCpus: formatIdList(wide) }] : kept;
   });
-  // one PU each, in vCPU order; more vCPUs than free PUs share the node (PIN002 says so in a dedicated design)
-  exact.sort((a, b) => a - b);
-  exact.forEach((v, k) => p.vcpus!.push({ vcpus: String(v), hostCpus: k < free.length ? String(free[k]) : formatIdList(wide) }));
+  // one PU each, in vCPU order; more such vCPUs than free PUs share the chosen set
+  p.vcpus = [...moved, ...exact.map((v, k) => ({ vcpus: String(v), hostCpus: k < pus.length ? String(pus[k]) : formatIdList(wide) }))];
 }
