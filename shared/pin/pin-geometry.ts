@@ -7,7 +7,7 @@
 
 import type { Layout } from "../layout/schema";
 import type { HostTopology } from "../topology/schema";
-import { CORE_PAD, PU_H, PU_W, textWidth, type CardGeo, type HostGeometry } from "../topology/box-geometry";
+import { CARD_FONT, CORE_PAD, PU_H, PU_W, textWidth, type CardGeo, type HostGeometry } from "../topology/box-geometry";
 import type { GuestGeometry } from "../layout/guest-geometry";
 import { formatIdList, idList } from "../cpulist/cpulist";
 import { memoryNodesOf } from "../validate/rules/pinning";
@@ -197,7 +197,7 @@ export function threadChips(overlay: Pick<PinOverlay, "threads">, guest: Pick<Gu
   const items = overlay.threads.map((t) => {
     const name = t.kind === "emulator" ? "emulator" : `I/O ${t.id}`;
     const text = `⚙ ${name} → ${t.pus ? `CPU ${formatIdList(t.pus)}` : "any CPU"}`;
-    return { kind: t.kind, id: t.id, text, w: textWidth(text, 11) + 18 };
+    return { kind: t.kind, id: t.id, text, w: textWidth(text, CARD_FONT) + 18 };
   });
   const total = items.reduce((a, c) => a + c.w + CHIP_GAP_X, 0);
   const add = guest.add;
