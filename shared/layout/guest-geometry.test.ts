@@ -72,4 +72,23 @@ describe("links", () => {
     expect(xs.slice(2, -1).every((x) => x < 0)).toBe(true);
     expect(routed.endsWith("0,86")).toBe(true);
   });
+
+  it("run up a gap no other card touches: not along the border of a memory-only card stacked under the target (the CXL sample)", async () => {
+    const { linkPath } = await import("./guest-geometry");
+    // the CXL sample's shape: node 0 in its package at x 10, memory-only node 3 under the package from x 0, wider than node 0
+    const node0 = { x: 10, y: 30, w: 180, h: 190 };
+    const node1 = { x: 210, y: 30, w: 180, h: 190 };
+    const node3 = { x: 0, y: 260, w: 210, h: 150 };
+    const box = { x: 0, y: 480, w: 180 };
+    const cards = [node0, node1, node3];
+    const d = linkPath(box, node0, 0, 1, cards);
+    const points = [...d.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    // the vertical run (the L segment) keeps clear of node 3's sides by at least 4 units, and ends in node 0's side
+    const run = points[points.length - 3]!;
+    expect(Math.min(Math.abs(run.x - node3.x), Math.abs(run.x - (node3.x + node3.w)))).toBeGreaterThanOrEqual(4);
+    expect(run.x < node3.x || run.x > node3.x + node3.w).toBe(true);
+    expect(points[points.length - 1]).toEqual({ x: node0.x, y: node0.y + node0.h - 14 });
+    // and the curve to it starts under node 3 (it passes below the card, not through it)
+    expect(points[3]!.y).toBeGreaterThan(node3.y + node3.h);
+  });
 });

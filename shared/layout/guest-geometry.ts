@@ -142,10 +142,33 @@ type Rect = { x: number; y: number; w: number; h: number };
 /** Does the vertical band x0..x1 between y0 (top) and y1 cross the rectangle? */
 const crosses = (x0: number, x1: number, y0: number, y1: number, r: Rect) => Math.max(x0, x1) >= r.x && Math.min(x0, x1) <= r.x + r.w && y1 >= r.y && y0 <= r.y + r.h;
 
+/** How far a routed link keeps from a card it passes. */
+const LINK_CLEAR = 5;
+
+/**
+ * An x for a link's vertical run beside `card` from `bottom` up to `top`, starting just
+ * outside the card on `side` and moving further out past every other card that run would
+ * touch (with a memory-only node stacked under its package, "just left of the card" is
+ * along that node's border).
+ */
+function corridor(card: Rect, side: -1 | 1, top: number, bottom: number, slot: number, others: readonly Rect[]): number {
+  let x = side < 0 ? card.x - LINK_CLEAR - slot * 3 : card.x + card.w + LINK_CLEAR + slot * 3;
+  for (let moved = true, n = 0; moved && n < others.length + 1; n++) {
+    moved = false;
+    for (const r of others) {
+      if (r === card || !crosses(x - 2, x + 2, top, bottom, r)) continue;
+      x = side < 0 ? r.x - LINK_CLEAR - slot * 3 : r.x + r.w + LINK_CLEAR + slot * 3;
+      moved = true;
+    }
+  }
+  return x;
+}
+
 /**
  * A link from a guest box's top to a host card, as SVG path data. Straight to the card's
- * bottom (a smooth S) when no other card is in the way; else up the gap just left of the
- * card and into its side, so the link is never drawn over another node's CPUs.
+ * bottom (a smooth S) when no other card is in the way; else up a gap beside the card that no
+ * other card touches (left or right, whichever is nearer the box) and into its side, so the
+ * link is never drawn over, or along the border of, another node's card.
  */
 export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: Rect, slot = 0, slots = 1, others: readonly Rect[] = []): string {
   const x1 = box.x + (box.w * (slot + 1)) / (slots + 1);
@@ -157,9 +180,18 @@ export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: Rect, slot 
     const my = (y1 + y2) / 2;
     return `M${x1},${y1}C${x1},${my} ${x2},${my} ${x2},${y2}`;
   }
-  const gapX = card.x - 5 - slot * 3;
-  const below = Math.max(...inWay.map((r) => r.y + r.h)) + 10;
-  const my = (y1 + below) / 2;
   const side = card.y + card.h - 14;
-  return `M${x1},${y1}C${x1},${my} ${gapX},${my} ${gapX},${Math.min(below, y1)}L${gapX},${side + 8}Q${gapX},${side} ${card.x},${side}`;
+  // the run goes from under the lowest card in the way up to the card's side
+  const low = Math.max(...inWay.map((r) => r.y + r.h)) + 10;
+  const [gapX, below] = ([-1, 1] as const)
+    .map((dir) => {
+      const x = corridor(card, dir, side, low, slot, others);
+      // cards between the box and the run, which the curve to it must pass under
+      const under = others.filter((r) => r !== card && crosses(x1, x, side, y1, r)).map((r) => r.y + r.h + 10);
+      return [x, Math.min(y1, Math.max(low, ...under))] as const;
+    })
+    .sort((a, b) => Math.abs(a[0] - x1) - Math.abs(b[0] - x1))[0]!;
+  const my = (y1 + below) / 2;
+  const into = gapX < card.x ? card.x : card.x + card.w;
+  return `M${x1},${y1}C${x1},${my} ${gapX},${my} ${gapX},${below}L${gapX},${side + 8}Q${gapX},${side} ${into},${side}`;
 }
