@@ -44,6 +44,9 @@ export const L3_FONT = 10.5;
 const CARD_MIN_W = 184;
 const GROUP_PAD = 10;
 const GROUP_HEAD = 22;
+/** a package's or die's label (bold, whose advance is about 12 % wider than textWidth's average) */
+export const GROUP_FONT = 13;
+const BOLD_ADVANCE = 1.12;
 const GAP = 12;
 /** the most PUs a card draws one by one; beyond it identical cores collapse */
 export const MAX_PUS_DRAWN = 128;
@@ -254,7 +257,7 @@ function arrange(machine: MachineBox, content: Map<number, Omit<CardGeo, "x" | "
   const container = (kind: GroupGeo["kind"], os: number, label: string, children: Built[], cols: number): Built => {
     const f = flow(children, cols, GAP);
     children.forEach((ch, i) => shift(ch, GROUP_PAD + f.at[i]![0], GROUP_HEAD + f.at[i]![1]));
-    const w = Math.max(f.w + 2 * GROUP_PAD, textWidth(label, 12) + 2 * GROUP_PAD);
+    const w = Math.max(f.w + 2 * GROUP_PAD, textWidth(label, GROUP_FONT * BOLD_ADVANCE) + 2 * GROUP_PAD);
     const h = f.h + GROUP_HEAD + GROUP_PAD;
     return { w, h, groups: [{ kind, os, x: 0, y: 0, w, h, label }, ...children.flatMap((c) => c.groups)], cards: children.flatMap((c) => c.cards) };
   };
