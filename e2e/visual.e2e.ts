@@ -158,7 +158,12 @@ function linksAndCards() {
       const points = Array.from({ length: Math.ceil(len / 2) + 1 }, (_, i) => p.getPointAtLength(Math.min(len, i * 2))).map((q) => ({ x: q.x, y: q.y }));
       return { link: p.dataset.link!, points };
     });
-    return { cards, links };
+    const guests = (Array.from(document.querySelectorAll("[data-guest-box]")) as SVGGElement[]).map((g) => {
+      const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute("transform") ?? "")!;
+      const frame = g.querySelector(".guest-frame") as SVGRectElement;
+      return { index: Number(g.dataset.guestBox), x: Number(m[1]), y: Number(m[2]), w: frame.width.baseVal.value, h: frame.height.baseVal.value };
+    });
+    return { cards, links, guests };
   });
 }
 
@@ -194,24 +199,30 @@ describe("text on the canvas", () => {
     console.log(`smallest text at 1280×800: ${smallest.join("; ")}`);
   });
 
-  it("no guest→host link runs through or along a card other than its own (the CXL sample: not along memory-only node 3's border)", async () => {
+  it("no guest→host link runs through or along a card other than its own (the CXL sample: not along memory-only node 3's border), nor through another guest box", async () => {
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     for (const [name, plan] of SAMPLES) {
       await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
       await planInBar(page, plan);
       await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
-      const { cards, links } = await linksAndCards();
+      const { cards, links, guests } = await linksAndCards();
       expect(links.length, name).toBeGreaterThan(0);
       for (const l of links) {
         const own = Number(l.link.split("-").pop());
+        const from = Number(l.link.split("-")[0]);
+        // nor through another guest box (a box in a lower row climbs out between the boxes above it)
+        for (const g of guests.filter((g) => g.index !== from)) {
+          const inside = l.points.filter((p) => p.x > g.x + 1 && p.x < g.x + g.w - 1 && p.y > g.y + 1 && p.y < g.y + g.h - 1);
+          expect(inside.length, `${name}: link ${l.link} runs through guest box ${g.index} at ${JSON.stringify(inside[0])}`).toBe(0);
+        }
         for (const c of cards.filter((c) => c.node !== own)) {
           // distance from each point to the card's box: more than 3 units (0 is inside it; under 3 is along its border)
           const near = l.points.filter((p) => Math.hypot(Math.max(c.x - p.x, 0, p.x - c.x - c.w), Math.max(c.y - p.y, 0, p.y - c.y - c.h)) <= 3);
           expect(near.length, `${name}: link ${l.link} touches node ${c.node}'s card at ${JSON.stringify(near[0])}`).toBe(0);
         }
       }
-      if (name === "cxl-4node") await page.screenshot({ path: join(SHOTS, "links-cxl-1280.png") });
+      if (name === "cxl-4node" || name === "epyc-7451-8node") await page.screenshot({ path: join(SHOTS, `links-${name}-1280.png`) });
     }
   });
 });

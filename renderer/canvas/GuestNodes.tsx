@@ -72,7 +72,7 @@ export const GuestLinks = memo(
                 key={`${box.index}-${os}`}
                 className="guest-link"
                 data-link={`${box.index}-${os}`}
-                d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)}
+                d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards, guest.boxes)}
                 style={{ stroke: nodeColor(hostIndex(host, os)) }}
               />
             );

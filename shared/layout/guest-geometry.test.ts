@@ -73,6 +73,28 @@ describe("links", () => {
     expect(routed.endsWith("0,86")).toBe(true);
   });
 
+  it("from a lower guest row, climb out between the boxes above instead of through them", async () => {
+    const { linkPath, GUEST_GAP } = await import("./guest-geometry");
+    const card = { x: 0, y: 0, w: 180, h: 190 };
+    const upper = { x: 0, y: 250, w: 150, h: 80 };
+    const beside = { x: 164, y: 250, w: 150, h: 80 };
+    const lower = { x: 0, y: 344, w: 140, h: 80 };
+    const d = linkPath(lower, card, 0, 1, [card], [upper, beside, lower]);
+    const points = [...d.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    // up into the row gap, sideways to the gap left of the box above (the nearer side), up past it
+    expect(points.slice(0, 5)).toEqual([
+      { x: 70, y: 344 },
+      { x: 70, y: 344 - GUEST_GAP / 2 },
+      { x: -GUEST_GAP / 2, y: 344 - GUEST_GAP / 2 },
+      { x: -GUEST_GAP / 2, y: 344 - GUEST_GAP / 2 },
+      { x: -GUEST_GAP / 2, y: 250 - GUEST_GAP / 2 },
+    ]);
+    // no point of the path is inside either box of the upper row
+    for (const b of [upper, beside]) expect(points.filter((p) => p.x > b.x && p.x < b.x + b.w && p.y > b.y && p.y < b.y + b.h)).toEqual([]);
+    // and it still ends at the card's bottom
+    expect(points[points.length - 1]).toEqual({ x: 90, y: 190 });
+  });
+
   it("run up a gap no other card touches: not along the border of a memory-only card stacked under the target (the CXL sample)", async () => {
     const { linkPath } = await import("./guest-geometry");
     // the CXL sample's shape: node 0 in its package at x 10, memory-only node 3 under the package from x 0, wider than node 0

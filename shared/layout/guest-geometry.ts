@@ -165,20 +165,33 @@ function corridor(card: Rect, side: -1 | 1, top: number, bottom: number, slot: n
 }
 
 /**
- * A link from a guest box's top to a host card, as SVG path data. Straight to the card's
- * bottom (a smooth S) when no other card is in the way; else up a gap beside the card that no
- * other card touches (left or right, whichever is nearer the box) and into its side, so the
- * link is never drawn over, or along the border of, another node's card.
+ * A link from a guest box's top to a host card, as SVG path data. A box in a lower guest row
+ * first climbs out through the gaps between the boxes above it (not through them). Then
+ * straight to the card's bottom (a smooth S) when no other card is in the way; else up a gap
+ * beside the card that no other card touches (left or right, whichever is nearer the box) and
+ * into its side, so the link is never drawn over, or along the border of, another node's card.
  */
-export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: Rect, slot = 0, slots = 1, others: readonly Rect[] = []): string {
-  const x1 = box.x + (box.w * (slot + 1)) / (slots + 1);
-  const y1 = box.y;
+export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: Rect, slot = 0, slots = 1, others: readonly Rect[] = [], guests: readonly Rect[] = []): string {
+  let x1 = box.x + (box.w * (slot + 1)) / (slots + 1);
+  let y1 = box.y;
+  let lead = `M${x1},${y1}`;
+  for (let n = 0; n < guests.length; n++) {
+    // the lowest box above the start that the way straight up would pass through
+    const above = guests.filter((g) => g.y + g.h <= y1 && x1 >= g.x - 1 && x1 <= g.x + g.w + 1).sort((a, b) => b.y + b.h - (a.y + a.h))[0];
+    if (!above) break;
+    const gapY = y1 - GUEST_GAP / 2;
+    const gapX = x1 - above.x < above.x + above.w - x1 ? above.x - GUEST_GAP / 2 : above.x + above.w + GUEST_GAP / 2;
+    lead += `L${x1},${gapY}L${gapX},${gapY}`;
+    x1 = gapX + slot * 2;
+    y1 = above.y - GUEST_GAP / 2;
+    lead += `L${x1},${gapY}L${x1},${y1}`;
+  }
   const x2 = card.x + card.w / 2;
   const y2 = card.y + card.h;
   const inWay = others.filter((r) => r !== card && crosses(x1, x2, y2, y1, r));
   if (inWay.length === 0) {
     const my = (y1 + y2) / 2;
-    return `M${x1},${y1}C${x1},${my} ${x2},${my} ${x2},${y2}`;
+    return `${lead}C${x1},${my} ${x2},${my} ${x2},${y2}`;
   }
   const side = card.y + card.h - 14;
   // the run goes from under the lowest card in the way up to the card's side
@@ -193,5 +206,5 @@ export function linkPath(box: Pick<GuestBox, "x" | "y" | "w">, card: Rect, slot 
     .sort((a, b) => Math.abs(a[0] - x1) - Math.abs(b[0] - x1))[0]!;
   const my = (y1 + below) / 2;
   const into = gapX < card.x ? card.x : card.x + card.w;
-  return `M${x1},${y1}C${x1},${my} ${gapX},${my} ${gapX},${below}L${gapX},${side + 8}Q${gapX},${side} ${into},${side}`;
+  return `${lead}C${x1},${my} ${gapX},${my} ${gapX},${below}L${gapX},${side + 8}Q${gapX},${side} ${into},${side}`;
 }
