@@ -65,8 +65,8 @@ function boxFor(index: number, vcpus: number[], cols: number, hostNodes: number[
   return { index, w, h: GUEST_HEAD + rows * (VCPU_H + VCPU_GAP) - VCPU_GAP + GUEST_PAD, cells, hostNodes };
 }
 
-/** The guest row under the host drawing: boxes left to right, wrapping at the host's width (or four boxes' width, if wider). */
-export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" | "height">): GuestGeometry {
+/** The guest row under the host drawing: boxes left to right, wrapping at the host's width (or four boxes' width, if wider) and after as many boxes as the host has columns of cards. */
+export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" | "height"> & Partial<Pick<HostGeometry, "cards">>): GuestGeometry {
   const top = host.height + LINK_ROOM;
   const lists: Array<{ index: number; vcpus: number[]; hostNodes: number[] }> = layout.nodes.map((n, index) => {
     const b = n.memdev ? layout.backends.find((x) => x.id === n.memdev) : undefined;
@@ -82,8 +82,26 @@ export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" |
   const perBox = (width - GUEST_GAP * Math.max(0, lists.length - 1)) / Math.max(1, lists.length);
   const fitCols = Math.floor((perBox - 2 * GUEST_PAD + VCPU_GAP) / (VCPU_W + VCPU_GAP));
   const items = lists.map((l) => boxFor(l.index, l.vcpus, Math.max(4, Math.min(MAX_COLS, fitCols, Math.max(1, l.vcpus.length))), l.hostNodes));
-  // the "+ guest node" handle flows on after the last box
-  const at = wrapRows([...items, { w: ADD_W, h: GUEST_HEAD }], width, GUEST_GAP).placed;
+  // a row holds at most as many boxes as the host has columns of cards (four at least): with one
+  // box per host node, guest node i then sits about under host node i's column and its link
+  // rises instead of crossing the canvas (the EPYC's 8 nodes in 2 packages of 4)
+  const perRow = Math.max(4, new Set((host.cards ?? []).map((c) => Math.round(c.x))).size);
+  const at = [...items.flatMap((_, i) => (i % perRow === 0 ? [items.slice(i, i + perRow)] : [])).entries()].flatMap(([row, chunk]) =>
+    wrapRows(chunk, width, GUEST_GAP).placed.map((p) => ({ ...p, row })),
+  );
+  // rows stacked: each chunk wrapped on its own (a very narrow host may still wrap inside one), then shifted under the last
+  let rowTop = 0;
+  for (let r = 0, i = 0; i < at.length; r++) {
+    const inRow = at.filter((p) => p.row === r);
+    for (const p of inRow) p.y += rowTop;
+    rowTop = Math.max(...inRow.map((p) => p.y + p.h)) + GUEST_GAP;
+    i += inRow.length;
+  }
+  // the "+ guest node" handle flows on after the last box, on its row if there is room
+  const last = at[at.length - 1];
+  const lastRight = last ? last.x + last.w + GUEST_GAP : 0;
+  const addAt = !last ? { x: 0, y: 0 } : lastRight + ADD_W <= width ? { x: lastRight, y: last.y } : { x: 0, y: rowTop };
+  at.push({ ...addAt, w: ADD_W, h: GUEST_HEAD, row: -1 } as (typeof at)[number]);
   const boxes: GuestBox[] = items.map((b, i) => ({ ...b, x: at[i]!.x, y: top + at[i]!.y }));
   const add = { x: at[items.length]!.x, y: top + at[items.length]!.y, w: ADD_W, h: GUEST_HEAD };
   const bottom = boxes.reduce((a, b) => Math.max(a, b.y + b.h), add.y + add.h);
