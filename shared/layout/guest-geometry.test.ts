@@ -59,6 +59,30 @@ describe("the guest drawn under the host", () => {
   });
 });
 
+describe("the guest row follows the host's columns", () => {
+  const epyc = topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts/epyc-7451-8node.json"), "utf8")));
+  const plan = planLayout(epyc, { mem: "128G", vcpus: 48, threads: 16 });
+  if (!plan.ok) throw new Error("plan");
+
+  it("each box sits in its host card's column, rows as wide as the host's columns, whichever way the packages are arranged", () => {
+    // wide (packages side by side, 2×2 cards each) and tall (packages stacked, a row of 4 each)
+    for (const aspect of [3, 1]) {
+      const host = hostGeometry(hostBoxes(epyc), { aspect });
+      const g = guestGeometry(plan.layout, host);
+      const columns = [...new Set(host.cards.map((c) => c.x))].sort((a, b) => a - b);
+      expect(columns.length, `aspect ${aspect}`).toBe(4);
+      const rows = [...new Set(g.boxes.map((b) => b.y))];
+      expect(rows.length).toBe(2);
+      for (const b of g.boxes) {
+        const card = host.cards.find((c) => c.node.os === b.hostNodes[0])!;
+        // the box's rank in its row is its card's column
+        const rank = g.boxes.filter((o) => o.y === b.y && o.x < b.x).length;
+        expect(rank, `guest node ${b.index} under host node ${card.node.os}`).toBe(columns.indexOf(card.x));
+      }
+    }
+  });
+});
+
 describe("links", () => {
   it("go straight to a card with nothing in the way, else up the gap beside the cards in the way", async () => {
     const { linkPath } = await import("./guest-geometry");
