@@ -199,6 +199,32 @@ describe("text on the canvas", () => {
     console.log(`smallest text at 1280×800: ${smallest.join("; ")}`);
   });
 
+  it("a guest box's detail too long for the box ends in … inside it, the whole of it in its title", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+    const r = await page.evaluate(() =>
+      (window as any).__numadesk
+        .getState()
+        .importCommandLine(
+          "qemu-system-x86_64 -m 256G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=a -object memory-backend-ram,id=a,size=256G,host-nodes=0,host-nodes=2,host-nodes=5,host-nodes=7,policy=interleave",
+        ),
+    );
+    expect(r.ok).toBe(true);
+    const detail = page.locator('[data-guest-box="0"] .guest-detail');
+    await expect.poll(() => detail.locator("title").textContent()).toBe("256G → host nodes 0,2,5,7");
+    expect(
+      await detail.evaluate((t) =>
+        Array.from(t.childNodes)
+          .filter((n) => n.nodeType === 3)
+          .map((n) => n.textContent)
+          .join(""),
+      ),
+    ).toMatch(/^256G → host nodes .*…$/);
+    const texts = await canvasText();
+    expect(texts.filter((t) => t.outside).map((t) => `${t.cls} "${t.text}"`)).toEqual([]);
+  });
+
   it("no guest→host link runs through or along a card other than its own (the CXL sample: not along memory-only node 3's border), nor through another guest box", async () => {
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 800 });

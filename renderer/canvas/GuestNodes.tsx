@@ -17,7 +17,7 @@ import { useApp } from "../views/useApp";
 import { inkOn, nodeColor, UNBOUND } from "../views/palette";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Layout } from "../../shared/layout/schema";
-import type { HostGeometry } from "../../shared/topology/box-geometry";
+import { CARD_FONT, textWidth, type HostGeometry } from "../../shared/topology/box-geometry";
 import { formatIdList } from "../../shared/cpulist/cpulist";
 import { GUEST_HEAD, GUEST_PAD, VCPU_H, VCPU_W, hitTest, lassoVcpus, linkPath, nearestCard, type GuestBox, type GuestGeometry, type Hit, type Point } from "../../shared/layout/guest-geometry";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
@@ -43,6 +43,14 @@ interface Props {
 
 const hostIndex = (host: HostTopology, os: number) => host.nodes.findIndex((n) => n.id === os);
 const colorOf = (host: HostTopology, nodes: number[]) => (nodes.length === 1 && hostIndex(host, nodes[0]!) >= 0 ? nodeColor(hostIndex(host, nodes[0]!)) : UNBOUND);
+/** Text clipped to `width` canvas units at `size` (estimated widths), ending in "…" when cut. */
+function clipText(text: string, width: number, size: number): string {
+  if (textWidth(text, size) <= width) return text;
+  let s = text;
+  while (s.length > 1 && textWidth(s + "…", size) > width) s = s.slice(0, -1);
+  return s + "…";
+}
+
 /** a vCPU cell's pin mark: a corner notch at its top right */
 const PIN_CORNER = `M${VCPU_W - 9},0h6q3,0 3,3v6z`;
 
@@ -463,6 +471,8 @@ const GuestBoxView = memo(
     const pins = new Map(pinsKey ? pinsKey.split(",").map((p) => p.split(":").map(Number) as [number, number]) : []);
     const ink = color ? inkOn(color) : undefined;
     const list = formatIdList(box.cells.map((c) => c.vcpu));
+    // "256G → host nodes 0,2,5,7" may be wider than a box: clipped with "…", the whole of it in its title
+    const shownDetail = clipText(detail, box.w - 2 * GUEST_PAD, CARD_FONT);
     return (
       <g
         className={`guest-box${box.index === -1 ? " unassigned" : ""}${dropOver ? " drop-over" : ""}`}
@@ -495,7 +505,8 @@ const GuestBoxView = memo(
               ⠿ {title}
             </text>
             <text x={GUEST_PAD} y={27} className="guest-detail" style={{ fill: ink }}>
-              {detail}
+              {shownDetail !== detail ? <title>{detail}</title> : null}
+              {shownDetail}
             </text>
           </g>
         ) : (
@@ -504,7 +515,7 @@ const GuestBoxView = memo(
               {title}
             </text>
             <text x={GUEST_PAD} y={27} className="guest-detail muted">
-              {detail}
+              {shownDetail}
             </text>
           </>
         )}
