@@ -1,7 +1,9 @@
 // Visual quality checks that measure the rendered page in real Chromium: the top bar stays one
 // row at 1280×800 (no wrap, no sideways scroll), even with the recent-layouts list; vCPU and PU
 // numbers on the biggest sample are drawn at a readable size at the default zoom (or folded
-// into ranges); a guest node's drag ghost is labelled with its guest node id.
+// into ranges); every other piece of canvas text is 9 px or more on screen at the fit and
+// inside its card; links never run through or along another card; exact pins are marked where
+// they read; a guest node's drag ghost is labelled with its guest node id.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -107,6 +109,201 @@ describe("numbers on the canvas", () => {
         await page.locator('[data-guest-box="0"]').screenshot({ path: join(SHOTS, "numbers-epyc-guest0.png") });
       }
     }
+  });
+});
+
+/** Every piece of text on the canvas: its size on screen (font size × the canvas scale) and whether it is inside the box that holds it. */
+function canvasText() {
+  return h.page.evaluate(() => {
+    const inside = (r: DOMRect, box: DOMRect) => r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    const holders: Array<[string, string]> = [
+      [".node-card", ".card-bg"],
+      ["[data-guest-box]", ".guest-frame"],
+      [".thread-chip", ".thread-chip-bg"],
+      [".guest-new", ".guest-new-box"],
+      [".group", ".group-box"],
+    ];
+    const out: Array<{ text: string; cls: string; px: number; outside: boolean }> = [];
+    for (const t of Array.from(document.querySelectorAll("svg.host-svg text, svg.host-svg tspan")) as SVGTextContentElement[]) {
+      // a tspan's own text (its parent's counts the rest); empty and hidden text is not text
+      const own =
+        t.tagName === "tspan"
+          ? (t.textContent ?? "")
+          : Array.from(t.childNodes)
+              .filter((n) => n.nodeType === 3)
+              .map((n) => n.textContent)
+              .join("");
+      const r = t.getBoundingClientRect();
+      if (!own.trim() || r.width === 0 || t.closest(".drag-ghost")) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 0);
+      const [sel, frame] = holders.find(([h]) => t.closest(h)) ?? [];
+      const box = sel ? t.closest(sel)!.querySelector(frame!)?.getBoundingClientRect() : undefined;
+      const cls = `${t.closest("[class]")?.getAttribute("class")?.split(" ")[0] ?? "?"}`;
+      out.push({ text: own.trim().slice(0, 40), cls, px, outside: box !== undefined && !inside(r, box) });
+    }
+    return out;
+  });
+}
+
+/** Every guest→host link's points (canvas units), and every card's box, to see whether a link runs through or along a card that is not its own. */
+function linksAndCards() {
+  return h.page.evaluate(() => {
+    const cards = (Array.from(document.querySelectorAll(".node-card")) as SVGGElement[]).map((g) => {
+      const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute("transform") ?? "")!;
+      const bg = g.querySelector(".card-bg") as SVGRectElement;
+      return { node: Number(g.dataset.node), x: Number(m[1]), y: Number(m[2]), w: bg.width.baseVal.value, h: bg.height.baseVal.value };
+    });
+    const links = (Array.from(document.querySelectorAll(".guest-link")) as SVGPathElement[]).map((p) => {
+      const len = p.getTotalLength();
+      const points = Array.from({ length: Math.ceil(len / 2) + 1 }, (_, i) => p.getPointAtLength(Math.min(len, i * 2))).map((q) => ({ x: q.x, y: q.y }));
+      return { link: p.dataset.link!, points };
+    });
+    const guests = (Array.from(document.querySelectorAll("[data-guest-box]")) as SVGGElement[]).map((g) => {
+      const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute("transform") ?? "")!;
+      const frame = g.querySelector(".guest-frame") as SVGRectElement;
+      return { index: Number(g.dataset.guestBox), x: Number(m[1]), y: Number(m[2]), w: frame.width.baseVal.value, h: frame.height.baseVal.value };
+    });
+    return { cards, links, guests };
+  });
+}
+
+describe("text on the canvas", () => {
+  const SAMPLES = [
+    ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
+    ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
+    ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
+    ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
+    ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
+  ] as const;
+
+  it("every piece of text is 9 px or more on screen at the fit zoom on every sample at 1280×800, and inside the card, guest box or chip that holds it", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const smallest: string[] = [];
+    for (const [name, plan] of SAMPLES) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      await planInBar(page, plan);
+      await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
+      await page.waitForTimeout(300); // the fit after the guest row grew
+      const texts = await canvasText();
+      // the kinds of text there are: card titles and their counts, legends, chips, badges, guest titles, thread chips…
+      expect(new Set(texts.map((t) => t.cls)).size, name).toBeGreaterThan(6);
+      const min = texts.reduce((a, b) => (b.px < a.px ? b : a));
+      smallest.push(`${name}: ${min.px.toFixed(1)} px (${min.cls} "${min.text}")`);
+      for (const t of texts) expect(t.px, `${name}: ${t.cls} "${t.text}"`).toBeGreaterThanOrEqual(9);
+      expect(
+        texts.filter((t) => t.outside).map((t) => `${t.cls} "${t.text}"`),
+        name,
+      ).toEqual([]);
+    }
+    console.log(`smallest text at 1280×800: ${smallest.join("; ")}`);
+  });
+
+  it("a guest box's detail too long for the box ends in … inside it, the whole of it in its title", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+    const r = await page.evaluate(() =>
+      (window as any).__numadesk
+        .getState()
+        .importCommandLine(
+          "qemu-system-x86_64 -m 256G -smp 4 -numa node,nodeid=0,cpus=0-3,memdev=a -object memory-backend-ram,id=a,size=256G,host-nodes=0,host-nodes=2,host-nodes=5,host-nodes=7,policy=interleave",
+        ),
+    );
+    expect(r.ok).toBe(true);
+    const detail = page.locator('[data-guest-box="0"] .guest-detail');
+    await expect.poll(() => detail.locator("title").textContent()).toBe("256G → host nodes 0,2,5,7");
+    expect(
+      await detail.evaluate((t) =>
+        Array.from(t.childNodes)
+          .filter((n) => n.nodeType === 3)
+          .map((n) => n.textContent)
+          .join(""),
+      ),
+    ).toMatch(/^256G → host nodes .*…$/);
+    const texts = await canvasText();
+    expect(texts.filter((t) => t.outside).map((t) => `${t.cls} "${t.text}"`)).toEqual([]);
+  });
+
+  it("no guest→host link runs through or along a card other than its own (the CXL sample: not along memory-only node 3's border), nor through another guest box", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const [name, plan] of SAMPLES) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      await planInBar(page, plan);
+      await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
+      const { cards, links, guests } = await linksAndCards();
+      expect(links.length, name).toBeGreaterThan(0);
+      for (const l of links) {
+        const own = Number(l.link.split("-").pop());
+        const from = Number(l.link.split("-")[0]);
+        // nor through another guest box (a box in a lower row climbs out between the boxes above it)
+        for (const g of guests.filter((g) => g.index !== from)) {
+          const inside = l.points.filter((p) => p.x > g.x + 1 && p.x < g.x + g.w - 1 && p.y > g.y + 1 && p.y < g.y + g.h - 1);
+          expect(inside.length, `${name}: link ${l.link} runs through guest box ${g.index} at ${JSON.stringify(inside[0])}`).toBe(0);
+        }
+        for (const c of cards.filter((c) => c.node !== own)) {
+          // distance from each point to the card's box: more than 3 units (0 is inside it; under 3 is along its border)
+          const near = l.points.filter((p) => Math.hypot(Math.max(c.x - p.x, 0, p.x - c.x - c.w), Math.max(c.y - p.y, 0, p.y - c.y - c.h)) <= 3);
+          expect(near.length, `${name}: link ${l.link} touches node ${c.node}'s card at ${JSON.stringify(near[0])}`).toBe(0);
+        }
+      }
+      if (name === "cxl-4node" || name === "epyc-7451-8node") await page.screenshot({ path: join(SHOTS, `links-${name}-1280.png`) });
+    }
+  });
+});
+
+describe("exact pins", () => {
+  it("a pinned vCPU's cell is marked and says where; at the fit zoom a tag's number too small to read becomes a dot; collapsed cores show their pins as a tinted run and a count", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+    await planInBar(page, { mem: "128G", vcpus: 48, threads: 16 });
+    await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(48);
+    await page.evaluate(() => {
+      const s = (window as any).__numadesk.getState();
+      s.pinVcpus([0], { pu: 0 });
+      s.pinVcpus([1], { pu: 48 });
+    });
+    // the vCPU cell: a corner mark and its title
+    await expect.poll(() => page.locator('[data-vcpu="1"] .vcpu-pin').getAttribute("data-pinned-to")).toBe("48");
+    expect(await page.locator('[data-vcpu="1"] > title').textContent()).toBe("vCPU 1 pinned to CPU 48");
+    expect(await page.locator('[data-vcpu="2"] .vcpu-pin').count()).toBe(0);
+    // on the host: at the EPYC's fit (~0.79) a 9.5-unit number would be 7.5 px, so the tag carries a dot (its title the number)
+    const k = Number(await page.locator(".viewport").getAttribute("data-k"));
+    expect(k).toBeLessThan(9 / 9.5);
+    expect(await page.locator('circle.pin-mark-dot[data-pin-mark="48"] title').textContent()).toBe("vCPU 1 pinned to CPU 48");
+    expect(await page.locator("text.pin-mark-label").count()).toBe(0);
+    // zoomed in, the numbers come back, at 9 px or more
+    await page.click('button[aria-label="zoom in"]');
+    await expect.poll(() => page.locator('text.pin-mark-label[data-pin-mark="48"]').count()).toBe(1);
+    const sizes = await renderedSizes("text.pin-mark-label");
+    expect(sizes.map((x) => x.text).sort()).toEqual(["0", "1"]);
+    for (const x of sizes) expect(x.px).toBeGreaterThanOrEqual(9);
+    await page.locator('[data-node="0"]').screenshot({ path: join(SHOTS, "pins-epyc-node0-zoomed.png") });
+
+    // collapsed cores on the seed host: three vCPUs pinned into node 0's first run
+    await chooseTarget(page, "sample:bm-standard2-52", `svg.host-svg[aria-label^="bm-standard2-52:"]`);
+    await planInBar(page, { mem: "256G", vcpus: 104, threads: 16 });
+    await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(104);
+    await page.evaluate(() => {
+      const s = (window as any).__numadesk.getState();
+      s.pinVcpus([0], { pu: 0 });
+      s.pinVcpus([1], { pu: 1 });
+      s.pinVcpus([2], { pu: 52 });
+    });
+    await page.getByLabel("collapse cores").check();
+    const run = page.locator(".pin-run");
+    await expect.poll(() => run.count()).toBe(1);
+    expect(await run.getAttribute("data-vcpus")).toBe("0-2");
+    expect(await run.getAttribute("data-run-pins")).toBe("0-1,52");
+    expect(await run.locator("text").textContent()).toBe("3 pinned");
+    expect(await run.locator("title").textContent()).toBe("vCPUs 0-2 pinned to CPUs 0-1,52 (collapsed cores)");
+    // no PU cells drawn there, and no tags for them
+    expect(await page.locator("[data-pin-mark]").count()).toBe(0);
+    await page.locator('[data-node="0"]').screenshot({ path: join(SHOTS, "pins-collapsed-node0.png") });
+    await page.getByLabel("collapse cores").uncheck();
+    await expect.poll(() => page.locator('[data-pin-mark="52"]').count()).toBe(1);
   });
 });
 

@@ -12,16 +12,17 @@
 // Shift+arrows extend, a digit sends the selection (or the node) to that node, Enter or the
 // context-menu key opens the same menu a right-click opens.
 
-import { memo, useCallback, useEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useApp } from "../views/useApp";
 import { inkOn, nodeColor, UNBOUND } from "../views/palette";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Layout } from "../../shared/layout/schema";
-import type { HostGeometry } from "../../shared/topology/box-geometry";
+import { CARD_FONT, textWidth, type HostGeometry } from "../../shared/topology/box-geometry";
 import { formatIdList } from "../../shared/cpulist/cpulist";
 import { GUEST_HEAD, GUEST_PAD, VCPU_H, VCPU_W, hitTest, lassoVcpus, linkPath, nearestCard, type GuestBox, type GuestGeometry, type Hit, type Point } from "../../shared/layout/guest-geometry";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
 import { pinHit, puRects } from "../../shared/pin/pin-geometry";
+import { vcpuHostSets } from "../../shared/pin/resolve";
 import { useCanvasMenu } from "./use-canvas-menu";
 
 /** a press that moves less than this (CSS px) is a click */
@@ -42,6 +43,24 @@ interface Props {
 
 const hostIndex = (host: HostTopology, os: number) => host.nodes.findIndex((n) => n.id === os);
 const colorOf = (host: HostTopology, nodes: number[]) => (nodes.length === 1 && hostIndex(host, nodes[0]!) >= 0 ? nodeColor(hostIndex(host, nodes[0]!)) : UNBOUND);
+/** Text clipped to `width` canvas units at `size` (estimated widths), ending in "…" when cut. */
+function clipText(text: string, width: number, size: number): string {
+  if (textWidth(text, size) <= width) return text;
+  let s = text;
+  while (s.length > 1 && textWidth(s + "…", size) > width) s = s.slice(0, -1);
+  return s + "…";
+}
+
+/** a vCPU cell's pin mark: a corner notch at the top right of the cell at x, y */
+const pinCorner = (x: number, y: number) => `M${x + VCPU_W - 9},${y}h6q3,0 3,3v6z`;
+
+/** vCPU → the one host CPU it is pinned to (vCPUs pinned to a set are not exact pins). */
+function exactPins(layout: Layout): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [v, cpus] of vcpuHostSets(layout)) if (cpus.length === 1) out.set(v, cpus[0]!);
+  return out;
+}
+
 const boxName = (i: number, layout?: Layout) => (i === -1 ? "unassigned vCPUs" : `guest node ${layout?.nodes[i]?.nodeid ?? i}`);
 
 /**
@@ -62,7 +81,7 @@ export const GuestLinks = memo(
                 key={`${box.index}-${slot}`}
                 className="guest-link"
                 data-link={`${box.index}-${os}`}
-                d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards)}
+                d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards, guest.boxes)}
                 style={{ stroke: nodeColor(hostIndex(host, os)) }}
               />
             );
@@ -89,6 +108,8 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const { menu, openMenu, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
   const ghost = useRef<SVGGElement>(null);
+  // vCPUs pinned to one host CPU: their cells carry a mark and say where (the host's tag may be too small for its number)
+  const exact = useMemo(() => exactPins(layout), [layout]);
 
   // vCPUs that no longer exist (after an undo or a new layout) leave the selection
   const known = new Set(guest.boxes.flatMap((b) => b.cells.map((c) => c.vcpu)));
@@ -366,6 +387,10 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
                 : `${backend ? backend.size : (node?.mem ?? "no memory")}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}`
             }
             selectedKey={mine.join(",")}
+            pinsKey={box.cells
+              .filter((c) => exact.has(c.vcpu))
+              .map((c) => `${c.vcpu}:${exact.get(c.vcpu)}`)
+              .join(",")}
             cursor={cursor?.box === box.index ? cursor.vcpu : undefined}
             dropOver={over?.kind === "guest" && over.index === box.index && drag?.kind === "vcpus"}
             onCellDown={stable.onCellDown}
@@ -450,6 +475,8 @@ interface BoxProps {
   detail: string;
   /** this box's selected vCPUs, as a string so an unchanged box is not drawn again */
   selectedKey: string;
+  /** "vcpu:cpu,…" for this box's vCPUs pinned to one host CPU, as a string for the same reason */
+  pinsKey: string;
   cursor: number | undefined;
   dropOver: boolean;
   onCellDown(e: React.PointerEvent, vcpu: number, box: GuestBox): void;
@@ -461,10 +488,13 @@ interface BoxProps {
 }
 
 const GuestBoxView = memo(
-  function GuestBoxView({ box, color, title, detail, selectedKey, cursor, dropOver, onCellDown, onBoxDown, onBoxKey, onHeadDown, onHeadKey, onMenu }: BoxProps) {
+  function GuestBoxView({ box, color, title, detail, selectedKey, pinsKey, cursor, dropOver, onCellDown, onBoxDown, onBoxKey, onHeadDown, onHeadKey, onMenu }: BoxProps) {
     const selected = new Set(selectedKey ? selectedKey.split(",").map(Number) : []);
+    const pins = new Map(pinsKey ? pinsKey.split(",").map((p) => p.split(":").map(Number) as [number, number]) : []);
     const ink = color ? inkOn(color) : undefined;
     const list = formatIdList(box.cells.map((c) => c.vcpu));
+    // "256G → host nodes 0,2,5,7" may be wider than a box: clipped with "…", the whole of it in its title
+    const shownDetail = clipText(detail, box.w - 2 * GUEST_PAD, CARD_FONT);
     return (
       <g
         className={`guest-box${box.index === -1 ? " unassigned" : ""}${dropOver ? " drop-over" : ""}`}
@@ -497,7 +527,8 @@ const GuestBoxView = memo(
               ⠿ {title}
             </text>
             <text x={GUEST_PAD} y={27} className="guest-detail" style={{ fill: ink }}>
-              {detail}
+              {shownDetail !== detail ? <title>{detail}</title> : null}
+              {shownDetail}
             </text>
           </g>
         ) : (
@@ -506,7 +537,7 @@ const GuestBoxView = memo(
               {title}
             </text>
             <text x={GUEST_PAD} y={27} className="guest-detail muted">
-              {detail}
+              {shownDetail}
             </text>
           </>
         )}
@@ -522,15 +553,25 @@ const GuestBoxView = memo(
             onContextMenu={(e) => onMenu(e, c.vcpu, box)}
           >
             {/* placed by coordinates, not a transform per cell: 64 cells were 64 transform nodes to paint and layerize on every edit */}
+            {pins.has(c.vcpu) ? <title>{`vCPU ${c.vcpu} pinned to CPU ${pins.get(c.vcpu)}`}</title> : null}
             <rect x={c.x} y={c.y} width={VCPU_W} height={VCPU_H} rx={3} style={color && !selected.has(c.vcpu) ? { fill: color } : undefined} />
             <text x={c.x + VCPU_W / 2} y={c.y + VCPU_H / 2} textAnchor="middle" style={color && !selected.has(c.vcpu) ? { fill: ink } : undefined}>
               {c.vcpu}
             </text>
+            {pins.has(c.vcpu) ? <path className="vcpu-pin" data-pinned-to={pins.get(c.vcpu)} d={pinCorner(c.x, c.y)} style={{ fill: color && !selected.has(c.vcpu) ? ink : "var(--panel)" }} /> : null}
           </g>
         ))}
       </g>
     );
   },
   // handlers change every render of the layer; the picture depends only on these
-  (a, b) => a.box === b.box && a.color === b.color && a.title === b.title && a.detail === b.detail && a.selectedKey === b.selectedKey && a.cursor === b.cursor && a.dropOver === b.dropOver,
+  (a, b) =>
+    a.box === b.box &&
+    a.color === b.color &&
+    a.title === b.title &&
+    a.detail === b.detail &&
+    a.selectedKey === b.selectedKey &&
+    a.pinsKey === b.pinsKey &&
+    a.cursor === b.cursor &&
+    a.dropOver === b.dropOver,
 );

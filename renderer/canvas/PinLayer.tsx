@@ -12,10 +12,10 @@ import { memo, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { StoreContext, useApp } from "../views/useApp";
 import { inkOn, nodeColor, UNBOUND } from "../views/palette";
 import type { HostTopology } from "../../shared/topology/schema";
-import type { HostGeometry } from "../../shared/topology/box-geometry";
 import type { GuestGeometry } from "../../shared/layout/guest-geometry";
 import { VCPU_H, VCPU_W } from "../../shared/layout/guest-geometry";
-import { coresArea, guestNodePus, pinHit, pinOverlay, puRects, type PuRect } from "../../shared/pin/pin-geometry";
+import { coresArea, guestNodePus, MARK_DROP, MARK_FONT, MARK_FONT_LONG, MARK_H, MARK_READABLE_PX, pinHit, pinOverlay, puRects, type PuRect, type RunMark } from "../../shared/pin/pin-geometry";
+import { textWidth, type HostGeometry } from "../../shared/topology/box-geometry";
 import { formatIdList, idList } from "../../shared/cpulist/cpulist";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
 import { useCanvasMenu } from "./use-canvas-menu";
@@ -37,6 +37,8 @@ export function PinLayer({ host, geometry, guest, frame }: Props) {
   const layout = useApp((s) => s.layout);
   const on = useApp((s) => s.pinOverlay);
   const overlay = useMemo(() => pinOverlay(layout, host, geometry), [layout, host, geometry]);
+  // which tag numbers come out readable at this zoom (a boolean each, so a zoom redraws the tags only when one flips)
+  const readable = useApp((s): 0 | 1 | 2 => (s.canvasView.k * MARK_FONT_LONG >= MARK_READABLE_PX ? 2 : s.canvasView.k * MARK_FONT >= MARK_READABLE_PX ? 1 : 0));
   return (
     <g className="pin-layer" pointerEvents="none">
       <defs>
@@ -45,14 +47,14 @@ export function PinLayer({ host, geometry, guest, frame }: Props) {
           <line x1={0} y1={0} x2={0} y2={5} className="pin-hatch-line" />
         </pattern>
       </defs>
-      {on ? <PinShapes host={host} overlay={overlay} /> : null}
+      {on ? <PinShapes host={host} overlay={overlay} readable={readable} /> : null}
       <Highlights geometry={geometry} guest={guest} />
       <PuKeys geometry={geometry} frame={frame} />
     </g>
   );
 }
 
-const PinShapes = memo(function PinShapes({ host, overlay }: { host: HostTopology; overlay: ReturnType<typeof pinOverlay> }) {
+const PinShapes = memo(function PinShapes({ host, overlay, readable }: { host: HostTopology; overlay: ReturnType<typeof pinOverlay>; readable: 0 | 1 | 2 }) {
   // exact pins' tags grouped by colour: one path each, and their numbers as one string of markup
   const tags = useMemo(() => {
     const byColor = new Map<string, string[]>();
@@ -61,13 +63,17 @@ const PinShapes = memo(function PinShapes({ host, overlay }: { host: HostTopolog
       const color = colorOfNodes(host, m.memory);
       const shared = m.vcpus.length > 1;
       byColor.set(color, [...(byColor.get(color) ?? []), `M${m.x + 2},${m.y}h${m.w - 4}a2,2 0 0 1 2,2v${m.h - 4}a2,2 0 0 1 -2,2h${-(m.w - 4)}a2,2 0 0 1 -2,-2v${-(m.h - 4)}a2,2 0 0 1 2,-2z`]);
-      const size = m.label.length > 3 ? 7 : 9;
+      const long = m.label.length > 3;
+      const size = long ? MARK_FONT_LONG : MARK_FONT;
+      // the number only where it reads (MARK_READABLE_PX on screen); else a dot says "one vCPU pinned here", and the vCPU's cell in its guest box says which CPU
       text.push(
-        `<text class="pin-mark-label${shared ? " shared" : ""}" data-pin-mark="${m.pu}" data-vcpus="${m.label}" x="${m.x + m.w / 2}" y="${m.y + m.h / 2 + size * 0.36}" text-anchor="middle" style="fill:${inkOn(color)};font-size:${size}px">${m.label}</text>`,
+        readable >= (long ? 2 : 1)
+          ? `<text class="pin-mark-label${shared ? " shared" : ""}" data-pin-mark="${m.pu}" data-vcpus="${m.label}" x="${m.x + m.w / 2}" y="${m.y + m.h / 2 + size * 0.36}" text-anchor="middle" style="fill:${inkOn(color)};font-size:${size}px">${m.label}</text>`
+          : `<circle class="pin-mark-dot" data-pin-mark="${m.pu}" data-vcpus="${m.label}" cx="${m.x + m.w / 2}" cy="${m.y + m.h / 2}" r="${shared ? 2.6 : 2}" style="fill:${inkOn(color)}"><title>vCPU ${m.label} pinned to CPU ${m.pu}</title></circle>`,
       );
     }
     return { paths: [...byColor], html: { __html: text.join("") } };
-  }, [overlay, host]);
+  }, [overlay, host, readable]);
   return (
     <g className="pin-shapes" data-bands={overlay.bands.length} data-marks={overlay.marks.length}>
       {overlay.reserved ? <path className="pin-reserved" d={overlay.reserved} fill="url(#pin-hatch)" data-reserved={formatIdList(overlay.reservedPus)} /> : null}
@@ -88,9 +94,45 @@ const PinShapes = memo(function PinShapes({ host, overlay }: { host: HostTopolog
         <path key={color} className="pin-mark" d={parts.join("")} style={{ fill: color }} />
       ))}
       <g className="pin-mark-labels" dangerouslySetInnerHTML={tags.html} />
+      <RunMarks host={host} marks={overlay.runMarks} readable={readable > 0} />
     </g>
   );
 });
+
+/**
+ * Exact pins on a collapsed run of cores (its PUs are not drawn one by one): the run box tinted
+ * in the guest node's colour, and a tag under it with how many vCPUs are pinned there.
+ */
+function RunMarks({ host, marks, readable }: { host: HostTopology; marks: RunMark[]; readable: boolean }) {
+  return (
+    <>
+      {marks.map((m) => {
+        const color = colorOfNodes(host, m.memory);
+        const w = textWidth(m.label, MARK_FONT) + 8;
+        return (
+          <g key={`${m.node}/${m.pus[0]}`} className="pin-run" data-run-pins={formatIdList(m.pus)} data-vcpus={formatIdList(m.vcpus)}>
+            <title>{`vCPU${m.vcpus.length === 1 ? "" : "s"} ${formatIdList(m.vcpus)} pinned to CPU${m.pus.length === 1 ? "" : "s"} ${formatIdList(m.pus)} (collapsed cores)`}</title>
+            <rect className="pin-run-tint" x={m.x} y={m.y} width={m.w} height={m.h} rx={3} style={{ fill: color }} />
+            <rect className="pin-mark" x={m.x + m.w - w - 2} y={m.y + m.h - MARK_H + MARK_DROP} width={w} height={MARK_H} rx={2} style={{ fill: color }} />
+            {readable ? (
+              <text
+                className="pin-mark-label"
+                x={m.x + m.w - 2 - w / 2}
+                y={m.y + m.h - MARK_H / 2 + MARK_DROP + MARK_FONT * 0.36}
+                textAnchor="middle"
+                style={{ fill: inkOn(color), fontSize: MARK_FONT }}
+              >
+                {m.label}
+              </text>
+            ) : (
+              <circle className="pin-mark-dot" cx={m.x + m.w - 2 - w / 2} cy={m.y + m.h - MARK_H / 2 + MARK_DROP} r={2.6} style={{ fill: inkOn(color) }} />
+            )}
+          </g>
+        );
+      })}
+    </>
+  );
+}
 
 /** The hovered guest node's or chip's PUs, and what a clicked PIN diagnostic points at. */
 function Highlights({ geometry, guest }: { geometry: HostGeometry; guest: GuestGeometry }) {

@@ -39,7 +39,7 @@ export function PinLegend() {
         <Sample>
           <path d="M3,12.5h18v11h-18z" className="pin-mark legend-mark" />
         </Sample>
-        one vCPU on this PU (its number)
+        one vCPU on this PU (its number; a dot when too small)
       </span>
       <span className="pin-legend-item">
         <Sample>

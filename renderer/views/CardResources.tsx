@@ -5,7 +5,7 @@
 // shared/topology/box-geometry.ts; this only draws it.
 
 import { memo } from "react";
-import type { CardGeo } from "../../shared/topology/box-geometry";
+import { L3_FONT, type CardGeo } from "../../shared/topology/box-geometry";
 import type { MachineBox } from "../../shared/topology/boxes";
 import { pciDeviceLine } from "../../shared/topology/format-pci";
 import { DeviceRows } from "./DeviceRows";
@@ -18,7 +18,7 @@ export const CardResources = memo(function CardResources({ card }: { card: CardG
           <rect x={f.x} y={f.y} width={f.w} height={f.h} rx={4} style={{ fill: "none", stroke: "var(--group-line)", strokeDasharray: "3 2" }}>
             <title>{f.title}</title>
           </rect>
-          <text x={f.x + 3} y={f.y + 10} style={{ fill: "var(--muted)", fontSize: 9 }}>
+          <text x={f.x + 3} y={f.y + 11} style={{ fill: "var(--muted)", fontSize: L3_FONT }}>
             {f.label}
           </text>
         </g>

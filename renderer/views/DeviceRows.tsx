@@ -113,7 +113,7 @@ export function DeviceRows({ card }: { card: CardGeo }) {
               }}
             >
               <rect x={CARD_PAD + w - BUTTON_W} y={y + 2} width={BUTTON_W} height={PCI_LINE - 4} rx={6} />
-              <text x={CARD_PAD + w - BUTTON_W / 2} y={y + 11} textAnchor="middle" style={{ fontSize: 9 }}>
+              <text x={CARD_PAD + w - BUTTON_W / 2} y={y + 11} textAnchor="middle" style={{ fontSize: FONT }}>
                 {label}
               </text>
             </g>

@@ -24,7 +24,7 @@ import { smpMaxCpus } from "../../shared/qemu/prealloc";
 import { GuestLayer } from "../canvas/GuestLayer";
 import { guestFootprint, guestGeometryOf } from "../canvas/guest-geometry-of";
 import { PinLegend, PinToggle } from "../canvas/PinLegend";
-import { CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
+import { CARD_FONT, CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
 /** the guest's height counts for a fit in steps of this much */
 const GUEST_STEP = 120;
@@ -321,9 +321,7 @@ function NodeCardView({ card, host, layout, use, contexts, selected, over, label
     >
       <CardStatic card={card} color={color} labels={labels} />
       <CardResources card={card} />
-      <text x={CARD_PAD} y={34} className="tc-badge">
-        {contexts ? `⚙ thread-context ${contexts}` : memoryOnlyNote(node)}
-      </text>
+      <CardBadge text={contexts ? `⚙ thread-context ${contexts}` : memoryOnlyNote(node)} width={card.w - 2 * CARD_PAD} />
       <MemoryBar card={card} use={use} color={color} />
       <Chips card={card} host={host} layout={layout} ids={use.backends} selected={selected} onSelect={onSelect} />
     </g>
@@ -408,6 +406,17 @@ function puLabels(card: CardGeo, ink: string): string {
   return out.join("");
 }
 
+/** The thread-context line under a card's title, clipped to the card (the whole of it in its title). */
+function CardBadge({ text, width }: { text: string; width: number }) {
+  const shown = fitLegend(text, width, CARD_FONT);
+  return (
+    <text x={CARD_PAD} y={34} className="tc-badge">
+      {shown !== text ? <title>{text}</title> : null}
+      {shown}
+    </text>
+  );
+}
+
 /** Clip a legend to the room it has (estimated widths; the title shows it all). */
 function fitLegend(text: string, width: number, size: number): string {
   if (textWidth(text, size) <= width) return text;
@@ -443,19 +452,19 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
       {use.over > 0 ? <rect x={x(used + fits)} width={x(use.over)} height={10} className="mem-over" style={{ fill: OFF_NODE }} /> : null}
       {use.over > 0 ? <line x1={x(node.memTotal)} x2={x(node.memTotal)} y1={-2} y2={12} className="mem-total-mark" /> : null}
       <text y={23} className="mem-legend">
-        {fitLegend(line1, w, 11)}
+        {fitLegend(line1, w, CARD_FONT)}
       </text>
       <text y={37} className="mem-legend">
-        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout: ${bound}`, w, 11)}</tspan>
+        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout: ${bound}`, w, CARD_FONT)}</tspan>
       </text>
       {over ? (
         <text y={51} className="mem-legend over">
-          {fitLegend(over, w, 11)}
+          {fitLegend(over, w, CARD_FONT)}
         </text>
       ) : null}
       {huge ? (
         <text y={65} className={`mem-legend${hugeOver > 0 ? " over" : " muted"}`}>
-          {fitLegend(huge, w, 11)}
+          {fitLegend(huge, w, CARD_FONT)}
         </text>
       ) : null}
     </g>

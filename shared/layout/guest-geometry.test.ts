@@ -59,6 +59,30 @@ describe("the guest drawn under the host", () => {
   });
 });
 
+describe("the guest row follows the host's columns", () => {
+  const epyc = topologySchema.parse(JSON.parse(readFileSync(join(root, "assets/hosts/epyc-7451-8node.json"), "utf8")));
+  const plan = planLayout(epyc, { mem: "128G", vcpus: 48, threads: 16 });
+  if (!plan.ok) throw new Error("plan");
+
+  it("each box sits in its host card's column, rows as wide as the host's columns, whichever way the packages are arranged", () => {
+    // wide (packages side by side, 2×2 cards each) and tall (packages stacked, a row of 4 each)
+    for (const aspect of [3, 1]) {
+      const host = hostGeometry(hostBoxes(epyc), { aspect });
+      const g = guestGeometry(plan.layout, host);
+      const columns = [...new Set(host.cards.map((c) => c.x))].sort((a, b) => a - b);
+      expect(columns.length, `aspect ${aspect}`).toBe(4);
+      const rows = [...new Set(g.boxes.map((b) => b.y))];
+      expect(rows.length).toBe(2);
+      for (const b of g.boxes) {
+        const card = host.cards.find((c) => c.node.os === b.hostNodes[0])!;
+        // the box's rank in its row is its card's column
+        const rank = g.boxes.filter((o) => o.y === b.y && o.x < b.x).length;
+        expect(rank, `guest node ${b.index} under host node ${card.node.os}`).toBe(columns.indexOf(card.x));
+      }
+    }
+  });
+});
+
 describe("links", () => {
   it("go straight to a card with nothing in the way, else up the gap beside the cards in the way", async () => {
     const { linkPath } = await import("./guest-geometry");
@@ -71,5 +95,46 @@ describe("links", () => {
     const xs = [...routed.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
     expect(xs.slice(2, -1).every((x) => x < 0)).toBe(true);
     expect(routed.endsWith("0,86")).toBe(true);
+  });
+
+  it("from a lower guest row, climb out between the boxes above instead of through them", async () => {
+    const { linkPath, GUEST_GAP } = await import("./guest-geometry");
+    const card = { x: 0, y: 0, w: 180, h: 190 };
+    const upper = { x: 0, y: 250, w: 150, h: 80 };
+    const beside = { x: 164, y: 250, w: 150, h: 80 };
+    const lower = { x: 0, y: 344, w: 140, h: 80 };
+    const d = linkPath(lower, card, 0, 1, [card], [upper, beside, lower]);
+    const points = [...d.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    // up into the row gap, sideways to the gap left of the box above (the nearer side), up past it
+    expect(points.slice(0, 5)).toEqual([
+      { x: 70, y: 344 },
+      { x: 70, y: 344 - GUEST_GAP / 2 },
+      { x: -GUEST_GAP / 2, y: 344 - GUEST_GAP / 2 },
+      { x: -GUEST_GAP / 2, y: 344 - GUEST_GAP / 2 },
+      { x: -GUEST_GAP / 2, y: 250 - GUEST_GAP / 2 },
+    ]);
+    // no point of the path is inside either box of the upper row
+    for (const b of [upper, beside]) expect(points.filter((p) => p.x > b.x && p.x < b.x + b.w && p.y > b.y && p.y < b.y + b.h)).toEqual([]);
+    // and it still ends at the card's bottom
+    expect(points[points.length - 1]).toEqual({ x: 90, y: 190 });
+  });
+
+  it("run up a gap no other card touches: not along the border of a memory-only card stacked under the target (the CXL sample)", async () => {
+    const { linkPath } = await import("./guest-geometry");
+    // the CXL sample's shape: node 0 in its package at x 10, memory-only node 3 under the package from x 0, wider than node 0
+    const node0 = { x: 10, y: 30, w: 180, h: 190 };
+    const node1 = { x: 210, y: 30, w: 180, h: 190 };
+    const node3 = { x: 0, y: 260, w: 210, h: 150 };
+    const box = { x: 0, y: 480, w: 180 };
+    const cards = [node0, node1, node3];
+    const d = linkPath(box, node0, 0, 1, cards);
+    const points = [...d.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    // the vertical run (the L segment) keeps clear of node 3's sides by at least 4 units, and ends in node 0's side
+    const run = points[points.length - 3]!;
+    expect(Math.min(Math.abs(run.x - node3.x), Math.abs(run.x - (node3.x + node3.w)))).toBeGreaterThanOrEqual(4);
+    expect(run.x < node3.x || run.x > node3.x + node3.w).toBe(true);
+    expect(points[points.length - 1]).toEqual({ x: node0.x, y: node0.y + node0.h - 14 });
+    // and the curve to it starts under node 3 (it passes below the card, not through it)
+    expect(points[3]!.y).toBeGreaterThan(node3.y + node3.h);
   });
 });

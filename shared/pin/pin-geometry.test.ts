@@ -56,6 +56,33 @@ describe("pin overlay", () => {
     expect(guestNodePus(r.layout, 0)).toContain(5);
   });
 
+  it("exact pins on collapsed cores (no PU cells there) are counted on their run's box, not dropped", () => {
+    const collapsed = hostGeometry(hostBoxes(seed), { aspect: 2, collapse: true });
+    let l = planned();
+    for (const [v, pu] of [
+      [0, 0],
+      [1, 1],
+      [2, 52],
+    ] as const) {
+      const r = pinVcpusToPu(l, seed, [v], pu);
+      if (!r.ok) throw new Error(r.error);
+      l = r.layout;
+    }
+    const o = pinOverlay(l, seed, collapsed);
+    expect(o.marks).toEqual([]);
+    expect(o.runMarks).toHaveLength(1);
+    const m = o.runMarks[0]!;
+    expect([m.node, m.vcpus, m.pus, m.label, m.guest]).toEqual([0, [0, 1, 2], [0, 1, 52], "3 pinned", 0]);
+    // the run box holding PUs 0, 1 and 52
+    const card = collapsed.cards.find((c) => c.node.os === 0)!;
+    const core = card.cores.find((c) => c.runPus?.includes(0))!;
+    expect(core.runPus).toEqual(expect.arrayContaining([0, 1, 52]));
+    expect({ x: m.x, y: m.y, w: m.w, h: m.h }).toEqual({ x: card.x + core.x, y: card.y + core.y, w: core.w, h: core.h });
+    // drawn one by one, the same pins are marks again
+    expect(pinOverlay(l, seed, geo).runMarks).toEqual([]);
+    expect(pinOverlay(l, seed, geo).marks.map((x) => x.pu)).toEqual([0, 1, 52]);
+  });
+
   it("two guest nodes on one host node stack their strips", () => {
     const l = planned();
     l.pinning = {

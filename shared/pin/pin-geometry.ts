@@ -7,7 +7,7 @@
 
 import type { Layout } from "../layout/schema";
 import type { HostTopology } from "../topology/schema";
-import { CORE_PAD, PU_H, PU_W, textWidth, type CardGeo, type HostGeometry } from "../topology/box-geometry";
+import { CARD_FONT, CORE_PAD, PU_H, PU_W, textWidth, type CardGeo, type CoreGeo, type HostGeometry } from "../topology/box-geometry";
 import type { GuestGeometry } from "../layout/guest-geometry";
 import { formatIdList, idList } from "../cpulist/cpulist";
 import { memoryNodesOf } from "../validate/rules/pinning";
@@ -30,6 +30,14 @@ export const MAX_STRIPS = 4;
 /** an exact pin's tag: its height, and how far it hangs below the PU's cell */
 export const MARK_H = 11;
 export const MARK_DROP = 6.5;
+/**
+ * A tag's number, in canvas units (a label of more than 3 characters, "0-2", gets MARK_FONT_LONG
+ * to fit the tag). The canvas draws it only when it comes out at MARK_READABLE_PX or more on
+ * screen; smaller, the tag shows a dot and the guest box's vCPU cell says where it is pinned.
+ */
+export const MARK_FONT = 9.5;
+export const MARK_FONT_LONG = 7;
+export const MARK_READABLE_PX = 9;
 
 const rectsOf = new WeakMap<HostGeometry, Map<number, PuRect>>();
 
@@ -93,9 +101,27 @@ export interface Mark {
   label: string;
 }
 
+/** Exact pins on the PUs of a collapsed run of cores (its cells are not drawn): the run box, tinted, with a count. */
+export interface RunMark {
+  node: number;
+  vcpus: number[];
+  pus: number[];
+  /** guest node of the first vCPU (its colour), -1 for none */
+  guest: number;
+  memory: number[];
+  /** the run's box */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** "3 pinned" */
+  label: string;
+}
+
 export interface PinOverlay {
   bands: Band[];
   marks: Mark[];
+  runMarks: RunMark[];
   /** reserved PUs' cells, one path (filled with the hatch) */
   reserved: string;
   reservedPus: number[];
@@ -172,8 +198,17 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
     return { guest: gr.guest, memory: memory(gr.guest), vcpus: gr.vcpus, pus: gr.pus, path: d };
   });
   const marks: Mark[] = [];
+  const runs = new Map<CoreGeo, { node: number; x: number; y: number; vcpus: number[]; pus: number[] }>();
+  const runOf = collapsedRuns(geo);
   for (const [pu, vcpus] of [...exact].sort((a, b) => a[0] - b[0])) {
     const r = rects.get(pu);
+    const run = r ? undefined : runOf.get(pu);
+    if (run) {
+      const at = runs.get(run.core) ?? { node: run.node, x: run.x, y: run.y, vcpus: [], pus: [] };
+      at.vcpus.push(...vcpus);
+      at.pus.push(pu);
+      runs.set(run.core, at);
+    }
     if (!r) continue;
     const guest = guestOf.get(vcpus[0]!) ?? -1;
     marks.push({ pu, vcpus, guest, memory: memory(guest), x: r.x + 1, y: r.y + r.h - MARK_H + MARK_DROP, w: r.w - 2, h: MARK_H, label: vcpus.length === 1 ? String(vcpus[0]) : formatIdList(vcpus) });
@@ -186,7 +221,23 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
     .join("");
   const threads: PinOverlay["threads"] = [{ kind: "emulator", id: "emulator", pus: emulatorHostSet(layout) }];
   for (const t of layout.iothreads ?? []) threads.push({ kind: "iothread", id: t.id, pus: iothreadHostSet(layout, t.id) });
-  return { bands, marks, reserved, reservedPus, threads };
+  const runMarks: RunMark[] = [...runs].map(([core, at]) => {
+    const vcpus = [...at.vcpus].sort((a, b) => a - b);
+    const guest = guestOf.get(vcpus[0]!) ?? -1;
+    return { node: at.node, vcpus, pus: at.pus, guest, memory: memory(guest), x: at.x, y: at.y, w: core.w, h: core.h, label: `${vcpus.length} pinned` };
+  });
+  return { bands, marks, runMarks, reserved, reservedPus, threads };
+}
+
+/** Which collapsed run of cores each of its PUs is in, with the run box's place on the canvas. */
+function collapsedRuns(geo: HostGeometry): Map<number, { core: CoreGeo; node: number; x: number; y: number }> {
+  const out = new Map<number, { core: CoreGeo; node: number; x: number; y: number }>();
+  for (const card of geo.cards) {
+    for (const core of card.cores) {
+      for (const pu of core.runPus ?? []) out.set(pu, { core, node: card.node.os, x: card.x + core.x, y: card.y + core.y });
+    }
+  }
+  return out;
 }
 
 /** The host CPUs a guest node's vCPUs may run on (for highlighting them while it is hovered). */
@@ -215,7 +266,7 @@ export function threadChips(overlay: Pick<PinOverlay, "threads">, guest: Pick<Gu
   const items = overlay.threads.map((t) => {
     const name = t.kind === "emulator" ? "emulator" : `I/O ${t.id}`;
     const text = `⚙ ${name} → ${t.pus ? `CPU ${formatIdList(t.pus)}` : "any CPU"}`;
-    return { kind: t.kind, id: t.id, text, w: textWidth(text, 11) + 18 };
+    return { kind: t.kind, id: t.id, text, w: textWidth(text, CARD_FONT) + 18 };
   });
   const total = items.reduce((a, c) => a + c.w + CHIP_GAP_X, 0);
   const add = guest.add;

@@ -27,14 +27,26 @@ export const PCI_ROWS_MAX = 8;
 export const pciRowCount = (devices: number) => Math.min(devices, PCI_ROWS_MAX);
 /** an L3 group's frame around its cores: padding and its label line */
 export const L3_PAD = 3;
-export const L3_HEAD = 13;
+export const L3_HEAD = 14;
 export const CHIP_H = 17;
 export const CHIP_GAP = 4;
 export const CHIP_ROWS = 2;
-export const CHIP_FONT = 11;
+/**
+ * The canvas's small text (memory legend, thread-context line, chips, a card title's counts,
+ * collapsed runs' labels), in canvas units. 12, not the panel's 11: the 8-node EPYC sample fits
+ * a 1280×800 window at about 0.79, and 12 units come out at 9.5 CSS px there (11 gave 8.7).
+ */
+export const CARD_FONT = 12;
+export const CHIP_FONT = CARD_FONT;
+/** a card title's "node N", and an L3 frame's label (it has only its frame's head line) */
+export const TITLE_FONT = 13;
+export const L3_FONT = 10.5;
 const CARD_MIN_W = 184;
 const GROUP_PAD = 10;
 const GROUP_HEAD = 22;
+/** a package's or die's label (bold, whose advance is about 12 % wider than textWidth's average) */
+export const GROUP_FONT = 13;
+const BOLD_ADVANCE = 1.12;
 const GAP = 12;
 /** the most PUs a card draws one by one; beyond it identical cores collapse */
 export const MAX_PUS_DRAWN = 128;
@@ -51,6 +63,8 @@ export interface CoreGeo {
   count: number;
   /** "7× PU 0-6 + 52-58" for a collapsed run */
   label?: string;
+  /** a collapsed run's PUs (what the pin layer counts pins on; its cells are not drawn) */
+  runPus?: number[];
   title: string;
 }
 
@@ -125,10 +139,20 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
       return { key, w, h: PU_H + 2 * CORE_PAD, count: 1, title, pus: first.pus.map((p, k) => ({ os: p.os, online: p.online, x: CORE_PAD + k * PU_W })) };
     }
     const label = `${run.cores.length}× ${runLabel(run)}`;
-    return { key, w: Math.max(2 * PU_W, textWidth(label, 10) + 8), h: PU_H + 2 * CORE_PAD, count: run.cores.length, label, pus: [], title: `${run.cores.length} cores, PU ${runLabel(run)}` };
+    return {
+      key,
+      w: Math.max(2 * PU_W, textWidth(label, CARD_FONT) + 8),
+      h: PU_H + 2 * CORE_PAD,
+      count: run.cores.length,
+      label,
+      pus: [],
+      runPus: run.cores.flatMap((c) => c.pus.map((p) => p.os)),
+      title: `${run.cores.length} cores, PU ${runLabel(run)}`,
+    };
   };
-  // the title: "node N" at 13 px, its counts at 11 px
-  const titleW = Math.max(textWidth(`node ${node.os}`, 13) + textWidth(` · ${node.cores.length} cores · ${node.puCount} PUs`, 11), textWidth(memoryOnlyNote(node), 11)) + 2 * CARD_PAD;
+  // the title: "node N" at TITLE_FONT, its counts at CARD_FONT
+  const titleW =
+    Math.max(textWidth(`node ${node.os}`, TITLE_FONT) + textWidth(` · ${node.cores.length} cores · ${node.puCount} PUs`, CARD_FONT), textWidth(memoryOnlyNote(node), CARD_FONT)) + 2 * CARD_PAD;
   const cores: CoreGeo[] = [];
   const l3: CardGeo["l3"] = [];
   let gridW: number;
@@ -146,7 +170,7 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
     const frames = node.l3.map((g) => {
       const label = `L3 ${g.size > 0 ? humanSize(g.size) : ""}`.trim();
       const inner = rows(coreRuns({ ...node, cores: g.cores }, share).map(box), 0);
-      return { g, inner, label, w: Math.max(inner.w, textWidth(label, 9)) + 2 * L3_PAD, h: inner.h + L3_HEAD + L3_PAD };
+      return { g, inner, label, w: Math.max(inner.w, textWidth(label, L3_FONT)) + 2 * L3_PAD, h: inner.h + L3_HEAD + L3_PAD };
     });
     const placed = rows(frames, Math.max(CARD_MIN_W - 2 * CARD_PAD, titleW - 2 * CARD_PAD));
     for (const f of placed.placed) {
@@ -234,7 +258,7 @@ function arrange(machine: MachineBox, content: Map<number, Omit<CardGeo, "x" | "
   const container = (kind: GroupGeo["kind"], os: number, label: string, children: Built[], cols: number): Built => {
     const f = flow(children, cols, GAP);
     children.forEach((ch, i) => shift(ch, GROUP_PAD + f.at[i]![0], GROUP_HEAD + f.at[i]![1]));
-    const w = Math.max(f.w + 2 * GROUP_PAD, textWidth(label, 12) + 2 * GROUP_PAD);
+    const w = Math.max(f.w + 2 * GROUP_PAD, textWidth(label, GROUP_FONT * BOLD_ADVANCE) + 2 * GROUP_PAD);
     const h = f.h + GROUP_HEAD + GROUP_PAD;
     return { w, h, groups: [{ kind, os, x: 0, y: 0, w, h, label }, ...children.flatMap((c) => c.groups)], cards: children.flatMap((c) => c.cards) };
   };
