@@ -88,8 +88,8 @@ export interface Band {
   path: string;
 }
 
-export interface Mark {
-  pu: number;
+/** What an exact pin's tag and a collapsed run's mark share: whose vCPUs, in whose colour, where, and its text. */
+interface PinTag {
   vcpus: number[];
   /** guest node of the first vCPU (its colour), -1 for none */
   guest: number;
@@ -101,21 +101,14 @@ export interface Mark {
   label: string;
 }
 
-/** Exact pins on the PUs of a collapsed run of cores (its cells are not drawn): the run box, tinted, with a count. */
-export interface RunMark {
+export interface Mark extends PinTag {
+  pu: number;
+}
+
+/** Exact pins on the PUs of a collapsed run of cores (its cells are not drawn): the run box (x, y, w, h), tinted, with a count ("3 pinned"). */
+export interface RunMark extends PinTag {
   node: number;
-  vcpus: number[];
   pus: number[];
-  /** guest node of the first vCPU (its colour), -1 for none */
-  guest: number;
-  memory: number[];
-  /** the run's box */
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  /** "3 pinned" */
-  label: string;
 }
 
 export interface PinOverlay {
