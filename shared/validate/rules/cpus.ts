@@ -103,30 +103,24 @@ export const smpTopology: RuleDef = {
     const r = resolveSmp(given, layout.machine?.type, version);
     if (r.ok) return [];
     const says = `QEMU${version ? ` ${version}` : ""} says "${r.qemuSays}"`;
-    const typed = s.origin?.tokens[1] ?? "";
     if (r.kind === "zero") {
       const zeros = Object.entries(given)
         .filter(([, v]) => v === 0)
         .map(([k]) => `${k}=0`);
-      return [
-        emit(
-          NUMA026,
-          `-smp ${typed}: ${zeros.join(", ")}; QEMU 9.0 and later refuse a 0 (7.2 only warned): ${says}`,
-          `leave ${zeros.length > 1 ? "them" : "it"} out or give a number of 1 or more`,
-          atSmp(),
-        ),
-      ];
+      return [emit(NUMA026, `${zeros.join(", ")}: QEMU 9.0 and later refuse a 0 (7.2 only warned): ${says}`, `leave ${zeros.length > 1 ? "them" : "it"} out or give a number of 1 or more`, atSmp())];
     }
     const fix = smpText(given, acceptedTopology(given));
     const t = r.topology;
     const filled = (["sockets", "cores", "threads"] as const).filter((k) => !given[k]).map((k) => `${k}=${t[k]}`);
     const how =
-      filled.length > 0 ? `QEMU fills in ${filled.join(", ")} (by dividing ${t.maxcpus}${prefersSockets(layout.machine?.type) ? ", sockets first for machine types before 6.2" : ""}), so ` : "";
+      filled.length > 0
+        ? `QEMU fills in ${filled.join(", ")} (maxcpus ${t.maxcpus} divided by the rest, rounded down${prefersSockets(layout.machine?.type) ? ", sockets first for machine types before 6.2" : ""}), so `
+        : "";
     const what =
       r.kind === "product"
         ? `${how}sockets × dies × cores × threads is ${t.sockets * t.dies * t.clusters * t.cores * t.threads}, not maxcpus ${t.maxcpus}`
         : `cpus=${t.cpus} is more than maxcpus=${t.maxcpus}`;
-    return [emit(NUMA026, `-smp ${typed}: ${what}; ${says}`, `use -smp ${fix}`, atSmp())];
+    return [emit(NUMA026, `${what}; ${says}`, `use -smp ${fix}`, atSmp())];
   },
 };
 
