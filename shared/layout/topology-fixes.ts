@@ -47,6 +47,13 @@ export function smpFix(layout: Layout): Fix | undefined {
         smp.threads = topo.threads;
         if (topo.dies > 1) smp.dies = topo.dies;
         else delete smp.dies;
+        if (kept.modules !== undefined) {
+          const extra = { ...(smp.extra ?? {}) };
+          if (topo.modules > 1) extra.modules = String(topo.modules);
+          else delete extra.modules;
+          if (Object.keys(extra).length > 0) smp.extra = extra;
+          else delete smp.extra;
+        }
       }
       l.smp = smp;
       return l;

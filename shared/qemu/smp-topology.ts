@@ -11,7 +11,8 @@
 //   it as omitted; QEMU 9.0 removed that and 10.0 refuses it.
 // - Then: product ≠ maxcpus is refused, and so is maxcpus < cpus.
 // - x86 has dies; clusters > 1 are refused on x86 by 7.2 and 10.0 alike (NUMA039 says so);
-//   modules exist from QEMU 9.1 and only appear in 10.0's message as "modules (1)".
+//   modules exist from QEMU 9.1 (7.2: "Parameter 'smp.modules' is unexpected", NUMA039) and
+//   10.0 prints them in its message ("modules (1)"), between dies and cores.
 
 /** Is "7.2.22" below major.minor? (false when the version is unknown) */
 function below(v: string | undefined, major: number, minor: number): boolean {
@@ -26,6 +27,8 @@ export interface SmpGiven {
   sockets?: number;
   dies?: number;
   clusters?: number;
+  /** QEMU 9.1+ */
+  modules?: number;
   cores?: number;
   threads?: number;
 }
@@ -36,6 +39,7 @@ export interface SmpResolved {
   sockets: number;
   dies: number;
   clusters: number;
+  modules: number;
   cores: number;
   threads: number;
 }
@@ -56,9 +60,14 @@ export function zeroIsRefused(qemuVersion: string | undefined): boolean {
   return qemuVersion !== undefined && !below(qemuVersion, 9, 0);
 }
 
+/** Does this QEMU take -smp modules= (9.1 and later)? Unknown version: no, as the installed 7.2. */
+export function modulesKnown(qemuVersion: string | undefined): boolean {
+  return qemuVersion !== undefined && !below(qemuVersion, 9, 1);
+}
+
 /** "sockets (3) * dies (1) * cores (2) * threads (1)", as x86 QEMU prints it (10.0 adds modules). */
 export function hierarchyText(t: SmpResolved, qemuVersion: string | undefined): string {
-  const modules = qemuVersion !== undefined && !below(qemuVersion, 9, 1) ? " * modules (1)" : "";
+  const modules = modulesKnown(qemuVersion) ? ` * modules (${t.modules})` : "";
   return `sockets (${t.sockets}) * dies (${t.dies})${modules} * cores (${t.cores}) * threads (${t.threads})`;
 }
 
@@ -75,7 +84,7 @@ export function resolveSmp(given: SmpGiven, machineType: string | undefined, qem
   let cores = g(given.cores);
   let threads = g(given.threads);
   const dies = g(given.dies) || 1;
-  const clusters = g(given.clusters) || 1;
+  const clusters = (g(given.clusters) || 1) * (g(given.modules) || 1); // both multiply in every division
   if (cpus === 0 && maxcpus === 0) {
     sockets ||= 1;
     cores ||= 1;
@@ -102,9 +111,10 @@ export function resolveSmp(given: SmpGiven, machineType: string | undefined, qem
     if (threads === 0) threads = Math.floor(maxcpus / (sockets * dies * clusters * cores));
   }
   const total = sockets * dies * clusters * cores * threads;
+  const modules = g(given.modules) || 1;
   maxcpus ||= total;
   cpus ||= maxcpus;
-  const topology: SmpResolved = { cpus, maxcpus, sockets, dies, clusters, cores, threads };
+  const topology: SmpResolved = { cpus, maxcpus, sockets, dies, clusters: clusters / modules, modules, cores, threads };
   const text = hierarchyText(topology, qemuVersion);
   if (total !== maxcpus) return { ok: false, kind: "product", topology, qemuSays: `Invalid CPU topology: product of the hierarchy must match maxcpus: ${text} != maxcpus (${maxcpus})` };
   if (maxcpus < cpus)
@@ -116,12 +126,13 @@ export function resolveSmp(given: SmpGiven, machineType: string | undefined, qem
  * A topology QEMU accepts with the given cpus and maxcpus (maxcpus raised to cpus when below
  * it): the given threads, dies and sockets where they divide it, cores for the rest.
  */
-export function acceptedTopology(given: SmpGiven): { maxcpus: number; sockets: number; dies: number; cores: number; threads: number } {
-  const product = (given.sockets || 1) * (given.dies || 1) * (given.cores || 1) * (given.threads || 1);
+export function acceptedTopology(given: SmpGiven): { maxcpus: number; sockets: number; dies: number; modules: number; cores: number; threads: number } {
+  const product = (given.sockets || 1) * (given.dies || 1) * (given.modules || 1) * (given.cores || 1) * (given.threads || 1);
   const maxcpus = Math.max(given.maxcpus || 0, given.cpus || 0) || product;
   const keep = (v: number | undefined, rest: number) => (v && rest % v === 0 ? v : 1);
   const threads = keep(given.threads, maxcpus);
-  const dies = keep(given.dies, maxcpus / threads);
-  const sockets = keep(given.sockets, maxcpus / threads / dies);
-  return { maxcpus, sockets, dies, cores: maxcpus / (threads * dies * sockets), threads };
+  const modules = keep(given.modules, maxcpus / threads);
+  const dies = keep(given.dies, maxcpus / threads / modules);
+  const sockets = keep(given.sockets, maxcpus / threads / modules / dies);
+  return { maxcpus, sockets, dies, modules, cores: maxcpus / (threads * modules * dies * sockets), threads };
 }

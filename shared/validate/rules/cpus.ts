@@ -4,7 +4,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic";
 import { formatIdList } from "../../cpulist/cpulist";
 import { smpMaxCpus } from "../../qemu/prealloc";
-import { acceptedTopology, prefersSockets, resolveSmp, type SmpGiven } from "../../qemu/smp-topology";
+import { acceptedTopology, modulesKnown, prefersSockets, resolveSmp, type SmpGiven } from "../../qemu/smp-topology";
 import type { SmpOpt } from "../../layout/schema";
 import { guestNodeIds, ids } from "./layout-facts";
 import { atAllNodes, atNode, atSmp } from "./at";
@@ -100,6 +100,8 @@ export const smpTopology: RuleDef = {
     if (!s) return [];
     const version = ctx.qemu?.version;
     const given = smpGiven(s);
+    // before 9.1 QEMU refuses modules= as it reads -smp (NUMA039), before any filling in
+    if (!modulesKnown(version)) delete given.modules;
     const r = resolveSmp(given, layout.machine?.type, version);
     if (r.ok) return [];
     const says = `QEMU${version ? ` ${version}` : ""} says "${r.qemuSays}"`;
@@ -118,7 +120,7 @@ export const smpTopology: RuleDef = {
         : "";
     const what =
       r.kind === "product"
-        ? `${how}sockets × dies × cores × threads is ${t.sockets * t.dies * t.clusters * t.cores * t.threads}, not maxcpus ${t.maxcpus}`
+        ? `${how}sockets × dies × cores × threads is ${t.sockets * t.dies * t.clusters * t.modules * t.cores * t.threads}, not maxcpus ${t.maxcpus}`
         : `cpus=${t.cpus} is more than maxcpus=${t.maxcpus}`;
     return [emit(NUMA026, `${what}; ${says}`, `use -smp ${fix}`, atSmp())];
   },
@@ -131,6 +133,9 @@ export function smpGiven(s: SmpOpt): SmpGiven {
     const v = s[k] ?? (s.extra?.[k] !== undefined && /^0+$/.test(String(s.extra[k])) ? 0 : undefined);
     if (v !== undefined) out[k] = v;
   }
+  // modules (QEMU 9.1+) stays among the unmodelled values; a non-number is left to QEMU
+  const m = s.extra?.modules;
+  if (m !== undefined && /^\d+$/.test(String(m))) out.modules = Number(m);
   return out;
 }
 

@@ -12,7 +12,8 @@
 //            declared node with CPUs ("NUMA node 5 is missing", "The initiator of NUMA node 1
 //            is invalid"); hmat-cache needs the node's latency and bandwidth first
 //   NUMA039  -smp for the machine: clusters on x86 ("clusters not supported by this machine's
-//            CPU topology"; 10.0 too, as "clusters > 1 not supported …"), more vCPUs than the machine type takes ("Invalid
+//            CPU topology"; 10.0 too, as "clusters > 1 not supported …"), modules before 9.1
+//            ("Parameter 'smp.modules' is unexpected"), more vCPUs than the machine type takes ("Invalid
 //            SMP CPUs 300. The max CPUs supported by machine 'pc-i440fx-7.2' is 255")
 
 import type { At, Diagnostic } from "../../diagnostics/diagnostic";
@@ -22,6 +23,7 @@ import type { Layout } from "../../layout/schema";
 import { splitValue } from "../../qemu/codec";
 import { optionName } from "../../qemu/options";
 import { smpMaxCpus } from "../../qemu/prealloc";
+import { modulesKnown } from "../../qemu/smp-topology";
 import { parseIdList } from "../../cpulist/cpulist";
 import { versionBelow, type Rule } from "../context";
 
@@ -49,7 +51,7 @@ const NUMA038: RuleMeta = {
 const NUMA039: RuleMeta = {
   code: "NUMA039",
   severity: "error",
-  title: "`-smp` the machine type refuses: clusters on x86, more vCPUs than the type takes",
+  title: "`-smp` the machine type or QEMU version refuses: clusters on x86, modules before QEMU 9.1, more vCPUs than the type takes",
   concern: "cpus",
   policy: false,
 };
@@ -266,6 +268,18 @@ export const smpForMachine: Rule = (layout, { qemu }) => {
   if ((s.clusters ?? 1) > 1 && (m.family === "pc" || m.family === "q35")) {
     const says = before9 ? `QEMU 7.2 says "clusters not supported by this machine's CPU topology"` : `QEMU ${v} says "clusters > 1 not supported by this machine's CPU topology"`;
     out.push(d("NUMA039", `-smp clusters=${s.clusters}: x86 machines have no clusters; ${says}`, "remove clusters= (use sockets, dies, cores, threads)", atSmp()));
+  }
+  // modules= is in QEMU's -smp from 9.1; 7.2 refuses it whatever the machine
+  if (s.extra?.modules !== undefined && !modulesKnown(v)) {
+    const version = v ? ` (this QEMU is ${v})` : "";
+    out.push(
+      d(
+        "NUMA039",
+        `-smp modules=${String(s.extra.modules)}: QEMU has modules from 9.1${version}; QEMU 7.2 says "Parameter 'smp.modules' is unexpected"`,
+        "remove modules= (or use QEMU 9.1 or later)",
+        atSmp(),
+      ),
+    );
   }
   const limit = m.family === "pc" ? MAX_CPUS.pc : m.family === "q35" && before9 ? MAX_CPUS.q35 : undefined;
   const max = smpMaxCpus(s);
