@@ -15,6 +15,7 @@ import { smpMaxCpus } from "../qemu/prealloc";
 import { pinFixFor } from "../pin/fixes";
 import { misplacedDevices } from "../validate/rules/host-devices";
 import { withConsole } from "./guest-console";
+import { hostNodesFix, smpFix } from "./topology-fixes";
 
 export interface Fix {
   /** the button's words: what it will do */
@@ -243,6 +244,10 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
     }
     case "NUMA045":
       return { label: "use -display none (the monitor stays on stdio)", apply: (l0) => ({ ...structuredClone(l0), console: withConsole(l0.console, { display: "none" }) }) };
+    case "NUMA026":
+      return smpFix(layout);
+    case "NUMA010":
+      return hostNodesFix(layout, host, backendOf(layout, d));
     case "NUMA030":
       return { label: "turn on debug-threads", apply: (l0) => ({ ...structuredClone(l0), name: { ...(l0.name ?? {}), debugThreads: true } }) };
     default:

@@ -82,6 +82,8 @@ export interface ReadProblem {
   key: string;
   message: string;
   severity: "error" | "warning";
+  /** what to do, when the generic advice does not fit */
+  fix?: string;
 }
 
 /** Fill a layout element from the entries of one option value. */
@@ -116,8 +118,14 @@ export function readElement(spec: ElementSpec, entries: RawEntry[], problems: Re
       }
       const r = readValue(f.kind, entry.value, entry.key);
       if (r.ok && spec.kind === "smp" && r.value === 0) {
-        // QEMU 7.2 takes a 0 in -smp as "not given", with a warning that this is deprecated
-        problems.push({ key: entry.key, message: `${entry.key}=0: QEMU takes 0 as not given and warns that this is deprecated`, severity: "warning" });
+        // QEMU 7.2 takes a 0 in -smp as "not given", with a warning that this is deprecated; 9.0
+        // removed that and refuses it (NUMA026 says so when the QEMU version is known)
+        problems.push({
+          key: entry.key,
+          message: `${entry.key}=0: QEMU 7.2 takes 0 as not given and warns that this is deprecated; QEMU 9.0 and later refuse it`,
+          severity: "warning",
+          fix: `leave ${entry.key} out, or give it 1 or more`,
+        });
         extra[entry.key] = entry.value;
         continue;
       }

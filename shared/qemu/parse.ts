@@ -231,7 +231,7 @@ export function parseCommandLine(input: string): ParseResult {
           code: p.severity === "error" ? "PARSE008" : "PARSE009",
           severity: p.severity,
           message: `${optTok.text} ${shortValue(valueTok.text)}: ${p.message}`,
-          fix: p.severity === "error" ? "correct or remove the property; QEMU refuses the option as it is" : "keep one of them",
+          fix: p.fix ?? (p.severity === "error" ? "correct or remove the property; QEMU refuses the option as it is" : "keep one of them"),
         },
         valueTok,
         at + 1,

@@ -11,8 +11,9 @@
 //   NUMA038  HMAT: initiator= and -numa hmat-* need -machine hmat=on; an initiator must be a
 //            declared node with CPUs ("NUMA node 5 is missing", "The initiator of NUMA node 1
 //            is invalid"); hmat-cache needs the node's latency and bandwidth first
-//   NUMA039  -smp for the machine: clusters on x86 before QEMU 9.0 ("clusters not supported by
-//            this machine's CPU topology"), more vCPUs than the machine type takes ("Invalid
+//   NUMA039  -smp for the machine: clusters on x86 ("clusters not supported by this machine's
+//            CPU topology"; 10.0 too, as "clusters > 1 not supported …"), modules before 9.1
+//            ("Parameter 'smp.modules' is unexpected"), more vCPUs than the machine type takes ("Invalid
 //            SMP CPUs 300. The max CPUs supported by machine 'pc-i440fx-7.2' is 255")
 
 import type { At, Diagnostic } from "../../diagnostics/diagnostic";
@@ -22,6 +23,7 @@ import type { Layout } from "../../layout/schema";
 import { splitValue } from "../../qemu/codec";
 import { optionName } from "../../qemu/options";
 import { smpMaxCpus } from "../../qemu/prealloc";
+import { modulesKnown } from "../../qemu/smp-topology";
 import { parseIdList } from "../../cpulist/cpulist";
 import { versionBelow, type Rule } from "../context";
 
@@ -49,9 +51,8 @@ const NUMA038: RuleMeta = {
 const NUMA039: RuleMeta = {
   code: "NUMA039",
   severity: "error",
-  title: "`-smp` the machine type refuses: clusters on x86 before QEMU 9.0, more vCPUs than the type takes",
+  title: "`-smp` the machine type or QEMU version refuses: clusters on x86, modules before QEMU 9.1, more vCPUs than the type takes",
   concern: "cpus",
-  qemu: { max: "9.0" },
   policy: false,
 };
 const META: Record<string, RuleMeta> = { NUMA036, NUMA037, NUMA038, NUMA039 };
@@ -263,12 +264,19 @@ export const smpForMachine: Rule = (layout, { qemu }) => {
   const m = machineKind(layout);
   const v = qemu?.version;
   const before9 = v === undefined || versionBelow(v, 9, 0);
-  if ((s.clusters ?? 1) > 1 && (m.family === "pc" || m.family === "q35") && before9) {
+  // x86 has no clusters in 7.2 nor in 10.0 (both measured): clusters=1 passes, more is refused.
+  if ((s.clusters ?? 1) > 1 && (m.family === "pc" || m.family === "q35")) {
+    const says = before9 ? `QEMU 7.2 says "clusters not supported by this machine's CPU topology"` : `QEMU ${v} says "clusters > 1 not supported by this machine's CPU topology"`;
+    out.push(d("NUMA039", `-smp clusters=${s.clusters}: x86 machines have no clusters; ${says}`, "remove clusters= (use sockets, dies, cores, threads)", atSmp()));
+  }
+  // modules= is in QEMU's -smp from 9.1; 7.2 refuses it whatever the machine
+  if (s.extra?.modules !== undefined && !modulesKnown(v)) {
+    const version = v ? ` (this QEMU is ${v})` : "";
     out.push(
       d(
         "NUMA039",
-        `-smp clusters=${s.clusters}: x86 machines have no clusters before QEMU 9.0${v ? ` (this QEMU is ${v})` : ""}; QEMU 7.2 says "clusters not supported by this machine's CPU topology"`,
-        "remove clusters= (use sockets, dies, cores, threads)",
+        `-smp modules=${String(s.extra.modules)}: QEMU has modules from 9.1${version}; QEMU 7.2 says "Parameter 'smp.modules' is unexpected"`,
+        "remove modules= (or use QEMU 9.1 or later)",
         atSmp(),
       ),
     );
