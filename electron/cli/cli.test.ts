@@ -46,6 +46,15 @@ describe("numadesk CLI", () => {
     expect(r.err).toContain("error[NUMA010] -object memory-backend-ram,id=ram-node1: host node 1 does not exist on");
   });
 
+  it("check: a parse problem names its element once (the label is not printed in front of it again)", () => {
+    const file = join(tmp, "smp-zero.sh");
+    writeFileSync(file, "qemu-system-x86_64 -machine q35 -m 1G -smp 8,cores=0\n");
+    const r = run(["check", file, "--sample", "bm-standard2-52"]);
+    expect(r.err).toMatch(/warning\[PARSE009\] \S+:1:\d+: -smp 8,cores=0: cores=0: QEMU 7\.2 takes 0 as not given/);
+    expect(r.err.match(/-smp 8,cores=0:/g)).toHaveLength(1);
+    noStack(r.err);
+  });
+
   it("parse reads standard input and prints the layout", () => {
     const r = run(["parse", "-"], readFileSync(seedBase, "utf8"));
     expect(r.code).toBe(0);

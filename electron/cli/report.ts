@@ -7,7 +7,9 @@ import { labelAt } from "../../shared/layout/label";
 import { printableLine } from "../../shared/text/printable";
 
 export function formatDiagnostic(d: Diagnostic, layout: Layout | undefined, file?: string): string {
-  const label = layout ? labelAt(layout, d.at?.path) : undefined;
+  // a parse problem names its element itself ("-smp 8,cores=0: …"): the label is not said twice
+  const found = layout ? labelAt(layout, d.at?.path) : undefined;
+  const label = found !== undefined && !d.message.startsWith(`${found}:`) ? found : undefined;
   const where = d.at?.line !== undefined && file ? `${file}:${d.at.line}:${d.at.column}: ` : "";
   const head = `${d.severity}[${d.code}] ${printableLine(where)}${label ? `${printableLine(label)}: ` : ""}${printableLine(d.message)}`;
   return `${head}\n  fix: ${printableLine(d.fix)}`;
