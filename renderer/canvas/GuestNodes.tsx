@@ -14,10 +14,10 @@
 
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useApp } from "../views/useApp";
-import { inkOn, nodeColor, UNBOUND } from "../views/palette";
+import { inkOn, nodeColor, nodesColor } from "../views/palette";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Layout } from "../../shared/layout/schema";
-import { CARD_FONT, textWidth, type HostGeometry } from "../../shared/topology/box-geometry";
+import { CARD_FONT, clipText, type HostGeometry } from "../../shared/topology/box-geometry";
 import { formatIdList } from "../../shared/cpulist/cpulist";
 import { GUEST_HEAD, GUEST_PAD, VCPU_H, VCPU_W, hitTest, lassoVcpus, linkPath, nearestCard, type GuestBox, type GuestGeometry, type Hit, type Point } from "../../shared/layout/guest-geometry";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
@@ -42,14 +42,6 @@ interface Props {
 }
 
 const hostIndex = (host: HostTopology, os: number) => host.nodes.findIndex((n) => n.id === os);
-const colorOf = (host: HostTopology, nodes: number[]) => (nodes.length === 1 && hostIndex(host, nodes[0]!) >= 0 ? nodeColor(hostIndex(host, nodes[0]!)) : UNBOUND);
-/** Text clipped to `width` canvas units at `size` (estimated widths), ending in "…" when cut. */
-function clipText(text: string, width: number, size: number): string {
-  if (textWidth(text, size) <= width) return text;
-  let s = text;
-  while (s.length > 1 && textWidth(s + "…", size) > width) s = s.slice(0, -1);
-  return s + "…";
-}
 
 /** a vCPU cell's pin mark: a corner notch at the top right of the cell at x, y */
 const pinCorner = (x: number, y: number) => `M${x + VCPU_W - 9},${y}h6q3,0 3,3v6z`;
@@ -379,7 +371,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
           <GuestBoxView
             key={box.index}
             box={box}
-            color={box.index === -1 ? "" : colorOf(host, box.hostNodes)}
+            color={box.index === -1 ? "" : nodesColor(host, box.hostNodes)}
             title={box.index === -1 ? "unassigned vCPUs" : `guest node ${node?.nodeid ?? box.index}`}
             detail={
               box.index === -1

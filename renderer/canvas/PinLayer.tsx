@@ -10,7 +10,7 @@
 
 import { memo, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { StoreContext, useApp } from "../views/useApp";
-import { inkOn, nodeColor, UNBOUND } from "../views/palette";
+import { inkOn, nodesColor } from "../views/palette";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { GuestGeometry } from "../../shared/layout/guest-geometry";
 import { VCPU_H, VCPU_W } from "../../shared/layout/guest-geometry";
@@ -27,10 +27,6 @@ interface Props {
   frame: React.RefObject<HTMLDivElement | null>;
 }
 
-const colorOfNodes = (host: HostTopology, nodes: number[]) => {
-  const i = nodes.length === 1 ? host.nodes.findIndex((n) => n.id === nodes[0]) : -1;
-  return i >= 0 ? nodeColor(i) : UNBOUND;
-};
 const ring = (r: { x: number; y: number; w: number; h: number }, pad: number) => `M${r.x - pad},${r.y - pad}h${r.w + 2 * pad}v${r.h + 2 * pad}h${-(r.w + 2 * pad)}z`;
 
 export function PinLayer({ host, geometry, guest, frame }: Props) {
@@ -60,7 +56,7 @@ const PinShapes = memo(function PinShapes({ host, overlay, readable }: { host: H
     const byColor = new Map<string, string[]>();
     const text: string[] = [];
     for (const m of overlay.marks) {
-      const color = colorOfNodes(host, m.memory);
+      const color = nodesColor(host, m.memory);
       const shared = m.vcpus.length > 1;
       byColor.set(color, [...(byColor.get(color) ?? []), `M${m.x + 2},${m.y}h${m.w - 4}a2,2 0 0 1 2,2v${m.h - 4}a2,2 0 0 1 -2,2h${-(m.w - 4)}a2,2 0 0 1 -2,-2v${-(m.h - 4)}a2,2 0 0 1 2,-2z`]);
       const long = m.label.length > 3;
@@ -82,7 +78,7 @@ const PinShapes = memo(function PinShapes({ host, overlay, readable }: { host: H
           key={`${b.guest}|${b.vcpus[0]}`}
           className="pin-band"
           d={b.path}
-          style={{ fill: colorOfNodes(host, b.memory) }}
+          style={{ fill: nodesColor(host, b.memory) }}
           data-guest={b.guest}
           data-vcpus={formatIdList(b.vcpus)}
           data-pus={formatIdList(b.pus)}
@@ -107,7 +103,7 @@ function RunMarks({ host, marks, readable }: { host: HostTopology; marks: RunMar
   return (
     <>
       {marks.map((m) => {
-        const color = colorOfNodes(host, m.memory);
+        const color = nodesColor(host, m.memory);
         const w = textWidth(m.label, MARK_FONT) + 8;
         return (
           <g key={`${m.node}/${m.pus[0]}`} className="pin-run" data-run-pins={formatIdList(m.pus)} data-vcpus={formatIdList(m.vcpus)}>

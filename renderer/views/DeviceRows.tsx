@@ -6,7 +6,7 @@
 
 import { useRef } from "react";
 import type { CardGeo } from "../../shared/topology/box-geometry";
-import { CARD_PAD, PCI_LINE, PCI_ROWS_MAX, textWidth } from "../../shared/topology/box-geometry";
+import { CARD_PAD, clipText, PCI_LINE, PCI_ROWS_MAX } from "../../shared/topology/box-geometry";
 import type { PciDevice } from "../../shared/topology/schema";
 import { pciDeviceLine } from "../../shared/topology/format-pci";
 import { attachDevice, detachDevice, homeGuestNode } from "../../shared/layout/device-edits";
@@ -17,12 +17,7 @@ import { useCanvasMenu } from "../canvas/use-canvas-menu";
 const FONT = 10;
 const BUTTON_W = 52;
 
-function fit(text: string, width: number): string {
-  if (textWidth(text, FONT) <= width) return text;
-  let s = text;
-  while (s.length > 1 && textWidth(s + "…", FONT) > width) s = s.slice(0, -1);
-  return s + "…";
-}
+const fit = (text: string, width: number) => clipText(text, width, FONT);
 
 /** "81:00.0 Ethernet · I350 Gigabit Network Connection": a card is narrow, the class's last word is implied */
 function rowText(d: PciDevice): string {

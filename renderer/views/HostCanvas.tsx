@@ -24,7 +24,7 @@ import { smpMaxCpus } from "../../shared/qemu/prealloc";
 import { GuestLayer } from "../canvas/GuestLayer";
 import { guestFootprint, guestGeometryOf } from "../canvas/guest-geometry-of";
 import { PinLegend, PinToggle } from "../canvas/PinLegend";
-import { CARD_FONT, CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, hostGeometry, memoryOnlyNote, packChips, textWidth, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
+import { CARD_FONT, CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, clipText, hostGeometry, memoryOnlyNote, packChips, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
 
 /** the guest's height counts for a fit in steps of this much */
 const GUEST_STEP = 120;
@@ -408,21 +408,13 @@ function puLabels(card: CardGeo, ink: string): string {
 
 /** The thread-context line under a card's title, clipped to the card (the whole of it in its title). */
 function CardBadge({ text, width }: { text: string; width: number }) {
-  const shown = fitLegend(text, width, CARD_FONT);
+  const shown = clipText(text, width, CARD_FONT);
   return (
     <text x={CARD_PAD} y={34} className="tc-badge">
       {shown !== text ? <title>{text}</title> : null}
       {shown}
     </text>
   );
-}
-
-/** Clip a legend to the room it has (estimated widths; the title shows it all). */
-function fitLegend(text: string, width: number, size: number): string {
-  if (textWidth(text, size) <= width) return text;
-  let s = text;
-  while (s.length > 1 && textWidth(s + "…", size) > width) s = s.slice(0, -1);
-  return s + "…";
 }
 
 /** Total, used by others, what this layout binds (node colour) and over-commit (red, with the amount). */
@@ -452,19 +444,19 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
       {use.over > 0 ? <rect x={x(used + fits)} width={x(use.over)} height={10} className="mem-over" style={{ fill: OFF_NODE }} /> : null}
       {use.over > 0 ? <line x1={x(node.memTotal)} x2={x(node.memTotal)} y1={-2} y2={12} className="mem-total-mark" /> : null}
       <text y={23} className="mem-legend">
-        {fitLegend(line1, w, CARD_FONT)}
+        {clipText(line1, w, CARD_FONT)}
       </text>
       <text y={37} className="mem-legend">
-        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{fitLegend(`layout: ${bound}`, w, CARD_FONT)}</tspan>
+        <tspan className={use.bound + hugeBound > 0 ? "" : "muted"}>{clipText(`layout: ${bound}`, w, CARD_FONT)}</tspan>
       </text>
       {over ? (
         <text y={51} className="mem-legend over">
-          {fitLegend(over, w, CARD_FONT)}
+          {clipText(over, w, CARD_FONT)}
         </text>
       ) : null}
       {huge ? (
         <text y={65} className={`mem-legend${hugeOver > 0 ? " over" : " muted"}`}>
-          {fitLegend(huge, w, CARD_FONT)}
+          {clipText(huge, w, CARD_FONT)}
         </text>
       ) : null}
     </g>

@@ -21,12 +21,16 @@ export function inkOn(color: string): string {
   return color === "#F0E442" || color === "#E69F00" || color === "#56B4E9" ? "#1d1d1f" : "#ffffff";
 }
 
-/** A backend's colour: its host node's when it is bound to exactly one node. */
-export function backendColor(host: HostTopology | undefined, b: Backend): string {
-  const nodes = backendNodes(b);
+/** The colour of a set of host nodes (by OS number): the node's own when it is exactly one node of the host, else grey. */
+export function nodesColor(host: HostTopology | undefined, nodes: readonly number[]): string {
   if (!host || nodes.length !== 1) return UNBOUND;
   const i = host.nodes.findIndex((n) => n.id === nodes[0]);
   return i < 0 ? UNBOUND : nodeColor(i);
+}
+
+/** A backend's colour: its host node's when it is bound to exactly one node. */
+export function backendColor(host: HostTopology | undefined, b: Backend): string {
+  return nodesColor(host, backendNodes(b));
 }
 
 export const OFF_NODE = "#D55E00";

@@ -113,6 +113,14 @@ export function textWidth(text: string, fontSize: number): number {
   return Math.ceil(text.length * fontSize * EM_ADVANCE);
 }
 
+/** Text clipped to `width` units at `fontSize` (estimated widths, as above), ending in "…" when cut: a legend, a chip, a label; the whole text goes in a title. */
+export function clipText(text: string, width: number, fontSize: number): string {
+  if (textWidth(text, fontSize) <= width) return text;
+  let s = text;
+  while (s.length > 1 && textWidth(s + "…", fontSize) > width) s = s.slice(0, -1);
+  return s + "…";
+}
+
 interface Item {
   w: number;
   h: number;
@@ -292,12 +300,8 @@ export interface ChipGeo {
 
 export function packChips(ids: readonly string[], width: number, rows = CHIP_ROWS): { chips: ChipGeo[]; more: ChipGeo | undefined } {
   const chipW = (t: string) => textWidth(t, CHIP_FONT) + 14;
-  const fitText = (t: string, room: number) => {
-    if (chipW(t) <= room) return t;
-    let s = t;
-    while (s.length > 1 && chipW(s + "…") > room) s = s.slice(0, -1);
-    return s + "…";
-  };
+  // a chip's text takes its width less the chip's 14 units of padding
+  const fitText = (t: string, room: number) => clipText(t, room - 14, CHIP_FONT);
   const chips: ChipGeo[] = [];
   const rowY = (r: number) => r * (CHIP_H + CHIP_GAP);
   const more = (count: number): { chips: ChipGeo[]; more: ChipGeo } => {
