@@ -53,6 +53,14 @@ function exactPins(layout: Layout): Map<number, number> {
   return out;
 }
 
+/**
+ * The boxes in guest-node order, for the DOM: a rebind that moves a box along the row (boxes sit
+ * under their host card's column) then changes its transform, instead of moving its element,
+ * which made Chromium lay out and paint all its text again. Boxes never overlap, so the DOM order
+ * only sets the Tab order, which is the guest nodes' order (as in the list beside the canvas).
+ */
+const byIndex = (boxes: GuestBox[]) => boxes.slice().sort((a, b) => (a.index === -1 ? 1 : b.index === -1 ? -1 : a.index - b.index));
+
 const boxName = (i: number, layout?: Layout) => (i === -1 ? "unassigned vCPUs" : `guest node ${layout?.nodes[i]?.nodeid ?? i}`);
 
 /**
@@ -63,7 +71,7 @@ export const GuestLinks = memo(
   function GuestLinks({ host, geometry, guest }: { host: HostTopology; geometry: HostGeometry; guest: GuestGeometry }) {
     return (
       <g className="guest-links" aria-hidden="true">
-        {guest.boxes.flatMap((box) =>
+        {byIndex(guest.boxes).flatMap((box) =>
           box.hostNodes.map((os, slot) => {
             const card = geometry.cards.find((c) => c.node.os === os);
             if (!card) return null;
@@ -363,7 +371,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
 
   return (
     <g className="guest-layer" ref={layer}>
-      {guest.boxes.map((box) => {
+      {byIndex(guest.boxes).map((box) => {
         const node = box.index >= 0 ? layout.nodes[box.index] : undefined;
         const backend = node?.memdev ? layout.backends.find((b) => b.id === node.memdev) : undefined;
         const mine = box.cells.filter((c) => selected.has(c.vcpu)).map((c) => c.vcpu);
