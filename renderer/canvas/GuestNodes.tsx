@@ -497,8 +497,11 @@ const GuestBoxView = memo(
     const shownDetail = clipText(detail, box.w - 2 * GUEST_PAD, CARD_FONT);
     return (
       <g
-        className={`guest-box${box.index === -1 ? " unassigned" : ""}${dropOver ? " drop-over" : ""}`}
+        className={`guest-box${box.index === -1 ? " unassigned" : ""}${dropOver ? " drop-over" : ""}${color ? " coloured" : ""}`}
         transform={`translate(${box.x},${box.y})`}
+        // the box's colour and its ink, as two custom properties its frame, head and cells take
+        // in the stylesheet: a rebind that recolours a box writes one style, not one per vCPU cell
+        style={color ? ({ "--box": color, "--box-ink": ink } as React.CSSProperties) : undefined}
         data-guest-box={box.index}
         data-vcpus={list}
         tabIndex={0}
@@ -508,7 +511,7 @@ const GuestBoxView = memo(
         onKeyDown={(e) => onBoxKey(e, box)}
         onContextMenu={(e) => onMenu(e, undefined, box)}
       >
-        <rect className="guest-frame focus-ring" width={box.w} height={box.h} rx={8} style={color ? { stroke: color } : undefined} />
+        <rect className="guest-frame focus-ring" width={box.w} height={box.h} rx={8} />
         {box.index >= 0 ? (
           <g
             className="guest-head"
@@ -522,11 +525,11 @@ const GuestBoxView = memo(
             }}
             onKeyDown={(e) => onHeadKey(e, box.index)}
           >
-            <rect className="guest-head-bg focus-ring" width={box.w} height={GUEST_HEAD - 6} rx={8} style={{ fill: color }} />
-            <text x={GUEST_PAD} y={14} className="guest-title" style={{ fill: ink }}>
+            <rect className="guest-head-bg focus-ring" width={box.w} height={GUEST_HEAD - 6} rx={8} />
+            <text x={GUEST_PAD} y={14} className="guest-title">
               ⠿ {title}
             </text>
-            <text x={GUEST_PAD} y={27} className="guest-detail" style={{ fill: ink }}>
+            <text x={GUEST_PAD} y={27} className="guest-detail">
               {shownDetail !== detail ? <title>{detail}</title> : null}
               {shownDetail}
             </text>
@@ -554,11 +557,11 @@ const GuestBoxView = memo(
           >
             {/* placed by coordinates, not a transform per cell: 64 cells were 64 transform nodes to paint and layerize on every edit */}
             {pins.has(c.vcpu) ? <title>{`vCPU ${c.vcpu} pinned to CPU ${pins.get(c.vcpu)}`}</title> : null}
-            <rect x={c.x} y={c.y} width={VCPU_W} height={VCPU_H} rx={3} style={color && !selected.has(c.vcpu) ? { fill: color } : undefined} />
-            <text x={c.x + VCPU_W / 2} y={c.y + VCPU_H / 2} textAnchor="middle" style={color && !selected.has(c.vcpu) ? { fill: ink } : undefined}>
+            <rect x={c.x} y={c.y} width={VCPU_W} height={VCPU_H} rx={3} />
+            <text x={c.x + VCPU_W / 2} y={c.y + VCPU_H / 2} textAnchor="middle">
               {c.vcpu}
             </text>
-            {pins.has(c.vcpu) ? <path className="vcpu-pin" data-pinned-to={pins.get(c.vcpu)} d={pinCorner(c.x, c.y)} style={{ fill: color && !selected.has(c.vcpu) ? ink : "var(--panel)" }} /> : null}
+            {pins.has(c.vcpu) ? <path className="vcpu-pin" data-pinned-to={pins.get(c.vcpu)} d={pinCorner(c.x, c.y)} /> : null}
           </g>
         ))}
       </g>

@@ -156,7 +156,7 @@ function Highlights({ geometry, guest }: { geometry: HostGeometry; guest: GuestG
  * The keyboard's and the right-click's way to a PU: per card one focusable element over its
  * cores, a cursor drawn while it has focus, and the PU menu.
  */
-function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefObject<HTMLDivElement | null> }) {
+const PuKeys = memo(function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefObject<HTMLDivElement | null> }) {
   // the layout is read when a menu opens or the pointer moves, not subscribed to: an edit (a
   // drop on a 1024-PU host) does not draw this layer again (npm run bench -- ui)
   const store = useContext(StoreContext)!;
@@ -303,4 +303,4 @@ function PuKeys({ geometry, frame }: { geometry: HostGeometry; frame: React.RefO
       {menu ? <GuestMenu frame={frame} x={menu.x} y={menu.y} title={menu.title} items={menu.items} onClose={closeMenu} /> : null}
     </g>
   );
-}
+});

@@ -25,7 +25,12 @@ function rowText(d: PciDevice): string {
   return [`${d.address.replace(/^0000:/, "")} ${kind}`, d.deviceName].filter(Boolean).join(" · ");
 }
 
+/** Nothing for a card without devices: it then subscribes to nothing, so an edit (a drop on a 1024-PU host) does not draw it again. */
 export function DeviceRows({ card }: { card: CardGeo }) {
+  return card.pciY === undefined || !card.node.pci?.length ? null : <CardDevices card={card} />;
+}
+
+function CardDevices({ card }: { card: CardGeo }) {
   const pci = card.node.pci ?? [];
   const layout = useApp((s) => s.layout);
   const host = useApp((s) => s.host);

@@ -11,7 +11,7 @@ import { designedSet, hasPinning } from "../run/pin-report";
 /** The lab sampler's pin file for a layout; undefined when the layout pins nothing. */
 export function labPinLines(layout: Layout): string | undefined {
   if (!hasPinning(layout)) return undefined;
-  const line = (set: number[] | undefined, name: string) => `${set && set.length > 0 ? formatIdList(set) : "-"} ${name}`;
+  const line = (set: readonly number[] | undefined, name: string) => `${set && set.length > 0 ? formatIdList(set) : "-"} ${name}`;
   const lines: string[] = [];
   for (let v = 0; v < smpMaxCpus(layout.smp); v++) lines.push(line(designedSet(layout, "vcpu", v), `CPU ${v}/TCG`));
   for (const t of layout.iothreads ?? []) {

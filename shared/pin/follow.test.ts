@@ -208,7 +208,7 @@ describe("on a host node of several L3 groups (EPYC 7763 NPS1: 8 CCDs of 8 PUs p
     if (!r.ok) throw new Error(r.diagnostics[0]!.message);
     return r.layout;
   };
-  const groupsOf = (cpus: number[], os: number) => l3Groups(nps1, os).flatMap((g, k) => (g.some((c) => cpus.includes(c)) ? [k] : []));
+  const groupsOf = (cpus: readonly number[], os: number) => l3Groups(nps1, os).flatMap((g, k) => (g.some((c) => cpus.includes(c)) ? [k] : []));
 
   it("a node-wide pin moves to the fewest whole CCDs of the new node, and NUMA041 stays quiet", () => {
     const l = moveGuestNode(plan({}), 0, 1, nps1);

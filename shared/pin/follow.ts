@@ -44,6 +44,16 @@ function l3Choice(host: HostTopology, node: HostNode, want: number, units: reado
   return picked ? new Set(picked.flatMap((k) => groups[k]!)) : undefined;
 }
 
+/** Does ascending `all` hold every id of ascending `some`? */
+function coversAll(all: readonly number[], some: readonly number[]): boolean {
+  let i = 0;
+  for (const id of some) {
+    while (i < all.length && all[i]! < id) i++;
+    if (all[i] !== id) return false;
+  }
+  return true;
+}
+
 /** Guest node `index`'s vCPU pins moved onto host node `os` (the layout is changed in place). */
 export function movePinsWithNode(l: Layout, index: number, os: number, host: HostTopology): void {
   const p = l.pinning;
@@ -68,12 +78,15 @@ export function movePinsWithNode(l: Layout, index: number, os: number, host: Hos
   // PUs other vCPUs keep to themselves stay theirs; in a dedicated design every PU another vCPU may use does
   const taken = new Set(others.flatMap((x) => (p.dedicated || idList(x.hostCpus).length === 1 ? idList(x.hostCpus) : [])));
   // L3 groups other vCPUs are placed in (a pin narrower than the whole node) are theirs
-  const occupied = new Set(
-    others.flatMap((x) => {
-      const cpus = new Set(idList(x.hostCpus));
-      return usable.every((c) => cpus.has(c)) ? [] : [...cpus];
-    }),
-  );
+  // (only this node's PUs matter: the groups are the node's; both lists are ascending, so a
+  // merge walk says whether a pin covers the node, without a set per pin on a 1024-PU host)
+  const inNode = new Set(node.cpus);
+  const occupied = new Set<number>();
+  for (const x of others) {
+    const cpus = idList(x.hostCpus);
+    if (coversAll(cpus, usable)) continue;
+    for (const c of cpus) if (inNode.has(c)) occupied.add(c);
+  }
   const free = coreOrderedCpus(host, node, reserved, p.smt === "core").filter((c) => !taken.has(c));
 
   // which vCPUs get a PU each: all of them in a dedicated design, else those that had one

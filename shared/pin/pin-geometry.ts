@@ -83,7 +83,7 @@ export interface Band {
   /** the host nodes the guest node's memory is bound to (its colour) */
   memory: number[];
   vcpus: number[];
-  pus: number[];
+  pus: readonly number[];
   /** strips on every PU of the set that is drawn, as one path */
   path: string;
 }
@@ -152,19 +152,26 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
     return memo.get(g)!;
   };
   // vCPUs by (guest node, host set): a node-wide pin is one group; exact pins are marks
-  const groups = new Map<string, { guest: number; vcpus: number[]; pus: number[] }>();
+  const groups = new Map<string, { guest: number; vcpus: number[]; pus: readonly number[] }>();
   const exact = new Map<number, number[]>();
-  // vcpuHostSets hands every vCPU of one pin the same array: its key is made once per pin
-  const keyOf = new Map<number[], string>();
+  // vcpuHostSets hands every vCPU of one pin the same array: each array gets a short id once
+  // (equal sets from two pins the same one), so a vCPU's group key is not a 500-character string
+  const idOfArray = new Map<readonly number[], number>();
+  const idOfSet = new Map<string, number>();
   for (const [v, cpus] of [...vcpuHostSets(layout)].sort((a, b) => a[0] - b[0])) {
     if (cpus.length === 1) {
       exact.set(cpus[0]!, [...(exact.get(cpus[0]!) ?? []), v]);
       continue;
     }
     const guest = guestOf.get(v) ?? -1;
-    let set = keyOf.get(cpus);
-    if (set === undefined) keyOf.set(cpus, (set = cpus.join(",")));
-    const key = `${guest}|${set}`;
+    let id = idOfArray.get(cpus);
+    if (id === undefined) {
+      const text = cpus.join(",");
+      id = idOfSet.get(text);
+      if (id === undefined) idOfSet.set(text, (id = idOfSet.size));
+      idOfArray.set(cpus, id);
+    }
+    const key = `${guest}|${id}`;
     const gr = groups.get(key) ?? { guest, vcpus: [], pus: cpus };
     gr.vcpus.push(v);
     groups.set(key, gr);

@@ -16,11 +16,29 @@ export function vcpuGuestNodes(layout: Layout): Map<number, number> {
   return out;
 }
 
-/** The host CPUs each vCPU may run on, for vCPUs the pinning names (directly, by node, or by taskset). */
-export function vcpuHostSets(layout: Layout): Map<number, number[]> {
+/** the last sets made, by what they were made from: a drop and the checks after it ask for the same ones several times */
+let lastSets: { key: string; sets: ReadonlyMap<number, readonly number[]> } | undefined;
+
+/**
+ * The host CPUs each vCPU may run on, for vCPUs the pinning names (directly, by node, or by taskset).
+ * Shared between callers that ask with the same pinning: read-only. Every vCPU of one pin gets the same array.
+ */
+export function vcpuHostSets(layout: Layout): ReadonlyMap<number, readonly number[]> {
   const p = layout.pinning;
+  if (!p) return new Map();
+  // what the answer depends on, as text (pins, guest nodes' vCPU lists, -smp): cheaper than parsing it again
+  let key = `${smpMaxCpus(layout.smp)}|${p.process?.hostCpus ?? ""}|`;
+  for (const pin of p.vcpus ?? []) key += `${pin.node ?? ""}:${pin.vcpus ?? ""}:${pin.hostCpus};`;
+  key += "|";
+  for (let i = 0; i < layout.nodes.length; i++) key += `${layout.nodes[i]!.nodeid ?? i}:${layout.nodes[i]!.cpus ?? ""};`;
+  if (lastSets?.key === key) return lastSets.sets;
+  const sets = makeHostSets(layout, p);
+  lastSets = { key, sets };
+  return sets;
+}
+
+function makeHostSets(layout: Layout, p: NonNullable<Layout["pinning"]>): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  if (!p) return out;
   const max = smpMaxCpus(layout.smp);
   if (p.process) {
     const all = idList(p.process.hostCpus);

@@ -58,7 +58,7 @@ export function threadRoleIn(layout: Layout, name: string, isMain: boolean): { r
 }
 
 /** The CPU set the design gives a thread; undefined where it says nothing. Thread-contexts and preallocation workers keep QEMU's own. */
-export function designedSet(layout: Layout, role: ThreadRole, of: number | string | undefined): number[] | undefined {
+export function designedSet(layout: Layout, role: ThreadRole, of: number | string | undefined): readonly number[] | undefined {
   switch (role) {
     case "vcpu":
       return vcpuHostSets(layout).get(of as number);
