@@ -5,7 +5,8 @@ import { parseCommandLine } from "../qemu/parse";
 import { checkLayout } from "../validate/check";
 import { topologySchema, type HostTopology } from "../topology/schema";
 import { fixFor, fixesFor } from "./fixes";
-import { parseSize } from "../size/size";
+import { humanSize, parseSize } from "../size/size";
+import { headroomFor } from "./headroom";
 import type { Layout } from "./schema";
 
 const root = join(import.meta.dirname, "../..");
@@ -81,28 +82,41 @@ describe("one-click fixes", () => {
       return r.ok ? r.bytes : NaN;
     };
 
-    it("offers both buttons for one backend too large for its node; each clears the error", () => {
+    const GiB = 2 ** 30;
+    const node = (id: number) => seedHost.nodes.find((n) => n.id === id)!;
+
+    it("offers both buttons for one backend too large for its node; each clears the error and leaves the host its headroom", () => {
       const layout = over("500G");
       const [d] = numa013(layout);
       expect(d).toBeDefined();
       const fixes = fixesFor(d!, layout, seedHost);
-      expect(fixes.map((f) => f.label)).toEqual([expect.stringMatching(/^shrink a to fit 37\d(\.\d+)? GiB free$/), "spread a over host nodes 0-1"]);
+      // node 0: 377.6 GiB total, 371.5 GiB free; headroom max(1 GiB, 5 % of 377.6 GiB) = 18.9 GiB
+      const headroom = headroomFor([node(0)]);
+      expect(headroom).toBeGreaterThan(18.8 * GiB);
+      expect(headroom).toBeLessThan(19 * GiB);
+      const size = Math.floor((node(0).memFree - headroom) / GiB) * GiB;
+      expect(size).toBe(352 * GiB);
+      expect(fixes.map((f) => f.label)).toEqual([
+        `shrink a to 352G, leaving ${humanSize(node(0).memFree - size)} of ${humanSize(node(0).memFree)} free for the host`,
+        `spread a over host nodes 0-1, leaving ${humanSize(node(0).memFree + node(1).memFree - 500 * GiB)} of ${humanSize(node(0).memFree + node(1).memFree)} free for the host`,
+      ]);
+      expect(fixes[0]!.label).toMatch(/leaving 19\.\d GiB of 371 GiB free/);
       const shrunk = fixes[0]!.apply(layout);
       expect(numa013(shrunk)).toEqual([]);
-      expect(bytes(shrunk, "a")).toBeLessThanOrEqual(seedHost.nodes[0]!.memFree);
-      expect(bytes(shrunk, "a") % 2 ** 21).toBe(0);
-      expect(bytes(shrunk, "b")).toBe(8 * 2 ** 30); // the other node's backend is not touched
+      expect(bytes(shrunk, "a")).toBe(size);
+      expect(node(0).memFree - bytes(shrunk, "a")).toBeGreaterThanOrEqual(headroom);
+      expect(bytes(shrunk, "b")).toBe(8 * GiB); // the other node's backend is not touched
       // -m follows the sizes, so no NUMA001 appears
       expect(checkLayout(shrunk, { host: seedHost }).filter((x) => x.severity === "error")).toEqual([]);
       const spread = fixes[1]!.apply(layout);
       expect(spread.backends.find((b) => b.id === "a")!.hostNodes).toBe("0-1");
       expect(numa013(spread)).toEqual([]);
-      expect(bytes(spread, "a")).toBe(500 * 2 ** 30);
+      expect(bytes(spread, "a")).toBe(500 * GiB);
       // fixFor (the first button) is the shrink
       expect(fixFor(d!, layout, seedHost)!.label).toBe(fixes[0]!.label);
     });
 
-    it("shrinks several backends on one node in proportion", () => {
+    it("shrinks several backends on one node in proportion, to whole GiB, below the free memory by the headroom", () => {
       const line = `qemu-system-x86_64 -name debug-threads=on -m 600G -smp 2 -numa node,nodeid=0,cpus=0,memdev=a -numa node,nodeid=1,cpus=1,memdev=b
         -object memory-backend-ram,id=a,size=400G,host-nodes=0,policy=bind,prealloc=on
         -object memory-backend-ram,id=b,size=200G,host-nodes=0,policy=bind,prealloc=on`;
@@ -110,9 +124,42 @@ describe("one-click fixes", () => {
       const [d] = numa013(layout);
       const fixed = fixesFor(d!, layout, seedHost)[0]!.apply(layout);
       expect(numa013(fixed)).toEqual([]);
-      expect(Math.abs(bytes(fixed, "a") / bytes(fixed, "b") - 2)).toBeLessThan(0.001);
-      expect(bytes(fixed, "a") + bytes(fixed, "b")).toBeGreaterThan(seedHost.nodes[0]!.memFree - 2 * 2 ** 21);
-      expect(parseSize(fixed.memory!.size, "M")).toEqual({ ok: true, bytes: bytes(fixed, "a") + bytes(fixed, "b") });
+      expect([bytes(fixed, "a") % GiB, bytes(fixed, "b") % GiB]).toEqual([0, 0]);
+      expect(Math.abs(bytes(fixed, "a") / bytes(fixed, "b") - 2)).toBeLessThan(0.01);
+      const sum = bytes(fixed, "a") + bytes(fixed, "b");
+      const usable = node(0).memFree - headroomFor([node(0)]);
+      expect(sum).toBeLessThanOrEqual(usable);
+      expect(sum).toBeGreaterThan(usable - 2 * GiB); // rounding each down loses less than 1 GiB each
+      expect(parseSize(fixed.memory!.size, "M")).toEqual({ ok: true, bytes: sum });
+    });
+
+    it("does not spread over nodes that would hold the backend only by giving up the headroom", () => {
+      // 1 GiB less than both nodes' free memory: it fits, but leaves the host 1 GiB of 744 GiB
+      const both = node(0).memFree + node(1).memFree;
+      const size = Math.floor(both / GiB) * GiB - GiB;
+      const layout = over(`${size / GiB}G`, "1G");
+      const [d] = numa013(layout);
+      expect(d).toBeDefined();
+      expect(fixesFor(d!, layout, seedHost).map((f) => f.label)).toEqual([expect.stringMatching(/^shrink a to \d+G, leaving/)]);
+    });
+
+    it("on a small node: 2 MiB units below 1 GiB, and no shrink where the headroom takes all the free memory", () => {
+      const small = (freeMiB: number): HostTopology => {
+        const h = structuredClone(seedHost);
+        h.nodes[0] = { ...h.nodes[0]!, memTotal: 4 * GiB, memFree: freeMiB * 2 ** 20 };
+        return h;
+      };
+      const layout = over("3G");
+      const check = (h: HostTopology) => checkLayout(layout, { host: h }).filter((x) => x.code === "NUMA013");
+      // 1.7 GiB free, headroom 1 GiB (5 % of 4 GiB is less): 0.7 GiB left, in whole 2 MiB pages
+      const h = small(1741);
+      const [d] = check(h);
+      const fix = fixesFor(d!, layout, h)[0]!;
+      expect(fix.label).toBe(`shrink a to 716M, leaving 1 GiB of 1.7 GiB free for the host`);
+      expect(bytes(fix.apply(layout), "a")).toBe(716 * 2 ** 20);
+      // 1 GiB free: nothing to give
+      const [d2] = check(small(1024));
+      expect(fixesFor(d2!, layout, small(1024)).filter((f) => f.label.startsWith("shrink"))).toEqual([]);
     });
 
     it("does not offer to spread what the whole host cannot hold", () => {

@@ -15,6 +15,8 @@ import { smpMaxCpus } from "../qemu/prealloc";
 import { pinFixFor } from "../pin/fixes";
 import { misplacedDevices } from "../validate/rules/host-devices";
 import { withConsole } from "./guest-console";
+import { roundDownSize, usableFree } from "./headroom";
+import { mountOf } from "../hugepages/need";
 import { hostNodesFix, smpFix } from "./topology-fixes";
 
 export interface Fix {
@@ -74,26 +76,28 @@ function overcommitGroup(d: Diagnostic, layout: Layout, host: HostTopology | und
   if (!host || !first) return undefined;
   const nodesOf = (b: Backend) => (b.policy === "bind" ? ids(b.hostNodes) : []);
   const key = formatIdList(nodesOf(first));
-  const members = layout.backends.filter((b) => b.prealloc && !b.hugetlb && formatIdList(nodesOf(b)) === key);
+  // as NUMA013 counts them: huge pages (memfd or a file on hugetlbfs) come from the pools, not free memory
+  const onHugetlbfs = (b: Backend) => b.type === "file" && b.memPath !== undefined && host.hugetlbfs !== undefined && mountOf(b.memPath, host.hugetlbfs) !== undefined;
+  const members = layout.backends.filter((b) => b.prealloc && !b.hugetlb && !onHugetlbfs(b) && formatIdList(nodesOf(b)) === key);
   const nodes = nodesOf(first);
   const pool = nodes.length > 0 ? nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
   const free = pool.reduce((a, n) => a + n.memFree, 0);
   const bytes = members.reduce((a, b) => a + backendBytes(b), 0);
   if (members.length === 0 || pool.length === 0 || bytes <= free) return undefined;
-  return { members, nodes, free, bytes };
+  return { members, nodes, pool, free, bytes };
 }
 
-/** 2 MiB: the sizes a shrink gives are whole huge pages, so a later switch to 2M pages still fits. */
-const SHRINK_ALIGN = 2 ** 21;
-
-/** NUMA013: make the over-committed backends smaller, in proportion, so they fit the free memory; -m follows. */
+/** NUMA013: make the over-committed backends smaller, in proportion, so they fit the free memory
+ *  less the host's headroom (headroom.ts); -m follows. None when the headroom leaves no room. */
 function shrinkToFit(d: Diagnostic, layout: Layout, host: HostTopology | undefined): Fix | undefined {
   const g = overcommitGroup(d, layout, host);
   if (!g) return undefined;
-  const sizes = new Map(g.members.map((b) => [b.id, Math.floor((backendBytes(b) * g.free) / g.bytes / SHRINK_ALIGN) * SHRINK_ALIGN]));
+  const { usable, free } = usableFree(g.pool);
+  const sizes = new Map(g.members.map((b) => [b.id, roundDownSize(Math.floor((backendBytes(b) * usable) / g.bytes))]));
   if ([...sizes.values()].some((v) => v <= 0)) return undefined;
+  const left = free - [...sizes.values()].reduce((a, v) => a + v, 0);
   return {
-    label: `shrink ${g.members.map((b) => b.id).join(", ")} to fit ${humanSize(g.free)} free`,
+    label: `shrink ${g.members.map((b) => b.id).join(", ")} to ${[...sizes.values()].map((v) => formatSize(v)).join(", ")}, leaving ${humanSize(left)} of ${humanSize(free)} free for the host`,
     apply: (l0) => {
       const l = structuredClone(l0);
       for (const b of l.backends) {
@@ -106,7 +110,8 @@ function shrinkToFit(d: Diagnostic, layout: Layout, host: HostTopology | undefin
   };
 }
 
-/** NUMA013 on bound backends: bind them to their nodes and the nearest others (by distance) until the free memory covers them. */
+/** NUMA013 on bound backends: bind them to their nodes and the nearest others (by distance) until
+ *  the free memory less the host's headroom (headroom.ts) covers them. */
 function spreadOverNodes(d: Diagnostic, layout: Layout, host: HostTopology | undefined): Fix | undefined {
   const g = overcommitGroup(d, layout, host);
   if (!g || !host || g.nodes.length === 0) return undefined;
@@ -115,18 +120,17 @@ function spreadOverNodes(d: Diagnostic, layout: Layout, host: HostTopology | und
     .map((n, i) => ({ n, dist: host.distances[from]?.[i] ?? 99 }))
     .filter(({ n }) => !g.nodes.includes(n.id))
     .sort((a, b) => a.dist - b.dist || a.n.id - b.n.id);
-  const chosen = [...g.nodes];
-  let free = g.free;
+  const chosen = [...g.pool];
   for (const { n } of others) {
-    if (free >= g.bytes) break;
-    chosen.push(n.id);
-    free += n.memFree;
+    if (usableFree(chosen).usable >= g.bytes) break;
+    chosen.push(n);
   }
-  if (free < g.bytes) return undefined; // the whole host has not that much free: only shrinking helps
-  const list = formatIdList(chosen.sort((a, b) => a - b));
+  const room = usableFree(chosen);
+  if (room.usable < g.bytes) return undefined; // the whole host has not that much to spare: only shrinking helps
+  const list = formatIdList(chosen.map((n) => n.id).sort((a, b) => a - b));
   const ids = new Set(g.members.map((b) => b.id));
   return {
-    label: `spread ${[...ids].join(", ")} over host nodes ${list}`,
+    label: `spread ${[...ids].join(", ")} over host nodes ${list}, leaving ${humanSize(room.free - g.bytes)} of ${humanSize(room.free)} free for the host`,
     apply: (l0) => {
       const l = structuredClone(l0);
       for (const b of l.backends) if (ids.has(b.id)) b.hostNodes = list;
