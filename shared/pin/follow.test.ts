@@ -102,6 +102,27 @@ function holds({ host, before, after, index, target }: Case) {
         `${why}\nthe emulator on vCPUs' PUs`,
       ).toEqual([]);
   }
+  if (after.pinning?.dedicated) {
+    // an I/O thread kept off the vCPUs' PUs before keeps off them after: the PUs the move takes
+    // leave its set, or it goes to the emulator's PUs, unless neither leaves it one (PIN005 says so)
+    const vcpuPus = new Set([...s1.values()].flat());
+    const before0 = new Set([...s0.values()].flat());
+    const emulator = idList(after.pinning.emulator);
+    for (const t of before.iothreads ?? []) {
+      const was = idList(t.hostCpus);
+      const now = idList(after.iothreads?.find((x) => x.id === t.id)?.hostCpus);
+      if (t.hostCpus === undefined || was.some((c) => before0.has(c))) continue;
+      expect(
+        now.filter((c) => !was.includes(c) && !emulator.includes(c)),
+        `${why}\nI/O thread ${t.id}: ${t.hostCpus} → ${formatIdList(now)}, PUs from nowhere`,
+      ).toEqual([]);
+      if ([...was, ...emulator].some((c) => !vcpuPus.has(c)))
+        expect(
+          now.filter((c) => vcpuPus.has(c)),
+          `${why}\nI/O thread ${t.id}: ${t.hostCpus} → ${formatIdList(now)}, on vCPUs' PUs`,
+        ).toEqual([]);
+    }
+  }
   if (before.pinning?.dedicated) {
     // it stays dedicated exactly when the target has a free PU (one per core with smt core) for each vCPU
     const taken = new Set([...s0].filter(([v]) => !mine.has(v)).flatMap(([, set]) => set));
@@ -124,6 +145,8 @@ const arbCase = fc
     guest: fc.nat(),
     target: fc.nat(),
     move: fc.constantFrom<keyof typeof MOVES>("drag", "chip"),
+    // I/O threads: each on a few PUs of the target node no vCPU has (the move may take them), or on the emulator's
+    io: fc.array(fc.record({ onTarget: fc.boolean(), pus: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) }), { maxLength: 2 }),
   })
   .map((r) => {
     const host = hosts[r.h]!;
@@ -156,6 +179,14 @@ describe("a guest node's pins follow it to another host node", () => {
           }
         const index = c.guest % l.nodes.length;
         const target = c.targets[c.target % c.targets.length]!;
+        const vcpuPus = new Set([...vcpuHostSets(l).values()].flat());
+        const reserved = new Set(idList(l.pinning?.reserved));
+        const spare = [...runsOn(c.host, target)].filter((pu) => !vcpuPus.has(pu) && !reserved.has(pu));
+        const iothreads = c.io.flatMap((t, k) => {
+          const set = t.onTarget ? t.pus.map((i) => spare[i % spare.length]!) : idList(l.pinning?.emulator);
+          return set.length > 0 && spare.length > 0 ? [{ id: `io${k}`, hostCpus: formatIdList([...new Set(set)].sort((a, b) => a - b)) }] : [];
+        });
+        if (iothreads.length > 0) l = { ...l, iothreads };
         const after = MOVES[c.move](l, index, target, c.host);
         expect(after.backends.find((b) => b.id === after.nodes[index]!.memdev)!.hostNodes).toBe(String(target));
         holds({ host: c.host, before: l, after, index, target });

@@ -10,7 +10,7 @@
 //   to consecutive vCPUs, one per core with smt "core"), as the planner's --pin cpu gives them;
 // - reserved CPUs are never used, PUs other vCPUs hold keep their owners;
 // - a dedicated design gives every vCPU of the node its own PU while free PUs suffice (and
-//   takes those PUs out of the emulator's set, PIN005); when they do not, the node is pinned
+//   takes those PUs out of the emulator's and the I/O threads' sets, PIN005); when they do not, the node is pinned
 //   node-wide and the design is no longer dedicated;
 // - a memory-only host node (CXL) runs no vCPU: they go to the nearest node with CPUs, where
 //   its preallocation context goes too (layout/edits.ts preallocNode).
@@ -115,6 +115,16 @@ export function movePinsWithNode(l: Layout, index: number, os: number, host: Hos
     const given = new Set(pus.slice(0, exact.length));
     const emulator = idList(p.emulator).filter((c) => !given.has(c));
     if (p.emulator !== undefined && emulator.length > 0) p.emulator = formatIdList(emulator);
+    // the I/O threads too (a dedicated vCPU's PU runs nothing else, PIN005); one left with none
+    // of its own PUs goes where the emulator runs, off every vCPU's PU, else it stays (PIN005 says so)
+    const vcpuPus = new Set([...taken, ...given]);
+    const emulatorOff = idList(p.emulator).filter((c) => !vcpuPus.has(c));
+    for (const t of l.iothreads ?? []) {
+      if (t.hostCpus === undefined) continue;
+      const own = idList(t.hostCpus).filter((c) => !given.has(c));
+      if (own.length > 0) t.hostCpus = formatIdList(own);
+      else if (emulatorOff.length > 0) t.hostCpus = formatIdList(emulatorOff);
+    }
     return;
   }
   const exactSet = new Set(exact);
