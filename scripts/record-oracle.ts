@@ -10,12 +10,8 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseCommandLine } from "../shared/qemu/parse";
-import { corpusSchema, type Corpus } from "../shared/validate/oracle/corpus";
-import { readSysfs } from "../electron/probe/sysfs";
-import { findQemu, probeQemu, readQemuHelp } from "../electron/qemu/discover";
-import { runOracle } from "../electron/oracle/verdict";
-import { memPathFacts } from "../electron/probe/mem-paths";
+import { findQemu } from "../electron/qemu/discover";
+import { recordCorpus } from "../electron/oracle/record";
 
 const CORPUS = join(import.meta.dirname, "../shared/validate/oracle/corpus.json");
 const HUGEPAGES = "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages";
@@ -26,44 +22,20 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const corpus: Corpus = corpusSchema.parse(JSON.parse(readFileSync(CORPUS, "utf8")));
   const binary = findQemu(arg("--qemu"));
-  const { version } = await probeQemu(binary);
-  const only = arg("--only")?.split(",");
-  const missing = process.argv.includes("--missing");
   const pages = arg("--hugepages");
   const before = pages !== undefined ? readFileSync(HUGEPAGES, "utf8").trim() : undefined;
   if (pages !== undefined) writeFileSync(HUGEPAGES, pages);
   try {
-    // --only re-records some lines: the rest keep the host they were recorded on (its free
-    // memory and huge pages decide their verdicts), given what the probe reads now that an
-    // older record lacks (caches, PCI devices: issue 15), which no earlier line depends on.
-    const live = readSysfs();
-    const host =
-      only && corpus.host
-        ? { ...corpus.host, ...(corpus.host.caches || !live.caches ? {} : { caches: live.caches }), ...(corpus.host.pciDevices || !live.pciDevices ? {} : { pciDevices: live.pciDevices }) }
-        : live;
-    let n = 0;
-    for (const e of corpus.entries) {
-      if (only && !only.includes(e.id)) continue;
-      if (missing && e.record && e.record.qemuVersion === version) continue;
-      const { args } = parseCommandLine(e.line);
-      const run = await runOracle(
-        binary,
-        args.map((t) => t.text),
-      );
-      e.record = { ...run, qemuVersion: version };
-      n++;
-      process.stdout.write(`${e.id.padEnd(40)} ${run.verdict}${run.phase ? ` (${run.phase}, exit ${run.exit})` : ""}  ${run.stderr.split("\n")[0]?.slice(0, 110) ?? ""}\n`);
-    }
-    corpus.qemuVersion = version;
-    corpus.qemuHelp = readQemuHelp(binary);
-    corpus.recordedAt = new Date().toISOString();
-    corpus.host = host;
-    corpus.memPaths = memPathFacts(corpus.entries.map((e) => parseCommandLine(e.line).layout));
-    if (pages !== undefined) corpus.hugepages = `${pages} × 2 MiB on node 0`;
-    writeFileSync(CORPUS, JSON.stringify(corpus, null, 1) + "\n");
-    process.stdout.write(`recorded ${n} of ${corpus.entries.length} lines with QEMU ${version} (${binary})\n`);
+    const r = await recordCorpus({
+      path: CORPUS,
+      binary,
+      only: arg("--only")?.split(","),
+      missing: process.argv.includes("--missing"),
+      ...(pages !== undefined ? { hugepages: `${pages} × 2 MiB on node 0` } : {}),
+      log: (line) => process.stdout.write(line + "\n"),
+    });
+    process.stdout.write(`recorded ${r.recorded} of ${r.total} lines with QEMU ${r.version} (${binary})\n`);
   } finally {
     if (before !== undefined) writeFileSync(HUGEPAGES, before);
   }
