@@ -14,6 +14,13 @@
 //   modules exist from QEMU 9.1 (7.2: "Parameter 'smp.modules' is unexpected", NUMA039) and
 //   10.0 prints them in its message ("modules (1)"), between dies and cores.
 
+// An unknown QEMU version is taken as the installed 7.2 everywhere in Numadesk: these -smp
+// rules, NUMA039's limits (validate/rules/machine-numa.ts), NUMA020/NUMA030 (qemu-version.ts)
+// and the preallocation engine (qemu/prealloc-rules.ts: one backend after another). Where 7.2's
+// rule differs from a newer QEMU's (a 0 value, modules=, q35's vCPU limit), the diagnostic says
+// it assumed so, in these words:
+export const ASSUMING_72 = "assuming QEMU 7.2 rules: the version is unknown";
+
 /** Is "7.2.22" below major.minor? (false when the version is unknown) */
 function below(v: string | undefined, major: number, minor: number): boolean {
   const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;

@@ -23,7 +23,7 @@ import type { Layout } from "../../layout/schema";
 import { splitValue } from "../../qemu/codec";
 import { optionName } from "../../qemu/options";
 import { smpMaxCpus } from "../../qemu/prealloc";
-import { modulesKnown } from "../../qemu/smp-topology";
+import { ASSUMING_72, modulesKnown } from "../../qemu/smp-topology";
 import { parseIdList } from "../../cpulist/cpulist";
 import { versionBelow, type Rule } from "../context";
 
@@ -271,7 +271,7 @@ export const smpForMachine: Rule = (layout, { qemu }) => {
   }
   // modules= is in QEMU's -smp from 9.1; 7.2 refuses it whatever the machine
   if (s.extra?.modules !== undefined && !modulesKnown(v)) {
-    const version = v ? ` (this QEMU is ${v})` : "";
+    const version = v ? ` (this QEMU is ${v})` : ` (${ASSUMING_72})`;
     out.push(
       d(
         "NUMA039",
@@ -298,7 +298,7 @@ export const smpForMachine: Rule = (layout, { qemu }) => {
     out.push(
       d(
         "NUMA039",
-        `-smp ${max}: machine ${type} takes at most ${limit} vCPUs; QEMU says "Invalid SMP CPUs ${max}. The max CPUs supported by machine … is ${limit}"`,
+        `-smp ${max}: machine ${type} takes at most ${limit} vCPUs${v === undefined && m.family === "q35" ? ` (${ASSUMING_72}; QEMU 9.0 and later take more)` : ""}; QEMU says "Invalid SMP CPUs ${max}. The max CPUs supported by machine … is ${limit}"`,
         `use at most ${limit} vCPUs${m.family === "pc" ? ", or -machine q35" : ""}`,
         atSmp(),
       ),
