@@ -1,10 +1,18 @@
 // The CLI as a user runs it: a real process, its exit code, stdout and stderr.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { builtCli } from "./fixtures/built-cli";
+
+// the built CLI (dist/numadesk.js, rebuilt when stale): a plain node start instead of compiling
+// the sources through tsx on every spawn
+let bundle = "";
+beforeAll(() => {
+  bundle = builtCli();
+}, 300_000);
 
 const root = join(import.meta.dirname, "../..");
 const seedFast = join(root, "shared/qemu/fixtures/seed-fast.sh");
@@ -13,7 +21,7 @@ const tmp = mkdtempSync(join(tmpdir(), "numadesk-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", input, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [bundle, ...args], { cwd: root, encoding: "utf8", input, timeout: 30_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -167,7 +175,7 @@ describe("numadesk CLI", () => {
 describe("numadesk serve", () => {
   it("prints a token URL on loopback, warns when asked to listen elsewhere, and stops on SIGTERM", async () => {
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", "--port", "0", "--host", "0.0.0.0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bundle, "serve", "--port", "0", "--host", "0.0.0.0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -181,7 +189,7 @@ describe("numadesk serve", () => {
 
   it("serve FILE --sample NAME hands the app that layout on that target; a wrong target is said at once", async () => {
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", seedFast, "--sample", "bm-standard2-52", "--port", "0"], {
+    const child = spawn(process.execPath, [bundle, "serve", seedFast, "--sample", "bm-standard2-52", "--port", "0"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -206,7 +214,7 @@ describe("numadesk serve", () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/there is no sample host 'nosuch'/);
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "serve", "--sample", "epyc-7451-8node", "--port", "0"], {
+    const child = spawn(process.execPath, [bundle, "serve", "--sample", "epyc-7451-8node", "--port", "0"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });

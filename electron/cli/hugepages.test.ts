@@ -2,7 +2,7 @@
 // two backends that fit alone but not together on node 0, the commands that fix it, the
 // reservation, and the same layout running. The pool is put back as it was, whatever happens.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,12 +10,20 @@ import { join } from "node:path";
 import { readPool, writePool } from "../hugepages/reserve";
 import { runOracle } from "../oracle/verdict";
 import { parseCommandLine } from "../../shared/qemu/parse";
+import { builtCli } from "./fixtures/built-cli";
+
+// the built CLI (dist/numadesk.js, rebuilt when stale): a plain node start instead of compiling
+// the sources through tsx on every spawn
+let bundle = "";
+beforeAll(() => {
+  bundle = builtCli();
+}, 300_000);
 
 const root = join(import.meta.dirname, "../..");
 const tmp = mkdtempSync(join(tmpdir(), "numadesk-huge-"));
 const env = { ...process.env, NUMADESK_DATA_DIR: join(tmp, "data") };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env, timeout: 120_000 });
+const cli = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { cwd: root, encoding: "utf8", env, timeout: 120_000 });
 
 const MiB2 = 2 * 2 ** 20;
 const pool = readPool(0, MiB2);

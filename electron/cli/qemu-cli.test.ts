@@ -1,11 +1,19 @@
 // `numadesk qemu`, `plan`/`check` with a QEMU version and the prediction, as a user runs them:
 // a real process, a private config folder, the real binaries on this host.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { builtCli } from "./fixtures/built-cli";
+
+// the built CLI (dist/numadesk.js, rebuilt when stale): a plain node start instead of compiling
+// the sources through tsx on every spawn
+let bundle = "";
+beforeAll(() => {
+  bundle = builtCli();
+}, 300_000);
 
 const root = join(import.meta.dirname, "../..");
 const tmp = mkdtempSync(join(tmpdir(), "numadesk-qemu-cli-"));
@@ -14,7 +22,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const env = { ...process.env, XDG_CONFIG_HOME: join(tmp, "config"), NUMADESK_DATA_DIR: join(tmp, "data") };
 
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000, env });
+  const r = spawnSync(process.execPath, [bundle, ...args], { cwd: root, encoding: "utf8", timeout: 60_000, env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -3,19 +3,27 @@
 // headless Chromium with the network cut off: it must render offline, ask for nothing, log no
 // error, show both plots as SVG with marks, and keep the label as text.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { builtCli } from "./fixtures/built-cli";
+
+// the built CLI (dist/numadesk.js, rebuilt when stale): a plain node start instead of compiling
+// the sources through tsx on every spawn
+let bundle = "";
+beforeAll(() => {
+  bundle = builtCli();
+}, 300_000);
 
 const root = join(import.meta.dirname, "../..");
 const tmp = mkdtempSync(join(tmpdir(), "numadesk-report-"));
 const env = { ...process.env, NUMADESK_DATA_DIR: join(tmp, "data") };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env, timeout: 90_000 });
+const cli = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { cwd: root, encoding: "utf8", env, timeout: 90_000 });
 
 const HOSTILE = `</script><script>window.pwned=1</script>"><img src=x onerror="window.pwned=2">`;
 

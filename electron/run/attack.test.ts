@@ -3,7 +3,7 @@
 // may shape memory and NUMA and nothing else: the bait stays as it was, no marker appears,
 // no process or folder is left, and a failed start never blocks the next run.
 
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -15,6 +15,14 @@ import { loadLayoutText, loadLayoutValue } from "../../shared/layout/load";
 import { parseCommandLine } from "../../shared/qemu/parse";
 import { runDirsLeft, runPrealloc, RunRefused } from "../qemu/launch";
 import type { Layout } from "../../shared/layout/schema";
+import { builtCli } from "../cli/fixtures/built-cli";
+
+// the built CLI (dist/numadesk.js, rebuilt when stale): a plain node start instead of compiling
+// the sources through tsx on every spawn
+let bundle = "";
+beforeAll(() => {
+  bundle = builtCli();
+}, 300_000);
 
 const host = readSysfs();
 const root = join(import.meta.dirname, "../..");
@@ -230,7 +238,7 @@ describe("starting runs", () => {
       const { spawn } = await import("node:child_process");
       const start = () =>
         new Promise<{ code: number | null; out: string }>((resolve) => {
-          const c = spawn(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), "run", file, "--no-save", "--json"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+          const c = spawn(process.execPath, [bundle, "run", file, "--no-save", "--json"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
           let out = "";
           c.stdout.on("data", (b) => (out += b));
           c.stderr.on("data", (b) => (out += b));
@@ -301,7 +309,7 @@ describe("hostile names reach QEMU as names", () => {
 
 describe("inputs that are not files", () => {
   const cli = (args: string[], stdin?: string | number) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(root, "electron/cli/main.ts"), ...args], {
+    spawnSync(process.execPath, [bundle, ...args], {
       cwd: root,
       encoding: "utf8",
       timeout: 20_000,
