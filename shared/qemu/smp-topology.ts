@@ -17,8 +17,8 @@
 // An unknown QEMU version is taken as the installed 7.2 everywhere in Numadesk: these -smp
 // rules, NUMA039's limits (validate/rules/machine-numa.ts), NUMA020/NUMA030 (qemu-version.ts)
 // and the preallocation engine (qemu/prealloc-rules.ts: one backend after another). Where 7.2's
-// rule differs from a newer QEMU's (a 0 value, modules=, q35's vCPU limit), the diagnostic says
-// it assumed so, in these words:
+// rule differs from a newer QEMU's (modules=, q35's vCPU limit), the diagnostic says it assumed
+// so, in these words (a 0 value needs none: the parser's PARSE009 says what 7.2 and 9.0+ do):
 export const ASSUMING_72 = "assuming QEMU 7.2 rules: the version is unknown";
 
 /** Is "7.2.22" below major.minor? (false when the version is unknown) */

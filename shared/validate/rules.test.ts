@@ -151,7 +151,6 @@ const CASES: Case[] = [
   { code: "NUMA022", what: "prealloc-threads=0", bad: GOOD2.replace("prealloc-threads=2,prealloc-context=tc0", "prealloc-threads=0"), good: GOOD2 },
   { code: "NUMA023", what: "a context with one preallocation thread", bad: GOOD2.replace("prealloc-threads=2,prealloc-context=tc0", "prealloc-threads=1,prealloc-context=tc0"), good: GOOD2 },
   { code: "NUMA024", what: "-machine none with -numa", bad: GOOD2 + " -machine none", good: GOOD2 + " -machine q35" },
-  { code: "NUMA046", what: "an -smp value of 0 (7.2 takes it as omitted)", bad: GOOD2.replace("-smp 4", "-smp 4,sockets=0"), good: GOOD2.replace("-smp 4", "-smp 4,sockets=1") },
   { code: "NUMA045", what: "-nographic with -monitor stdio and a default serial port", bad: GOOD2 + " -nographic -monitor stdio", good: GOOD2 + " -nographic -monitor stdio -nodefaults" },
   // QEMU 7.2 runs a memory-less node beside memdev nodes (oracle corpus: numa-memless-node) and
   // refuses mem= beside memdev= (numa-mixed-mem-memdev): the case is the second now.

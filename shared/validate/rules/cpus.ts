@@ -4,7 +4,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic";
 import { formatIdList } from "../../cpulist/cpulist";
 import { smpMaxCpus } from "../../qemu/prealloc";
-import { acceptedTopology, ASSUMING_72, modulesKnown, prefersSockets, resolveSmp, zeroIsRefused, type SmpGiven } from "../../qemu/smp-topology";
+import { acceptedTopology, modulesKnown, prefersSockets, resolveSmp, type SmpGiven } from "../../qemu/smp-topology";
 import type { SmpOpt } from "../../layout/schema";
 import { guestNodeIds, ids } from "./layout-facts";
 import { atAllNodes, atNode, atSmp } from "./at";
@@ -18,17 +18,6 @@ const NUMA026: RuleMeta = {
   severity: "error",
   title: "an `-smp` QEMU refuses once it fills in what is omitted: a topology that does not multiply to maxcpus, cpus above maxcpus, a 0 (QEMU 9.0+)",
   concern: "cpus",
-  policy: false,
-};
-// Measured here with QEMU 7.2.22: `-smp 4,sockets=0` starts and prints "warning: Deprecated CPU
-// topology (considered invalid): CPU topology parameters must be greater than zero"; 9.0
-// removed that and 10.0 refuses it (NUMA026, shared/qemu/fixtures/smp-oracle.json).
-const NUMA046: RuleMeta = {
-  code: "NUMA046",
-  severity: "warning",
-  title: "an `-smp` value of 0, which QEMU before 9.0 takes as omitted with a deprecation warning (9.0 and later refuse it: NUMA026)",
-  concern: "cpus",
-  qemu: { max: "9.0" },
   policy: false,
 };
 
@@ -105,7 +94,7 @@ export const vcpuMembership: RuleDef = {
 // a product that is not maxcpus, cpus above maxcpus, and (QEMU 9.0+) a value of 0.
 export const smpTopology: RuleDef = {
   name: "smpTopology",
-  codes: [NUMA026, NUMA046],
+  codes: [NUMA026],
   check: (layout, ctx) => {
     const s = layout.smp;
     if (!s) return [];
@@ -113,25 +102,13 @@ export const smpTopology: RuleDef = {
     const given = smpGiven(s);
     // before 9.1 QEMU refuses modules= as it reads -smp (NUMA039), before any filling in
     if (!modulesKnown(version)) delete given.modules;
-    const out: Diagnostic[] = [];
-    const zeros = Object.entries(given)
-      .filter(([, v]) => v === 0)
-      .map(([k]) => `${k}=0`);
-    if (zeros.length > 0 && !zeroIsRefused(version)) {
-      const qemu = version === undefined ? `${ASSUMING_72}: QEMU 7.2` : `QEMU ${version}`;
-      out.push(
-        emit(
-          NUMA046,
-          `${zeros.join(", ")}: ${qemu} takes ${zeros.length > 1 ? "them" : "it"} as omitted and warns "Deprecated CPU topology (considered invalid): CPU topology parameters must be greater than zero"; QEMU 9.0 and later refuse it`,
-          `leave ${zeros.length > 1 ? "them" : "it"} out or give a number of 1 or more`,
-          atSmp(),
-        ),
-      );
-    }
     const r = resolveSmp(given, layout.machine?.type, version);
-    if (r.ok) return out;
+    if (r.ok) return [];
     const says = `QEMU${version ? ` ${version}` : ""} says "${r.qemuSays}"`;
     if (r.kind === "zero") {
+      const zeros = Object.entries(given)
+        .filter(([, v]) => v === 0)
+        .map(([k]) => `${k}=0`);
       return [emit(NUMA026, `${zeros.join(", ")}: QEMU 9.0 and later refuse a 0 (7.2 only warned): ${says}`, `leave ${zeros.length > 1 ? "them" : "it"} out or give a number of 1 or more`, atSmp())];
     }
     const fix = smpText(given, acceptedTopology(given));
@@ -145,7 +122,7 @@ export const smpTopology: RuleDef = {
       r.kind === "product"
         ? `${how}sockets × dies × cores × threads is ${t.sockets * t.dies * t.clusters * t.modules * t.cores * t.threads}, not maxcpus ${t.maxcpus}`
         : `cpus=${t.cpus} is more than maxcpus=${t.maxcpus}`;
-    return [...out, emit(NUMA026, `${what}; ${says}`, `use -smp ${fix}`, atSmp())];
+    return [emit(NUMA026, `${what}; ${says}`, `use -smp ${fix}`, atSmp())];
   },
 };
 

@@ -1,7 +1,8 @@
 // An unknown QEMU version is checked by QEMU 7.2's -smp rules, as the rest of Numadesk takes it
 // (qemu/smp-topology.ts ASSUMING_72), and where 7.2's rule differs from a newer QEMU's the
 // diagnostic says it assumed so. The 7.2 verdicts are measured (oracle corpus smp-zero-cores,
-// modules; 10.0's in shared/qemu/fixtures/smp-oracle.json).
+// modules; 10.0's in shared/qemu/fixtures/smp-oracle.json). A 0 needs no assumption: the
+// parser's PARSE009 names both 7.2's warning and 9.0's refusal.
 
 import { describe, expect, it } from "vitest";
 import { parseCommandLine } from "../../qemu/parse";
@@ -10,25 +11,22 @@ import { ASSUMING_72 } from "../../qemu/smp-topology";
 
 const diags = (smp: string, version: string | undefined, machine = "q35") =>
   checkLayout(parseCommandLine(`qemu-system-x86_64 -machine ${machine} -m 64M -smp ${smp}`).layout, version === undefined ? {} : { qemu: { version } }).filter((d) =>
-    ["NUMA026", "NUMA039", "NUMA046"].includes(d.code),
+    ["NUMA026", "NUMA039"].includes(d.code),
   );
 
 describe("-smp with an unknown QEMU version: 7.2's rules, and the diagnostic says so where they differ", () => {
-  it("a 0 value: a warning (7.2 takes it as omitted and warns), naming the assumption; 10.0 refuses it", () => {
-    const unknown = diags("4,sockets=0", undefined);
-    expect(unknown.map((d) => [d.code, d.severity])).toEqual([["NUMA046", "warning"]]);
-    expect(unknown[0]!.message).toBe(
-      `sockets=0: ${ASSUMING_72}: QEMU 7.2 takes it as omitted and warns "Deprecated CPU topology (considered invalid): CPU topology parameters must be greater than zero"; QEMU 9.0 and later refuse it`,
-    );
-    const v72 = diags("4,sockets=0", "7.2.22");
-    expect(v72.map((d) => d.code)).toEqual(["NUMA046"]);
-    expect(v72[0]!.message).toMatch(/^sockets=0: QEMU 7\.2\.22 takes it as omitted/);
-    expect(v72[0]!.message).not.toContain("assuming");
-    expect(diags("4,sockets=0", "10.0.2").map((d) => [d.code, d.severity])).toEqual([["NUMA026", "error"]]);
-  });
-
-  it("a 0 beside a topology that does not multiply out: both the warning and the error", () => {
-    expect(diags("8,sockets=3,threads=0", undefined).map((d) => d.code)).toEqual(["NUMA026", "NUMA046"]);
+  it("a 0 value: the parser's warning says what 7.2 and 9.0+ each do; only a known 9.0+ makes it an error", () => {
+    const parsed = (version: string | undefined) => {
+      const r = parseCommandLine(`qemu-system-x86_64 -machine q35 -m 64M -smp 4,sockets=0`);
+      const check = checkLayout(r.layout, version === undefined ? {} : { qemu: { version } });
+      return [...r.diagnostics, ...check].filter((d) => ["PARSE009", "NUMA026"].includes(d.code)).map((d) => [d.code, d.severity]);
+    };
+    expect(parsed(undefined)).toEqual([["PARSE009", "warning"]]);
+    expect(parsed("7.2.22")).toEqual([["PARSE009", "warning"]]);
+    expect(parsed("10.0.2")).toEqual([
+      ["PARSE009", "warning"],
+      ["NUMA026", "error"],
+    ]);
   });
 
   it("modules= (QEMU 9.1+): refused as by 7.2, naming the assumption; a known 7.2 is named instead; 10.0 takes it", () => {
