@@ -4,6 +4,7 @@
 import type { RunRecord } from "../../shared/run/types";
 import { ApiFailure } from "../../shared/api/contract";
 import { backendBytes } from "../../shared/qemu/prealloc";
+import { runTitle } from "../../shared/run/label";
 import { dueSteps, replayEndMs, replayTimeline } from "../../shared/run/replay";
 import { RECORDING_SUFFIX } from "../../shared/run/recording";
 import { unpackSamples } from "../../shared/run/summarize";
@@ -221,7 +222,8 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
           startedAt: Date.now(),
           layout: record.layout,
           ...(record.topology ? { topology: record.topology } : {}),
-          ...(record.label ? { label: record.label } : {}),
+          // the run panel titles the plot with it from the first frame (the record is adopted at the end)
+          label: runTitle(record),
           replay: { recordId: record.id, speed, endMs },
         },
       });

@@ -73,6 +73,8 @@ export function RunPanel() {
   const nothingPreallocated = layout.backends.every((b) => !b.prealloc);
   // a run is drawn on the topology it ran on: its record's copy, or the target it was launched on
   const runHost = run.record?.topology ?? run.topology ?? host;
+  // which run the plot below is: after the lab demo it is the second of two, in a replay a saved one
+  const shownTitle = run.record ? runTitle(run.record) : run.label;
   // beside a run, a hint about the layout being edited would read as if about the run: it goes
   // below the run, said of the layout, and "nothing is preallocated" not at all (the run did)
   const hint = why && !runShown ? why : undefined;
@@ -132,6 +134,11 @@ export function RunPanel() {
             </li>
           ))}
         </ul>
+      ) : null}
+      {runHost && shownTitle && (run.samples.length > 0 || busy) ? (
+        <h4 className="run-shown" data-testid="run-title">
+          {shownTitle}
+        </h4>
       ) : null}
       {runHost ? <RunProgress run={run} layout={run.record?.layout ?? run.layout ?? layout} host={runHost} /> : null}
       {runHost && (run.samples.length > 0 || busy) ? (
