@@ -70,6 +70,12 @@ describe("replays and recordings", () => {
     await download.saveAs(file);
     const record = JSON.parse(readFileSync(file, "utf8"));
     exported = { file, title: (await row.locator(".run-title").innerText()).trim() };
+    // the summary on screen is this run's: its rate per backend is over the time its threads ran, and says so
+    // (the run's rate, over the time to preallocation done, is another number: 0.07 against 0.05 GiB/s in a lab demo)
+    const b = record.backends[0];
+    const summary = h.page.locator('[data-testid="run-summary"]');
+    expect(await summary.locator("th").last().innerText()).toBe("GiB/s while its threads ran");
+    expect(await summary.locator("tbody tr").first().locator("td").last().innerText()).toBe((b.bytes / 2 ** 30 / ((b.lastMs - b.firstMs) / 1000)).toFixed(2));
     expect(record.samples.t.length).toBeGreaterThan(0);
     // the recording, renamed by its trainer, comes back as a run of its own
     record.label = "from the class handout";

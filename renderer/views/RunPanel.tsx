@@ -135,7 +135,7 @@ export function RunPanel() {
           ))}
         </ul>
       ) : null}
-      {runHost && shownTitle && (run.samples.length > 0 || busy) ? (
+      {runHost && shownTitle && (run.samples.length > 0 || busy) && !(busy && run.statusText && !run.progress) ? (
         <h4 className="run-shown" data-testid="run-title">
           {shownTitle}
         </h4>
@@ -336,7 +336,12 @@ function RunSummary({ record }: { record: RunRecord }) {
           <th>host nodes</th>
           <th>threads</th>
           <th>on its node</th>
-          <th>GiB/s</th>
+          {/* not the run's GiB/s (its size over the time to preallocation done, as the compare
+              chart, the CLI and the report give it): this backend's bytes over the time its
+              touch_pages threads were seen at work, so it says so */}
+          <th title="the backend's size divided by the time from its first to its last touch_pages sample; the run's own rate is its size over the time to preallocation done">
+            GiB/s while its threads ran
+          </th>
         </tr>
       </thead>
       <tbody>
