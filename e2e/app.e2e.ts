@@ -225,10 +225,15 @@ describe("the app in Chromium against the real backend", () => {
       Object.assign(window, { __labSteps: seen });
       // while the second job runs, what the panel says about it (not the first job's record)
       const second: string[] = [];
+      const bootPhases: string[] = [];
+      Object.assign(window, { __bootPhases: bootPhases });
       Object.assign(window, { __secondJob: second });
       new MutationObserver(() => {
         const step = document.querySelector('[data-testid="lab-progress"]')?.getAttribute("data-step");
         if (step && seen.at(-1) !== step) seen.push(step);
+        // what the status says while the lab boots: not "preallocating" (nothing is yet)
+        const phase = document.querySelector('[data-testid="run-status"]')?.getAttribute("data-phase");
+        if (step && phase && !bootPhases.includes(phase)) bootPhases.push(phase);
         const text = document.querySelector('[data-testid="run-status-text"]')?.textContent ?? "";
         if (text.startsWith("running: with thread-context")) {
           const summary = document.querySelector('[data-testid="run-summary"]') ? "summary" : "no summary";
@@ -250,6 +255,8 @@ describe("the app in Chromium against the real backend", () => {
     expect(await h.page.locator('[data-testid="lab-progress"]').count()).toBe(0);
     // the second job was shown as itself while it ran: no summary of the first, and it was "preallocating"
     // before its own "preallocated in" (the first job's record, loaded late, once summarised and timed it)
+    expect(await h.page.evaluate(() => (window as unknown as { __bootPhases: string[] }).__bootPhases)).toEqual(expect.arrayContaining(["booting the lab"]));
+    expect((await h.page.evaluate(() => (window as unknown as { __bootPhases: string[] }).__bootPhases)).filter((p) => p.startsWith("prealloc"))).toEqual([]);
     const second = (await h.page.evaluate(() => (window as unknown as { __secondJob: string[] }).__secondJob)) as string[];
     expect(second.length).toBeGreaterThan(0);
     expect(second.filter((x) => x.startsWith("summary"))).toEqual([]);

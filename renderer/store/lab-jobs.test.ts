@@ -41,6 +41,7 @@ describe("a lab run of two jobs in the run view", () => {
     ev({ runId: "lab-1", type: "job", label: "without thread-context (node 1)" });
     ev({ runId: "lab-1", type: "prealloc-done", ms: 8850 });
     ev({ runId: "lab-1", type: "finished", recordId: id, outcome: "ok", final: false });
+    const secondBegan = Date.now();
     ev({ runId: "lab-1", type: "job", label: "with thread-context (node 1)" });
     // the first job's record has been loaded by now (the store asked first)
     await backend.api.loadRun({ id });
@@ -51,6 +52,8 @@ describe("a lab run of two jobs in the run view", () => {
     expect(run.record).toBeUndefined();
     expect(run.preallocMs).toBeUndefined();
     expect(run.recordIds).toEqual([id]);
+    // its elapsed time counts from its own start, as its plot's axis does, not from the lab's boot
+    expect(run.startedAt).toBeGreaterThanOrEqual(secondBegan);
     // the second job's own end: its record is the run view's
     ev({ runId: "lab-1", type: "prealloc-done", ms: 8060 });
     ev({ runId: "lab-1", type: "finished", recordId: id, outcome: "ok", final: true });

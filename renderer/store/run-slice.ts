@@ -141,6 +141,8 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
               label: e.label,
               statusText: `running: ${e.label}`,
               progress: undefined,
+              // the elapsed time is the job's, as its plot's axis (not since the lab began booting)
+              startedAt: Date.now(),
               samples: [],
               sampleCount: 0,
               preallocMs: undefined,

@@ -65,7 +65,8 @@ export function RunPanel() {
             ? "Nothing is preallocated: set prealloc (drop a thread budget on a node) to see touch_pages threads."
             : undefined;
   const preallocMs = run.preallocMs ?? run.record?.timings.preallocMs;
-  const phase = runPhase(run.status, preallocMs);
+  // a lab run names its job when the guest begins it: until then the lab is being prepared or booted
+  const phase = runPhase(run.status, preallocMs, lab && !replay && run.label === undefined);
   // a replay's clock runs in the recorded run's time
   const elapsed = run.startedAt !== undefined ? Math.min(((busy ? now : (run.endedAt ?? now)) - run.startedAt) * (replay?.speed ?? 1), replay?.endMs ?? Infinity) : undefined;
   // the run shown preallocated: a hint about the layout being edited would read as if about the run
@@ -108,7 +109,7 @@ export function RunPanel() {
               replay {replay.speed}×
             </span>
           ) : null}
-          <span className={`status phase-${phase ?? "idle"}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
+          <span className={`status phase-${(phase ?? "idle").replace(/ /g, "-")}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
             {phase ? <b>{phase}</b> : null}
             {elapsed !== undefined && phase ? <span data-testid="run-elapsed"> · {elapsedText(elapsed)}</span> : null}
             {preallocMs !== undefined && run.status !== "cancelled" ? ` · preallocated in ${(preallocMs / 1000).toFixed(2)} s` : ""}
