@@ -223,10 +223,24 @@ describe("the app in Chromium against the real backend", () => {
     await h.page.evaluate(() => {
       const seen: string[] = [];
       Object.assign(window, { __labSteps: seen });
+      // while the second job runs, what the panel says about it (not the first job's record)
+      const second: string[] = [];
+      const bootPhases: string[] = [];
+      Object.assign(window, { __bootPhases: bootPhases });
+      Object.assign(window, { __secondJob: second });
       new MutationObserver(() => {
         const step = document.querySelector('[data-testid="lab-progress"]')?.getAttribute("data-step");
         if (step && seen.at(-1) !== step) seen.push(step);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+        // what the status says while the lab boots: not "preallocating" (nothing is yet)
+        const phase = document.querySelector('[data-testid="run-status"]')?.getAttribute("data-phase");
+        if (step && phase && !bootPhases.includes(phase)) bootPhases.push(phase);
+        const text = document.querySelector('[data-testid="run-status-text"]')?.textContent ?? "";
+        if (text.startsWith("running: with thread-context")) {
+          const summary = document.querySelector('[data-testid="run-summary"]') ? "summary" : "no summary";
+          const status = document.querySelector('[data-testid="run-status"]')?.textContent ?? "";
+          if (second.at(-1) !== `${summary} | ${status.replace(/[\d.]+ s ·|· [\d.]+ s$/, "")}`) second.push(`${summary} | ${status.replace(/[\d.]+ s ·|· [\d.]+ s$/, "")}`);
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     });
     await h.page.click("text=demo: without and with thread-context");
     const status = h.page.locator('[data-testid="run-status"]');
@@ -239,6 +253,14 @@ describe("the app in Chromium against the real backend", () => {
     const positions = steps.map((s) => LAB_PREP_STEPS.indexOf(s as LabPrepStep));
     expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
     expect(await h.page.locator('[data-testid="lab-progress"]').count()).toBe(0);
+    // the second job was shown as itself while it ran: no summary of the first, and it was "preallocating"
+    // before its own "preallocated in" (the first job's record, loaded late, once summarised and timed it)
+    expect(await h.page.evaluate(() => (window as unknown as { __bootPhases: string[] }).__bootPhases)).toEqual(expect.arrayContaining(["booting the lab"]));
+    expect((await h.page.evaluate(() => (window as unknown as { __bootPhases: string[] }).__bootPhases)).filter((p) => p.startsWith("prealloc"))).toEqual([]);
+    const second = (await h.page.evaluate(() => (window as unknown as { __secondJob: string[] }).__secondJob)) as string[];
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((x) => x.startsWith("summary"))).toEqual([]);
+    expect(second[0]).toMatch(/^no summary \| preallocating/);
     await expect.poll(() => h.page.locator(".compare-chart rect").count(), { timeout: 30_000 }).toBe(2);
     const labels = await h.page.locator(".compare-chart text").allTextContents();
     expect(labels.join(" ")).toMatch(/without thread-context/);

@@ -97,8 +97,10 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
     const plotH = height - BOTTOM - 6;
     const rowH = plotH / Math.max(1, rows.size);
     const last = n ? samples[n - 1]!.t : 0;
-    // the time axis grows by doubling, so a full redraw happens only a few times per run
-    let tMax = domainMs ?? (drawn.current.tMax || 1000);
+    // the time axis grows by doubling, so a full redraw happens only a few times per run; another
+    // sample list (the next run, a record, a replay) starts from 1 s again: the lab demo's second
+    // run was drawn on the first one's 16 s axis, so the faster run looked no shorter
+    let tMax = domainMs ?? ((drawn.current.samples === samples && drawn.current.tMax) || 1000);
     while (last > tMax) tMax *= 2;
     // a different layout colors the marks differently: draw everything again
     // another sample list (a finished run's, from its record) is drawn from its start too
@@ -164,6 +166,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
       drawn.current = { count: 0, tMax, layout, theme, samples };
       tally.current = new Map();
       axis.current = { tMax, plotW, rowH };
+      canvas.dataset.axisMs = String(tMax);
     }
     for (let i = drawn.current.count; i < n; i++) if (samples[i]!.name === "touch_pages") workerTids.current.add(samples[i]!.tid);
     if (full)
@@ -287,7 +290,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
             <i className="dashed" /> preallocated at {(markMs / 1000).toFixed(2)} s
           </span>
         ) : null}
-        <span className="legend muted">faint: waiting (D/S), grey: other QEMU threads</span>
+        <span className="legend muted">time: seconds since QEMU started · faint: waiting (D/S), grey: other QEMU threads</span>
       </figcaption>
     </figure>
   );

@@ -65,7 +65,8 @@ export function RunPanel() {
             ? "Nothing is preallocated: set prealloc (drop a thread budget on a node) to see touch_pages threads."
             : undefined;
   const preallocMs = run.preallocMs ?? run.record?.timings.preallocMs;
-  const phase = runPhase(run.status, preallocMs);
+  // a lab run names its job when the guest begins it: until then the lab is being prepared or booted
+  const phase = runPhase(run.status, preallocMs, lab && !replay && run.label === undefined);
   // a replay's clock runs in the recorded run's time
   const elapsed = run.startedAt !== undefined ? Math.min(((busy ? now : (run.endedAt ?? now)) - run.startedAt) * (replay?.speed ?? 1), replay?.endMs ?? Infinity) : undefined;
   // the run shown preallocated: a hint about the layout being edited would read as if about the run
@@ -73,6 +74,8 @@ export function RunPanel() {
   const nothingPreallocated = layout.backends.every((b) => !b.prealloc);
   // a run is drawn on the topology it ran on: its record's copy, or the target it was launched on
   const runHost = run.record?.topology ?? run.topology ?? host;
+  // which run the plot below is: after the lab demo it is the second of two, in a replay a saved one
+  const shownTitle = run.record ? runTitle(run.record) : run.label;
   // beside a run, a hint about the layout being edited would read as if about the run: it goes
   // below the run, said of the layout, and "nothing is preallocated" not at all (the run did)
   const hint = why && !runShown ? why : undefined;
@@ -106,7 +109,7 @@ export function RunPanel() {
               replay {replay.speed}×
             </span>
           ) : null}
-          <span className={`status phase-${phase ?? "idle"}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
+          <span className={`status phase-${(phase ?? "idle").replace(/ /g, "-")}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
             {phase ? <b>{phase}</b> : null}
             {elapsed !== undefined && phase ? <span data-testid="run-elapsed"> · {elapsedText(elapsed)}</span> : null}
             {preallocMs !== undefined && run.status !== "cancelled" ? ` · preallocated in ${(preallocMs / 1000).toFixed(2)} s` : ""}
@@ -132,6 +135,11 @@ export function RunPanel() {
             </li>
           ))}
         </ul>
+      ) : null}
+      {runHost && shownTitle && (run.samples.length > 0 || busy) && !(busy && run.statusText && !run.progress) ? (
+        <h4 className="run-shown" data-testid="run-title">
+          {shownTitle}
+        </h4>
       ) : null}
       {runHost ? <RunProgress run={run} layout={run.record?.layout ?? run.layout ?? layout} host={runHost} /> : null}
       {runHost && (run.samples.length > 0 || busy) ? (
@@ -329,7 +337,12 @@ function RunSummary({ record }: { record: RunRecord }) {
           <th>host nodes</th>
           <th>threads</th>
           <th>on its node</th>
-          <th>GiB/s</th>
+          {/* not the run's GiB/s (its size over the time to preallocation done, as the compare
+              chart, the CLI and the report give it): this backend's bytes over the time its
+              touch_pages threads were seen at work, so it says so */}
+          <th title="the backend's size divided by the time from its first to its last touch_pages sample; the run's own rate is its size over the time to preallocation done">
+            GiB/s while its threads ran
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -7,6 +7,8 @@ describe("run phase", () => {
     expect(runPhase("starting", undefined)).toBe("starting");
     expect(runPhase("running", undefined)).toBe("preallocating");
     expect(runPhase("running", 420)).toBe("preallocated");
+    // a lab run preparing or booting its guest is not preallocating yet (the app said so for 25 s)
+    expect(runPhase("running", undefined, true)).toBe("booting the lab");
     expect(runPhase("cancelled", undefined)).toBe("cancelled");
     expect(runPhase("done", 420)).toBe("done");
   });

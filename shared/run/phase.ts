@@ -2,13 +2,15 @@
 // on QMP, so "preallocating" lasts from spawn until the prealloc-done event (the QMP greeting),
 // and a run the user stopped is "cancelled", not "failed".
 
-export type RunPhase = "starting" | "preallocating" | "preallocated" | "done" | "cancelled" | "failed";
+export type RunPhase = "starting" | "booting the lab" | "preallocating" | "preallocated" | "done" | "cancelled" | "failed";
 
-export function runPhase(status: "idle" | "starting" | "running" | "done" | "cancelled" | "failed", preallocMs: number | undefined): RunPhase | undefined {
+/** `labBooting`: a lab run whose guest has not begun a job yet (its QEMU inside is not started: nothing preallocates). */
+export function runPhase(status: "idle" | "starting" | "running" | "done" | "cancelled" | "failed", preallocMs: number | undefined, labBooting = false): RunPhase | undefined {
   switch (status) {
     case "idle":
       return undefined;
     case "running":
+      if (labBooting) return "booting the lab";
       return preallocMs === undefined ? "preallocating" : "preallocated";
     default:
       return status;
