@@ -176,9 +176,12 @@ describe("text on the canvas", () => {
     ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
   ] as const;
 
-  it("every piece of text is 9 px or more on screen at the fit zoom on every sample at 1280×800, and inside the card, guest box or chip that holds it", async () => {
+  it.each([
+    [1280, 800],
+    [1920, 1080],
+  ])("every piece of text is 9 px or more on screen at the fit zoom on every sample at %i×%i, and inside the card, guest box or chip that holds it", async (width, height) => {
     const page = h.page;
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize({ width, height });
     const smallest: string[] = [];
     for (const [name, plan] of SAMPLES) {
       await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
@@ -196,7 +199,7 @@ describe("text on the canvas", () => {
         name,
       ).toEqual([]);
     }
-    console.log(`smallest text at 1280×800: ${smallest.join("; ")}`);
+    console.log(`smallest text at ${width}×${height}: ${smallest.join("; ")}`);
   });
 
   it("a guest box's detail too long for the box ends in … inside it, the whole of it in its title", async () => {
@@ -331,5 +334,120 @@ describe("the drag ghost", () => {
     await page.keyboard.press("Escape");
     await page.mouse.up();
     expect(await ghost.count()).toBe(0);
+  });
+});
+
+describe("what a trainer projects at 1280×800", () => {
+  it("the target dropdown shows every sample host's whole name, and the bar stays one row", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const names = await page.locator('select[aria-label="target host"] optgroup[label="sample hosts"] option').allTextContents();
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    for (const name of names) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      // the shown name's width in the select's own font against the room inside it (its padding and the arrow's 18 px taken off)
+      const m = await page.locator('select[aria-label="target host"]').evaluate((s: HTMLSelectElement) => {
+        const cs = getComputedStyle(s);
+        const ctx = document.createElement("canvas").getContext("2d")!;
+        ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const text = s.selectedOptions[0]?.textContent ?? "";
+        return { text, need: ctx.measureText(text).width, room: s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 18 };
+      });
+      expect(m.text).toBe(name);
+      expect(m.need, `${name}: ${m.need.toFixed(0)} px of text in ${m.room.toFixed(0)} px`).toBeLessThanOrEqual(m.room);
+      const bar = await topBar();
+      const top = Math.max(...bar.boxes.map((b) => b.top));
+      const bottom = Math.min(...bar.boxes.map((b) => b.bottom));
+      expect(top, name).toBeLessThan(bottom);
+      expect(bar.overflow, name).toBeLessThanOrEqual(0);
+    }
+    await page.screenshot({ path: join(SHOTS, "topbar-xeon-1280.png"), clip: { x: 0, y: 0, width: 1280, height: 60 } });
+  });
+
+  it("a node card's PCI rows name each device: its short address, its kind and its model, whole enough to recognise, 9 px or more, inside the row", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:xeon-2node-gpu-nic", `svg.host-svg [data-node="1"] .pci-row[data-device="0000:81:00.0"]`);
+    await planInBar(page, { mem: "16G", vcpus: 16, threads: 8 });
+    await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(16);
+    await page.waitForTimeout(300); // the fit after the guest row grew
+    const rows = await page.locator("svg.host-svg .pci-row").evaluateAll((gs) =>
+      gs.map((g) => {
+        const bg = g.querySelector(".pci-row-bg")!.getBoundingClientRect();
+        const texts = (Array.from(g.querySelectorAll("text")) as SVGTextElement[])
+          .filter((t) => !t.closest(".pci-attach"))
+          .map((t) => {
+            const r = t.getBoundingClientRect();
+            return {
+              text: t.textContent ?? "",
+              px: parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 0),
+              inside: r.left >= bg.left - 1 && r.right <= bg.right + 1 && r.top >= bg.top - 1 && r.bottom <= bg.bottom + 1,
+            };
+          });
+        return { device: (g as SVGGElement).dataset.device!, title: g.querySelector("title")?.textContent ?? "", texts };
+      }),
+    );
+    // what a person calls each device on this sample: the model, not the chipset code name
+    const models: Record<string, string> = {
+      "0000:00:1f.2": "C600/X79 series",
+      "0000:03:00.0": "Tesla M2075",
+      "0000:04:00.0": "C602 chipset",
+      "0000:05:03.0": "MGA G200eW",
+      "0000:81:00.0": "I350 Gigabit",
+      "0000:81:00.1": "I350 Gigabit",
+      "0000:83:00.0": "Tesla M2075",
+      "0000:84:00.0": "Tesla M2075",
+      "0000:84:00.1": "Radeon HD 7970",
+    };
+    expect(rows.map((r) => r.device).sort()).toEqual(Object.keys(models).sort());
+    for (const r of rows) {
+      const shown = r.texts.map((t) => t.text).join(" ");
+      expect(shown, r.device).toContain(r.device.replace(/^0000:/, ""));
+      expect(shown, r.device).toContain(models[r.device]);
+      // the whole line (vendor, class, ids) in the row's tooltip
+      expect(r.title, r.device).toContain(r.device);
+      for (const t of r.texts) {
+        expect(t.px, `${r.device}: "${t.text}"`).toBeGreaterThanOrEqual(9);
+        expect(t.inside, `${r.device}: "${t.text}" leaves its row`).toBe(true);
+      }
+    }
+    await page.locator('[data-node="1"]').screenshot({ path: join(SHOTS, "pci-rows-xeon-node1-1280.png") });
+  });
+
+  it("an empty -m or -smp field looks empty (a muted, italic word, not a grey number), and leaving it untouched is not an error", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:cxl-4node", `svg.host-svg[aria-label^="cxl-4node:"]`);
+    // a layout with no -m and no -smp: QEMU's defaults (128M, one vCPU)
+    const r = await page.evaluate(() => (window as any).__numadesk.getState().importCommandLine("qemu-system-x86_64 -nodefaults"));
+    expect(r.ok).toBe(true);
+    const m = page.locator('input[aria-label="guest memory size (-m)"]');
+    await expect.poll(() => m.inputValue()).toBe("");
+    const fields = [m, ...["cpus", "sockets", "cores", "threads", "maxcpus"].map((f) => page.locator(`input[aria-label="-smp ${f}"]`))];
+    for (const f of fields) {
+      const look = await f.evaluate((i: HTMLInputElement) => {
+        const p = getComputedStyle(i, "::placeholder");
+        return { value: i.value, placeholder: i.placeholder, style: p.fontStyle, title: i.title };
+      });
+      expect(look.value).toBe("");
+      // a word, not something that reads as a typed value
+      expect(look.placeholder).toMatch(/^[a-z]+$/);
+      expect(look.style).toBe("italic");
+      // what QEMU does with it is said in the tooltip
+      expect(look.title).toMatch(/QEMU/);
+    }
+    expect(await m.getAttribute("title")).toContain("128M");
+    // focus and leave each empty field: no error, nothing on the command line changes
+    for (const f of fields) {
+      await f.focus();
+      await f.press("Tab");
+    }
+    expect(await page.locator(".vm-row .field-error").count()).toBe(0);
+    // typing still validates as it goes
+    await m.fill("12Q");
+    await expect.poll(() => page.locator(".vm-row .field-error").count()).toBe(1);
+    await m.press("Escape");
+    await m.blur();
+    await page.locator(".vm-row").screenshot({ path: join(SHOTS, "empty-fields-1280.png") });
   });
 });
