@@ -451,3 +451,71 @@ describe("what a trainer projects at 1280×800", () => {
     await page.locator(".vm-row").screenshot({ path: join(SHOTS, "empty-fields-1280.png") });
   });
 });
+
+describe("a host with no layout yet", () => {
+  it("is drawn at least as large as with a planned guest under it (the '+ guest node' row is weighed when the host is arranged), on every sample at 1280×800", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const SAMPLES = [
+      ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
+      ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
+      ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
+      ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
+      ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
+    ] as const;
+    const zoom = async () => Number(await page.locator(".viewport").getAttribute("data-k"));
+    for (const [name, plan] of SAMPLES) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      await page.evaluate(() => (window as any).__numadesk.getState().newLayout());
+      await expect.poll(() => page.locator("[data-guest-box]").count()).toBe(0);
+      await page.waitForTimeout(300); // the fit
+      const empty = await zoom();
+      if (name === "cxl-4node") await page.screenshot({ path: join(SHOTS, "empty-cxl-1280.png") });
+      await planInBar(page, plan);
+      await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
+      await page.waitForTimeout(300);
+      const planned = await zoom();
+      expect(empty, `${name}: ${Math.round(empty * 100)} % with no layout, ${Math.round(planned * 100)} % planned`).toBeGreaterThanOrEqual(planned - 0.01);
+    }
+  });
+});
+
+describe("memory legends", () => {
+  it("no memory legend line on a sample's cards is cut short ('…') at 1280×800 or 1920×1080, with or without a layout: a huge-page pool too long for its card says its free pages, the total in its title", async () => {
+    const page = h.page;
+    const cut: string[] = [];
+    const sizes: Array<[number, number]> = [
+      [1280, 800],
+      [1920, 1080],
+    ];
+    for (const [width, height] of sizes) {
+      await page.setViewportSize({ width, height });
+      for (const [name, plan] of [
+        ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
+        ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
+        ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
+        ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
+        ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
+      ] as const) {
+        await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+        await page.evaluate(() => (window as any).__numadesk.getState().newLayout());
+        for (const planned of [false, true]) {
+          if (planned) {
+            await planInBar(page, plan);
+            await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
+          }
+          const legends = await page.locator("svg.host-svg .memory text.mem-legend").allTextContents();
+          expect(legends.length, name).toBeGreaterThan(0);
+          for (const l of legends) if (l.endsWith("…")) cut.push(`${name} ${width}×${height}${planned ? " planned" : ""}: "${l}"`);
+        }
+      }
+    }
+    expect(cut).toEqual([]);
+    // the CXL sample's node 0 has a 2 MiB pool of 1024 pages: its line names the pool and its free pages
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:cxl-4node", `svg.host-svg[aria-label^="cxl-4node:"]`);
+    const lines = await page.locator('[data-node="0"] .memory text.mem-legend').allTextContents();
+    expect(lines, JSON.stringify(lines)).toContain("2 MiB pages 1000 free");
+    expect(await page.locator('[data-node="0"] .memory > title').textContent()).toContain("2 MiB pages 1000/1024 free");
+  });
+});
