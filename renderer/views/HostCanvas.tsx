@@ -83,6 +83,8 @@ export function HostCanvas() {
     if (!host) return undefined;
     const layout = store!.getState().layout;
     return hostGeometry(machineOf(host), { aspect, collapse, below: (plain) => LINK_ROOM + guestGeometry(layout, plain).height });
+    // the count is what the guest row's size follows; the layout itself is read, not subscribed to
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, host, aspect, collapse, guestNodeCount]);
   // what a fit shows is host and guest, following the guest's size in steps (a box more or
   // less), not every moved vCPU, so the picture stays put while you work in it
