@@ -519,3 +519,69 @@ describe("memory legends", () => {
     expect(await page.locator('[data-node="0"] .memory > title').textContent()).toContain("2 MiB pages 1000/1024 free");
   });
 });
+
+describe("dark mode", () => {
+  it("every guest→host link stands out from the dark canvas (contrast 3:1 or more, measured on the screenshot's pixels), the dark node colours (blue, wine) too", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => (window as any).__numadesk.getState().setTheme("dark"));
+    try {
+      await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+      await planInBar(page, { mem: "128G", vcpus: 48, threads: 16 });
+      await expect.poll(() => page.locator(".guest-link").count()).toBe(8);
+      await page.waitForTimeout(300);
+      // three points along each link, in CSS px on the page
+      const points = await page.locator(".guest-link").evaluateAll((ps) =>
+        (ps as SVGPathElement[]).map((p) => {
+          const len = p.getTotalLength();
+          const m = p.getScreenCTM()!;
+          return {
+            link: p.dataset.link!,
+            at: [0.3, 0.5, 0.7].map((f) => {
+              const q = p.getPointAtLength(len * f);
+              return { x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f };
+            }),
+          };
+        }),
+      );
+      const png = (await page.screenshot()).toString("base64");
+      const contrasts = await page.evaluate(
+        async ({ png, points }) => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${png}`;
+          await img.decode();
+          const c = document.createElement("canvas");
+          c.width = img.width;
+          c.height = img.height;
+          const ctx = c.getContext("2d")!;
+          ctx.drawImage(img, 0, 0);
+          const lum = (rgb: number[]) => {
+            const [r, g, b] = rgb.map((v) => {
+              const s = v / 255;
+              return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+          };
+          const frame = document.querySelector(".canvas-frame")!.getBoundingClientRect();
+          const bgAt = Array.from(ctx.getImageData(Math.round(frame.left + 4), Math.round(frame.bottom - 4), 1, 1).data.slice(0, 3));
+          const lb = lum(bgAt);
+          return points.map((p) => {
+            const ratios = p.at.map((q) => {
+              const px = Array.from(ctx.getImageData(Math.round(q.x), Math.round(q.y), 1, 1).data.slice(0, 3));
+              const l = lum(px);
+              return (Math.max(l, lb) + 0.05) / (Math.min(l, lb) + 0.05);
+            });
+            ratios.sort((a, b) => a - b);
+            return { link: p.link, ratio: ratios[1]!, bg: bgAt };
+          });
+        },
+        { png, points },
+      );
+      console.log(`dark link contrast: ${contrasts.map((c) => `${c.link} ${c.ratio.toFixed(1)}`).join(", ")}`);
+      for (const c of contrasts) expect(c.ratio, `link ${c.link} on ${c.bg}`).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: join(SHOTS, "links-dark-epyc-1280.png") });
+    } finally {
+      await page.evaluate(() => (window as any).__numadesk.getState().setTheme("light"));
+    }
+  });
+});
