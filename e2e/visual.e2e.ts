@@ -3,7 +3,10 @@
 // numbers on the biggest sample are drawn at a readable size at the default zoom (or folded
 // into ranges); every other piece of canvas text is 9 px or more on screen at the fit and
 // inside its card; links never run through or along another card; exact pins are marked where
-// they read; a guest node's drag ghost is labelled with its guest node id.
+// they read; a guest node's drag ghost is labelled with its guest node id. What a trainer
+// projects: the target dropdown shows the whole sample name, a PCI row names its device, an empty
+// -m/-smp field looks empty, a host with no layout is not drawn smaller than with one, no memory
+// legend is cut, and dark-mode links stand out from the canvas (measured on the pixels).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
