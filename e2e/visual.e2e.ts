@@ -344,6 +344,15 @@ describe("what a trainer projects at 1280×800", () => {
   it("the target dropdown shows every sample host's whole name, and the bar stays one row", async () => {
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 800 });
+    // with the recent-layouts list in the bar too (a layout opened from a file), its most crowded state
+    if ((await page.locator('select[aria-label="recent layouts"]').count()) === 0) {
+      await page.setInputFiles('input[aria-label="layout file to open"]', {
+        name: "a-long-layout-name.numadesk.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(await page.evaluate(() => (window as any).__numadesk.getState().layoutFileText())),
+      });
+      await page.locator('select[aria-label="recent layouts"]').waitFor();
+    }
     const names = await page.locator('select[aria-label="target host"] optgroup[label="sample hosts"] option').allTextContents();
     expect(names.length).toBeGreaterThanOrEqual(5);
     for (const name of names) {
