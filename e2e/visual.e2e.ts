@@ -3,7 +3,10 @@
 // numbers on the biggest sample are drawn at a readable size at the default zoom (or folded
 // into ranges); every other piece of canvas text is 9 px or more on screen at the fit and
 // inside its card; links never run through or along another card; exact pins are marked where
-// they read; a guest node's drag ghost is labelled with its guest node id.
+// they read; a guest node's drag ghost is labelled with its guest node id. What a trainer
+// projects: the target dropdown shows the whole sample name, a PCI row names its device, an empty
+// -m/-smp field looks empty, a host with no layout is not drawn smaller than with one, no memory
+// legend is cut, and dark-mode links stand out from the canvas (measured on the pixels).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -176,9 +179,12 @@ describe("text on the canvas", () => {
     ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
   ] as const;
 
-  it("every piece of text is 9 px or more on screen at the fit zoom on every sample at 1280×800, and inside the card, guest box or chip that holds it", async () => {
+  it.each([
+    [1280, 800],
+    [1920, 1080],
+  ])("every piece of text is 9 px or more on screen at the fit zoom on every sample at %i×%i, and inside the card, guest box or chip that holds it", async (width, height) => {
     const page = h.page;
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize({ width, height });
     const smallest: string[] = [];
     for (const [name, plan] of SAMPLES) {
       await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
@@ -196,7 +202,7 @@ describe("text on the canvas", () => {
         name,
       ).toEqual([]);
     }
-    console.log(`smallest text at 1280×800: ${smallest.join("; ")}`);
+    console.log(`smallest text at ${width}×${height}: ${smallest.join("; ")}`);
   });
 
   it("a guest box's detail too long for the box ends in … inside it, the whole of it in its title", async () => {
@@ -331,5 +337,263 @@ describe("the drag ghost", () => {
     await page.keyboard.press("Escape");
     await page.mouse.up();
     expect(await ghost.count()).toBe(0);
+  });
+});
+
+describe("what a trainer projects at 1280×800", () => {
+  it("the target dropdown shows every sample host's whole name, and the bar stays one row", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // with the recent-layouts list in the bar too (a layout opened from a file), its most crowded state
+    if ((await page.locator('select[aria-label="recent layouts"]').count()) === 0) {
+      await page.setInputFiles('input[aria-label="layout file to open"]', {
+        name: "a-long-layout-name.numadesk.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(await page.evaluate(() => (window as any).__numadesk.getState().layoutFileText())),
+      });
+      await page.locator('select[aria-label="recent layouts"]').waitFor();
+    }
+    const names = await page.locator('select[aria-label="target host"] optgroup[label="sample hosts"] option').allTextContents();
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    for (const name of names) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      // the shown name's width in the select's own font against the room inside it (its padding and the arrow's 18 px taken off)
+      const m = await page.locator('select[aria-label="target host"]').evaluate((s: HTMLSelectElement) => {
+        const cs = getComputedStyle(s);
+        const ctx = document.createElement("canvas").getContext("2d")!;
+        ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const text = s.selectedOptions[0]?.textContent ?? "";
+        return { text, need: ctx.measureText(text).width, room: s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 18 };
+      });
+      expect(m.text).toBe(name);
+      expect(m.need, `${name}: ${m.need.toFixed(0)} px of text in ${m.room.toFixed(0)} px`).toBeLessThanOrEqual(m.room);
+      const bar = await topBar();
+      const top = Math.max(...bar.boxes.map((b) => b.top));
+      const bottom = Math.min(...bar.boxes.map((b) => b.bottom));
+      expect(top, name).toBeLessThan(bottom);
+      expect(bar.overflow, name).toBeLessThanOrEqual(0);
+    }
+    await page.screenshot({ path: join(SHOTS, "topbar-xeon-1280.png"), clip: { x: 0, y: 0, width: 1280, height: 60 } });
+  });
+
+  it("a node card's PCI rows name each device: its short address, its kind and its model, whole enough to recognise, 9 px or more, inside the row", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:xeon-2node-gpu-nic", `svg.host-svg [data-node="1"] .pci-row[data-device="0000:81:00.0"]`);
+    await planInBar(page, { mem: "16G", vcpus: 16, threads: 8 });
+    await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(16);
+    await page.waitForTimeout(300); // the fit after the guest row grew
+    const rows = await page.locator("svg.host-svg .pci-row").evaluateAll((gs) =>
+      gs.map((g) => {
+        const bg = g.querySelector(".pci-row-bg")!.getBoundingClientRect();
+        const texts = (Array.from(g.querySelectorAll("text")) as SVGTextElement[])
+          .filter((t) => !t.closest(".pci-attach"))
+          .map((t) => {
+            const r = t.getBoundingClientRect();
+            return {
+              text: t.textContent ?? "",
+              px: parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 0),
+              inside: r.left >= bg.left - 1 && r.right <= bg.right + 1 && r.top >= bg.top - 1 && r.bottom <= bg.bottom + 1,
+            };
+          });
+        return { device: (g as SVGGElement).dataset.device!, title: g.querySelector("title")?.textContent ?? "", texts };
+      }),
+    );
+    // what a person calls each device on this sample: the model, not the chipset code name
+    const models: Record<string, string> = {
+      "0000:00:1f.2": "C600/X79 series",
+      "0000:03:00.0": "Tesla M2075",
+      "0000:04:00.0": "C602 chipset",
+      "0000:05:03.0": "MGA G200eW",
+      "0000:81:00.0": "I350 Gigabit",
+      "0000:81:00.1": "I350 Gigabit",
+      "0000:83:00.0": "Tesla M2075",
+      "0000:84:00.0": "Tesla M2075",
+      "0000:84:00.1": "Radeon HD 7970",
+    };
+    expect(rows.map((r) => r.device).sort()).toEqual(Object.keys(models).sort());
+    for (const r of rows) {
+      const shown = r.texts.map((t) => t.text).join(" ");
+      expect(shown, r.device).toContain(r.device.replace(/^0000:/, ""));
+      expect(shown, r.device).toContain(models[r.device]);
+      // the whole line (vendor, class, ids) in the row's tooltip
+      expect(r.title, r.device).toContain(r.device);
+      for (const t of r.texts) {
+        expect(t.px, `${r.device}: "${t.text}"`).toBeGreaterThanOrEqual(9);
+        expect(t.inside, `${r.device}: "${t.text}" leaves its row`).toBe(true);
+      }
+    }
+    await page.locator('[data-node="1"]').screenshot({ path: join(SHOTS, "pci-rows-xeon-node1-1280.png") });
+  });
+
+  it("an empty -m or -smp field looks empty (a muted, italic word, not a grey number), and leaving it untouched is not an error", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:cxl-4node", `svg.host-svg[aria-label^="cxl-4node:"]`);
+    // a layout with no -m and no -smp: QEMU's defaults (128M, one vCPU)
+    const r = await page.evaluate(() => (window as any).__numadesk.getState().importCommandLine("qemu-system-x86_64 -nodefaults"));
+    expect(r.ok).toBe(true);
+    const m = page.locator('input[aria-label="guest memory size (-m)"]');
+    await expect.poll(() => m.inputValue()).toBe("");
+    const fields = [m, ...["cpus", "sockets", "cores", "threads", "maxcpus"].map((f) => page.locator(`input[aria-label="-smp ${f}"]`))];
+    for (const f of fields) {
+      const look = await f.evaluate((i: HTMLInputElement) => {
+        const p = getComputedStyle(i, "::placeholder");
+        return { value: i.value, placeholder: i.placeholder, style: p.fontStyle, title: i.title };
+      });
+      expect(look.value).toBe("");
+      // a word, not something that reads as a typed value
+      expect(look.placeholder).toMatch(/^[a-z]+$/);
+      expect(look.style).toBe("italic");
+      // what QEMU does with it is said in the tooltip
+      expect(look.title).toMatch(/QEMU/);
+    }
+    expect(await m.getAttribute("title")).toContain("128M");
+    // focus and leave each empty field: no error, nothing on the command line changes
+    for (const f of fields) {
+      await f.focus();
+      await f.press("Tab");
+    }
+    expect(await page.locator(".vm-row .field-error").count()).toBe(0);
+    // typing still validates as it goes
+    await m.fill("12Q");
+    await expect.poll(() => page.locator(".vm-row .field-error").count()).toBe(1);
+    await m.press("Escape");
+    await m.blur();
+    await page.locator(".vm-row").screenshot({ path: join(SHOTS, "empty-fields-1280.png") });
+  });
+});
+
+describe("a host with no layout yet", () => {
+  it("is drawn at least as large as with a planned guest under it (the '+ guest node' row is weighed when the host is arranged), on every sample at 1280×800", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const SAMPLES = [
+      ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
+      ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
+      ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
+      ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
+      ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
+    ] as const;
+    const zoom = async () => Number(await page.locator(".viewport").getAttribute("data-k"));
+    for (const [name, plan] of SAMPLES) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      await page.evaluate(() => (window as any).__numadesk.getState().newLayout());
+      await expect.poll(() => page.locator("[data-guest-box]").count()).toBe(0);
+      await page.waitForTimeout(300); // the fit
+      const empty = await zoom();
+      if (name === "cxl-4node") await page.screenshot({ path: join(SHOTS, "empty-cxl-1280.png") });
+      await planInBar(page, plan);
+      await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
+      await page.waitForTimeout(300);
+      const planned = await zoom();
+      expect(empty, `${name}: ${Math.round(empty * 100)} % with no layout, ${Math.round(planned * 100)} % planned`).toBeGreaterThanOrEqual(planned - 0.01);
+    }
+  });
+});
+
+describe("memory legends", () => {
+  it("no memory legend line on a sample's cards is cut short ('…') at 1280×800 or 1920×1080, with or without a layout: a huge-page pool too long for its card says its free pages, the total in its title", async () => {
+    const page = h.page;
+    const cut: string[] = [];
+    const sizes: Array<[number, number]> = [
+      [1280, 800],
+      [1920, 1080],
+    ];
+    for (const [width, height] of sizes) {
+      await page.setViewportSize({ width, height });
+      for (const [name, plan] of [
+        ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
+        ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
+        ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
+        ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
+        ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
+      ] as const) {
+        await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+        await page.evaluate(() => (window as any).__numadesk.getState().newLayout());
+        for (const planned of [false, true]) {
+          if (planned) {
+            await planInBar(page, plan);
+            await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
+          }
+          const legends = await page.locator("svg.host-svg .memory text.mem-legend").allTextContents();
+          expect(legends.length, name).toBeGreaterThan(0);
+          for (const l of legends) if (l.endsWith("…")) cut.push(`${name} ${width}×${height}${planned ? " planned" : ""}: "${l}"`);
+        }
+      }
+    }
+    expect(cut).toEqual([]);
+    // the CXL sample's node 0 has a 2 MiB pool of 1024 pages: its line names the pool and its free pages
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:cxl-4node", `svg.host-svg[aria-label^="cxl-4node:"]`);
+    const lines = await page.locator('[data-node="0"] .memory text.mem-legend').allTextContents();
+    expect(lines, JSON.stringify(lines)).toContain("2 MiB pages 1000 free");
+    expect(await page.locator('[data-node="0"] .memory > title').textContent()).toContain("2 MiB pages 1000/1024 free");
+  });
+});
+
+describe("dark mode", () => {
+  it("every guest→host link stands out from the dark canvas (contrast 3:1 or more, measured on the screenshot's pixels), the dark node colours (blue, wine) too", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => (window as any).__numadesk.getState().setTheme("dark"));
+    try {
+      await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+      await planInBar(page, { mem: "128G", vcpus: 48, threads: 16 });
+      await expect.poll(() => page.locator(".guest-link").count()).toBe(8);
+      await page.waitForTimeout(300);
+      // three points along each link, in CSS px on the page
+      const points = await page.locator(".guest-link").evaluateAll((ps) =>
+        (ps as SVGPathElement[]).map((p) => {
+          const len = p.getTotalLength();
+          const m = p.getScreenCTM()!;
+          return {
+            link: p.dataset.link!,
+            at: [0.3, 0.5, 0.7].map((f) => {
+              const q = p.getPointAtLength(len * f);
+              return { x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f };
+            }),
+          };
+        }),
+      );
+      const png = (await page.screenshot()).toString("base64");
+      const contrasts = await page.evaluate(
+        async ({ png, points }) => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${png}`;
+          await img.decode();
+          const c = document.createElement("canvas");
+          c.width = img.width;
+          c.height = img.height;
+          const ctx = c.getContext("2d")!;
+          ctx.drawImage(img, 0, 0);
+          const lum = (rgb: number[]) => {
+            const [r, g, b] = rgb.map((v) => {
+              const s = v / 255;
+              return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+          };
+          const frame = document.querySelector(".canvas-frame")!.getBoundingClientRect();
+          const bgAt = Array.from(ctx.getImageData(Math.round(frame.left + 4), Math.round(frame.bottom - 4), 1, 1).data.slice(0, 3));
+          const lb = lum(bgAt);
+          return points.map((p) => {
+            const ratios = p.at.map((q) => {
+              const px = Array.from(ctx.getImageData(Math.round(q.x), Math.round(q.y), 1, 1).data.slice(0, 3));
+              const l = lum(px);
+              return (Math.max(l, lb) + 0.05) / (Math.min(l, lb) + 0.05);
+            });
+            ratios.sort((a, b) => a - b);
+            return { link: p.link, ratio: ratios[1]!, bg: bgAt };
+          });
+        },
+        { png, points },
+      );
+      console.log(`dark link contrast: ${contrasts.map((c) => `${c.link} ${c.ratio.toFixed(1)}`).join(", ")}`);
+      for (const c of contrasts) expect(c.ratio, `link ${c.link} on ${c.bg}`).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: join(SHOTS, "links-dark-epyc-1280.png") });
+    } finally {
+      await page.evaluate(() => (window as any).__numadesk.getState().setTheme("light"));
+    }
   });
 });

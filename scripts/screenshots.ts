@@ -29,7 +29,8 @@ const README_SHOTS = [
   { sample: "epyc-7451-8node", width: 1280, theme: "dark", file: "docs/app-epyc-1280-dark.png" },
 ] as const;
 
-const out = join(SHOTS, "screens");
+// SCREENS_DIR puts them elsewhere (a before/after comparison keeps two sets)
+const out = process.env.SCREENS_DIR ?? join(SHOTS, "screens");
 mkdirSync(out, { recursive: true });
 const samples = readdirSync(join(ROOT, "assets/hosts"))
   .filter((f) => f.endsWith(".json"))
@@ -44,6 +45,17 @@ try {
     await page.evaluate((t) => (window as any).__numadesk.getState().setTheme(t), theme);
     for (const sample of samples) {
       await chooseTarget(page, `sample:${sample}`, `svg.host-svg[aria-label^="${sample}:"]`);
+      // first the host with no layout (what a new target shows), then a planned one
+      await page.evaluate(() => (window as any).__numadesk.getState().newLayout?.());
+      for (const [width, height] of SIZES) {
+        await page.setViewportSize({ width, height });
+        await page.waitForTimeout(250);
+        const file = join(out, `${sample}-${width}x${height}-${theme}-empty.png`);
+        await page.screenshot({ path: file });
+        const check = await pictureProblems(page);
+        if (check.overflow > 0) problems.push(`${file}: the page scrolls ${check.overflow} px sideways`);
+        console.log(file);
+      }
       const plan = PLANS[sample] ?? { mem: "4G", vcpus: 4, threads: 4 };
       // planned through the bar's own fields, so the picture shows what produced the layout
       await planInBar(page, plan);

@@ -8,7 +8,7 @@ import { useRef } from "react";
 import type { CardGeo } from "../../shared/topology/box-geometry";
 import { CARD_PAD, clipText, PCI_LINE, PCI_ROWS_MAX } from "../../shared/topology/box-geometry";
 import type { PciDevice } from "../../shared/topology/schema";
-import { pciDeviceLine } from "../../shared/topology/format-pci";
+import { pciDeviceLine, pciKind, pciModel, pciVendorShort } from "../../shared/topology/format-pci";
 import { attachDevice, detachDevice, homeGuestNode } from "../../shared/layout/device-edits";
 import { GuestMenu, type MenuItem } from "../canvas/GuestMenu";
 import { useApp } from "./useApp";
@@ -19,11 +19,16 @@ const BUTTON_W = 52;
 
 const fit = (text: string, width: number) => clipText(text, width, FONT);
 
-/** "81:00.0 Ethernet · I350 Gigabit Network Connection": a card is narrow, the class's last word is implied */
-function rowText(d: PciDevice): string {
-  const kind = (d.className ?? "device").replace(/ (compatible )?controller$/, "");
-  return [`${d.address.replace(/^0000:/, "")} ${kind}`, d.deviceName].filter(Boolean).join(" · ");
+/** The row's first line, beside its button: "81:00.0 · Ethernet · Intel" (the vendor only when it fits whole). */
+function rowHead(d: PciDevice, width: number): string {
+  const head = `${d.address.replace(/^0000:/, "")} · ${pciKind(d)}`;
+  const vendor = pciVendorShort(d);
+  const withVendor = vendor ? `${head} · ${vendor}` : head;
+  return fit(withVendor, width) === withVendor ? withVendor : fit(head, width);
 }
+
+/** The menu's title for a device: address, kind and model. */
+const rowText = (d: PciDevice) => `${d.address.replace(/^0000:/, "")} ${pciKind(d)} · ${pciModel(d)}`;
 
 /** Nothing for a card without devices: it then subscribes to nothing, so an edit (a drop on a 1024-PU host) does not draw it again. */
 export function DeviceRows({ card }: { card: CardGeo }) {
@@ -99,8 +104,12 @@ function CardDevices({ card }: { card: CardGeo }) {
           >
             <title>{pciDeviceLine(d)}</title>
             <rect className="pci-row-bg" x={CARD_PAD - 2} y={y + 1} width={w + 4} height={PCI_LINE - 2} rx={3} />
-            <text x={CARD_PAD} y={y + 11} style={{ fontSize: FONT }}>
-              {fit(rowText(d), w - BUTTON_W - 6)}
+            <text className="pci-head" x={CARD_PAD} y={y + 11} style={{ fontSize: FONT }}>
+              {rowHead(d, w - BUTTON_W - 6)}
+            </text>
+            {/* the model on a line of its own, the card's whole width: "Tesla M2075", "I350 Gigabit Network Connection" */}
+            <text className="pci-model" x={CARD_PAD} y={y + 24} style={{ fontSize: FONT }}>
+              {fit(pciModel(d), w)}
             </text>
             <g
               className="pci-attach"
@@ -112,7 +121,7 @@ function CardDevices({ card }: { card: CardGeo }) {
                 else attach(d);
               }}
             >
-              <rect x={CARD_PAD + w - BUTTON_W} y={y + 2} width={BUTTON_W} height={PCI_LINE - 4} rx={6} />
+              <rect x={CARD_PAD + w - BUTTON_W} y={y + 2} width={BUTTON_W} height={14} rx={6} />
               <text x={CARD_PAD + w - BUTTON_W / 2} y={y + 11} textAnchor="middle" style={{ fontSize: FONT }}>
                 {label}
               </text>

@@ -75,13 +75,16 @@ export function HostCanvas() {
   // the guest is drawn under the host, in the same zoomed drawing. The arrangement leaves room
   // for the guest row under it: a tall arrangement over a tall guest row would shrink both (a
   // guest node more or less arranges again, a moved vCPU not); the layout is read when that
-  // count changes, not subscribed to, so an edit does not draw the host again
+  // count changes, not subscribed to, so an edit does not draw the host again. With no guest
+  // node the row still holds "+ guest node" and the emulator chip, which the fit shows too
   const store = useContext(StoreContext);
   const guestNodeCount = useApp((s) => s.layout.nodes.length);
   const geometry = useMemo(() => {
     if (!host) return undefined;
     const layout = store!.getState().layout;
-    return hostGeometry(machineOf(host), { aspect, collapse, below: guestNodeCount === 0 ? 0 : (plain) => LINK_ROOM + guestGeometry(layout, plain).height });
+    return hostGeometry(machineOf(host), { aspect, collapse, below: (plain) => LINK_ROOM + guestGeometry(layout, plain).height });
+    // the count is what the guest row's size follows; the layout itself is read, not subscribed to
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, host, aspect, collapse, guestNodeCount]);
   // what a fit shows is host and guest, following the guest's size in steps (a box more or
   // less), not every moved vCPU, so the picture stays put while you work in it
@@ -435,6 +438,8 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
   const over = overBytes > 0 ? `${humanSize(overBytes)} more than is free` : "";
   // line 3: the node's huge-page pools
   const huge = node.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`).join(" · ");
+  // on a narrow card (3 cores) the pool says its free pages only, not "1000/1024 f…"; the total is in the title
+  const hugeShown = clipText(huge, w, CARD_FONT) === huge ? huge : clipText(node.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free} free`).join(" · "), w, CARD_FONT);
   return (
     <g transform={`translate(${CARD_PAD},${card.memY})`} className="memory" data-over={overBytes > 0 ? "true" : undefined}>
       <title>{`${line1}; used by others ${humanSize(used)}; this layout binds ${bound}${over ? `, ${over}` : ""}${huge ? `; huge pages ${huge}` : ""}${use.huge.map((u) => `; layout's ${humanSize(u.pageSize)} pages ${humanSize(u.bound)} (${humanSize(u.free)} free)`).join("")}`}</title>
@@ -456,7 +461,7 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
       ) : null}
       {huge ? (
         <text y={65} className={`mem-legend${hugeOver > 0 ? " over" : " muted"}`}>
-          {clipText(huge, w, CARD_FONT)}
+          {hugeShown}
         </text>
       ) : null}
     </g>

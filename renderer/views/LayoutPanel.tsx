@@ -3,7 +3,7 @@
 // keyboard and menu equivalent (focus a chip and press a node number, or use its menu).
 
 import { memo, useMemo, useState } from "react";
-import type { Backend, Layout } from "../../shared/layout/schema";
+import { emptyLayout, type Backend, type Layout } from "../../shared/layout/schema";
 import { useApp, DND_TYPE, type DragItem } from "./useApp";
 import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize, parseSize } from "../../shared/size/size";
@@ -46,13 +46,22 @@ export function LayoutPanel() {
  * but not these, so the row is not drawn again in the drop's frame (npm run bench -- ui).
  */
 function SizeRow() {
-  const memory = useApp((s) => memoryText(s.layout));
+  // a layout without -m shows an empty field (QEMU's default), not a value that looks typed
+  const memory = useApp((s) => s.layout.memory?.size ?? "");
   const setMemory = useApp((s) => s.setMemory);
   return (
     <div className="row vm-row" aria-label="guest size">
       <label>
         <code>-m</code>
-        <ValidatedInput className="size" value={memory} label="guest memory size (-m)" check={(t) => err(sizeField(t, "M"))} apply={setMemory} />
+        <ValidatedInput
+          className="size"
+          value={memory}
+          label="guest memory size (-m)"
+          placeholder="default"
+          title={`guest RAM; empty: no -m, QEMU's default ${memoryText({ ...emptyLayout(), memory: undefined })}`}
+          check={(t) => err(sizeField(t, "M"))}
+          apply={setMemory}
+        />
       </label>
       <span className="muted small">-smp</span>
       {SMP_FIELDS.map((f) => (
@@ -72,7 +81,8 @@ const SmpField = memo(function SmpField({ field: f }: { field: (typeof SMP_FIELD
       <ValidatedInput
         className="count"
         value={value}
-        placeholder={f === "cpus" ? "1" : "auto"}
+        placeholder="auto"
+        title={f === "cpus" ? "-smp cpus; empty: QEMU derives it from the others (1 when none is given)" : `-smp ${f}; empty: QEMU derives it from the others`}
         label={`-smp ${f}`}
         check={(t) => err(countField(t, { min: 1, max: 65536, optional: f !== "cpus", what: `-smp ${f}` }))}
         apply={(t) => setSmp(f, t)}

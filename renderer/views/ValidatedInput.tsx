@@ -13,12 +13,15 @@ interface Props {
   /** apply a valid text; may still refuse with an error */
   apply(text: string): string | undefined;
   className?: string;
+  /** what an empty field means, as a word ("auto", "default"): shown muted and italic so it never reads as a typed value */
   placeholder?: string;
+  /** the field's tooltip (what QEMU does when it is empty) */
+  title?: string;
   /** applies on every valid keystroke instead of on Enter/blur (fields that do not make undo steps) */
   live?: boolean;
 }
 
-export function ValidatedInput({ value, label, check, apply, className, placeholder, live }: Props) {
+export function ValidatedInput({ value, label, check, apply, className, placeholder, title, live }: Props) {
   const [text, setText] = useState(value);
   const [error, setError] = useState<string | undefined>();
   const id = useId();
@@ -31,6 +34,8 @@ export function ValidatedInput({ value, label, check, apply, className, placehol
     setError(undefined);
   }
   const commit = () => {
+    // leaving a field as it was is not an edit (an empty -m stays QEMU's default, without an error)
+    if (text.trim() === value) return setError(undefined);
     const e = check(text);
     if (e) return setError(e);
     if (text.trim() !== value) setError(apply(text.trim()));
@@ -44,6 +49,7 @@ export function ValidatedInput({ value, label, check, apply, className, placehol
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? id : undefined}
         placeholder={placeholder}
+        title={title}
         onChange={(e) => {
           const t = e.target.value;
           setText(t);
