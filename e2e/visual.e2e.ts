@@ -376,6 +376,34 @@ describe("what a trainer projects at 1280×800", () => {
     await page.screenshot({ path: join(SHOTS, "topbar-xeon-1280.png"), clip: { x: 0, y: 0, width: 1280, height: 60 } });
   });
 
+  it("the planner's inputs sit in a box of their own with its button (they are what 'plan for me' designs from, not the layout's values), and show 1024 and 1024G whole", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const plan = page.getByRole("form", { name: "plan for me" });
+    const box = await plan.evaluate((f) => {
+      const cs = getComputedStyle(f);
+      const r = f.getBoundingClientRect();
+      const inside = [...f.querySelectorAll("input, button")].every((e) => {
+        const b = e.getBoundingClientRect();
+        return b.left >= r.left && b.right <= r.right && b.top >= r.top && b.bottom <= r.bottom;
+      });
+      return { border: cs.borderTopStyle !== "none" && parseFloat(cs.borderTopWidth) > 0, inside, button: f.querySelector("button[type=submit]")?.textContent };
+    });
+    expect(box).toEqual({ border: true, inside: true, button: "plan for me" });
+    const before = await Promise.all(["guest memory", "vCPUs", "preallocation threads"].map((l) => page.locator(`input[aria-label="${l}"]`).inputValue()));
+    for (const [label, value] of [
+      ["guest memory", "1024G"],
+      ["vCPUs", "1024"],
+      ["preallocation threads", "1024"],
+    ] as const) {
+      const input = page.locator(`.topbar .plan input[aria-label="${label}"]`);
+      await input.fill(value);
+      const fit = await input.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+      expect(fit.scroll, `${label} ${value}: ${fit.scroll} px of text in ${fit.client} px`).toBeLessThanOrEqual(fit.client);
+    }
+    for (const [i, l] of ["guest memory", "vCPUs", "preallocation threads"].entries()) await page.locator(`input[aria-label="${l}"]`).fill(before[i]!);
+  });
+
   it("a node card's PCI rows name each device: its short address, its kind and its model, whole enough to recognise, 9 px or more, inside the row", async () => {
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 800 });

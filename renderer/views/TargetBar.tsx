@@ -85,6 +85,8 @@ export function TargetBar() {
       </label>
       <form
         className="plan"
+        aria-label="plan for me"
+        title="What “plan for me” designs a new layout from (the layout itself is in the panels below)"
         onSubmit={(e) => {
           e.preventDefault();
           if (!planError) plan({ mem: req.mem, vcpus: Number(req.vcpus), threads: Number(req.threads) });
