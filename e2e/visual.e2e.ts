@@ -383,7 +383,7 @@ describe("what a trainer projects at 1280×800", () => {
     const box = await plan.evaluate((f) => {
       const cs = getComputedStyle(f);
       const r = f.getBoundingClientRect();
-      const inside = [...f.querySelectorAll("input, button")].every((e) => {
+      const inside = Array.from(f.querySelectorAll("input, button")).every((e) => {
         const b = e.getBoundingClientRect();
         return b.left >= r.left && b.right <= r.right && b.top >= r.top && b.bottom <= r.bottom;
       });
@@ -402,6 +402,38 @@ describe("what a trainer projects at 1280×800", () => {
       expect(fit.scroll, `${label} ${value}: ${fit.scroll} px of text in ${fit.client} px`).toBeLessThanOrEqual(fit.client);
     }
     for (const [i, l] of ["guest memory", "vCPUs", "preallocation threads"].entries()) await page.locator(`input[aria-label="${l}"]`).fill(before[i]!);
+  });
+
+  it("the command line wraps between an -object's properties (after a comma, a space or a backslash), never inside a word like 'prea|lloc-context'", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:bm-standard2-52", 'svg.host-svg[aria-label^="bm-standard2-52:"]');
+    await planInBar(page, { mem: "256G", vcpus: 104, threads: 16 });
+    // the last character of every wrapped line on screen, found by where each character's box moves down
+    const ends = await page.locator('[data-testid="cmdline"]').evaluate((pre) => {
+      const out: Array<{ at: string; next: string }> = [];
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      let prev: { ch: string; top: number } | undefined;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const t = n.textContent ?? "";
+        for (let i = 0; i < t.length; i++) {
+          if (t[i] === "\n") {
+            prev = undefined;
+            continue;
+          }
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const top = r.getBoundingClientRect().top;
+          if (prev && top > prev.top + 2) out.push({ at: prev.ch, next: t[i]! });
+          prev = { ch: t[i]!, top };
+        }
+      }
+      return out;
+    });
+    expect(ends.length, "the seed's fast line wraps at 1280").toBeGreaterThan(0);
+    for (const e of ends) expect(`${e.at}|${e.next}`, "a wrapped line ends after , or a space").toMatch(/^[, \\]\|/);
+    expect(await page.locator('[data-testid="cmdline"]').textContent()).toContain("prealloc-context=tc0");
   });
 
   it("a node card's PCI rows name each device: its short address, its kind and its model, whole enough to recognise, 9 px or more, inside the row", async () => {

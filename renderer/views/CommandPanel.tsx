@@ -145,7 +145,7 @@ export function CommandPanel() {
         </form>
       ) : null}
       <pre className="cmdline" data-testid="cmdline">
-        {text}
+        {withCommaBreaks(text)}
       </pre>
       {prediction ? (
         <p className="prediction" data-testid="prediction" title="the preallocation model (shared/model/prealloc-model.ts); numadesk calibrate fits it to this host">
@@ -166,6 +166,14 @@ export function CommandPanel() {
       />
     </section>
   );
+}
+
+/**
+ * A long `-object …,prealloc-context=tc0` wraps after a comma, between its properties, not inside
+ * one ("prea|lloc-context"): a break opportunity (<wbr>, no character when copied) after every comma.
+ */
+function withCommaBreaks(text: string): React.ReactNode[] {
+  return text.split(",").flatMap((part, i) => (i === 0 ? [part] : [",", <wbr key={i} />, part]));
 }
 
 /** The line of the pasted text that holds a problem, its token marked. */
