@@ -13,6 +13,7 @@ import { readHugepagePools, readHugetlbfsMounts } from "./hugepages";
 import { readCaches } from "./caches";
 import { readPciDevices } from "./pci";
 import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
+import { topologyName } from "../../shared/topology/name";
 
 export { ProbeError };
 
@@ -145,8 +146,8 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
 
   const topology: HostTopology = {
     version: TOPOLOGY_VERSION,
-    name: opts.name ?? (root === "/sys" ? "this host" : root),
-    source: { kind: "sysfs", detail: root },
+    name: opts.name ?? (root === "/sys" ? "this host" : topologyName(root)),
+    source: { kind: "sysfs", detail: topologyName(root) },
     nodes,
     cpus,
     distances,

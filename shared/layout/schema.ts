@@ -166,7 +166,9 @@ export const backendSchema = z
     hostNodes: idListString("host node list").optional(),
     policy: z.enum(POLICIES).optional(),
     prealloc: z.boolean().optional(),
-    preallocThreads: int(0, 65536).optional(),
+    // QEMU 7.2 reads prealloc-threads as a uint32 and clamps it (to 16, the host's CPUs, …); 0 is
+    // kept so the checker can say QEMU refuses it
+    preallocThreads: int(0, 2 ** 32 - 1).optional(),
     preallocContext: objectId.optional(),
     share: z.boolean().optional(),
     hugetlb: z.boolean().optional(),

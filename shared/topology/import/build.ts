@@ -2,6 +2,7 @@
 // say with plain defaults and saying so in `lacks`.
 
 import { TOPOLOGY_VERSION, topologySchema, type Cache, type HostCpu, type HostTopology, type Hugepages, type PciDevice } from "../schema";
+import { topologyName } from "../name";
 
 export interface PartialNode {
   id: number;
@@ -73,7 +74,7 @@ export function buildTopology(name: string, kind: HostTopology["source"]["kind"]
   }
   const topology: HostTopology = {
     version: TOPOLOGY_VERSION,
-    name,
+    name: topologyName(name),
     source: { kind, lacks },
     nodes: nodes.map((n) => ({
       id: n.id,
