@@ -14,6 +14,7 @@ import { readCaches } from "./caches";
 import { readPciDevices } from "./pci";
 import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
 import { topologyName } from "../../shared/topology/name";
+import { topologyInconsistency } from "../../shared/topology/consistency";
 
 export { ProbeError };
 
@@ -167,5 +168,7 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     const issue = checked.error.issues[0]!;
     throw new ProbeError(`${root} gives an impossible value for ${issue.path.join(".")}: ${issue.message}`);
   }
+  const wrong = topologyInconsistency(topology);
+  if (wrong) throw new ProbeError(`${root} is not one machine's sysfs: ${wrong}`);
   return topology;
 }
