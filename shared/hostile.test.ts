@@ -27,3 +27,29 @@ describe("a byte-order mark at the start of a file (Notepad and some editors wri
     expect(span && text.slice(span[0], span[1])).toContain("memdevv");
   });
 });
+
+describe("a command line of very many words", () => {
+  it("more words than any layout holds is refused at once with the count; 9 500 are read", () => {
+    const many = parseCommandLine("qemu-system-x86_64 -m 512M" + " -S".repeat(100_000));
+    expect(many.diagnostics.map((d) => [d.code, d.message])).toContainEqual(["PARSE001", "the command line has more than 10000 words, more than any layout Numadesk holds"]);
+    expect(many.layout.args).toEqual([]);
+    const t = performance.now();
+    const fine = parseCommandLine("qemu-system-x86_64 -m 512M" + " -S".repeat(9_500));
+    const ms = performance.now() - t;
+    expect(fine.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(fine.layout.args.length).toBe(9_500);
+    // a few hundred ms here under load; a second would be a hang in the app
+    expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe("a layout file of very many options", () => {
+  it("is refused at the same bound as a pasted line's words, with the path", () => {
+    const file = (n: number) =>
+      JSON.stringify({ version: 2, memory: { size: "512M" }, nodes: [], distances: [], threadContexts: [], backends: [], args: Array.from({ length: n }, () => ({ tokens: ["-S"] })) });
+    const many = loadLayoutText(file(100_000));
+    expect(many.ok).toBe(false);
+    if (!many.ok) expect(many.diagnostics[0]!.message).toMatch(/^\$\.args: .*10000/);
+    expect(loadLayoutText(file(9_500)).ok).toBe(true);
+  });
+});

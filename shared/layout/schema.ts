@@ -254,7 +254,9 @@ export const layoutSchema = z
     backends: z.array(backendSchema).max(4096),
     iothreads: z.array(iothreadSchema).max(4096).optional(),
     pinning: pinningSchema.optional().describe("where vCPU, emulator and I/O threads may run (applied from outside QEMU)"),
-    args: z.array(argSchema).max(100_000),
+    // as many options as a pasted line may have words (MAX_COMMAND_WORDS): a file of 100 000
+    // options made every edit in the app take 1–4 s
+    args: z.array(argSchema).max(10_000),
     hostDevices: hostDevicesSchema,
   })
   .strict();
