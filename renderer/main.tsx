@@ -42,8 +42,14 @@ store.subscribe((s, prev) => {
   if (s.layout === prev.layout && s.saved === prev.saved) return;
   clearTimeout(timer);
   timer = setTimeout(() => {
-    if (isDirty(s)) localStorage.setItem(RECOVERY_KEY, layoutToText(s.layout));
-    else localStorage.removeItem(RECOVERY_KEY);
+    if (!isDirty(s)) return localStorage.removeItem(RECOVERY_KEY);
+    try {
+      localStorage.setItem(RECOVERY_KEY, layoutToText(s.layout));
+    } catch {
+      // over the storage quota (Chromium: about 5 MB; an import of 20 000 options is 1 MB of
+      // JSON): an uncaught error here was a page error; an older copy would now mislead, so drop it
+      localStorage.removeItem(RECOVERY_KEY);
+    }
   }, 300);
 });
 window.addEventListener("beforeunload", (e) => {

@@ -16,9 +16,10 @@ export interface LoadedInput {
   text: string;
 }
 
-export function readInputText(file: string): string {
+/** `what` names the input in a refusal ("… is a FIFO, not a topology text"). */
+export function readInputText(file: string, what = "layout file or command line"): string {
   try {
-    return file === "-" ? readStdinBounded(MAX_LAYOUT_TEXT, "layout file or command line") : readBoundedText(file, MAX_LAYOUT_TEXT, { what: "layout file or command line" });
+    return file === "-" ? readStdinBounded(MAX_LAYOUT_TEXT, what) : readBoundedText(file, MAX_LAYOUT_TEXT, { what });
   } catch (e) {
     if (e instanceof ReadError) throw new InputError(e.message);
     throw e;
@@ -27,7 +28,9 @@ export function readInputText(file: string): string {
 
 export function readInput(file: string): LoadedInput {
   const text = readInputText(file);
-  if (text.trimStart().startsWith("{")) {
+  // a JSON array (or any JSON text) is no command line: say why it is not a layout instead of
+  // reading a 100 000-bracket word as the QEMU binary
+  if (/^\s*[{[]/.test(text)) {
     const r = loadLayoutText(text);
     return r.ok ? { kind: "layout", layout: r.layout, diagnostics: [], text } : { kind: "layout", layout: undefined, diagnostics: r.diagnostics, text };
   }

@@ -12,6 +12,7 @@ import { qemuCommand } from "./commands/qemu";
 import { calibrateCommand } from "./commands/calibrate";
 import { hugepagesCommand } from "./commands/hugepages";
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError } from "./errors";
+import { printable } from "../../shared/text/printable";
 import { TARGET_HELP } from "./target";
 
 export const USAGE = `usage: numadesk <command> [options]
@@ -96,18 +97,26 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`numadesk: ${e.message}\n(see: numadesk --help)\n`);
+      io.err(`numadesk: ${message(e)}\n(see: numadesk --help)\n`);
       return EXIT_USAGE;
     }
     if (e instanceof InputError) {
-      io.err(`numadesk: ${e.message}\n`);
+      io.err(`numadesk: ${message(e)}\n`);
       return EXIT_INPUT;
     }
     // A bug, not bad input: say so in one line; the stack only on request.
-    io.err(`numadesk: internal error: ${(e as Error).message}\n`);
+    io.err(`numadesk: internal error: ${message(e as Error)}\n`);
     if (process.env.NUMADESK_DEBUG) io.err(`${(e as Error).stack}\n`);
     return 70;
   }
+}
+
+// A message may quote the input (a line of a topology text, an argument): its control
+// characters are shown as escapes and its length is bounded, whatever the thrower did.
+const MAX_MESSAGE = 4000;
+function message(e: Error): string {
+  const text = printable(e.message);
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
 }
 
 function isMain(): boolean {

@@ -46,7 +46,7 @@ function errnoText(path: string, e: unknown, what: string): string {
   }
 }
 
-function kindOf(st: Stats): string {
+export function kindOf(st: Stats): string {
   if (st.isDirectory()) return "a folder";
   if (st.isFIFO()) return "a FIFO (named pipe)";
   if (st.isCharacterDevice()) return "a character device";

@@ -1,6 +1,7 @@
 // Bundled sample hosts (assets/hosts/*.json): topologies of machines people design for but
 // are not sitting at, starting with the seed's OCI BM.Standard2.52.
 
+import { topologyInconsistency } from "../../shared/topology/consistency";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { appRoot } from "../files/resources";
@@ -40,6 +41,8 @@ export function parseTopologyText(text: string, where: string): HostTopology {
   if (t.distances.length !== t.nodes.length || t.distances.some((row) => row.length !== t.nodes.length)) {
     throw new TopologyFileError(`${where}: $.distances must be a ${t.nodes.length}×${t.nodes.length} matrix, one row and column per node`);
   }
+  const wrong = topologyInconsistency(t);
+  if (wrong) throw new TopologyFileError(`${where}: ${wrong}`);
   return t;
 }
 

@@ -13,6 +13,8 @@ import { readHugepagePools, readHugetlbfsMounts } from "./hugepages";
 import { readCaches } from "./caches";
 import { readPciDevices } from "./pci";
 import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
+import { topologyName } from "../../shared/topology/name";
+import { topologyInconsistency } from "../../shared/topology/consistency";
 
 export { ProbeError };
 
@@ -145,8 +147,8 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
 
   const topology: HostTopology = {
     version: TOPOLOGY_VERSION,
-    name: opts.name ?? (root === "/sys" ? "this host" : root),
-    source: { kind: "sysfs", detail: root },
+    name: opts.name ?? (root === "/sys" ? "this host" : topologyName(root)),
+    source: { kind: "sysfs", detail: topologyName(root) },
     nodes,
     cpus,
     distances,
@@ -166,5 +168,7 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     const issue = checked.error.issues[0]!;
     throw new ProbeError(`${root} gives an impossible value for ${issue.path.join(".")}: ${issue.message}`);
   }
+  const wrong = topologyInconsistency(topology);
+  if (wrong) throw new ProbeError(`${root} is not one machine's sysfs: ${wrong}`);
   return topology;
 }

@@ -4,6 +4,7 @@
 
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { readBoundedText, ReadError } from "../files/read-bounded";
+import { writeTarget } from "../files/write-target";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { runRecordSchema, type RunRecord } from "../../shared/run/types";
@@ -33,7 +34,9 @@ export function runsDir(root = dataDir()): string {
 }
 
 /** Write a file so that it is either the old content or the new one, never a mix. */
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
+export function writeFileAtomic(given: string, text: string | Uint8Array): void {
+  // never rename over a device, a FIFO or a folder; through a link, write where it points
+  const path = writeTarget(given);
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const fd = openSync(tmp, "w", 0o600);
   try {

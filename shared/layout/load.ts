@@ -38,7 +38,8 @@ export function parseJsonText(text: string, what: string): { ok: true; value: un
     return { ok: false, diagnostics: [d] };
   }
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // a byte-order mark (Notepad writes one) is no part of the JSON; a space keeps every position
+    return { ok: true, value: JSON.parse(text.replace(/^\ufeff/, " ")) };
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);

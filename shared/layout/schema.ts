@@ -166,7 +166,9 @@ export const backendSchema = z
     hostNodes: idListString("host node list").optional(),
     policy: z.enum(POLICIES).optional(),
     prealloc: z.boolean().optional(),
-    preallocThreads: int(0, 65536).optional(),
+    // QEMU 7.2 reads prealloc-threads as a uint32 and clamps it (to 16, the host's CPUs, …); 0 is
+    // kept so the checker can say QEMU refuses it
+    preallocThreads: int(0, 2 ** 32 - 1).optional(),
     preallocContext: objectId.optional(),
     share: z.boolean().optional(),
     hugetlb: z.boolean().optional(),
@@ -252,7 +254,9 @@ export const layoutSchema = z
     backends: z.array(backendSchema).max(4096),
     iothreads: z.array(iothreadSchema).max(4096).optional(),
     pinning: pinningSchema.optional().describe("where vCPU, emulator and I/O threads may run (applied from outside QEMU)"),
-    args: z.array(argSchema).max(100_000),
+    // as many options as a pasted line may have words (MAX_COMMAND_WORDS): a file of 100 000
+    // options made every edit in the app take 1–4 s
+    args: z.array(argSchema).max(10_000),
     hostDevices: hostDevicesSchema,
   })
   .strict();

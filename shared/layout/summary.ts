@@ -5,6 +5,10 @@ import { humanSize, parseSize } from "../size/size";
 import { preallocThreads, smpCpus, smpMaxCpus } from "../qemu/prealloc";
 import { plural } from "../text/plural";
 import { consoleWords } from "./guest-console";
+import { printableLine } from "../text/printable";
+
+// a line with 100 000 -S options is not a summary
+const MAX_OTHER_OPTIONS = 40;
 
 export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string {
   const lines: string[] = [];
@@ -42,6 +46,11 @@ export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string
     lines.push(`backend ${b.id}: ${parts.join(", ")}`);
   }
   if (layout.console) lines.push(`console: ${consoleWords(layout.console).join(" ")}`);
-  if (layout.args.length > 0) lines.push(`other options: ${layout.args.map((a) => a.tokens.join(" ")).join("  ")}`);
-  return lines.join("\n") + "\n";
+  if (layout.args.length > 0) {
+    const shown = layout.args.slice(0, MAX_OTHER_OPTIONS).map((a) => a.tokens.join(" "));
+    const more = layout.args.length - shown.length;
+    lines.push(`other options: ${shown.join("  ")}${more > 0 ? `  … and ${more} more` : ""}`);
+  }
+  // every line holds words from the imported text: escapes, not control characters
+  return lines.map(printableLine).join("\n") + "\n";
 }

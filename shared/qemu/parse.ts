@@ -30,7 +30,8 @@ const isBackendType = (t: string) => t.startsWith("memory-backend-") && /^memory
 const LIBVIRT_LOG_HEADER = /^\d{4}-\d\d-\d\d[ T][^\n]*: starting up[^\n]*\n/gm;
 
 export function parseCommandLine(input: string): ParseResult {
-  const text = input.replace(LIBVIRT_LOG_HEADER, (m) => " ".repeat(m.length - 1) + "\n");
+  // a byte-order mark from an editor is no part of the first word; a space keeps every span
+  const text = input.replace(/^\ufeff/, " ").replace(LIBVIRT_LOG_HEADER, (m) => " ".repeat(m.length - 1) + "\n");
   const { tokens, diagnostics } = tokenize(text);
   const layout: Layout = emptyLayout();
   delete layout.memory;

@@ -19,6 +19,11 @@ export interface TokenizeResult {
 // app responsive (QEMU's own limit is the kernel's ARG_MAX, 2 MiB).
 export const MAX_COMMAND_TEXT = 2 * 1024 * 1024;
 
+// Nor a line of more than 10 000 words (a libvirt line for a large guest has a few hundred):
+// QEMU 7.2 starts with 100 000 -S, but reading, checking and drawing them in the app took a
+// 5 s frame, and 19 000 words still took 0.4–2 s on a loaded 2-core machine. Refused at once.
+export const MAX_COMMAND_WORDS = 10_000;
+
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
@@ -51,6 +56,15 @@ export function tokenize(text: string): TokenizeResult {
   const n = text.length;
   while (i < n) {
     const c = text[i]!;
+    if (tokens.length > MAX_COMMAND_WORDS) {
+      diagnostics.push({
+        code: "PARSE001",
+        severity: "error",
+        message: `the command line has more than ${MAX_COMMAND_WORDS} words, more than any layout Numadesk holds`,
+        fix: "paste only the QEMU command line, not a whole log file",
+      });
+      return { tokens: [], diagnostics };
+    }
     if (isSpace(c)) {
       i++;
       continue;

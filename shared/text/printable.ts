@@ -9,6 +9,9 @@ const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066
 // eslint-disable-next-line no-control-regex
 const UNSAFE_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
+// the same set without the global flag: test() keeps no state between calls
+const UNSAFE_ONE = new RegExp(UNSAFE_TEXT.source);
+
 function escape(c: string): string {
   const code = c.charCodeAt(0);
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
@@ -22,4 +25,15 @@ export function printable(text: string): string {
 /** One line (a label, an id, a name): newlines escaped too, so it cannot forge further lines. */
 export function printableLine(text: string): string {
   return text.replace(UNSAFE_LINE, escape);
+}
+
+/** Whether text holds a character printable() would escape (a control or a bidi override). */
+export function hasUnsafeText(text: string): boolean {
+  return UNSAFE_ONE.test(text);
+}
+
+/** A line of someone's file quoted in a message: printable and at most `max` characters (a 200 KB line is not a message). */
+export function quotedLine(text: string, max = 80): string {
+  const safe = printableLine(text);
+  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }

@@ -3,6 +3,16 @@
 // are the OS numbers (`lscpu`, `numactl -H`, sysfs, QEMU's host-nodes= all use them).
 
 import { z } from "zod";
+import { hasUnsafeText } from "../text/printable";
+import { MAX_TOPOLOGY_NAME } from "./name";
+
+// Words a topology file hands us are printed on terminals: bounded, and no control character or
+// bidi override (an escape sequence in a host name would run in every check's header).
+const label = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !hasUnsafeText(s), "holds a control character or a bidirectional override");
 
 export const TOPOLOGY_VERSION = 1;
 
@@ -103,13 +113,13 @@ export const SOURCE_KINDS = ["sysfs", "sample", "numactl", "lscpu", "lscpu-p", "
 export const topologySchema = z
   .object({
     version: z.literal(TOPOLOGY_VERSION),
-    name: z.string().min(1),
-    description: z.string().optional(),
+    name: label(MAX_TOPOLOGY_NAME).min(1),
+    description: label(4096).optional(),
     source: z
       .object({
         kind: z.enum(SOURCE_KINDS),
-        detail: z.string().optional(),
-        lacks: z.array(z.string()).optional().describe("what the source format could not tell"),
+        detail: label(4096).optional(),
+        lacks: z.array(label(1024)).max(64).optional().describe("what the source format could not tell"),
       })
       .strict(),
     nodes: z.array(hostNodeSchema).min(1).max(1024),

@@ -61,7 +61,7 @@ export function topoCommand(args: string[], io: Io): number {
     const kind = oneOf(values.from as string, Object.keys(TOPOLOGY_FORMATS) as TopologyFormat[], "numactl", "--from");
     const file = positionals[0];
     if (file === undefined) throw new UsageError(`--from ${kind} needs a file with the output of ${TOPOLOGY_FORMATS[kind].what} (or - for standard input)`);
-    const r = importTopology(kind, readInputText(file), file === "-" ? TOPOLOGY_FORMATS[kind].what : basename(file));
+    const r = importTopology(kind, readInputText(file, `${TOPOLOGY_FORMATS[kind].what} output`), file === "-" ? TOPOLOGY_FORMATS[kind].what : basename(file));
     if (!r.ok) throw new InputError(`${file}: ${r.error}`);
     host = r.topology;
     // an importer knows ids; this host's pci.ids knows names

@@ -2,6 +2,8 @@
 // say with plain defaults and saying so in `lacks`.
 
 import { TOPOLOGY_VERSION, topologySchema, type Cache, type HostCpu, type HostTopology, type Hugepages, type PciDevice } from "../schema";
+import { topologyName } from "../name";
+import { topologyInconsistency } from "../consistency";
 
 export interface PartialNode {
   id: number;
@@ -73,7 +75,7 @@ export function buildTopology(name: string, kind: HostTopology["source"]["kind"]
   }
   const topology: HostTopology = {
     version: TOPOLOGY_VERSION,
-    name,
+    name: topologyName(name),
     source: { kind, lacks },
     nodes: nodes.map((n) => ({
       id: n.id,
@@ -94,5 +96,7 @@ export function buildTopology(name: string, kind: HostTopology["source"]["kind"]
     const issue = checked.error.issues[0]!;
     return { ok: false, error: `the text gives an impossible value for ${issue.path.join(".")}: ${issue.message}` };
   }
+  const wrong = topologyInconsistency(topology);
+  if (wrong) return { ok: false, error: `the text contradicts itself: ${wrong}` };
   return { ok: true, topology, lacks };
 }

@@ -4,6 +4,7 @@
 
 import { findAll, parseXml, type XmlElement } from "../../xml/scan";
 import { buildTopology, type ImportResult, type PartialCpu, type PartialNode } from "./build";
+import { quotedLine } from "../../text/printable";
 import type { Cache, PciDevice } from "../schema";
 import { pciClassName } from "../../pci/classes";
 
@@ -54,7 +55,7 @@ export function parseHwlocBitmap(s: string | undefined): number[] {
 export function importHwloc(text: string, name = "lstopo --of xml"): ImportResult {
   const x = parseXml(text);
   if (!x.ok) return { ok: false, error: `the XML cannot be read: ${x.error}` };
-  if (x.root.name !== "topology") return { ok: false, error: `the root element is <${x.root.name}>, not hwloc's <topology>` };
+  if (x.root.name !== "topology") return { ok: false, error: `the root element is <${quotedLine(x.root.name)}>, not hwloc's <topology>` };
   const nodes: PartialNode[] = [];
   const cpus: PartialCpu[] = [];
   const caches: Cache[] = [];

@@ -4,6 +4,7 @@
 
 import { parseIdList } from "../../cpulist/cpulist";
 import { buildTopology, type ImportResult, type PartialCpu, type PartialNode } from "./build";
+import { quotedLine } from "../../text/printable";
 import type { Cache } from "../schema";
 
 function field(text: string, name: string): string | undefined {
@@ -62,7 +63,7 @@ export function importLscpuParsable(text: string, name = "lscpu -p"): ImportResu
     const f = l.split(",");
     const num = (i: number) => (i >= 0 && f[i] !== undefined && /^\d+$/.test(f[i]!) ? Number(f[i]) : undefined);
     const id = num(ci);
-    if (id === undefined) return { ok: false, error: `line '${l}' does not start with a CPU number` };
+    if (id === undefined) return { ok: false, error: `line '${quotedLine(l)}' does not start with a CPU number` };
     const cpu: PartialCpu = { id };
     const core = num(co);
     const socket = num(so);

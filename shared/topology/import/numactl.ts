@@ -2,6 +2,7 @@
 // It does not say which socket or core a CPU is on, nor anything about huge pages.
 
 import { buildTopology, type ImportResult, type PartialNode } from "./build";
+import { quotedLine } from "../../text/printable";
 
 export function importNumactl(text: string, name = "numactl -H"): ImportResult {
   const nodes = new Map<number, PartialNode>();
@@ -23,7 +24,7 @@ export function importNumactl(text: string, name = "numactl -H"): ImportResult {
     let m = /^node (\d+) cpus:(.*)$/.exec(l);
     if (m) {
       const cpus = m[2]!.trim() ? m[2]!.trim().split(/\s+/).map(Number) : [];
-      if (cpus.some((c) => !Number.isInteger(c) || c < 0 || c > 65535)) return { ok: false, error: `line '${l}' has a CPU number that is not one` };
+      if (cpus.some((c) => !Number.isInteger(c) || c < 0 || c > 65535)) return { ok: false, error: `line '${quotedLine(l)}' has a CPU number that is not one` };
       node(Number(m[1])).cpus = cpus;
       continue;
     }
