@@ -2,6 +2,7 @@
 
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { ErrorBoundary } from "./views/ErrorBoundary";
 import { StoreContext } from "./views/useApp";
 import { createAppStore, isDirty } from "./store/store";
 import { layoutToText } from "../shared/layout/load";
@@ -62,6 +63,8 @@ Object.assign(window, { __numadesk: store, __numadeskFeed: feed });
 
 createRoot(document.getElementById("root")!).render(
   <StoreContext.Provider value={store}>
-    <App />
+    <ErrorBoundary layoutText={() => layoutToText(store.getState().layout)}>
+      <App />
+    </ErrorBoundary>
   </StoreContext.Provider>,
 );
