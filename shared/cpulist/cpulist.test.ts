@@ -20,6 +20,15 @@ describe("cpulists", () => {
     expect(r.ok).toBe(false);
   });
 
+  it("calls a range too large a range too large, not 'not a number' (hostile's finding: cpus=0-4294967295), with the index as written, cut", () => {
+    expect(parseIdList("0-4294967295", "cpus")).toEqual({ ok: false, error: "cpus '0-4294967295' names index 4294967295, above the limit 65535" });
+    expect(parseIdList("0000070000")).toEqual({ ok: false, error: "list '0000070000' names index 70000, above the limit 65535" });
+    const r = parseIdList(`1-${"9".repeat(40)}`);
+    expect(!r.ok && r.error).toMatch(/names index 999999999999…, above the limit/);
+    expect(parseIdList("1-x").ok).toBe(false);
+    expect(!parseIdList("1-x").ok && (parseIdList("1-x") as { error: string }).error).toMatch(/is not a number or a range like 0-3/);
+  });
+
   it("property: any list, in order or not, overlapping or not, parses to its sorted set of ids", () => {
     // the parser takes lists written in order without a set; one out of order must still come out sorted and once each
     fc.assert(

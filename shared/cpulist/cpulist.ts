@@ -7,7 +7,8 @@ export type ListResult = { ok: true; ids: number[] } | { ok: false; error: strin
 // x86. A larger index is a typo, and expanding "0-1000000000" would hang.
 export const MAX_LIST_INDEX = 65535;
 
-const PART_RE = /^(\d{1,6})(?:-(\d{1,6}))?$/;
+// any number of digits: "0-4294967295" is a range, too large (said so below), not "not a range"
+const PART_RE = /^(\d+)(?:-(\d+))?$/;
 
 export function parseIdList(text: string, what = "list"): ListResult {
   const t = text.trim();
@@ -24,7 +25,9 @@ export function parseIdList(text: string, what = "list"): ListResult {
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
     if (a > MAX_LIST_INDEX || b > MAX_LIST_INDEX) {
-      return { ok: false, error: `${what} '${t}' names index ${Math.max(a, b)}, above the limit ${MAX_LIST_INDEX}` };
+      // the digits as written (a 25-digit index would print as 1e+24)
+      const big = (a > b ? m[1] : (m[2] ?? m[1]))!.replace(/^0+(?=\d)/, "");
+      return { ok: false, error: `${what} '${t}' names index ${big.length > 12 ? `${big.slice(0, 12)}…` : big}, above the limit ${MAX_LIST_INDEX}` };
     }
     if (b < a) return { ok: false, error: `range '${part}' in ${what} '${t}' runs backwards; write ${b}-${a}` };
     if (ordered && (ids.length === 0 || a > ids[ids.length - 1]!)) for (let i = a; i <= b; i++) ids.push(i);
