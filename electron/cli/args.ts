@@ -11,7 +11,15 @@ export function parseCliArgs(args: string[], options: OptionsConfig, positionals
   try {
     r = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ""));
+    const message = (e as Error).message.replace(/^TypeError \[\w+\]: /, "");
+    // node's "Option '--threads' argument is ambiguous. Did you forget …" for `--threads -1`: say what it saw
+    const ambiguous = /^Option '(-[-\w]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      const option = ambiguous[1]!;
+      const value = args[args.indexOf(option) + 1] ?? "";
+      throw new UsageError(`${option} needs a value, and '${value}' after it starts with '-', so it reads as an option; if it is the value, write ${option}=${value}`);
+    }
+    throw new UsageError(message);
   }
   if (r.positionals.length > positionals) throw new UsageError(`unexpected argument '${r.positionals[positionals]}'`);
   return { values: r.values as Values, positionals: r.positionals };

@@ -229,6 +229,7 @@ export function exportCommand(args: string[], io: Io): number {
 
 function wholeNumber(v: string | undefined, option: string): number {
   if (v === undefined) throw new UsageError(`${option} is required`);
+  if (/^\d{10,}$/.test(v)) throw new UsageError(`${option} ${v.length > 20 ? `${v.slice(0, 20)}…` : v} is too large (at most 999999999 here; QEMU's own limits are checked after)`);
   if (!/^\d{1,9}$/.test(v)) throw new UsageError(`${option} takes a whole number, not '${v}'`);
   return Number(v);
 }
