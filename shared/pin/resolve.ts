@@ -27,19 +27,19 @@ export function vcpuHostSets(layout: Layout): ReadonlyMap<number, readonly numbe
   const p = layout.pinning;
   if (!p) return new Map();
   // what the answer depends on, as text (pins, guest nodes' vCPU lists, -smp): cheaper than parsing it again
-  let key = `${smpMaxCpus(layout.smp)}|${p.process?.hostCpus ?? ""}|`;
+  const max = smpMaxCpus(layout.smp);
+  let key = `${max}|${p.process?.hostCpus ?? ""}|`;
   for (const pin of p.vcpus ?? []) key += `${pin.node ?? ""}:${pin.vcpus ?? ""}:${pin.hostCpus};`;
   key += "|";
   for (let i = 0; i < layout.nodes.length; i++) key += `${layout.nodes[i]!.nodeid ?? i}:${layout.nodes[i]!.cpus ?? ""};`;
   if (lastSets?.key === key) return lastSets.sets;
-  const sets = makeHostSets(layout, p);
+  const sets = makeHostSets(layout, p, max);
   lastSets = { key, sets };
   return sets;
 }
 
-function makeHostSets(layout: Layout, p: NonNullable<Layout["pinning"]>): Map<number, number[]> {
+function makeHostSets(layout: Layout, p: NonNullable<Layout["pinning"]>, max: number): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  const max = smpMaxCpus(layout.smp);
   if (p.process) {
     const all = idList(p.process.hostCpus);
     for (let v = 0; v < max; v++) out.set(v, all);
