@@ -25,6 +25,23 @@ function run(args: string[], input?: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** `numadesk serve …` started for real: the layout the app would be handed (its /api/initialLayout), what serve printed, and a stop that returns its exit code. */
+async function serveAndAsk(args: string[]) {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(process.execPath, [bundle, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  for (let i = 0; i < 1200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
+  const url = new URL(/http:\/\/\S+/.exec(out)![0]);
+  const res = await fetch(new URL("/api/initialLayout", url), { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": url.searchParams.get("token")! }, body: "{}" });
+  const layout = JSON.parse(((await res.json()) as { result: { text: string } }).result.text);
+  const stop = () => {
+    child.kill("SIGTERM");
+    return new Promise((r) => child.on("exit", r));
+  };
+  return { layout, out, stop };
+}
+
 function noStack(s: string) {
   expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 }
@@ -188,22 +205,10 @@ describe("numadesk serve", () => {
   });
 
   it("serve FILE --sample NAME hands the app that layout on that target; a wrong target is said at once", async () => {
-    const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, [bundle, "serve", seedFast, "--sample", "bm-standard2-52", "--port", "0"], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    for (let i = 0; i < 1200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
-    const url = new URL(/http:\/\/\S+/.exec(out)![0]);
-    const res = await fetch(new URL("/api/initialLayout", url), { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": url.searchParams.get("token")! }, body: "{}" });
-    const body = (await res.json()) as { ok: boolean; result: { text: string } };
-    const layout = JSON.parse(body.result.text);
-    expect(layout.target).toEqual({ kind: "sample", name: "bm-standard2-52" });
-    expect(layout.backends.map((b: { id: string }) => b.id)).toEqual(["ram-node0", "ram-node1"]);
-    child.kill("SIGTERM");
-    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
+    const served = await serveAndAsk(["serve", seedFast, "--sample", "bm-standard2-52", "--port", "0"]);
+    expect(served.layout.target).toEqual({ kind: "sample", name: "bm-standard2-52" });
+    expect(served.layout.backends.map((b: { id: string }) => b.id)).toEqual(["ram-node0", "ram-node1"]);
+    expect(await served.stop()).toBe(0);
     const bad = run(["serve", seedFast, "--sample", "nosuch"]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/there is no sample host 'nosuch'/);
@@ -213,22 +218,11 @@ describe("numadesk serve", () => {
     const bad = run(["serve", "--sample", "nosuch"]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/there is no sample host 'nosuch'/);
-    const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, [bundle, "serve", "--sample", "epyc-7451-8node", "--port", "0"], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    for (let i = 0; i < 1200 && !out.includes("serving on"); i++) await new Promise((r) => setTimeout(r, 25));
-    const url = new URL(/http:\/\/\S+/.exec(out)![0]);
-    const res = await fetch(new URL("/api/initialLayout", url), { method: "POST", headers: { "Content-Type": "application/json", "X-Numadesk-Token": url.searchParams.get("token")! }, body: "{}" });
-    const layout = JSON.parse(((await res.json()) as { result: { text: string } }).result.text);
-    expect(layout.target).toEqual({ kind: "sample", name: "epyc-7451-8node" });
-    expect(layout.backends).toEqual([]);
-    expect(out).toContain("it opens a new layout on epyc-7451-8node\n");
-    child.kill("SIGTERM");
-    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
+    const served = await serveAndAsk(["serve", "--sample", "epyc-7451-8node", "--port", "0"]);
+    expect(served.layout.target).toEqual({ kind: "sample", name: "epyc-7451-8node" });
+    expect(served.layout.backends).toEqual([]);
+    expect(served.out).toContain("it opens a new layout on epyc-7451-8node\n");
+    expect(await served.stop()).toBe(0);
   });
 
   it("refuses a bad port with a usage error", () => {
