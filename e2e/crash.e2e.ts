@@ -3,14 +3,11 @@
 // The error is made the way a bug would make it: a host the views cannot draw put in the store.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chooseTarget, planInBar, startHarness, type Harness } from "./harness";
+import { startPlannedSeed, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.page.locator("svg.host-svg").waitFor();
-  await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
-  await planInBar(h.page, { mem: "16G", vcpus: 8, threads: 4 });
+  h = await startPlannedSeed({ mem: "16G", vcpus: 8, threads: 4 });
 }, 90_000);
 afterAll(async () => {
   await h?.close();

@@ -3,14 +3,11 @@
 // the layout and the pasted text, marks the offending token, and offers a partial import.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chooseTarget, planInBar, startHarness, type Harness } from "./harness";
+import { startPlannedSeed, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.page.locator("svg.host-svg").waitFor();
-  await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
-  await planInBar(h.page, { mem: "256G", vcpus: 104, threads: 16 });
+  h = await startPlannedSeed({ mem: "256G", vcpus: 104, threads: 16 });
 }, 60_000);
 afterAll(async () => {
   await h?.close();

@@ -131,6 +131,20 @@ export async function planInBar(page: Page, req: { mem: string; vcpus: number; t
   await page.click("text=plan for me");
 }
 
+/** The app on the seed host (bm-standard2-52) with "plan for me" run through the bar: the start several e2e files share. A failed start closes what it opened. */
+export async function startPlannedSeed(req: { mem: string; vcpus: number; threads: number }): Promise<Harness> {
+  const h = await startHarness();
+  try {
+    await h.page.locator("svg.host-svg").waitFor();
+    await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
+    await planInBar(h.page, req);
+    return h;
+  } catch (e) {
+    await h.close();
+    throw e;
+  }
+}
+
 /** What a trainer would not want to project: how far the page scrolls sideways, and chips drawn outside their card. */
 export function pictureProblems(page: Page): Promise<{ overflow: number; chipsOutside: string[] }> {
   return page.evaluate(() => {

@@ -4,14 +4,11 @@
 // longer than a second). The worst frame is printed, to compare across changes.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chooseTarget, planInBar, startHarness, type Harness } from "./harness";
+import { planInBar, startPlannedSeed, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.page.locator("svg.host-svg").waitFor();
-  await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
-  await planInBar(h.page, { mem: "16G", vcpus: 8, threads: 4 });
+  h = await startPlannedSeed({ mem: "16G", vcpus: 8, threads: 4 });
   // long animation frames (Chromium ≥ 123), else long tasks: both report work that blocked a frame
   await h.page.evaluate(() => {
     const w = window as unknown as { __long: number[] };

@@ -2,14 +2,11 @@
 // away, a reserved CPU a pin uses is said with its one-click fix, and undo takes it back.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chooseTarget, planInBar, startHarness, type Harness } from "./harness";
+import { startPlannedSeed, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.page.locator("svg.host-svg").waitFor();
-  await chooseTarget(h.page, "sample:bm-standard2-52", '[data-node="1"]');
-  await planInBar(h.page, { mem: "8G", vcpus: 8, threads: 4 });
+  h = await startPlannedSeed({ mem: "8G", vcpus: 8, threads: 4 });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
