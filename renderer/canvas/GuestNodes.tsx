@@ -24,6 +24,7 @@ import { GuestMenu, type MenuItem } from "./GuestMenu";
 import { pinHit, puRects } from "../../shared/pin/pin-geometry";
 import { vcpuHostSets } from "../../shared/pin/resolve";
 import { useCanvasMenu } from "./use-canvas-menu";
+import { sameCells } from "./guest-geometry-of";
 
 /** a press that moves less than this (CSS px) is a click */
 const DRAG_SLOP = 4;
@@ -76,13 +77,12 @@ export const GuestLinks = memo(
             const card = geometry.cards.find((c) => c.node.os === os);
             if (!card) return null;
             return (
-              <path
+              <GuestLink
                 // keyed by the box and slot, not the host node: a drop that rebinds it changes this path's d, instead of removing one path and adding another
                 key={`${box.index}-${slot}`}
-                className="guest-link"
-                data-link={`${box.index}-${os}`}
+                link={`${box.index}-${os}`}
                 d={linkPath(box, card, slot, box.hostNodes.length, geometry.cards, guest.boxes)}
-                style={{ stroke: nodeColor(hostIndex(host, os)) }}
+                color={nodeColor(hostIndex(host, os))}
               />
             );
           }),
@@ -93,6 +93,11 @@ export const GuestLinks = memo(
   // a link changes only with its box (guest-geometry-of.ts keeps an unchanged box's object)
   (a, b) => a.host === b.host && a.geometry === b.geometry && a.guest.boxes.length === b.guest.boxes.length && a.guest.boxes.every((box, i) => box === b.guest.boxes[i]),
 );
+
+/** One link, drawn again only when its path or colour changes (a drop moves one or two of them). */
+const GuestLink = memo(function GuestLink({ link, d, color }: { link: string; d: string; color: string }) {
+  return <path className="guest-link" data-link={link} d={d} style={{ stroke: color }} />;
+});
 
 export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const moveVcpus = useApp((s) => s.moveVcpus);
@@ -354,9 +359,19 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const selected = new Set(selection);
 
   // the boxes are memoized on what they draw; their handlers reach this render's state through a ref
-  const latest = useRef({ onCellDown, onBoxDown, onBoxKey, onHeadKey, onHeadDown, onMenu });
+  const onNewDown = (e: React.PointerEvent) =>
+    press(
+      e,
+      (p) => ({ kind: "new", at: p }),
+      () => openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu()),
+    );
+  const onNewMenu = (e: React.MouseEvent) => {
+    e.preventDefault();
+    openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu());
+  };
+  const latest = useRef({ onCellDown, onBoxDown, onBoxKey, onHeadKey, onHeadDown, onMenu, onNewDown, onNewKey, onNewMenu });
   // eslint-disable-next-line react-hooks/refs -- the "latest handlers" idiom: memoized boxes call this render's handlers without re-rendering
-  latest.current = { onCellDown, onBoxDown, onBoxKey, onHeadKey, onHeadDown, onMenu };
+  latest.current = { onCellDown, onBoxDown, onBoxKey, onHeadKey, onHeadDown, onMenu, onNewDown, onNewKey, onNewMenu };
   const [stable] = useState(() => ({
     onCellDown: (e: React.PointerEvent, v: number, box: GuestBox) => latest.current.onCellDown(e, v, box),
     onBoxDown: (e: React.PointerEvent) => latest.current.onBoxDown(e),
@@ -364,6 +379,9 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     onHeadKey: (e: React.KeyboardEvent, index: number) => latest.current.onHeadKey(e, index),
     onHeadDown: (e: React.PointerEvent, index: number) => latest.current.onHeadDown(e, index),
     onMenu: (e: React.MouseEvent, vcpu: number | undefined, box: GuestBox) => latest.current.onMenu(e, vcpu, box),
+    onNewDown: (e: React.PointerEvent) => latest.current.onNewDown(e),
+    onNewKey: (e: React.KeyboardEvent) => latest.current.onNewKey(e),
+    onNewMenu: (e: React.MouseEvent) => latest.current.onNewMenu(e),
   }));
 
   const over = drag && drag.kind !== "lasso" ? hitTest(drag.at, geometry, guest) : undefined;
@@ -402,31 +420,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
           />
         );
       })}
-      <g
-        className="guest-new"
-        transform={`translate(${addAt.x},${addAt.y})`}
-        tabIndex={0}
-        role="button"
-        aria-label="new guest node: drag onto a host node, or press its number"
-        data-guest-new=""
-        onPointerDown={(e) =>
-          press(
-            e,
-            (p) => ({ kind: "new", at: p }),
-            () => openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu()),
-          )
-        }
-        onKeyDown={onNewKey}
-        onContextMenu={(e) => {
-          e.preventDefault();
-          openMenu({ x: e.clientX, y: e.clientY }, "new guest node", newMenu());
-        }}
-      >
-        <rect className="guest-new-box focus-ring" width={addAt.w} height={addAt.h} rx={8} />
-        <text x={addAt.w / 2} y={addAt.h / 2 + 4} textAnchor="middle">
-          + guest node
-        </text>
-      </g>
+      <NewNodeHandle x={addAt.x} y={addAt.y} w={addAt.w} h={addAt.h} onDown={stable.onNewDown} onKey={stable.onNewKey} onMenu={stable.onNewMenu} />
       {over?.kind === "host" && drag ? <HostDropMark geometry={geometry} node={over.node} pin={drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined} /> : null}
       {drag && drag.kind !== "lasso" ? <Ghost drag={drag} name={drag.kind === "guest" ? boxName(drag.index, layout) : undefined} at={ghost} /> : null}
       {drag?.kind === "lasso" ? (
@@ -436,6 +430,44 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     </g>
   );
 }
+
+/** "+ guest node": dragged onto a host node (or its number pressed) it adds a guest node there; drawn again only when it moves. */
+const NewNodeHandle = memo(function NewNodeHandle({
+  x,
+  y,
+  w,
+  h,
+  onDown,
+  onKey,
+  onMenu,
+}: {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  onDown(e: React.PointerEvent): void;
+  onKey(e: React.KeyboardEvent): void;
+  onMenu(e: React.MouseEvent): void;
+}) {
+  return (
+    <g
+      className="guest-new"
+      transform={`translate(${x},${y})`}
+      tabIndex={0}
+      role="button"
+      aria-label="new guest node: drag onto a host node, or press its number"
+      data-guest-new=""
+      onPointerDown={onDown}
+      onKeyDown={onKey}
+      onContextMenu={onMenu}
+    >
+      <rect className="guest-new-box focus-ring" width={w} height={h} rx={8} />
+      <text x={w / 2} y={h / 2 + 4} textAnchor="middle">
+        + guest node
+      </text>
+    </g>
+  );
+});
 
 function HostDropMark({ geometry, node, pin }: { geometry: HostGeometry; node: number; pin: ReturnType<typeof pinHit> }) {
   const r = pin?.kind === "pu" ? puRects(geometry).get(pin.pu) : undefined;
@@ -489,8 +521,6 @@ interface BoxProps {
 
 const GuestBoxView = memo(
   function GuestBoxView({ box, color, title, detail, selectedKey, pinsKey, cursor, dropOver, onCellDown, onBoxDown, onBoxKey, onHeadDown, onHeadKey, onMenu }: BoxProps) {
-    const selected = new Set(selectedKey ? selectedKey.split(",").map(Number) : []);
-    const pins = new Map(pinsKey ? pinsKey.split(",").map((p) => p.split(":").map(Number) as [number, number]) : []);
     const ink = color ? inkOn(color) : undefined;
     const list = formatIdList(box.cells.map((c) => c.vcpu));
     // "256G → host nodes 0,2,5,7" may be wider than a box: clipped with "…", the whole of it in its title
@@ -544,6 +574,33 @@ const GuestBoxView = memo(
             </text>
           </>
         )}
+        <BoxCells box={box} selectedKey={selectedKey} pinsKey={pinsKey} cursor={cursor} onCellDown={onCellDown} onMenu={onMenu} />
+      </g>
+    );
+  },
+  // handlers change every render of the layer; the picture depends only on these
+  (a, b) =>
+    a.box === b.box &&
+    a.color === b.color &&
+    a.title === b.title &&
+    a.detail === b.detail &&
+    a.selectedKey === b.selectedKey &&
+    a.pinsKey === b.pinsKey &&
+    a.cursor === b.cursor &&
+    a.dropOver === b.dropOver,
+);
+
+/**
+ * A box's vCPU cells, drawn again only when its cells, selection, pins or cursor change: a drop
+ * that recolours a box (its colour is a custom property on the box) or moves it (its transform)
+ * leaves them as they were, about 30 elements a box that React no longer compares and updates.
+ */
+const BoxCells = memo(
+  function BoxCells({ box, selectedKey, pinsKey, cursor, onCellDown, onMenu }: Pick<BoxProps, "box" | "selectedKey" | "pinsKey" | "cursor" | "onCellDown" | "onMenu">) {
+    const selected = new Set(selectedKey ? selectedKey.split(",").map(Number) : []);
+    const pins = new Map(pinsKey ? pinsKey.split(",").map((p) => p.split(":").map(Number) as [number, number]) : []);
+    return (
+      <>
         {box.cells.map((c) => (
           <g
             key={c.vcpu}
@@ -564,17 +621,9 @@ const GuestBoxView = memo(
             {pins.has(c.vcpu) ? <path className="vcpu-pin" data-pinned-to={pins.get(c.vcpu)} d={pinCorner(c.x, c.y)} /> : null}
           </g>
         ))}
-      </g>
+      </>
     );
   },
-  // handlers change every render of the layer; the picture depends only on these
-  (a, b) =>
-    a.box === b.box &&
-    a.color === b.color &&
-    a.title === b.title &&
-    a.detail === b.detail &&
-    a.selectedKey === b.selectedKey &&
-    a.pinsKey === b.pinsKey &&
-    a.cursor === b.cursor &&
-    a.dropOver === b.dropOver,
+  // the handlers get this render's box: with the same index and cells, what they read of it (its index and cells) is the same
+  (a, b) => a.box.index === b.box.index && sameCells(a.box.cells, b.box.cells) && a.selectedKey === b.selectedKey && a.pinsKey === b.pinsKey && a.cursor === b.cursor,
 );

@@ -74,17 +74,7 @@ const PinShapes = memo(function PinShapes({ host, overlay, readable }: { host: H
     <g className="pin-shapes" data-bands={overlay.bands.length} data-marks={overlay.marks.length}>
       {overlay.reserved ? <path className="pin-reserved" d={overlay.reserved} fill="url(#pin-hatch)" data-reserved={formatIdList(overlay.reservedPus)} /> : null}
       {overlay.bands.map((b) => (
-        <path
-          key={`${b.guest}|${b.vcpus[0]}`}
-          className="pin-band"
-          d={b.path}
-          style={{ fill: nodesColor(host, b.memory) }}
-          data-guest={b.guest}
-          data-vcpus={formatIdList(b.vcpus)}
-          data-pus={formatIdList(b.pus)}
-        >
-          <title>{`${b.guest >= 0 ? `guest node ${b.guest}'s` : "unassigned"} vCPUs ${formatIdList(b.vcpus)} may run on CPUs ${formatIdList(b.pus)}`}</title>
-        </path>
+        <PinBand key={`${b.guest}|${b.vcpus[0]}`} guest={b.guest} d={b.path} color={nodesColor(host, b.memory)} vcpus={formatIdList(b.vcpus)} pus={formatIdList(b.pus)} />
       ))}
       {tags.paths.map(([color, parts]) => (
         <path key={color} className="pin-mark" d={parts.join("")} style={{ fill: color }} />
@@ -92,6 +82,15 @@ const PinShapes = memo(function PinShapes({ host, overlay, readable }: { host: H
       <g className="pin-mark-labels" dangerouslySetInnerHTML={tags.html} />
       <RunMarks host={host} marks={overlay.runMarks} readable={readable > 0} />
     </g>
+  );
+});
+
+/** One node-wide pin's band, drawn again only when it changes (a drop moves one guest node's, not all of them). */
+const PinBand = memo(function PinBand({ guest, d, color, vcpus, pus }: { guest: number; d: string; color: string; vcpus: string; pus: string }) {
+  return (
+    <path className="pin-band" d={d} style={{ fill: color }} data-guest={guest} data-vcpus={vcpus} data-pus={pus}>
+      <title>{`${guest >= 0 ? `guest node ${guest}'s` : "unassigned"} vCPUs ${vcpus} may run on CPUs ${pus}`}</title>
+    </path>
   );
 });
 

@@ -3,7 +3,7 @@
 // box whose place, cells and host nodes did not change keeps its object from the last one, so
 // its memoized view is not drawn again: a drop redraws the boxes it changed, not all of them.
 
-import { guestGeometry, type GuestBox, type GuestGeometry } from "../../shared/layout/guest-geometry";
+import { guestGeometry, type GuestBox, type GuestGeometry, type VcpuCell } from "../../shared/layout/guest-geometry";
 import type { HostGeometry } from "../../shared/topology/box-geometry";
 import type { Layout } from "../../shared/layout/schema";
 
@@ -21,8 +21,13 @@ const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.
 
 export function sameBox(a: GuestBox, b: GuestBox): boolean {
   if (a === b) return true;
-  if (a.index !== b.index || a.x !== b.x || a.y !== b.y || a.w !== b.w || a.h !== b.h || !sameList(a.hostNodes, b.hostNodes) || a.cells.length !== b.cells.length) return false;
-  return a.cells.every((c, i) => c.vcpu === b.cells[i]!.vcpu && c.x === b.cells[i]!.x && c.y === b.cells[i]!.y);
+  if (a.index !== b.index || a.x !== b.x || a.y !== b.y || a.w !== b.w || a.h !== b.h || !sameList(a.hostNodes, b.hostNodes)) return false;
+  return sameCells(a.cells, b.cells);
+}
+
+/** The same vCPUs in the same places of their box (a box that moved or was recoloured keeps its cells). */
+export function sameCells(a: readonly VcpuCell[], b: readonly VcpuCell[]): boolean {
+  return a === b || (a.length === b.length && a.every((c, i) => c.vcpu === b[i]!.vcpu && c.x === b[i]!.x && c.y === b[i]!.y));
 }
 
 function keepUnchanged(prev: GuestGeometry, next: GuestGeometry): GuestGeometry {

@@ -7,6 +7,7 @@ import { formatIdList, parseIdList } from "../cpulist/cpulist";
 import { formatSize, parseSize } from "../size/size";
 import { nearestCpuNode, nodeById, onlineCpusOf } from "../topology/query";
 import { movePinsWithNode } from "../pin/follow";
+import { copyData } from "./copy";
 
 /**
  * The node whose CPUs should preallocate memory bound to `node`: itself, or for a memory-only
@@ -20,7 +21,7 @@ export function preallocNode(host: HostTopology | undefined, node: number): numb
 }
 
 function clone(l: Layout): Layout {
-  return structuredClone(l);
+  return copyData(l);
 }
 
 /** The thread-context pinned to exactly this host node, if there is one. */

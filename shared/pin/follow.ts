@@ -87,8 +87,6 @@ export function movePinsWithNode(l: Layout, index: number, os: number, host: Hos
     if (coversAll(cpus, usable)) continue;
     for (const c of cpus) if (inNode.has(c)) occupied.add(c);
   }
-  const free = coreOrderedCpus(host, node, reserved, p.smt === "core").filter((c) => !taken.has(c));
-
   // which vCPUs get a PU each: all of them in a dedicated design, else those that had one
   const exact = p.dedicated
     ? [...mine].sort((a, b) => a - b)
@@ -96,6 +94,9 @@ export function movePinsWithNode(l: Layout, index: number, os: number, host: Hos
         .filter((x) => x.vcpus !== undefined && idList(x.hostCpus).length === 1)
         .flatMap((x) => idList(x.vcpus).filter((v) => mine.has(v)))
         .sort((a, b) => a - b);
+  // the free PUs in core order, only where a vCPU gets one of them (a node-wide pin needs none,
+  // and ordering a 128-PU node by core was most of a drop's edit; npm run bench -- ui)
+  const free = exact.length > 0 ? coreOrderedCpus(host, node, reserved, p.smt === "core").filter((c) => !taken.has(c)) : [];
   const dedicatedFits = p.dedicated === true && free.length >= exact.length;
   const groups = l3Choice(host, node, mine.size, exact.length > 0 ? free : usable, occupied);
   const wide = groups ? usable.filter((c) => groups.has(c)) : usable;

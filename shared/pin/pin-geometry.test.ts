@@ -95,6 +95,33 @@ describe("pin overlay", () => {
     expect(a![0]!.y - b![0]!.y).toBe(BAND_H);
   });
 
+  it("a band drawn again from the kept strips is the band drawn afresh, also after the same set was drawn stacked", () => {
+    const wide = (pins: Array<{ node: number; hostCpus: string }>) => ({ ...planned(), pinning: { vcpus: pins } });
+    const fresh = (l: ReturnType<typeof planned>) => pinOverlay(l, seed, hostGeometry(hostBoxes(seed), { aspect: 2, collapse: false })).bands.map((b) => b.path);
+    const designs = [
+      wide([
+        { node: 0, hostCpus: "0-25" },
+        { node: 1, hostCpus: "26-51" },
+      ]),
+      wide([
+        { node: 0, hostCpus: "0-25" },
+        { node: 1, hostCpus: "0-25" },
+      ]),
+      wide([
+        { node: 0, hostCpus: "26-51" },
+        { node: 1, hostCpus: "0-25" },
+      ]),
+      wide([
+        { node: 0, hostCpus: "0-25" },
+        { node: 1, hostCpus: "26-51" },
+      ]),
+    ];
+    // one geometry for all (its kept strips grow as designs come), each compared with a geometry of its own
+    for (const l of designs) expect(pinOverlay(l, seed, geo).bands.map((b) => b.path)).toEqual(fresh(l));
+    const stacked = pinOverlay(designs[1]!, seed, geo).bands.map((b) => rects(b.path)[0]!.y);
+    expect(stacked[0]! - stacked[1]!).toBe(BAND_H);
+  });
+
   it("reserved PUs are drawn; a drop point finds its PU, else its node's cores, else nothing", () => {
     const r = toggleReserved(planned(), seed, 7);
     if (!r.ok) throw new Error(r.error);

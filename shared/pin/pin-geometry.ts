@@ -132,6 +132,16 @@ function stripsOf(geo: HostGeometry): Array<string | undefined> {
   return m;
 }
 
+const lowestCache = new WeakMap<HostGeometry, Map<string, string>>();
+/** A set of PUs' lowest strips as one path, by the set's text, kept per geometry (a drop draws the bands it did not move again from these). */
+function lowestBandsOf(geo: HostGeometry): Map<string, string> {
+  let m = lowestCache.get(geo);
+  if (!m) lowestCache.set(geo, (m = new Map()));
+  // a long session meets many sets: keep the cache to what a few designs use
+  if (m.size > 512) m.clear();
+  return m;
+}
+
 /** the last overlay made: the pin layer and the thread chips ask for the same one */
 let last: { layout: Layout; host: HostTopology; geo: HostGeometry; overlay: PinOverlay } | undefined;
 
@@ -182,19 +192,27 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
   // drop on a 1024-PU host draws every band again, and maps cost most of that)
   const slots = new Map<number, number>();
   const strips = stripsOf(geo);
+  const lowest = lowestBandsOf(geo);
   const bands: Band[] = ordered.map((gr) => {
-    let d = "";
+    // a set none of whose PUs has a strip yet (every node-wide pin of a design with one guest
+    // node per host node) is drawn as its lowest strips, made once per set and geometry
+    const first = gr.pus.every((pu) => !slots.has(pu));
+    const text = first ? gr.pus.join(",") : "";
+    const known = first ? lowest.get(text) : undefined;
+    let d = known ?? "";
     for (const pu of gr.pus) {
       const r = rects.get(pu);
       if (!r) continue;
       const taken = slots.get(pu) ?? 0;
       slots.set(pu, taken + 1);
+      if (known !== undefined) continue;
       const s = Math.min(MAX_STRIPS - 1, taken);
       const at = pu * MAX_STRIPS + s;
       let strip = strips[at];
       if (strip === undefined) strips[at] = strip = rect(r.x, r.y + r.h - BAND_H * (s + 1), r.w, BAND_H);
       d += strip;
     }
+    if (first && known === undefined) lowest.set(text, d);
     return { guest: gr.guest, memory: memory(gr.guest), vcpus: gr.vcpus, pus: gr.pus, path: d };
   });
   const marks: Mark[] = [];
