@@ -74,7 +74,7 @@ const PinShapes = memo(function PinShapes({ host, overlay, readable }: { host: H
     <g className="pin-shapes" data-bands={overlay.bands.length} data-marks={overlay.marks.length}>
       {overlay.reserved ? <path className="pin-reserved" d={overlay.reserved} fill="url(#pin-hatch)" data-reserved={formatIdList(overlay.reservedPus)} /> : null}
       {overlay.bands.map((b) => (
-        <PinBand key={`${b.guest}|${b.vcpus[0]}`} guest={b.guest} d={b.path} color={nodesColor(host, b.memory)} vcpus={formatIdList(b.vcpus)} pus={formatIdList(b.pus)} />
+        <PinBand key={`${b.guest}|${b.vcpus[0]}`} guest={b.guest} d={b.path} color={nodesColor(host, b.memory)} vcpus={b.vcpuList} pus={b.puList} />
       ))}
       {tags.paths.map(([color, parts]) => (
         <path key={color} className="pin-mark" d={parts.join("")} style={{ fill: color }} />

@@ -285,11 +285,16 @@ function cardLayoutKey(p: NodeCardProps): string {
   return key;
 }
 function cardKeyOf(p: NodeCardProps): string {
-  const chips = p.use.backends.map((id) => {
+  const u = p.use;
+  // plain concatenation: every card's key is made on every edit (8 cards on the bench host)
+  let key = `${u.bound}|${u.free}|${u.over}|`;
+  for (const h of u.huge) key += `${h.pageSize}:${h.bound}:${h.free}:${h.over};`;
+  for (const id of u.backends) {
     const b = p.layout.backends.find((x) => x.id === id);
-    return b ? `${b.id}:${b.size}:${b.hostNodes ?? ""}:${b.policy ?? ""}` : id;
-  });
-  return JSON.stringify([p.use.bound, p.use.free, p.use.over, p.use.huge, chips]);
+    // ids and sizes are validated names and sizes; "\n" cannot occur in them, so it separates
+    key += b ? `\n${b.id}\t${b.size}\t${b.hostNodes ?? ""}\t${b.policy ?? ""}` : `\n${id}`;
+  }
+  return key;
 }
 
 const NodeCard = memo(

@@ -84,6 +84,9 @@ export interface Band {
   memory: number[];
   vcpus: number[];
   pus: readonly number[];
+  /** vcpus and pus as id lists ("0-3,8"), for the drawing's titles and data attributes */
+  vcpuList: string;
+  puList: string;
   /** strips on every PU of the set that is drawn, as one path */
   path: string;
 }
@@ -132,6 +135,29 @@ function stripsOf(geo: HostGeometry): Array<string | undefined> {
   return m;
 }
 
+/** the largest PU number drawn, per geometry (the strips taken per PU are an array that long) */
+const maxPus = new WeakMap<HostGeometry, number>();
+function maxPuOf(geo: HostGeometry): number {
+  let m = maxPus.get(geo);
+  if (m === undefined) {
+    m = 0;
+    for (const pu of puRects(geo).keys()) if (pu > m) m = pu;
+    maxPus.set(geo, m);
+  }
+  return m;
+}
+
+/** a host set's id list ("0-63,512-575"), by its text ("0,1,…"): the same sets come back drop after drop */
+const lists = new Map<string, string>();
+function listOf(text: string, pus: readonly number[]): string {
+  let l = lists.get(text);
+  if (l === undefined) {
+    if (lists.size > 512) lists.clear();
+    lists.set(text, (l = formatIdList(pus)));
+  }
+  return l;
+}
+
 const lowestCache = new WeakMap<HostGeometry, Map<string, string>>();
 /** A set of PUs' lowest strips as one path, by the set's text, kept per geometry (a drop draws the bands it did not move again from these). */
 function lowestBandsOf(geo: HostGeometry): Map<string, string> {
@@ -162,12 +188,13 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
     return memo.get(g)!;
   };
   // vCPUs by (guest node, host set): a node-wide pin is one group; exact pins are marks
-  const groups = new Map<string, { guest: number; vcpus: number[]; pus: readonly number[] }>();
+  const groups = new Map<string, { guest: number; vcpus: number[]; pus: readonly number[]; text: string }>();
   const exact = new Map<number, number[]>();
   // vcpuHostSets hands every vCPU of one pin the same array: each array gets a short id once
   // (equal sets from two pins the same one), so a vCPU's group key is not a 500-character string
   const idOfArray = new Map<readonly number[], number>();
   const idOfSet = new Map<string, number>();
+  const textOf: string[] = [];
   for (const [v, cpus] of [...vcpuHostSets(layout)].sort((a, b) => a[0] - b[0])) {
     if (cpus.length === 1) {
       exact.set(cpus[0]!, [...(exact.get(cpus[0]!) ?? []), v]);
@@ -178,11 +205,14 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
     if (id === undefined) {
       const text = cpus.join(",");
       id = idOfSet.get(text);
-      if (id === undefined) idOfSet.set(text, (id = idOfSet.size));
+      if (id === undefined) {
+        idOfSet.set(text, (id = idOfSet.size));
+        textOf.push(text);
+      }
       idOfArray.set(cpus, id);
     }
     const key = `${guest}|${id}`;
-    const gr = groups.get(key) ?? { guest, vcpus: [], pus: cpus };
+    const gr = groups.get(key) ?? { guest, vcpus: [], pus: cpus, text: textOf[id]! };
     gr.vcpus.push(v);
     groups.set(key, gr);
   }
@@ -190,21 +220,21 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
   const ordered = [...groups.values()].sort((a, b) => a.guest - b.guest || a.vcpus[0]! - b.vcpus[0]!);
   // strips taken per PU, and each strip's path data kept per geometry (arrays by PU number: a
   // drop on a 1024-PU host draws every band again, and maps cost most of that)
-  const slots = new Map<number, number>();
+  const slots = new Uint8Array(maxPuOf(geo) + 1);
   const strips = stripsOf(geo);
   const lowest = lowestBandsOf(geo);
   const bands: Band[] = ordered.map((gr) => {
     // a set none of whose PUs has a strip yet (every node-wide pin of a design with one guest
     // node per host node) is drawn as its lowest strips, made once per set and geometry
-    const first = gr.pus.every((pu) => !slots.has(pu));
-    const text = first ? gr.pus.join(",") : "";
-    const known = first ? lowest.get(text) : undefined;
+    const first = gr.pus.every((pu) => !slots[pu]);
+    const known = first ? lowest.get(gr.text) : undefined;
     let d = known ?? "";
     for (const pu of gr.pus) {
       const r = rects.get(pu);
       if (!r) continue;
-      const taken = slots.get(pu) ?? 0;
-      slots.set(pu, taken + 1);
+      const taken = slots[pu]!;
+      // more than 255 bands on one PU draw in the top strip all the same
+      if (taken < 255) slots[pu] = taken + 1;
       if (known !== undefined) continue;
       const s = Math.min(MAX_STRIPS - 1, taken);
       const at = pu * MAX_STRIPS + s;
@@ -212,8 +242,8 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
       if (strip === undefined) strips[at] = strip = rect(r.x, r.y + r.h - BAND_H * (s + 1), r.w, BAND_H);
       d += strip;
     }
-    if (first && known === undefined) lowest.set(text, d);
-    return { guest: gr.guest, memory: memory(gr.guest), vcpus: gr.vcpus, pus: gr.pus, path: d };
+    if (first && known === undefined) lowest.set(gr.text, d);
+    return { guest: gr.guest, memory: memory(gr.guest), vcpus: gr.vcpus, pus: gr.pus, vcpuList: formatIdList(gr.vcpus), puList: listOf(gr.text, gr.pus), path: d };
   });
   const marks: Mark[] = [];
   const runs = new Map<CoreGeo, { node: number; x: number; y: number; vcpus: number[]; pus: number[] }>();
@@ -247,9 +277,13 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
   return { bands, marks, runMarks, reserved, reservedPus, threads };
 }
 
-/** Which collapsed run of cores each of its PUs is in, with the run box's place on the canvas. */
+const runsOf = new WeakMap<HostGeometry, Map<number, { core: CoreGeo; node: number; x: number; y: number }>>();
+/** Which collapsed run of cores each of its PUs is in, with the run box's place on the canvas (once per geometry). */
 function collapsedRuns(geo: HostGeometry): Map<number, { core: CoreGeo; node: number; x: number; y: number }> {
+  const known = runsOf.get(geo);
+  if (known) return known;
   const out = new Map<number, { core: CoreGeo; node: number; x: number; y: number }>();
+  runsOf.set(geo, out);
   for (const card of geo.cards) {
     for (const core of card.cores) {
       for (const pu of core.runPus ?? []) out.set(pu, { core, node: card.node.os, x: card.x + core.x, y: card.y + core.y });
