@@ -29,6 +29,16 @@ interface Props {
 
 const ring = (r: { x: number; y: number; w: number; h: number }, pad: number) => `M${r.x - pad},${r.y - pad}h${r.w + 2 * pad}v${r.h + 2 * pad}h${-(r.w + 2 * pad)}z`;
 
+/** the reserved PUs' hatch: one element for every render, so React passes over it */
+const HATCH = (
+  <defs>
+    <pattern id="pin-hatch" width={5} height={5} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+      <rect width={5} height={5} className="pin-hatch-bg" />
+      <line x1={0} y1={0} x2={0} y2={5} className="pin-hatch-line" />
+    </pattern>
+  </defs>
+);
+
 export function PinLayer({ host, geometry, guest, frame }: Props) {
   const layout = useApp((s) => s.layout);
   const on = useApp((s) => s.pinOverlay);
@@ -37,12 +47,7 @@ export function PinLayer({ host, geometry, guest, frame }: Props) {
   const readable = useApp((s): 0 | 1 | 2 => (s.canvasView.k * MARK_FONT_LONG >= MARK_READABLE_PX ? 2 : s.canvasView.k * MARK_FONT >= MARK_READABLE_PX ? 1 : 0));
   return (
     <g className="pin-layer" pointerEvents="none">
-      <defs>
-        <pattern id="pin-hatch" width={5} height={5} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-          <rect width={5} height={5} className="pin-hatch-bg" />
-          <line x1={0} y1={0} x2={0} y2={5} className="pin-hatch-line" />
-        </pattern>
-      </defs>
+      {HATCH}
       {on ? <PinShapes host={host} overlay={overlay} readable={readable} /> : null}
       <Highlights geometry={geometry} guest={guest} />
       <PuKeys geometry={geometry} frame={frame} />

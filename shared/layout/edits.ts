@@ -26,7 +26,9 @@ function clone(l: Layout): Layout {
 
 /** The thread-context pinned to exactly this host node, if there is one. */
 export function contextForNode(l: Layout, node: number): ThreadContext | undefined {
-  return l.threadContexts.find((t) => t.nodeAffinity !== undefined && t.cpuAffinity === undefined && formatIdList(ids(t.nodeAffinity)) === String(node));
+  const want = String(node);
+  // "3" as written is the usual case; "3-3" or " 3" are read as the list they are
+  return l.threadContexts.find((t) => t.nodeAffinity !== undefined && t.cpuAffinity === undefined && (t.nodeAffinity === want || formatIdList(ids(t.nodeAffinity)) === want));
 }
 
 function ids(text: string | undefined): number[] {

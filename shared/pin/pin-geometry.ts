@@ -147,6 +147,18 @@ function maxPuOf(geo: HostGeometry): number {
   return m;
 }
 
+const drawnPus = new WeakMap<HostGeometry, Uint8Array>();
+/** 1 for each PU drawn one by one (it has a cell), by PU number, per geometry */
+function drawnPusOf(geo: HostGeometry): Uint8Array {
+  let d = drawnPus.get(geo);
+  if (!d) {
+    d = new Uint8Array(maxPuOf(geo) + 1);
+    for (const pu of puRects(geo).keys()) d[pu] = 1;
+    drawnPus.set(geo, d);
+  }
+  return d;
+}
+
 /** a host set's id list ("0-63,512-575"), by its text ("0,1,…"): the same sets come back drop after drop */
 const lists = new Map<string, string>();
 function listOf(text: string, pus: readonly number[]): string {
@@ -221,6 +233,7 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
   // strips taken per PU, and each strip's path data kept per geometry (arrays by PU number: a
   // drop on a 1024-PU host draws every band again, and maps cost most of that)
   const slots = new Uint8Array(maxPuOf(geo) + 1);
+  const drawn = drawnPusOf(geo);
   const strips = stripsOf(geo);
   const lowest = lowestBandsOf(geo);
   const bands: Band[] = ordered.map((gr) => {
@@ -230,12 +243,12 @@ function makeOverlay(layout: Layout, host: HostTopology, geo: HostGeometry): Pin
     const known = first ? lowest.get(gr.text) : undefined;
     let d = known ?? "";
     for (const pu of gr.pus) {
-      const r = rects.get(pu);
-      if (!r) continue;
+      if (!drawn[pu]) continue;
       const taken = slots[pu]!;
       // more than 255 bands on one PU draw in the top strip all the same
       if (taken < 255) slots[pu] = taken + 1;
       if (known !== undefined) continue;
+      const r = rects.get(pu)!;
       const s = Math.min(MAX_STRIPS - 1, taken);
       const at = pu * MAX_STRIPS + s;
       let strip = strips[at];
