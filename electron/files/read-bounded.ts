@@ -39,6 +39,9 @@ function errnoText(path: string, e: unknown, what: string): string {
       return `${path} is a folder; give a ${what}`;
     case "ENOTDIR":
       return `${path}: a part of the path is not a folder`;
+    // open(2) of a Unix socket, or of a device node with no driver behind it
+    case "ENXIO":
+      return `${path} is a socket (or a device with nothing behind it), not a ${what}; give a regular file`;
     case "ENAMETOOLONG":
       return `${path}: the path is too long`;
     default:
