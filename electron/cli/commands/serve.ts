@@ -20,7 +20,7 @@ export function rendererDir(): string {
 
 /** The layout `serve FILE` opens in the app, on the target given (or the one the file names);
  *  `serve --sample NAME` without FILE opens a new layout on that target. */
-function handout(file: string | undefined, values: Values, note: (text: string) => void): string | undefined {
+export function handout(file: string | undefined, values: Values, note: (text: string) => void): string | undefined {
   const opts = values as TargetOptions;
   const targetGiven = opts.sample !== undefined || opts.lab !== undefined || opts.sysfs !== undefined || opts.topo !== undefined;
   if (file === undefined && !targetGiven) return undefined;
