@@ -44,19 +44,59 @@ export class SysfsReader {
       if (code === "ELOOP") throw new ProbeError(`${this.shown(path)} is a symbolic link that loops (or links too deep); a sysfs copy holds files, not such links`);
       return;
     }
+    this.inside(path, real);
+  }
+
+  private inside(path: string, real: string): void {
     if (real !== this.root && !real.startsWith(this.root + sep)) {
       throw new ProbeError(`${this.shown(path)} leads outside the copy (to ${quotedLine(real, 200)}); Numadesk reads a sysfs copy only inside its folder`);
     }
   }
 
-  text(path: string): string | undefined {
-    this.confine(path);
+  // Where each folder read so far really is. realpath(3) reads every part of a path (a dozen
+  // system calls for cpu/cpuN/topology/core_id), which doubled a copy's probe; a folder's real
+  // path is its parent's plus its name unless it is itself a link (one lstat, once per folder).
+  private readonly realFolders = new Map<string, string | undefined>();
+
+  /** The real path of folder `dir` (undefined: absent), throwing when it is outside the copy. */
+  private realPathOf(dir: string): string | undefined {
+    if (dir === this.root) return dir;
+    if (this.realFolders.has(dir)) return this.realFolders.get(dir);
+    let real: string | undefined;
+    const parent = dirname(dir);
+    const up = parent === dir || !dir.startsWith(this.root! + sep) ? undefined : this.realPathOf(parent);
     try {
-      return readBoundedText(path, MAX_ATTRIBUTE, { what: "sysfs attribute" });
+      if (up !== undefined && !lstatSync(dir).isSymbolicLink()) real = join(up, basename(dir));
+      else {
+        this.confine(dir);
+        real = realpathSync.native(dir);
+      }
+    } catch (e) {
+      if (e instanceof ProbeError) throw e;
+      real = undefined;
+    }
+    this.realFolders.set(dir, real);
+    return real;
+  }
+
+  text(path: string): string | undefined {
+    // the folder must be inside the copy; the file itself is opened without following a link
+    if (this.root !== undefined && this.realPathOf(dirname(path)) === undefined) return undefined;
+    const read = (p: string) => readBoundedText(p, MAX_ATTRIBUTE, { what: "sysfs attribute", noFollow: this.root !== undefined });
+    try {
+      try {
+        return read(path);
+      } catch (e) {
+        // a link as the file: read where it leads only if that is inside the copy (and not a loop)
+        if (!(e instanceof ReadError && e.code === "ELOOP" && this.root !== undefined)) throw e;
+        this.confine(path);
+        return readBoundedText(realpathSync.native(path), MAX_ATTRIBUTE, { what: "sysfs attribute" });
+      }
     } catch (e) {
       // a missing attribute is normal (older kernels, offline CPUs); a FIFO or a 1 GB "attribute" is a broken copy
       if (e instanceof ReadError && !e.missing) throw new ProbeError(this.root && this.named ? e.message.split(this.root + sep).join(this.named + sep) : e.message);
-      return undefined;
+      if (e instanceof ReadError || (e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw e;
     }
   }
 
@@ -92,7 +132,7 @@ export class SysfsReader {
 
   /** A folder's names, at most MAX_ENTRIES of them read; [] when it is absent. */
   entries(dir: string): string[] {
-    this.confine(dir);
+    if (this.root !== undefined && this.realPathOf(dir) === undefined) return [];
     let d;
     try {
       d = opendirSync(dir);

@@ -146,6 +146,25 @@ describe("what a sysfs copy lacks is said, naming the file", () => {
     ]);
   });
 
+  it("a siblings list naming a CPU without a folder leaves it out, and says so", () => {
+    const root = tinyHost();
+    writeFileSync(at(root, "cpu/cpu0/topology/thread_siblings_list"), "0-1,64\n");
+    const t = readSysfs({ root });
+    expect(t.cpus[0]!.siblings).toEqual([0, 1]);
+    expect(t.source.lacks).toEqual(["cpu/cpu0/topology/thread_siblings_list names CPUs 64 that have no cpu/cpuN folder: they are left out"]);
+  });
+
+  it("an attribute linked inside the copy is read; a dangling link is a missing file", () => {
+    const root = tinyHost();
+    rmSync(at(root, "node/node1/distance"));
+    symlinkSync("../../../../elsewhere/distance", at(root, "node/node1/distance"));
+    mkdirSync(join(root, "elsewhere"));
+    writeFileSync(join(root, "elsewhere/distance"), "21 10\n");
+    expect(lacksOf(root)).toEqual([]);
+    rmSync(join(root, "elsewhere/distance"));
+    expect(lacksOf(root)).toEqual(["node/node1/distance is missing: taken as 10 to itself and 20 to the others"]);
+  });
+
   it("a copy without node/ and without /proc/meminfo beside it does not read this host's memory", () => {
     const root = tinyHost();
     rmSync(at(root, "node"), { recursive: true });
@@ -192,7 +211,7 @@ describe("a sysfs copy is read only inside its folder, without loops", () => {
     const root = tinyHost();
     rmSync(at(root, "cpu/cpu1/topology"), { recursive: true });
     symlinkSync("/sys/devices/system/cpu/cpu0/topology", at(root, "cpu/cpu1/topology"));
-    refused(root, /cpu\/cpu1\/topology\/physical_package_id leads outside the copy/);
+    refused(root, /cpu\/cpu1\/topology leads outside the copy \(to \/sys\/devices\/system\/cpu\/cpu0\/topology\)/);
   });
 
   it.each([
@@ -278,6 +297,13 @@ describe("hostile shapes end in a sentence or a lacks line, never a hang or a st
       execFileSync("python3", ["-c", `import os\nfor i in range(2, 100000): os.unlink(os.path.join(${JSON.stringify(nodeDir)}, "node%d" % i))`]);
     }
   }, 180_000);
+
+  it("more CPU folders than Linux has (8192) are refused by count", () => {
+    const root = tinyHost();
+    // empty files: the count is taken before any entry is looked at
+    execFileSync("python3", ["-c", `import os\nfor i in range(4, 8193): open(os.path.join(${JSON.stringify(at(root, "cpu"))}, "cpu%d" % i), "w").close()`]);
+    oneSentence(root, /devices\/system\/cpu has 8193 CPU folders; Linux has at most 8192/);
+  }, 120_000);
 
   it("a node numbered past Linux's 1024 nodes is refused", () => {
     const root = tinyHost();

@@ -164,6 +164,8 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     const core = quiet ? undefined : topologyId(r, id, join(topo, "core_id"), lacks, "the core is taken as the CPU's number");
     let siblings = r.list(join(topo, "thread_siblings_list"));
     if (siblings === undefined && !quiet) lacks.note("cpu/cpuN/topology/thread_siblings_list", id, "is missing: the CPU is taken as having no SMT sibling");
+    const unknown = (siblings ?? []).filter((s) => !cpuSet.has(s));
+    if (unknown.length > 0) lacks.note("cpu/cpuN/topology/thread_siblings_list", id, `names CPUs ${formatIdList(unknown)} that have no cpu/cpuN folder: they are left out`);
     siblings = (siblings ?? []).filter((s) => cpuSet.has(s));
     const node = nodeOfCpu.get(id);
     if (node === undefined) lacks.note("cpu/cpuN", id, `is in no node's cpulist: taken as on node ${firstNode}`);
