@@ -4,6 +4,7 @@ import type { HostTopology } from "../../shared/topology/schema";
 import { loadSample, loadTopologyFile, TopologyFileError } from "../hosts/samples";
 import { ProbeError, readSysfs } from "../probe/sysfs";
 import { labTopology } from "../../shared/lab/topology";
+import { lacksNote } from "../../shared/topology/lacks-note";
 import { InputError, UsageError } from "./errors";
 
 export interface TargetOptions {
@@ -26,7 +27,15 @@ export const TARGET_HELP = `target (default: this host, read from /sys):
   --topo FILE     a topology saved with: numadesk topo --format json
   --lab 2|4       the NUMA lab's virtual machine (see: numadesk lab)`;
 
-export function resolveTarget(opts: TargetOptions): HostTopology {
+/** The target's topology; `note` hears what its source could not tell (a sysfs copy's missing files). */
+export function resolveTarget(opts: TargetOptions, note?: (text: string) => void): HostTopology {
+  const host = resolveHost(opts);
+  const said = note && lacksNote(host);
+  if (said) note(said);
+  return host;
+}
+
+function resolveHost(opts: TargetOptions): HostTopology {
   const given = [opts.sample, opts.sysfs, opts.topo, opts.lab].filter((x) => x !== undefined);
   if (given.length > 1) throw new UsageError("give one target: --sample, --sysfs, --topo or --lab");
   if (opts.lab !== undefined) {

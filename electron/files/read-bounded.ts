@@ -11,6 +11,8 @@ export class ReadError extends Error {
     message: string,
     /** the file (or a folder on its path) does not exist */
     readonly missing = false,
+    /** open(2)'s errno when opening failed ("ELOOP": a link, with noFollow) */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -21,6 +23,8 @@ export interface ReadOptions {
   what?: string;
   /** accept pipes and character devices (standard input); still bounded */
   streams?: boolean;
+  /** refuse a symbolic link as the last part of the path (ELOOP): the caller checks where it leads */
+  noFollow?: boolean;
 }
 
 const CHUNK = 64 * 1024;
@@ -39,6 +43,9 @@ function errnoText(path: string, e: unknown, what: string): string {
       return `${path} is a folder; give a ${what}`;
     case "ENOTDIR":
       return `${path}: a part of the path is not a folder`;
+    // open(2) of a Unix socket, or of a device node with no driver behind it
+    case "ENXIO":
+      return `${path} is a socket (or a device with nothing behind it), not a ${what}; give a regular file`;
     case "ENAMETOOLONG":
       return `${path}: the path is too long`;
     default:
@@ -93,10 +100,10 @@ export function readBounded(path: string, limit: number, opts: ReadOptions = {})
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; O_NOCTTY: a terminal never becomes ours
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (opts.noFollow ? constants.O_NOFOLLOW : 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ReadError(errnoText(path, e, what), code === "ENOENT" || code === "ENOTDIR");
+    throw new ReadError(errnoText(path, e, what), code === "ENOENT" || code === "ENOTDIR", code);
   }
   try {
     const st = fstatSync(fd);

@@ -4,7 +4,7 @@
 
 import { join } from "node:path";
 import type { Cache } from "../../shared/topology/schema";
-import { numberedEntries, readInt, readList, readText } from "./sysfs-attr";
+import { LIVE, type SysfsReader } from "./sysfs-attr";
 
 const TYPES: Record<string, Cache["type"]> = { Data: "data", Instruction: "instruction", Unified: "unified" };
 
@@ -25,29 +25,29 @@ export function forgetCaches(): void {
   memo.clear();
 }
 
-export function readCaches(cpuRoot: string, cpuIds: number[]): Cache[] {
+export function readCaches(cpuRoot: string, cpuIds: number[], r: SysfsReader = LIVE): Cache[] {
   const key = `${cpuRoot}\0${cpuIds.join(",")}`;
   // only the live /sys: a copy handed to us is read afresh each time (it may be being damaged)
   const live = cpuRoot === "/sys/devices/system/cpu";
   const hit = live ? memo.get(key) : undefined;
   if (hit && Date.now() - hit.at < FRESH_MS) return structuredClone(hit.caches);
-  const caches = readCachesNow(cpuRoot, cpuIds);
+  const caches = readCachesNow(cpuRoot, cpuIds, r);
   if (live) memo.set(key, { at: Date.now(), caches: structuredClone(caches) });
   return caches;
 }
 
-function readCachesNow(cpuRoot: string, cpuIds: number[]): Cache[] {
+function readCachesNow(cpuRoot: string, cpuIds: number[], r: SysfsReader): Cache[] {
   const seen = new Map<string, Cache>();
   for (const cpu of cpuIds) {
     const dir = join(cpuRoot, `cpu${cpu}`, "cache");
-    for (const index of numberedEntries(dir, "index").slice(0, 16)) {
+    for (const index of r.numberedEntries(dir, "index").slice(0, 16)) {
       const d = join(dir, `index${index}`);
-      const level = readInt(join(d, "level"));
-      const type = TYPES[readText(join(d, "type"))?.trim() ?? ""];
+      const level = r.int(join(d, "level"));
+      const type = TYPES[r.text(join(d, "type"))?.trim() ?? ""];
       if (level === undefined || level < 1 || level > 4 || type === undefined) continue;
-      const cpus = readList(join(d, "shared_cpu_list")) ?? [cpu];
+      const cpus = r.list(join(d, "shared_cpu_list")) ?? [cpu];
       const key = `${level}/${type}/${cpus.join(",")}`;
-      if (!seen.has(key)) seen.set(key, { level, type, size: cacheSize(readText(join(d, "size"))), cpus: cpus.length > 0 ? cpus : [cpu] });
+      if (!seen.has(key)) seen.set(key, { level, type, size: cacheSize(r.text(join(d, "size"))), cpus: cpus.length > 0 ? cpus : [cpu] });
     }
   }
   return [...seen.values()].sort((a, b) => a.level - b.level || a.type.localeCompare(b.type) || a.cpus[0]! - b.cpus[0]!);

@@ -6,14 +6,15 @@
 import { join } from "node:path";
 import type { HugepagePool, HugetlbfsMount } from "../../shared/topology/schema";
 import { parseSize } from "../../shared/size/size";
-import { entries, readInt, readText } from "./sysfs-attr";
+import { LIVE, readText, type SysfsReader } from "./sysfs-attr";
 
-export function readHugepagePools(dir: string): HugepagePool[] {
+export function readHugepagePools(dir: string, r: SysfsReader = LIVE): HugepagePool[] {
   const out: HugepagePool[] = [];
-  for (const name of entries(dir)) {
+  for (const name of r.entries(dir)) {
     const m = /^hugepages-(\d{1,12})kB$/.exec(name);
     if (!m) continue;
-    const at = (f: string) => readInt(join(dir, name, f)) ?? 0;
+    r.realFolder(join(dir, name));
+    const at = (f: string) => r.int(join(dir, name, f)) ?? 0;
     out.push({ pageSize: Number(m[1]) * 1024, total: at("nr_hugepages"), free: at("free_hugepages"), reserved: at("resv_hugepages"), surplus: at("surplus_hugepages") });
   }
   return out.sort((a, b) => a.pageSize - b.pageSize).slice(0, 16);

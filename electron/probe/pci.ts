@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { PciDevice } from "../../shared/topology/schema";
 import { pciClassName } from "../../shared/pci/classes";
-import { entries, linkName, readHex, readInt } from "./sysfs-attr";
+import { LIVE, type SysfsReader } from "./sysfs-attr";
 import { cachedPciNames, forgetPciNames, type PciNames } from "./pci-ids";
 
 const ADDRESS = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
@@ -35,8 +35,8 @@ export function forgetPciIdentities(): void {
 }
 
 /** undefined when the tree has no bus/pci/devices folder (a copy of devices/system only) */
-export function readPciDevices(dir: string, names?: PciNames | null): PciDevice[] | undefined {
-  const listed = entries(dir);
+export function readPciDevices(dir: string, names?: PciNames | null, r: SysfsReader = LIVE): PciDevice[] | undefined {
+  const listed = r.entries(dir);
   if (listed.length === 0) return undefined;
   // only the live /sys keeps identities: a copy handed to us is read afresh each time
   const live = dir === "/sys/bus/pci/devices";
@@ -46,13 +46,15 @@ export function readPciDevices(dir: string, names?: PciNames | null): PciDevice[
     .sort()
     .slice(0, MAX_DEVICES)) {
     const d = join(dir, address);
-    const id = live ? keptIdentity(d) : readIdentity(d, undefined);
+    // sysfs makes each entry a link to the device's folder: in a copy it must stay inside and not lead back up
+    r.linkedFolder(d);
+    const id = live ? keptIdentity(d) : readIdentity(d, undefined, r);
     if (!id) continue;
-    const node = readInt(join(d, "numa_node"));
+    const node = r.int(join(d, "numa_node"));
     const dev: PciDevice = { address, classCode: id.classCode, vendor: id.vendor, device: id.device, numaNode: node !== undefined && node >= 0 && node <= 65535 ? node : -1 };
-    const driver = linkName(join(d, "driver"));
+    const driver = r.linkName(join(d, "driver"));
     if (driver !== undefined && driver.length <= 256) dev.driver = driver;
-    const group = linkName(join(d, "iommu_group"));
+    const group = r.linkName(join(d, "iommu_group"));
     if (group !== undefined && /^\d{1,9}$/.test(group)) dev.iommuGroup = Number(group);
     out.push(dev);
   }
@@ -74,10 +76,10 @@ function keptIdentity(d: string): Identity | undefined {
   return id;
 }
 
-function readIdentity(d: string, ino: number | undefined): Identity | undefined {
-  const classCode = readHex(join(d, "class"));
-  const vendor = readHex(join(d, "vendor"));
-  const device = readHex(join(d, "device"));
+function readIdentity(d: string, ino: number | undefined, r: SysfsReader = LIVE): Identity | undefined {
+  const classCode = r.hex(join(d, "class"));
+  const vendor = r.hex(join(d, "vendor"));
+  const device = r.hex(join(d, "device"));
   if (classCode === undefined || vendor === undefined || device === undefined || vendor > 0xffff || device > 0xffff || classCode > 0xffffff) return undefined;
   return { ino: ino ?? -1, classCode, vendor, device };
 }

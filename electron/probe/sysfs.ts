@@ -5,18 +5,28 @@
 //   cpu/online, cpu/cpuN/online, cpu/cpuN/topology/{physical_package_id,die_id,core_id,thread_siblings_list}
 //
 // A kernel without NUMA has no node/ directory: the host is one node holding every CPU.
+// A copy is someone else's files: it is read only inside its folder (sysfs-attr.ts), counts
+// are bounded by what Linux can have, and every file that is missing or unreadable where the
+// kernel always writes one is taken as a plain default and named in `source.lacks`.
 
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ProbeError, readInt, readList, readText, numberedEntries } from "./sysfs-attr";
+import { LIVE, ProbeError, readerFor, type SysfsReader } from "./sysfs-attr";
+import { SysfsLacks } from "./sysfs-lacks";
 import { readHugepagePools, readHugetlbfsMounts } from "./hugepages";
 import { readCaches } from "./caches";
 import { readPciDevices } from "./pci";
 import { TOPOLOGY_VERSION, topologySchema, type HostCpu, type HostNode, type HostTopology, type Hugepages } from "../../shared/topology/schema";
 import { topologyName } from "../../shared/topology/name";
 import { topologyInconsistency } from "../../shared/topology/consistency";
+import { formatIdList } from "../../shared/cpulist/cpulist";
 
 export { ProbeError };
+
+// Linux's limits: MAX_NUMNODES is 1 << NODES_SHIFT, at most 1024 (x86's NODES_SHIFT 10);
+// NR_CPUS is at most 8192 (x86's MAXSMP; arm64 stops at 4096). A copy with more is not a host.
+const MAX_NODES = 1024;
+const MAX_CPUS = 8192;
 
 export interface SysfsOptions {
   /** the folder that holds devices/system (default "/sys") */
@@ -30,7 +40,7 @@ export interface SysfsOptions {
 
 /** "Node 0 MemTotal:  24683520 kB" (node meminfo) or "MemTotal: 24683520 kB" (/proc/meminfo) → bytes */
 export function meminfoField(text: string, field: string): number | undefined {
-  const m = new RegExp(`(?:^|\\n)(?:Node \\d+ )?${field}:\\s+(\\d+) kB`).exec(text);
+  const m = new RegExp(`(?:^|\\n)(?:Node \\d+ )?${field}:\\s+(\\d{1,15}) kB`).exec(text);
   return m ? Number(m[1]) * 1024 : undefined;
 }
 
@@ -38,97 +48,149 @@ function optionalCount<K extends string>(key: K, v: number | undefined): Partial
   return v !== undefined && v >= 0 ? ({ [key]: v } as Record<K, number>) : {};
 }
 
-function readHugepages(nodeDir: string): Hugepages[] {
-  const dir = join(nodeDir, "hugepages");
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
+/** One node's memory from its meminfo; a missing file or line is 0, said in lacks. */
+function nodeMemory(r: SysfsReader, dir: string, id: number, lacks: SysfsLacks): { memTotal: number; memFree: number } {
+  const text = r.text(join(dir, "meminfo"));
+  if (text === undefined) {
+    lacks.note("node/nodeN/meminfo", id, "is missing: its memory is taken as 0");
+    return { memTotal: 0, memFree: 0 };
   }
+  const memTotal = meminfoField(text, "MemTotal");
+  const memFree = meminfoField(text, "MemFree");
+  if (memTotal === undefined) lacks.note("node/nodeN/meminfo", id, "has no MemTotal line in kB: its memory is taken as 0");
+  if (memFree === undefined) lacks.note("node/nodeN/meminfo", id, "has no MemFree line in kB: its free memory is taken as 0");
+  return { memTotal: memTotal ?? 0, memFree: memFree ?? 0 };
+}
+
+function readHugepages(r: SysfsReader, nodeDir: string, id: number, lacks: SysfsLacks): Hugepages[] {
+  const dir = join(nodeDir, "hugepages");
   const out: Hugepages[] = [];
-  for (const name of names) {
-    const m = /^hugepages-(\d+)kB$/.exec(name);
+  for (const name of r.entries(dir)) {
+    const m = /^hugepages-(\d{1,12})kB$/.exec(name);
     if (!m) continue;
-    out.push({
-      pageSize: Number(m[1]) * 1024,
-      total: readInt(join(dir, name, "nr_hugepages")) ?? 0,
-      free: readInt(join(dir, name, "free_hugepages")) ?? 0,
-      ...optionalCount("surplus", readInt(join(dir, name, "surplus_hugepages"))),
-    });
+    r.realFolder(join(dir, name));
+    const count = (file: string) => {
+      const v = r.int(join(dir, name, file));
+      if (v !== undefined && v >= 0) return v;
+      lacks.note(`node/nodeN/hugepages/${name}/${file}`, id, `${v === undefined ? "is missing or not a number" : "is negative"}: taken as 0`);
+      return 0;
+    };
+    out.push({ pageSize: Number(m[1]) * 1024, total: count("nr_hugepages"), free: count("free_hugepages"), ...optionalCount("surplus", r.int(join(dir, name, "surplus_hugepages"))) });
+    if (out.length >= 16) break;
   }
   return out.sort((a, b) => a.pageSize - b.pageSize);
 }
 
+/** A topology id file (physical_package_id, core_id, die_id): its number, or undefined with the reason noted. */
+function topologyId(r: SysfsReader, cpu: number, file: string, lacks: SysfsLacks, instead: string, optional = false): number | undefined {
+  const text = r.text(file);
+  const t = text?.trim();
+  // -1: the kernel's "not known" (physical_package_id on some virtual and non-x86 machines)
+  if (t === "-1") return undefined;
+  if (t !== undefined && /^\d{1,10}$/.test(t) && Number(t) <= 2 ** 31) return Number(t);
+  if (t === undefined && optional) return undefined;
+  const name = file.slice(file.lastIndexOf("/") + 1);
+  lacks.note(`cpu/cpuN/topology/${name}`, cpu, t === undefined ? `is missing: ${instead}` : `is not a number: ${instead}`, text);
+  return undefined;
+}
+
 export function readSysfs(opts: SysfsOptions = {}): HostTopology {
-  const root = opts.root ?? "/sys";
+  const named = opts.root ?? "/sys";
+  const r = readerFor(named);
+  const root = r.root ?? named;
   const nodeRoot = join(root, "devices/system/node");
   const cpuRoot = join(root, "devices/system/cpu");
   if (!existsSync(cpuRoot)) {
-    throw new ProbeError(`${cpuRoot} does not exist; a sysfs copy needs devices/system/cpu and devices/system/node (e.g. cp -r /sys/devices/system/{cpu,node} DIR/devices/system/)`);
+    throw new ProbeError(`${r.shown(cpuRoot)} does not exist; a sysfs copy needs devices/system/cpu and devices/system/node (e.g. cp -r /sys/devices/system/{cpu,node} DIR/devices/system/)`);
   }
+  const lacks = new SysfsLacks();
+  for (const d of ["devices", "devices/system", "devices/system/cpu", "devices/system/node"]) r.realFolder(join(root, d));
 
-  const cpuIds = numberedEntries(cpuRoot, "cpu");
-  const onlineList = readList(join(cpuRoot, "online"));
+  const cpuIds = r.numberedEntries(cpuRoot, "cpu");
+  if (cpuIds.length > MAX_CPUS) throw new ProbeError(`${r.shown(cpuRoot)} has ${cpuIds.length} CPU folders; Linux has at most ${MAX_CPUS}, so this is not a copy of a host's sysfs`);
+  for (const id of cpuIds) r.realFolder(join(cpuRoot, `cpu${id}`));
+  const cpuSet = new Set(cpuIds);
+  const onlineList = r.list(join(cpuRoot, "online"));
   const onlineSet = onlineList ? new Set(onlineList) : undefined;
 
-  const nodeIds = numberedEntries(nodeRoot, "node");
+  const nodeIds = r.numberedEntries(nodeRoot, "node", MAX_NODES - 1);
+  if (nodeIds.length > MAX_NODES) throw new ProbeError(`${r.shown(nodeRoot)} has ${nodeIds.length} node folders; Linux has at most ${MAX_NODES}`);
   const nodes: HostNode[] = [];
   const nodeOfCpu = new Map<number, number>();
   if (nodeIds.length === 0) {
-    // No NUMA in this kernel: one node with everything.
-    const meminfo = readText(opts.procMeminfo ?? join(root, "../proc/meminfo")) ?? "";
+    // No NUMA in this kernel: one node with everything. The live /sys's memory is /proc/meminfo;
+    // a copy's is the one given with it, never a file beside the copy's folder.
+    const meminfoFile = opts.procMeminfo ?? (named === "/sys" ? "/proc/meminfo" : undefined);
+    const meminfo = meminfoFile !== undefined ? LIVE.text(meminfoFile) : undefined;
+    if (meminfo === undefined) lacks.note("node", undefined, "is missing (a kernel without NUMA) and no /proc/meminfo came with the copy: the memory is taken as 0");
     nodes.push({
       id: 0,
       cpus: cpuIds,
-      memTotal: meminfoField(meminfo, "MemTotal") ?? 0,
-      memFree: meminfoField(meminfo, "MemFree") ?? 0,
+      memTotal: meminfoField(meminfo ?? "", "MemTotal") ?? 0,
+      memFree: meminfoField(meminfo ?? "", "MemFree") ?? 0,
       hugepages: [],
     });
     for (const c of cpuIds) nodeOfCpu.set(c, 0);
   } else {
     for (const id of nodeIds) {
       const dir = join(nodeRoot, `node${id}`);
-      const cpus = readList(join(dir, "cpulist")) ?? [];
-      const meminfo = readText(join(dir, "meminfo")) ?? "";
-      nodes.push({
-        id,
-        cpus,
-        memTotal: meminfoField(meminfo, "MemTotal") ?? 0,
-        memFree: meminfoField(meminfo, "MemFree") ?? 0,
-        hugepages: readHugepages(dir),
-      });
-      for (const c of cpus) nodeOfCpu.set(c, id);
+      r.realFolder(dir);
+      let cpus = r.list(join(dir, "cpulist"));
+      if (cpus === undefined) lacks.note("node/nodeN/cpulist", id, "is missing: the node is taken as having no CPUs");
+      cpus ??= [];
+      // every CPU a node lists has a cpuN folder in sysfs; ones without are a copy's mistake, not CPUs
+      const strays = cpus.filter((c) => !cpuSet.has(c));
+      if (strays.length > 0) {
+        lacks.note("node/nodeN/cpulist", id, `names CPUs ${formatIdList(strays)} that have no cpu/cpuN folder: they are left out`);
+        cpus = cpus.filter((c) => cpuSet.has(c));
+      }
+      nodes.push({ id, cpus, ...nodeMemory(r, dir, id, lacks), hugepages: readHugepages(r, dir, id, lacks) });
+      for (const c of cpus) if (!nodeOfCpu.has(c)) nodeOfCpu.set(c, id);
     }
   }
 
+  const firstNode = nodes[0]!.id;
   const cpus: HostCpu[] = cpuIds.map((id) => {
     const dir = join(cpuRoot, `cpu${id}`);
     const topo = join(dir, "topology");
     // cpu0 often has no online file: it cannot be taken offline.
-    const onlineFile = readInt(join(dir, "online"));
+    const onlineFile = r.int(join(dir, "online"));
     const online = onlineSet ? onlineSet.has(id) : onlineFile === undefined ? true : onlineFile === 1;
-    const socket = readInt(join(topo, "physical_package_id"));
-    const die = readInt(join(topo, "die_id"));
-    const core = readInt(join(topo, "core_id"));
-    const siblings = readList(join(topo, "thread_siblings_list")) ?? [id];
+    // An offline CPU has no topology/ folder (filled in below); an online one always has these files.
+    const hasTopology = existsSync(topo);
+    const quiet = !online && !hasTopology;
+    const socket = quiet ? undefined : topologyId(r, id, join(topo, "physical_package_id"), lacks, "the package is taken as 0");
+    const die = quiet ? undefined : topologyId(r, id, join(topo, "die_id"), lacks, "the die is left unknown", true);
+    const core = quiet ? undefined : topologyId(r, id, join(topo, "core_id"), lacks, "the core is taken as the CPU's number");
+    let siblings = r.list(join(topo, "thread_siblings_list"));
+    if (siblings === undefined && !quiet) lacks.note("cpu/cpuN/topology/thread_siblings_list", id, "is missing: the CPU is taken as having no SMT sibling");
+    const unknown = (siblings ?? []).filter((s) => !cpuSet.has(s));
+    if (unknown.length > 0) lacks.note("cpu/cpuN/topology/thread_siblings_list", id, `names CPUs ${formatIdList(unknown)} that have no cpu/cpuN folder: they are left out`);
+    siblings = (siblings ?? []).filter((s) => cpuSet.has(s));
+    const node = nodeOfCpu.get(id);
+    if (node === undefined) lacks.note("cpu/cpuN", id, `is in no node's cpulist: taken as on node ${firstNode}`);
     const cpu: HostCpu = {
       id,
-      node: nodeOfCpu.get(id) ?? 0,
-      socket: socket !== undefined && socket >= 0 ? socket : 0,
-      core: core !== undefined && core >= 0 ? core : id,
+      node: node ?? firstNode,
+      socket: socket ?? 0,
+      core: core ?? id,
       siblings: siblings.length > 0 ? siblings : [id],
       online,
     };
-    if (die !== undefined && die >= 0) cpu.die = die;
+    if (die !== undefined) cpu.die = die;
     return cpu;
   });
 
   const distances = nodes.map((n) => {
-    const row = readText(join(nodeRoot, `node${n.id}`, "distance"));
-    const values = row?.trim().split(/\s+/).map(Number);
-    if (values && values.length === nodes.length && values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) return values;
+    const text = r.text(join(nodeRoot, `node${n.id}`, "distance"));
+    const words = text?.trim().split(/\s+/) ?? [];
+    const values = words.map((w) => (/^\d{1,3}$/.test(w) ? Number(w) : NaN));
+    if (values.length === nodes.length && values.every((v) => v <= 255)) return values;
     // Unknown: the ACPI defaults (10 local, 20 remote).
+    if (nodeIds.length > 0) {
+      const why = text === undefined ? "is missing" : `is not ${nodes.length} ${nodes.length === 1 ? "distance" : "distances"} from 0 to 255`;
+      lacks.note("node/nodeN/distance", n.id, `${why}: taken as 10 to itself and 20 to the others`, text);
+    }
     return nodes.map((m) => (m.id === n.id ? 10 : 20));
   });
 
@@ -147,28 +209,30 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
 
   const topology: HostTopology = {
     version: TOPOLOGY_VERSION,
-    name: opts.name ?? (root === "/sys" ? "this host" : topologyName(root)),
-    source: { kind: "sysfs", detail: topologyName(root) },
+    name: opts.name ?? (named === "/sys" ? "this host" : topologyName(named)),
+    source: { kind: "sysfs", detail: topologyName(named) },
     nodes,
     cpus,
     distances,
   };
   // Host resources (issue 15): only what the tree has, so old copies read as before.
-  const pools = readHugepagePools(join(root, "kernel/mm/hugepages"));
+  const pools = readHugepagePools(join(root, "kernel/mm/hugepages"), r);
   if (pools.length > 0) topology.hugepagePools = pools;
-  const mountsFile = opts.procMounts ?? (root === "/sys" ? "/proc/mounts" : undefined);
+  const mountsFile = opts.procMounts ?? (named === "/sys" ? "/proc/mounts" : undefined);
   if (mountsFile !== undefined) topology.hugetlbfs = readHugetlbfsMounts(mountsFile, pools);
-  const caches = readCaches(cpuRoot, cpuIds);
+  const caches = readCaches(cpuRoot, cpuIds, r);
   if (caches.length > 0) topology.caches = caches;
-  const pci = readPciDevices(join(root, "bus/pci/devices"));
+  const pci = readPciDevices(join(root, "bus/pci/devices"), undefined, r);
   if (pci !== undefined) topology.pciDevices = pci;
+  const said = lacks.lines();
+  if (said.length > 0) topology.source.lacks = said;
   // A damaged copy can hold numbers no kernel writes; say which instead of passing them on.
   const checked = topologySchema.safeParse(topology);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    throw new ProbeError(`${root} gives an impossible value for ${issue.path.join(".")}: ${issue.message}`);
+    throw new ProbeError(`${named} gives an impossible value for ${issue.path.join(".")}: ${issue.message}`);
   }
   const wrong = topologyInconsistency(topology);
-  if (wrong) throw new ProbeError(`${root} is not one machine's sysfs: ${wrong}`);
+  if (wrong) throw new ProbeError(`${named} is not one machine's sysfs: ${wrong}`);
   return topology;
 }

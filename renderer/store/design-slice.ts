@@ -8,6 +8,7 @@ import { layoutToText, loadLayoutText } from "../../shared/layout/load";
 import { addGuestNode, applyThreadBudget, bindBackendAndPins, moveGuestNode, moveVcpus, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
 import { setMemorySize, setSmpField, sizeField } from "../../shared/layout/fields";
 import { ApiFailure } from "../../shared/api/contract";
+import { lacksNote } from "../../shared/topology/lacks-note";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
 export type DesignSlice = Pick<
@@ -102,7 +103,8 @@ export function designSlice({ api, set, get, commit }: SliceDeps, initial: Layou
       commit(r.layout);
       set({ importDiagnostics: [], saved: r.layout });
       const t = r.layout.target;
-      if (t) void openTarget(t).then(() => get().say("info", `opened on ${t.name}, the target it was saved for`));
+      // a sysfs copy (numadesk serve --sysfs DIR) or an import says here what it did not tell
+      if (t) void openTarget(t).then(() => get().say("info", [`opened on ${t.name}, the target it was saved for`, t.topology && lacksNote(t.topology, true)].filter(Boolean).join(". ")));
     },
     layoutFileText() {
       const { layout, target, host } = get();

@@ -2,6 +2,7 @@
 
 import { labTopology } from "../../shared/lab/topology";
 import { importTopology, detectTopologyFormat } from "../../shared/topology/import/formats";
+import { lacksNote } from "../../shared/topology/lacks-note";
 import { errorText, type Full, type SliceDeps } from "./slice";
 
 export type TargetSlice = Pick<Full, "samples" | "loadQemus" | "loadModel" | "chooseHost" | "chooseSample" | "chooseLab" | "importTopologyText">;
@@ -31,6 +32,9 @@ export function targetSlice({ api, set, get }: SliceDeps): TargetSlice {
         const host = await api.probeHost({});
         set({ host, target: { kind: "host", name: "this host" }, ...stale() });
         void get().loadModel();
+        // a kernel whose /sys misses a file the reader needs: say which figures are defaults
+        const note = lacksNote(host, true);
+        if (note) get().say("info", note);
       } catch (e) {
         get().say("error", `cannot read this host: ${errorText(e).text}`);
       }

@@ -69,7 +69,7 @@ export function topoCommand(args: string[], io: Io): number {
     if (r.lacks.length > 0) io.err(`note: ${TOPOLOGY_FORMATS[kind].what} does not say: ${r.lacks.join("; ")}\n`);
   } else {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (to read a file, say its format with --from)`);
-    host = resolveTarget(values as Record<string, string | undefined>);
+    host = resolveTarget(values as Record<string, string | undefined>, (t) => io.err(`note: ${t}\n`));
   }
   io.out(format === "json" ? prettyJson(host) + "\n" : format === "numactl" ? formatNumactl(host) : formatTopologyText(host));
   return EXIT_OK;
@@ -103,7 +103,7 @@ export function parseCommand(args: string[], io: Io): number {
 export function checkCommand(args: string[], io: Io): number {
   const { values, positionals } = parse(args, { ...TARGET_OPTIONS, json: { type: "boolean" }, "qemu-version": { type: "string" }, qemu: { type: "string" } }, 1);
   const { layout, diags, file } = requireLayout(positionals[0], io);
-  const host = resolveTarget(values as Record<string, string | undefined>);
+  const host = resolveTarget(values as Record<string, string | undefined>, (t) => io.err(`note: ${t}\n`));
   // --qemu PATH: the binary's version and the options, object and machine types it lists
   const qemu = qemuOption(values);
   // this host's file system says whether a file backend's mem-path can be opened
@@ -272,7 +272,7 @@ export function planCommand(args: string[], io: Io): number {
     if (!r.ok) throw new UsageError(r.error);
     nodes = r.ids;
   }
-  const host = resolveTarget(values as Record<string, string | undefined>);
+  const host = resolveTarget(values as Record<string, string | undefined>, (t) => io.err(`note: ${t}\n`));
   const req = {
     mem: values.mem as string,
     vcpus,

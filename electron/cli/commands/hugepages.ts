@@ -39,7 +39,7 @@ export function hugepagesCommand(args: string[], io: Io): number {
 function planHugepages(args: string[], io: Io): number {
   const { values, positionals } = parseCliArgs(args, { ...TARGET_OPTIONS }, 1);
   const layout = loadLayout(positionals[0]);
-  const host = resolveTarget(values as Record<string, string | undefined>);
+  const host = resolveTarget(values as Record<string, string | undefined>, (t) => io.err(`note: ${t}\n`));
   const short = hugepageShortfalls(layout, host);
   if (short.length === 0) {
     io.err(`${positionals[0]} on ${host.name}: every node has the huge pages the layout needs; nothing to reserve\n`);

@@ -20,7 +20,7 @@ export function rendererDir(): string {
 
 /** The layout `serve FILE` opens in the app, on the target given (or the one the file names);
  *  `serve --sample NAME` without FILE opens a new layout on that target. */
-function handout(file: string | undefined, values: Values): string | undefined {
+export function handout(file: string | undefined, values: Values, note: (text: string) => void): string | undefined {
   const opts = values as TargetOptions;
   const targetGiven = opts.sample !== undefined || opts.lab !== undefined || opts.sysfs !== undefined || opts.topo !== undefined;
   if (file === undefined && !targetGiven) return undefined;
@@ -37,7 +37,7 @@ function handout(file: string | undefined, values: Values): string | undefined {
   }
   if (!targetGiven) return layoutToText(layout);
   // resolved here, so a wrong target is said now, on the terminal, not later in the browser
-  const topology = resolveTarget(opts);
+  const topology = resolveTarget(opts, note);
   if (opts.sample !== undefined) layout.target = { kind: "sample", name: opts.sample };
   else if (opts.lab !== undefined) layout.target = { kind: "lab", name: `lab: ${opts.lab} nodes`, nodes: Number(opts.lab) as 2 | 4 };
   else layout.target = { kind: "imported", name: topology.name, topology };
@@ -48,7 +48,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { port: { type: "string" }, host: { type: "string" }, qemu: { type: "string" }, ...TARGET_OPTIONS }, 1);
   const file = positionals[0];
   // a target without FILE was once ignored in silence (serve --sample nosuch served this host)
-  const initialLayout = handout(file, values);
+  const initialLayout = handout(file, values, (t) => io.err(`note: ${t}\n`));
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number from 0 to 65535, not '${String(values.port)}'`);
   const host = typeof values.host === "string" ? values.host : "127.0.0.1";
