@@ -15,6 +15,7 @@ import { pinFixFor } from "../pin/fixes";
 import { misplacedDevices } from "../validate/rules/host-devices";
 import { withConsole } from "./guest-console";
 import { roundDownSize } from "./headroom";
+import { nodeById, onlineCpusOf } from "../topology/query";
 import { memoryShortages, nodeSetFits, type MemoryShortage } from "./memory-fit";
 import { hostNodesFix, smpFix } from "./topology-fixes";
 
@@ -210,10 +211,15 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
       const tc = el?.kind === "threadContext" ? layout.threadContexts.find((t) => t.id === el.id) : undefined;
       const nodes = ids(tc?.nodeAffinity);
       if (!tc || !host || nodes.length !== 1) return undefined;
-      const target = preallocNode(host, nodes[0]!);
-      if (target === nodes[0]) return undefined;
+      // a node the host lacks (QEMU 7.2: "The nodes select no CPUs"): the node with CPUs nearest
+      // the memory the context preallocates, as a drop would put it (edits.ts preallocNode)
+      const absent = !nodeById(host, nodes[0]!);
+      const served = layout.backends.filter((b) => b.preallocContext === tc.id).map(boundNode);
+      const memory = served.length > 0 && served.every((n) => n === served[0] && n !== undefined && nodeById(host, n)) ? served[0]! : undefined;
+      const target = absent ? (memory !== undefined ? preallocNode(host, memory) : host.nodes.find((n) => onlineCpusOf(host, n).length > 0)?.id) : preallocNode(host, nodes[0]!);
+      if (target === undefined || target === nodes[0]) return undefined;
       return {
-        label: `move ${tc.id} to node ${target}, the nearest with CPUs`,
+        label: absent ? `move ${tc.id} to node ${target}, ${memory !== undefined ? "nearest its memory" : "the host's first with CPUs"}` : `move ${tc.id} to node ${target}, the nearest with CPUs`,
         apply: (l0) => {
           const l = structuredClone(l0);
           l.threadContexts.find((t) => t.id === tc.id)!.nodeAffinity = formatIdList([target]);
