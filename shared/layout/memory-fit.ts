@@ -8,7 +8,7 @@
 // and its fixes (fixes.ts: shrink, spread) read this one model.
 
 import type { Backend, Layout } from "./schema";
-import type { HostNode, HostTopology } from "../topology/schema";
+import type { HostTopology } from "../topology/schema";
 import { parseIdList } from "../cpulist/cpulist";
 import { backendBytes } from "../qemu/prealloc";
 import { mountOf } from "../hugepages/need";
@@ -28,10 +28,15 @@ export interface NodeSetFit {
   bytes: number;
   /** layout indices of those backends, in layout order */
   backends: number[];
+  /** the nodes as a bit mask over the host's node positions */
+  mask: bigint;
 }
 
-/** At most this many unions are examined; past it, the bound sets and their whole union are. */
+/** At most this many unions are examined, built from at most MAX_BASES distinct bound sets; past
+ *  either, the bound sets and their whole union are (a 4096-backend layout over 64 distinct
+ *  pairs of nodes stays under 100 ms). */
 const MAX_UNIONS = 512;
+const MAX_BASES = 64;
 
 /** Whether NUMA013 counts a backend: preallocated ordinary pages (huge pages come from the pools, NUMA015). */
 export function countsAgainstFree(b: Backend, host: HostTopology): boolean {
@@ -48,58 +53,57 @@ export function pageNodes(b: Backend, host: HostTopology): number[] {
   return all.filter((id) => named.includes(id));
 }
 
-const keyOf = (nodes: readonly number[]) => nodes.join(",");
-
 /** Every union of the layout's bound node sets (up to MAX_UNIONS), with its bytes, free memory and headroom. */
 export function nodeSetFits(layout: Layout, host: HostTopology): NodeSetFit[] {
-  const byId = new Map<number, HostNode>(host.nodes.map((n) => [n.id, n]));
-  const order = host.nodes.map((n) => n.id);
-  const base = new Map<string, { nodes: number[]; bytes: number; backends: number[] }>();
+  // node sets as bit masks over the host's node positions: a union is an OR, "inside" an AND-NOT
+  const position = new Map<number, number>(host.nodes.map((n, i) => [n.id, i]));
+  const maskOf = (nodes: readonly number[]) => nodes.reduce((m, id) => m | (1n << BigInt(position.get(id)!)), 0n);
+  const base = new Map<bigint, { bytes: number; backends: number[] }>();
   layout.backends.forEach((b, i) => {
     if (!countsAgainstFree(b, host)) return;
     const nodes = pageNodes(b, host);
     if (nodes.length === 0) return; // NUMA010 says the nodes are absent
-    const k = keyOf(nodes);
-    const g = base.get(k) ?? { nodes, bytes: 0, backends: [] };
+    const m = maskOf(nodes);
+    const g = base.get(m) ?? { bytes: 0, backends: [] };
     g.bytes += backendBytes(b);
     g.backends.push(i);
-    base.set(k, g);
+    base.set(m, g);
   });
-  const sets = new Map<string, Set<number>>([...base].map(([k, g]) => [k, new Set(g.nodes)]));
+  const bases = [...base.keys()];
+  const sets = new Set<bigint>(bases);
   // the closure under union, breadth first, bounded
-  const queue = [...sets.values()];
-  const bases = [...sets.values()];
-  while (queue.length > 0 && sets.size < MAX_UNIONS) {
+  const queue = [...bases];
+  while (bases.length <= MAX_BASES && queue.length > 0 && sets.size < MAX_UNIONS) {
     const s = queue.shift()!;
     for (const t of bases) {
-      const u = new Set([...s, ...t]);
-      const k = keyOf(order.filter((id) => u.has(id)));
-      if (sets.has(k)) continue;
-      sets.set(k, u);
+      const u = s | t;
+      if (sets.has(u)) continue;
+      sets.add(u);
       queue.push(u);
       if (sets.size >= MAX_UNIONS) break;
     }
   }
-  if (bases.length > 0) {
-    const all = new Set(bases.flatMap((s) => [...s]));
-    sets.set(keyOf(order.filter((id) => all.has(id))), all);
-  }
-  return [...sets.values()].map((u) => {
-    const nodes = order.filter((id) => u.has(id));
-    const pool = nodes.map((id) => byId.get(id)!);
-    const inside = [...base.values()].filter((g) => g.nodes.every((id) => u.has(id)));
+  if (bases.length > 0) sets.add(bases.reduce((a, m) => a | m, 0n));
+  const groups = [...base];
+  return [...sets].map((u) => {
+    const pool = host.nodes.filter((_, i) => (u >> BigInt(i)) & 1n);
+    const inside = groups.filter(([m]) => (m & ~u) === 0n);
     return {
-      nodes,
-      whole: nodes.length === order.length,
+      mask: u,
+      nodes: pool.map((n) => n.id),
+      whole: pool.length === host.nodes.length,
       free: pool.reduce((a, n) => a + n.memFree, 0),
       headroom: headroomFor(pool),
-      bytes: inside.reduce((a, g) => a + g.bytes, 0),
-      backends: inside.flatMap((g) => g.backends).sort((a, b) => a - b),
+      bytes: inside.reduce((a, [, g]) => a + g.bytes, 0),
+      // worked out when read (for the sets reported): a union of a 4096-backend layout holds thousands
+      get backends() {
+        return Array.from(Uint32Array.from(inside.flatMap(([, g]) => g.backends)).sort());
+      },
     };
   });
 }
 
-const within = (a: NodeSetFit, b: NodeSetFit) => a !== b && a.nodes.every((id) => b.nodes.includes(id));
+const within = (a: NodeSetFit, b: NodeSetFit) => a !== b && (a.mask & ~b.mask) === 0n;
 
 export interface MemoryShortage extends NodeSetFit {
   /** over: more than the free memory (QEMU fails or the OOM killer ends it); tight: it fits, but eats the headroom */
