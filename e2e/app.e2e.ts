@@ -125,6 +125,8 @@ describe("the app in Chromium against the real backend", () => {
     expect(await diags.locator('li[data-code="NUMA019"] button.fix-button').innerText()).toBe("add a thread-context per node");
     await diags.locator('li[data-code="NUMA019"] button.fix-button').click();
     await expect.poll(() => diags.innerText()).toMatch(/no problems on this target/);
+    // the check names the QEMU it judged by: Debian's 7.2 here, probed at start
+    expect(await diags.locator('[data-testid="checked-qemu"]').innerText()).toMatch(/^checked against QEMU 7\.2\.\d+, the one found on this host$/);
     const line = await cmdline();
     expect(line).toContain("-smp 104");
     expect(line).toMatch(/-display none[\s\\]+-monitor stdio/);

@@ -115,6 +115,33 @@ describe("numadesk CLI", () => {
     expect(run(["check", file, "--sample", "bm-standard2-52"]).code).toBe(0);
   });
 
+  it("export of a layout at the schema's extreme (4096 backends and guest nodes) refuses the line formats, which could not be pasted back, and writes JSON", () => {
+    const layout = {
+      version: 2,
+      memory: { size: "4096M" },
+      smp: { cpus: 1 },
+      nodes: Array.from({ length: 4096 }, (_, i) => ({ nodeid: i, memdev: `m${i}` })),
+      distances: [],
+      threadContexts: [],
+      backends: Array.from({ length: 4096 }, (_, i) => ({ id: `m${i}`, type: "ram", size: "1M", hostNodes: "0", policy: "bind", prealloc: true })),
+      args: [],
+    };
+    const file = join(tmp, "extreme.numadesk.json");
+    writeFileSync(file, JSON.stringify(layout));
+    for (const format of ["qemu", "sh", "argv", "launch"]) {
+      const r = run(["export", file, "--format", format]);
+      expect(r.code, format).toBe(1);
+      expect(r.out).toBe("");
+      expect(r.err).toContain(
+        `--format ${format}: this layout's command line has 16389 words, more than the 10000 Numadesk reads back from a paste, so it could not be imported again: save the layout as a file (layout JSON keeps every element), or make it smaller; --format json writes it`,
+      );
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    const json = run(["export", file, "--format", "json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).backends).toHaveLength(4096);
+  });
+
   it("export --format libvirt lists what libvirt cannot express on stderr", () => {
     const r = run(["export", seedFast, "--format", "libvirt"]);
     expect(r.code).toBe(0);

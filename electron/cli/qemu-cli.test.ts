@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { builtCli } from "./fixtures/built-cli";
@@ -99,6 +99,53 @@ describe("plan and check with a QEMU version and a prediction", () => {
       const j = JSON.parse(r.out) as { predictedSeconds: number };
       expect(Math.abs(j.predictedSeconds - published) / published).toBeLessThan(0.2);
     }
+  });
+
+  describe("check without --qemu-version checks against the installed QEMU and says so", () => {
+    // modules= is where 7.2 and 9.1+ differ (NUMA039): the message names the version it judged by
+    const line = join(tmp, "modules.sh");
+    beforeAll(() => writeFileSync(line, "qemu-system-x86_64 -m 1G -smp 8,sockets=2,modules=2,cores=2\n"));
+    const installed = () => /QEMU emulator version (\d+\.\d+\.\d+)/.exec(spawnSync("/usr/bin/qemu-system-x86_64", ["--version"], { encoding: "utf8" }).stdout)![1]!;
+
+    it("Debian's 7.2 on PATH: its version, where it came from, and 7.2's verdict naming it", () => {
+      const r = run(["check", line, "--sample", "bm-standard2-52"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`checked against QEMU ${installed()} (/usr/bin/qemu-system-x86_64 --version; --qemu-version X.Y.Z checks for another)`);
+      expect(r.err).toContain(`(this QEMU is ${installed()})`);
+      expect(r.err).not.toContain("the version is unknown");
+      const j = JSON.parse(run(["check", line, "--sample", "bm-standard2-52", "--json"]).out) as { qemu: { version: string; from: string; binary: string } };
+      expect(j.qemu).toMatchObject({ version: installed(), from: "installed", binary: "/usr/bin/qemu-system-x86_64" });
+    });
+
+    it("--qemu-version overrides it: 10.0.2 takes modules=", () => {
+      const r = run(["check", line, "--sample", "bm-standard2-52", "--qemu-version", "10.0.2"]);
+      expect(r.err).toContain("checked against QEMU 10.0.2 (--qemu-version)");
+      expect(r.err).not.toContain("NUMA039");
+    });
+
+    it("no QEMU on PATH: checked as 7.2 where versions differ, and it says why", () => {
+      const r = spawnSync(process.execPath, [bundle, "check", line, "--sample", "bm-standard2-52"], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...env, PATH: join(tmp, "empty-path"), NUMADESK_QEMU: "" },
+      });
+      expect(r.stderr).toContain("checked without a QEMU version (qemu-system-x86_64 is not on PATH): where QEMU versions differ, QEMU 7.2's rules; --qemu-version X.Y.Z says which QEMU will run it");
+      expect(r.stderr).toContain("assuming QEMU 7.2 rules: the version is unknown");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it("a binary that never answers --version is given up on within the bound, not waited for", () => {
+      const dir = join(tmp, "hang");
+      mkdirSync(dir, { recursive: true });
+      const hang = join(dir, "qemu-system-x86_64");
+      writeFileSync(hang, "#!/bin/sh\nsleep 60\n", { mode: 0o755 });
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, [bundle, "check", line, "--sample", "bm-standard2-52"], { cwd: root, encoding: "utf8", timeout: 60_000, env: { ...env, NUMADESK_QEMU: hang } });
+      const took = Date.now() - t0;
+      expect(r.stderr).toContain(`checked without a QEMU version (${hang} --version did not answer within 5 s)`);
+      expect(took).toBeLessThan(30_000);
+    }, 60_000);
   });
 
   it("--qemu and --qemu-version together are a usage error; a bad version is refused", () => {

@@ -53,3 +53,18 @@ describe("NUMA013's shrink gives sizes QEMU starts with", () => {
     expect(run.verdict, `${args.join(" ")}\n${run.stderr}`).toBe("accepted");
   });
 });
+
+describe("NUMA013's headroom warning offers the same shrink, and QEMU starts its result", () => {
+  it("1G on a node with the headroom and 300 MiB more free fits, so it is a warning; its shrink gives 300M, which QEMU 7.2 starts", async () => {
+    const host = hostWithSpare(300 * MiB);
+    const layout = over("1G");
+    const [d] = checkLayout(layout, { host }).filter((x) => x.code === "NUMA013");
+    expect(d?.severity).toBe("warning");
+    expect(d!.message).toMatch(/^ram0 preallocates 1 GiB on host node 0, which has [\d.]+ GiB free: that leaves the host [\d.]+ (GiB|MiB), less than the [\d.]+ GiB headroom/);
+    const fixed = fixesFor(d!, layout, host)[0]!.apply(layout);
+    expect(parseSize(fixed.backends[0]!.size)).toEqual({ ok: true, bytes: 300 * MiB });
+    expect(checkLayout(fixed, { host }).filter((x) => x.code === "NUMA013")).toEqual([]);
+    const run = await runOracle(qemu, generateArgs(fixed), 60_000);
+    expect(run.verdict, run.stderr).toBe("accepted");
+  });
+});

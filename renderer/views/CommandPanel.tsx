@@ -9,10 +9,12 @@ import { useDiagnostics } from "./useDiagnostics";
 import { isBehind } from "../store/shown";
 import { generateArgv, generateScript, generateShellLine } from "../../shared/qemu/generate";
 import { exportLibvirt } from "../../shared/export/libvirt";
+import { lineExportRefusal } from "../../shared/export/line-bound";
 import { layoutToText } from "../../shared/layout/load";
 import { labelAt } from "../../shared/layout/label";
 import { downloadText } from "./download";
 import type { Diagnostic, ElementRef } from "../../shared/diagnostics/diagnostic";
+import { CheckedQemu } from "./CheckedQemu";
 import { fixesFor, type Fix } from "../../shared/layout/fixes";
 import { pinFocusOf } from "../../shared/pin/focus";
 import { revealElement } from "./reveal-element";
@@ -49,7 +51,10 @@ export function CommandPanel() {
     } else setFailed(r.diagnostics);
   };
 
+  // a command line too long to paste back is not offered (shared/export/line-bound.ts)
+  const refused = useMemo(() => (format === "json" || format === "libvirt" ? undefined : lineExportRefusal(layout)), [layout, format]);
   const text = useMemo(() => {
+    if (refused) return `not written: ${refused}`;
     try {
       switch (format) {
         case "qemu":
@@ -66,7 +71,7 @@ export function CommandPanel() {
     } catch (e) {
       return `cannot write this layout: ${(e as Error).message}`;
     }
-  }, [layout, format]);
+  }, [layout, format, refused]);
   const diagnostics = useDiagnostics();
   // the one-click fixes, worked out once per list (Diagnostics is drawn again when the panels fall a frame behind)
   const fixes = useMemo(() => new Map(diagnostics.map((d) => [d, fixesFor(d, layout, host)])), [diagnostics, layout, host]);
@@ -85,6 +90,7 @@ export function CommandPanel() {
           </select>
           <button
             type="button"
+            disabled={refused !== undefined}
             onClick={() =>
               navigator.clipboard?.writeText(text).then(
                 () => say("info", "copied"),
@@ -94,7 +100,7 @@ export function CommandPanel() {
           >
             copy
           </button>
-          <button type="button" onClick={() => downloadText(FILES[format][0], FILES[format][1], text)}>
+          <button type="button" disabled={refused !== undefined} onClick={() => downloadText(FILES[format][0], FILES[format][1], text)}>
             save
           </button>
           <button type="button" onClick={() => setPasting(!pasting)} aria-expanded={pasting}>
@@ -213,14 +219,14 @@ function Diagnostics({ list, onPick, label, fixOf, onFix }: DiagnosticsProps) {
   if (list.length === 0)
     return (
       <p className="ok-line" data-testid="diagnostics" aria-busy={pending || undefined}>
-        ✓ no problems on this target
+        ✓ no problems on this target · <CheckedQemu />
       </p>
     );
   const count = (s: string) => list.filter((d) => d.severity === s).length;
   return (
     <div data-testid="diagnostics" aria-busy={pending || undefined}>
       <p className="muted">
-        {plural(count("error"), "error")} · {plural(count("warning"), "warning")} · {plural(count("hint"), "hint")}
+        {plural(count("error"), "error")} · {plural(count("warning"), "warning")} · {plural(count("hint"), "hint")} · <CheckedQemu />
       </p>
       <ul className="diagnostics">
         {list.map((d, i) => (

@@ -60,6 +60,18 @@ describe("one-click fixes", () => {
     expect(checkLayout(layout, { host: cxl }).filter((d) => d.severity === "error")).toEqual([]);
   });
 
+  it("a context on a node the host lacks moves to the node with CPUs nearest the memory it preallocates", () => {
+    const line = `qemu-system-x86_64 -name debug-threads=on -m 2G -smp 1 -numa node,memdev=c -object thread-context,id=t,node-affinity=7
+      -object memory-backend-ram,id=c,size=2G,host-nodes=3,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=t`;
+    const { layout, applied } = fixAll(parseCommandLine(line).layout, cxl);
+    // cxl-4node's node 3 is memory only; node 2 is the nearest with CPUs
+    expect(applied[0]).toBe("move t to node 2, nearest its memory");
+    expect(layout.threadContexts[0]!.nodeAffinity).toBe("2");
+    const lone = parseCommandLine("qemu-system-x86_64 -m 1G -object thread-context,id=t,node-affinity=9").layout;
+    const [d] = checkLayout(lone, { host: seedHost }).filter((x) => x.code === "NUMA011");
+    expect(fixFor(d!, lone, seedHost)?.label).toBe("move t to node 0, the host's first with CPUs");
+  });
+
   it("-m follows the backends, debug-threads turns on, one thread becomes two", () => {
     const line = `qemu-system-x86_64 -m 3G -smp 2 -numa node,nodeid=0,cpus=0-1,memdev=a -object thread-context,id=t,node-affinity=0
       -object memory-backend-ram,id=a,size=2G,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=1,prealloc-context=t`;
@@ -98,7 +110,8 @@ describe("one-click fixes", () => {
       expect(size).toBe(352 * GiB);
       expect(fixes.map((f) => f.label)).toEqual([
         `shrink a to 352G, leaving ${humanSize(node(0).memFree - size)} of ${humanSize(node(0).memFree)} free for the host`,
-        `spread a over host nodes 0-1, leaving ${humanSize(node(0).memFree + node(1).memFree - 500 * GiB)} of ${humanSize(node(0).memFree + node(1).memFree)} free for the host`,
+        // b's 8 GiB already on node 1 counts against what spreading adds
+        `spread a over host nodes 0-1, leaving ${humanSize(node(0).memFree + node(1).memFree - 508 * GiB)} of ${humanSize(node(0).memFree + node(1).memFree)} free for the host`,
       ]);
       expect(fixes[0]!.label).toMatch(/leaving 19\.\d GiB of 371 GiB free/);
       const shrunk = fixes[0]!.apply(layout);

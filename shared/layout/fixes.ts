@@ -10,13 +10,13 @@ import { contextForNode, moveGuestNode, preallocNode, syncMemory } from "./edits
 import { formatIdList, parseIdList } from "../cpulist/cpulist";
 import { formatSize, humanSize, parseSize } from "../size/size";
 import { backendBytes } from "../qemu/prealloc";
-import { nodeById } from "../topology/query";
 import { smpMaxCpus } from "../qemu/prealloc";
 import { pinFixFor } from "../pin/fixes";
 import { misplacedDevices } from "../validate/rules/host-devices";
 import { withConsole } from "./guest-console";
-import { roundDownSize, usableFree } from "./headroom";
-import { mountOf } from "../hugepages/need";
+import { roundDownSize } from "./headroom";
+import { nodeById, onlineCpusOf } from "../topology/query";
+import { memoryShortages, nodeSetFits, type MemoryShortage } from "./memory-fit";
 import { hostNodesFix, smpFix } from "./topology-fixes";
 
 export interface Fix {
@@ -70,34 +70,27 @@ export function fixesFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fi
   return f ? [f] : [];
 }
 
-/** The preallocated backends NUMA013 sums with the diagnostic's backend: same bound nodes (bind), or all unbound ones. */
-function overcommitGroup(d: Diagnostic, layout: Layout, host: HostTopology | undefined) {
+/** The node set NUMA013 reported with the diagnostic (memory-fit.ts), as it points at its first backend. */
+function shortageOf(d: Diagnostic, layout: Layout, host: HostTopology | undefined): MemoryShortage | undefined {
   const first = backendOf(layout, d);
   if (!host || !first) return undefined;
-  const nodesOf = (b: Backend) => (b.policy === "bind" ? ids(b.hostNodes) : []);
-  const key = formatIdList(nodesOf(first));
-  // as NUMA013 counts them: huge pages (memfd or a file on hugetlbfs) come from the pools, not free memory
-  const onHugetlbfs = (b: Backend) => b.type === "file" && b.memPath !== undefined && host.hugetlbfs !== undefined && mountOf(b.memPath, host.hugetlbfs) !== undefined;
-  const members = layout.backends.filter((b) => b.prealloc && !b.hugetlb && !onHugetlbfs(b) && formatIdList(nodesOf(b)) === key);
-  const nodes = nodesOf(first);
-  const pool = nodes.length > 0 ? nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
-  const free = pool.reduce((a, n) => a + n.memFree, 0);
-  const bytes = members.reduce((a, b) => a + backendBytes(b), 0);
-  if (members.length === 0 || pool.length === 0 || bytes <= free) return undefined;
-  return { members, nodes, pool, free, bytes };
+  const index = layout.backends.indexOf(first);
+  const kind = d.severity === "error" ? "over" : "tight";
+  return memoryShortages(layout, host).find((s) => s.kind === kind && s.backends[0] === index);
 }
 
-/** NUMA013: make the over-committed backends smaller, in proportion, so they fit the free memory
- *  less the host's headroom (headroom.ts); -m follows. None when the headroom leaves no room. */
+/** NUMA013: make the backends of the short node set smaller, in proportion, so they fit its free
+ *  memory less the host's headroom (headroom.ts); -m follows. None when the headroom leaves no room. */
 function shrinkToFit(d: Diagnostic, layout: Layout, host: HostTopology | undefined): Fix | undefined {
-  const g = overcommitGroup(d, layout, host);
-  if (!g) return undefined;
-  const { usable, free } = usableFree(g.pool);
-  const sizes = new Map(g.members.map((b) => [b.id, roundDownSize(Math.floor((backendBytes(b) * usable) / g.bytes))]));
+  const s = shortageOf(d, layout, host);
+  if (!s) return undefined;
+  const members = s.backends.map((i) => layout.backends[i]!);
+  const usable = Math.max(0, s.free - s.headroom);
+  const sizes = new Map(members.map((b) => [b.id, roundDownSize(Math.floor((backendBytes(b) * usable) / s.bytes))]));
   if ([...sizes.values()].some((v) => v <= 0)) return undefined;
-  const left = free - [...sizes.values()].reduce((a, v) => a + v, 0);
+  const left = s.free - [...sizes.values()].reduce((a, v) => a + v, 0);
   return {
-    label: `shrink ${g.members.map((b) => b.id).join(", ")} to ${[...sizes.values()].map((v) => formatSize(v)).join(", ")}, leaving ${humanSize(left)} of ${humanSize(free)} free for the host`,
+    label: `shrink ${members.map((b) => b.id).join(", ")} to ${[...sizes.values()].map((v) => formatSize(v)).join(", ")}, leaving ${humanSize(left)} of ${humanSize(s.free)} free for the host`,
     apply: (l0) => {
       const l = structuredClone(l0);
       for (const b of l.backends) {
@@ -110,33 +103,44 @@ function shrinkToFit(d: Diagnostic, layout: Layout, host: HostTopology | undefin
   };
 }
 
-/** NUMA013 on bound backends: bind them to their nodes and the nearest others (by distance) until
- *  the free memory less the host's headroom (headroom.ts) covers them. */
+/** NUMA013 on bound backends: bind the short set's backends to its nodes and the nearest others
+ *  (by distance), one at a time, until those nodes hold them and every other backend bound
+ *  inside them with the host's headroom to spare (the backends already on the added nodes count). */
 function spreadOverNodes(d: Diagnostic, layout: Layout, host: HostTopology | undefined): Fix | undefined {
-  const g = overcommitGroup(d, layout, host);
-  if (!g || !host || g.nodes.length === 0) return undefined;
-  const from = host.nodes.findIndex((n) => n.id === g.nodes[0]);
+  const s = shortageOf(d, layout, host);
+  if (!s || !host || s.whole) return undefined;
+  const from = host.nodes.findIndex((n) => n.id === s.nodes[0]);
   const others = host.nodes
     .map((n, i) => ({ n, dist: host.distances[from]?.[i] ?? 99 }))
-    .filter(({ n }) => !g.nodes.includes(n.id))
+    .filter(({ n }) => !s.nodes.includes(n.id))
     .sort((a, b) => a.dist - b.dist || a.n.id - b.n.id);
-  const chosen = [...g.pool];
-  for (const { n } of others) {
-    if (usableFree(chosen).usable >= g.bytes) break;
-    chosen.push(n);
-  }
-  const room = usableFree(chosen);
-  if (room.usable < g.bytes) return undefined; // the whole host has not that much to spare: only shrinking helps
-  const list = formatIdList(chosen.map((n) => n.id).sort((a, b) => a - b));
-  const ids = new Set(g.members.map((b) => b.id));
-  return {
-    label: `spread ${[...ids].join(", ")} over host nodes ${list}, leaving ${humanSize(room.free - g.bytes)} of ${humanSize(room.free)} free for the host`,
-    apply: (l0) => {
-      const l = structuredClone(l0);
-      for (const b of l.backends) if (ids.has(b.id)) b.hostNodes = list;
-      return l;
-    },
+  const members = new Set(s.backends);
+  const chosen = [...s.nodes];
+  const rebind = (l0: Layout, list: string) => {
+    const l = structuredClone(l0);
+    l.backends.forEach((b, i) => {
+      if (members.has(i)) b.hostNodes = list;
+    });
+    return l;
   };
+  for (const { n } of others) {
+    chosen.push(n.id);
+    const list = formatIdList([...chosen].sort((a, b) => a - b));
+    const spread = rebind(layout, list);
+    // a node set holding the moved backends holds all of `chosen`; the larger ones held them before the move too
+    const room = nodeSetFits(spread, host).find((x) => formatIdList(x.nodes) === list)!;
+    if (room.bytes > room.free - room.headroom) continue;
+    const names = s.backends.map((i) => layout.backends[i]!.id);
+    return {
+      label: `spread ${names.join(", ")} over host nodes ${list}, leaving ${humanSize(room.free - room.bytes)} of ${humanSize(room.free)} free for the host`,
+      apply: (l0) => {
+        const l = structuredClone(l0);
+        for (const b of l.backends) if (names.includes(b.id)) b.hostNodes = list;
+        return l;
+      },
+    };
+  }
+  return undefined; // the whole host has not that much to spare: only shrinking helps
 }
 
 export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix | undefined {
@@ -207,10 +211,15 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
       const tc = el?.kind === "threadContext" ? layout.threadContexts.find((t) => t.id === el.id) : undefined;
       const nodes = ids(tc?.nodeAffinity);
       if (!tc || !host || nodes.length !== 1) return undefined;
-      const target = preallocNode(host, nodes[0]!);
-      if (target === nodes[0]) return undefined;
+      // a node the host lacks (QEMU 7.2: "The nodes select no CPUs"): the node with CPUs nearest
+      // the memory the context preallocates, as a drop would put it (edits.ts preallocNode)
+      const absent = !nodeById(host, nodes[0]!);
+      const served = layout.backends.filter((b) => b.preallocContext === tc.id).map(boundNode);
+      const memory = served.length > 0 && served.every((n) => n === served[0] && n !== undefined && nodeById(host, n)) ? served[0]! : undefined;
+      const target = absent ? (memory !== undefined ? preallocNode(host, memory) : host.nodes.find((n) => onlineCpusOf(host, n).length > 0)?.id) : preallocNode(host, nodes[0]!);
+      if (target === undefined || target === nodes[0]) return undefined;
       return {
-        label: `move ${tc.id} to node ${target}, the nearest with CPUs`,
+        label: absent ? `move ${tc.id} to node ${target}, ${memory !== undefined ? "nearest its memory" : "the host's first with CPUs"}` : `move ${tc.id} to node ${target}, the nearest with CPUs`,
         apply: (l0) => {
           const l = structuredClone(l0);
           l.threadContexts.find((t) => t.id === tc.id)!.nodeAffinity = formatIdList([target]);

@@ -56,15 +56,6 @@ export function tokenize(text: string): TokenizeResult {
   const n = text.length;
   while (i < n) {
     const c = text[i]!;
-    if (tokens.length > MAX_COMMAND_WORDS) {
-      diagnostics.push({
-        code: "PARSE001",
-        severity: "error",
-        message: `the command line has more than ${MAX_COMMAND_WORDS} words, more than any layout Numadesk holds`,
-        fix: "paste only the QEMU command line, not a whole log file",
-      });
-      return { tokens: [], diagnostics };
-    }
     if (isSpace(c)) {
       i++;
       continue;
@@ -76,6 +67,17 @@ export function tokenize(text: string): TokenizeResult {
     if (c === "#") {
       while (i < n && text[i] !== "\n") i++;
       continue;
+    }
+    // a word begins: at most MAX_COMMAND_WORDS of them, however the text ends (the export's
+    // bound, export/line-bound.ts, counts the same words)
+    if (tokens.length >= MAX_COMMAND_WORDS) {
+      diagnostics.push({
+        code: "PARSE001",
+        severity: "error",
+        message: `the command line has more than ${MAX_COMMAND_WORDS} words, more than Numadesk reads from a paste (open a layout file for a larger layout)`,
+        fix: "paste only the QEMU command line, not a whole log file",
+      });
+      return { tokens: [], diagnostics };
     }
     const start = i;
     let value = "";

@@ -7,6 +7,7 @@ import { checkLayout } from "../../../shared/validate/check";
 import { generateArgv, generateScript, generateShellLine } from "../../../shared/qemu/generate";
 import { exportLibvirt } from "../../../shared/export/libvirt";
 import { exportLaunchScript } from "../../../shared/export/launch-script";
+import { lineExportRefusal } from "../../../shared/export/line-bound";
 import { planLayout } from "../../../shared/plan/planner";
 import { PIN_MODES } from "../../../shared/pin/plan-pins";
 import { summarizeLayout } from "../../../shared/layout/summary";
@@ -23,6 +24,8 @@ import { importTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../../
 import { formatDiagnostic, summaryLine } from "../report";
 import { sampleNames } from "../../hosts/samples";
 import { qemuFacts, QemuNotFound } from "../../qemu/discover";
+import { installedQemuVersion } from "../../qemu/installed-version";
+import { printableLine } from "../../../shared/text/printable";
 import { kernelFacts, paramsFor } from "../../model/calibrate";
 import { formatPrediction, predictPrealloc } from "../../../shared/model/prealloc-model";
 import type { HostTopology } from "../../../shared/topology/schema";
@@ -105,18 +108,39 @@ export function checkCommand(args: string[], io: Io): number {
   const { layout, diags, file } = requireLayout(positionals[0], io);
   const host = resolveTarget(values as Record<string, string | undefined>, (t) => io.err(`note: ${t}\n`));
   // --qemu PATH: the binary's version and the options, object and machine types it lists
-  const qemu = qemuOption(values);
+  const { said, ...qemu } = checkedQemu(values);
   // this host's file system says whether a file backend's mem-path can be opened
   const thisHost = !["sample", "sysfs", "topo", "lab"].some((k) => (values as Record<string, unknown>)[k] !== undefined);
   const all = sortDiagnostics([...diags, ...checkLayout(layout, { host, qemu, ...(thisHost ? { memPaths: memPathFacts([layout]) } : {}) })]);
-  const predicted = predictionFor(layout, host, values as Record<string, unknown>, qemu.version);
-  if (values.json) io.out(prettyJson({ host: host.name, diagnostics: all, predictedSeconds: predicted.predictedSeconds, prediction: predicted.prediction }) + "\n");
+  // a sample's prediction assumes its published run's QEMU unless one is given (prealloc-model.ts)
+  const predicted = predictionFor(layout, host, values as Record<string, unknown>, said.from === "installed" ? undefined : qemu.version);
+  if (values.json) io.out(prettyJson({ host: host.name, qemu: said, diagnostics: all, predictedSeconds: predicted.predictedSeconds, prediction: predicted.prediction }) + "\n");
   else {
     printDiagnostics(io, all, layout, file);
     io.err(`${file} on ${host.name}: ${summaryLine(all)}\n`);
+    io.err(`${printableLine(said.line)}\n`);
     io.err(`${predicted.line}\n`);
   }
   return hasErrors(all) ? EXIT_INPUT : EXIT_OK;
+}
+
+/** The QEMU `check` judges the line for: --qemu PATH or --qemu-version X.Y.Z as given, else the
+ *  installed one's `--version` (bounded; installed-version.ts), else none, and the sentence that says which. */
+function checkedQemu(values: Record<string, unknown>) {
+  const given = qemuOption(values);
+  const from = values.qemu !== undefined ? "--qemu" : values["qemu-version"] !== undefined ? "--qemu-version" : undefined;
+  if (from && given.version) {
+    const line = `checked against QEMU ${given.version} (${from === "--qemu" ? `${values.qemu as string}, --qemu` : "--qemu-version"})`;
+    return { ...given, said: { version: given.version, from, line } };
+  }
+  const installed = installedQemuVersion();
+  if (installed.found) {
+    const line = `checked against QEMU ${installed.version} (${installed.binary} --version; --qemu-version X.Y.Z checks for another)`;
+    return { version: installed.version, said: { version: installed.version, from: "installed", binary: installed.binary, line } };
+  }
+  // the rules that differ between versions then take QEMU 7.2's and say so (qemu/smp-topology.ts)
+  const line = `checked without a QEMU version (${installed.why}): where QEMU versions differ, QEMU 7.2's rules; --qemu-version X.Y.Z says which QEMU will run it`;
+  return { said: { version: null, from: "none", why: installed.why, line } };
 }
 
 /** --qemu PATH (its version and lists, read from the binary) or --qemu-version X.Y.Z (a QEMU you don't have). */
@@ -162,6 +186,9 @@ const FORMATS = ["json", "qemu", "sh", "argv", "libvirt", "launch"] as const;
 type Format = (typeof FORMATS)[number];
 
 function writeLayout(layout: Layout, format: Format, io: Io) {
+  // a command line the importer could not read back is not written (export/line-bound.ts)
+  const refused = format === "json" || format === "libvirt" ? undefined : lineExportRefusal(layout);
+  if (refused) throw new InputError(`--format ${format}: ${refused}; --format json writes it`);
   switch (format) {
     case "json":
       io.out(layoutToText(layout));

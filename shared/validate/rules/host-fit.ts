@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic";
 import { formatIdList } from "../../cpulist/cpulist";
 import { formatSize, humanSize } from "../../size/size";
 import { backendBytes, backendPageSize } from "../../qemu/prealloc";
-import { mountOf } from "../../hugepages/need";
+import { memoryShortages } from "../../layout/memory-fit";
 import { nodeById, nodeIdList, onlineCpusOf } from "../../topology/query";
 import { ids } from "./layout-facts";
 import { atBackend, atThreadContext } from "./at";
@@ -28,7 +28,15 @@ const NUMA011: RuleMeta = {
   qemu: { min: "7.2" },
   policy: true,
 };
-const NUMA013: RuleMeta = { code: "NUMA013", severity: "error", title: "preallocated memory larger than the free memory of its nodes", concern: "host fit", policy: true };
+// An error when the memory does not fit; a warning when it fits but eats the headroom the fixes leave.
+const NUMA013: RuleMeta = {
+  code: "NUMA013",
+  severity: "error",
+  severityVaries: true,
+  title: "preallocated memory larger than the free memory of its nodes (a warning: it fits, but leaves the host less than its headroom)",
+  concern: "host fit",
+  policy: true,
+};
 // Policy for one of its two cases: a page size the target lacks. The other, a size that is not
 // a multiple of the page size, QEMU 7.2 refuses ("failed to resize memfd to N: Invalid
 // argument", measured on a host without huge pages).
@@ -114,43 +122,42 @@ export const contextAffinityTargets: RuleDef = {
   },
 };
 
-// NUMA013: preallocated memory must fit in the free memory of the nodes it is bound to.
+// NUMA013: preallocated memory must fit in the free memory of the nodes it is bound to, every
+// backend counted at once (layout/memory-fit.ts); an error when it does not fit. When it fits
+// but leaves less than the headroom Numadesk's own fixes leave (layout/headroom.ts), a warning:
+// QEMU starts, but the host's kernel, page cache and QEMU's own memory then compete with the
+// guest for what is left, and the preallocated guest is the OOM killer's first choice.
 export const preallocFits: RuleDef = {
   name: "preallocFits",
   codes: [NUMA013],
   check: (layout, { host }) => {
     if (!host) return [];
-    const out: Diagnostic[] = [];
-    const groups = new Map<string, { nodes: number[]; bytes: number; backends: number[] }>();
-    layout.backends.forEach((b, i) => {
-      // huge pages come from the pools, not from free memory (NUMA015)
-      if (!b.prealloc || b.hugetlb || (b.type === "file" && b.memPath !== undefined && host.hugetlbfs && mountOf(b.memPath, host.hugetlbfs))) return;
-      const nodes = b.policy === "bind" ? ids(b.hostNodes) : [];
-      const key = nodes.length > 0 ? formatIdList(nodes) : "*";
-      const g = groups.get(key) ?? { nodes, bytes: 0, backends: [] };
-      g.bytes += backendBytes(b);
-      g.backends.push(i);
-      groups.set(key, g);
-    });
-    for (const g of groups.values()) {
-      const pool = g.nodes.length > 0 ? g.nodes.map((n) => nodeById(host, n)).filter((n) => n !== undefined) : host.nodes;
-      if (pool.length === 0) continue; // NUMA010 already says the nodes are absent
-      const free = pool.reduce((a, n) => a + n.memFree, 0);
-      if (g.bytes > free) {
-        const where = g.nodes.length > 0 ? `host node${g.nodes.length > 1 ? "s" : ""} ${formatIdList(g.nodes)}` : host.name;
-        const names = g.backends.map((i) => layout.backends[i]!.id).join(", ");
-        const first = g.backends[0]!;
-        out.push(
-          emit(
-            NUMA013,
-            `${names} preallocate${g.backends.length === 1 ? "s" : ""} ${humanSize(g.bytes)}, but ${where} ${g.nodes.length > 1 ? "have" : "has"} ${humanSize(free)} free; QEMU would fail or the OOM killer would end it ${POLICY_PHRASE.start}`,
-            "make the backends smaller, spread them over more nodes, or free memory first",
-            atBackend(layout.backends[first]!, first, "size"),
-          ),
+    return memoryShortages(layout, host).map((s) => {
+      // backends not bound with policy=bind take any node: the set is then the host
+      const unbound = s.whole && s.backends.some((i) => layout.backends[i]!.policy !== "bind");
+      const where = unbound ? host.name : `host node${s.nodes.length > 1 ? "s" : ""} ${formatIdList(s.nodes)}`;
+      const plural = s.backends.length > 1;
+      const names = s.backends.map((i) => layout.backends[i]!.id).join(", ");
+      const first = s.backends[0]!;
+      const at = atBackend(layout.backends[first]!, first, "size");
+      const verb = s.nodes.length > 1 && !unbound ? "have" : "has";
+      if (s.kind === "over")
+        return emit(
+          NUMA013,
+          `${names} preallocate${plural ? "" : "s"} ${humanSize(s.bytes)}, but ${where} ${verb} ${humanSize(s.free)} free; QEMU would fail or the OOM killer would end it ${POLICY_PHRASE.start}`,
+          "make the backends smaller, spread them over more nodes, or free memory first",
+          at,
         );
-      }
-    }
-    return out;
+      return {
+        ...emit(
+          NUMA013,
+          `${names} preallocate${plural ? "" : "s"} ${humanSize(s.bytes)} on ${where}, which ${verb} ${humanSize(s.free)} free: that leaves the host ${humanSize(s.free - s.bytes)}, less than the ${humanSize(s.headroom)} headroom Numadesk leaves it (max(1 GiB, 5 % of the nodes' memory)); QEMU starts, but the kernel, the page cache and QEMU's own memory then compete with the guest, whose preallocated memory makes it the OOM killer's first choice`,
+          "make the backends smaller or spread them over more nodes, so the headroom stays free",
+          at,
+        ),
+        severity: "warning" as const,
+      };
+    });
   },
 };
 
