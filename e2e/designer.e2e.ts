@@ -1,0 +1,105 @@
+// What a demanding user met designing real layouts on the canvas with the mouse and keyboard
+// (page.mouse and page.keyboard: real events, no store calls), each fixed and kept fixed here:
+// Ctrl-Z after a canvas drag while a size field still had the focus, and guest boxes whose
+// links to their host nodes crossed.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { chooseTarget, startHarness, SHOTS, type Harness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  h.page.on("dialog", (d) => void d.accept());
+  await h.page.setViewportSize({ width: 1280, height: 800 });
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const cmdline = () => h.page.locator('[data-testid="cmdline"]').innerText();
+const hostCard = (n: number) => h.page.locator(`[data-node="${n}"] .card-bg`);
+const box = (i: number) => h.page.locator(`[data-guest-box="${i}"]`);
+
+async function centre(l: Locator): Promise<{ x: number; y: number }> {
+  await l.scrollIntoViewIfNeeded();
+  const b = await l.boundingBox();
+  if (!b) throw new Error(`not on screen: ${l}`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Press, move in steps (past the click slop), release: a drag as a hand makes it. */
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 8, from.y + 8, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+/** A new layout on the EPYC sample with `vcpus` vCPUs and one guest node dragged onto each of `hostNodes`. */
+async function epycWithGuestNodes(hostNodes: number[], vcpus: number) {
+  const page = h.page;
+  await chooseTarget(page, "sample:epyc-7451-8node", '[data-node="7"]');
+  await page.click("text=new");
+  await page.fill('input[aria-label="-smp cpus"]', String(vcpus));
+  await page.keyboard.press("Enter");
+  for (const [i, n] of hostNodes.entries()) {
+    await drag(page, await centre(page.locator("[data-guest-new]")), await centre(hostCard(n)));
+    await expect.poll(() => box(i).count()).toBe(1);
+  }
+}
+
+describe("designing on the canvas, as a demanding user", () => {
+  it("Ctrl-Z after a drag undoes the drag even while the size field typed in before still has the focus (it brought the field's old text back and applied it on blur)", async () => {
+    const page = h.page;
+    await epycWithGuestNodes([0], 16);
+    const size = page.locator('input[aria-label="size of ram-node0"]');
+    await size.fill("32G");
+    await page.keyboard.press("Enter");
+    await expect.poll(cmdline).toContain("id=ram-node0,size=32G,host-nodes=0,policy=bind");
+    // the guest node's title dragged onto host node 3: pointer events leave the focus where it was
+    await drag(page, await centre(page.locator('[data-guest-head="0"]')), await centre(hostCard(3)));
+    await expect.poll(cmdline).toContain("id=ram-node0,size=32G,host-nodes=3,policy=bind");
+    expect(await size.evaluate((e) => e === document.activeElement)).toBe(true);
+    await page.keyboard.press("Control+z");
+    await expect.poll(cmdline).toContain("id=ram-node0,size=32G,host-nodes=0,policy=bind");
+    expect(await size.inputValue()).toBe("32G");
+    // leaving the field applies nothing old
+    await page.locator("h2", { hasText: "Guest layout" }).click();
+    await page.waitForTimeout(200);
+    expect(await cmdline()).toContain("-m 32G");
+    expect(await cmdline()).toContain("id=ram-node0,size=32G,host-nodes=0,policy=bind");
+    // a field being typed in keeps the browser's own undo of its text, and the layout stays
+    await size.fill("8G");
+    await page.keyboard.press("Control+z");
+    expect(await size.inputValue()).toBe("32G");
+    expect(await cmdline()).toContain("id=ram-node0,size=32G,host-nodes=0,policy=bind");
+    // Ctrl-Shift-Z redoes the move from the same field
+    await page.keyboard.press("Control+Shift+z");
+    await expect.poll(cmdline).toContain("id=ram-node0,size=32G,host-nodes=3,policy=bind");
+  });
+
+  it("guest nodes dropped on host nodes 0, 2, 4 and 6 of the EPYC sample sit left to right in the order of their host nodes' cards, so their links do not cross", async () => {
+    const page = h.page;
+    // 64 vCPUs, none in a node yet (the unassigned box under the guest row), as a user starts
+    await epycWithGuestNodes([0, 2, 4, 6], 64);
+    await page.screenshot({ path: join(SHOTS, "designer-epyc-links.png") });
+    // host nodes 0 and 2 share a column of package 0, 4 and 6 one of package 1 (the fit draws each package two by two)
+    const [c0, c2, c4, c6] = await Promise.all([0, 2, 4, 6].map(async (n) => (await hostCard(n).boundingBox())!));
+    expect(Math.abs(c0!.x - c2!.x)).toBeLessThan(1);
+    expect(c2!.x).toBeLessThan(c4!.x);
+    // each link ends on its card's bottom edge: a link's x at the card against its x at the guest box
+    const ends = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        const g = (await box(i).boundingBox())!;
+        return { guest: g.x + g.width / 2, host: [c0, c2, c4, c6][i]!.x };
+      }),
+    );
+    // guest boxes in their guest nodes' order left to right (0, 1, 2, 3: not 0, 2, 1, 3)
+    expect(ends.map((e) => e.guest)).toEqual([...ends.map((e) => e.guest)].sort((a, b) => a - b));
+    // and two links cross where their guest ends and their host ends are in opposite orders
+    for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) expect(ends[a]!.host <= ends[b]!.host, `guest nodes ${a} and ${b}`).toBe(ends[a]!.guest < ends[b]!.guest);
+  });
+});
