@@ -1,10 +1,12 @@
 // What a demanding user met designing real layouts on the canvas with the mouse and keyboard
 // (page.mouse and page.keyboard: real events, no store calls), each fixed and kept fixed here:
-// Ctrl-Z after a canvas drag while a size field still had the focus, and guest boxes whose
-// links to their host nodes crossed.
+// Ctrl-Z after a canvas drag while a size field still had the focus, guest boxes whose links to
+// their host nodes crossed, Space on a guest box just tabbed to, and the unassigned vCPUs said to
+// be "in no node" where QEMU 7.2 puts them on guest node 0 (run here on the exported line).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import type { Locator, Page } from "playwright-core";
 import { chooseTarget, startHarness, SHOTS, type Harness } from "./harness";
 
@@ -101,5 +103,73 @@ describe("designing on the canvas, as a demanding user", () => {
     expect(ends.map((e) => e.guest)).toEqual([...ends.map((e) => e.guest)].sort((a, b) => a - b));
     // and two links cross where their guest ends and their host ends are in opposite orders
     for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) expect(ends[a]!.host <= ends[b]!.host, `guest nodes ${a} and ${b}`).toBe(ends[a]!.guest < ends[b]!.guest);
+  });
+
+  it("keyboard only: Tab to the unassigned vCPUs, Space selects the first (it did nothing and scrolled the page), Shift+arrows extend, a digit sends them", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:bm-standard2-52", '[data-node="1"]');
+    await page.click("text=new");
+    await page.fill('input[aria-label="-smp cpus"]', "8");
+    await page.keyboard.press("Enter");
+    // "+ guest node" takes a host node's number
+    await page.locator("[data-guest-new]").focus();
+    await page.keyboard.press("1");
+    await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("");
+    // Shift+Tab from the handle back to the unassigned box (the box before it in the tab order)
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-guest-box"))).toBe("-1");
+    const scrolled = () => page.evaluate(() => [window.scrollY, ...Array.from(document.querySelectorAll(".panel")).map((p) => p.scrollTop)].join(","));
+    const before = await scrolled();
+    await page.keyboard.press("Space");
+    await expect.poll(() => page.locator(".vcpu.selected").evaluateAll((es) => es.map((e) => e.getAttribute("data-vcpu")))).toEqual(["0"]);
+    expect(await scrolled()).toBe(before);
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("Shift+ArrowRight");
+    expect(await page.locator(".vcpu.selected").count()).toBe(3);
+    await page.keyboard.press("0");
+    await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-2");
+    expect(await box(-1).getAttribute("data-vcpus")).toBe("3-7");
+  });
+
+  it("the vCPUs no guest node names are drawn where QEMU 7.2 puts them, on guest node 0 (the box said 'in no node'); QEMU's info numa on the exported line agrees", async () => {
+    const page = h.page;
+    // what the box's detail line shows (its text, not the tooltip a clipped one carries)
+    const unassignedDetail = () =>
+      page.locator('[data-guest-box="-1"] .guest-detail').evaluate((e) =>
+        Array.from(e.childNodes)
+          .filter((n) => n.nodeType === Node.TEXT_NODE)
+          .map((n) => n.textContent)
+          .join(""),
+      );
+    await chooseTarget(page, "sample:cxl-4node", '[data-node="3"]');
+    await page.click("text=new");
+    await page.fill('input[aria-label="-smp cpus"]', "4");
+    await page.keyboard.press("Enter");
+    // no guest node yet: the VM's vCPUs are on no node
+    await expect.poll(() => unassignedDetail()).toMatch(/^4 from -smp, in no/);
+    // guest node 0 on host node 2, guest node 1 on memory-only node 3, no vCPU named in either
+    for (const n of [2, 3]) await drag(page, await centre(page.locator("[data-guest-new]")), await centre(hostCard(n)));
+    await expect.poll(() => box(1).count()).toBe(1);
+    await expect.poll(() => unassignedDetail()).toBe("QEMU: guest node 0");
+    expect(await box(-1).getAttribute("aria-label")).toContain("QEMU: guest node 0");
+    await page.screenshot({ path: join(SHOTS, "designer-cxl-unnamed-vcpus.png") });
+    // the exported argv, run by QEMU 7.2 at tiny sizes on this one-node host: sizes 128M, host-nodes left out (this host has no node 2 or 3)
+    await page.selectOption('select[aria-label="export format"]', "argv");
+    const argv = JSON.parse(await cmdline()) as string[];
+    await page.selectOption('select[aria-label="export format"]', "qemu");
+    const tiny = argv.slice(1).map((a) =>
+      a
+        .replace(/^\d+G$/, "256M")
+        .replace(/size=\d+G/, "size=128M")
+        .replace(/,host-nodes=\d+,policy=bind/, ""),
+    );
+    expect(tiny).toContain("-numa");
+    const out = execFileSync("qemu-system-x86_64", ["-nodefaults", "-display", "none", "-accel", "tcg", "-S", "-monitor", "stdio", ...tiny], {
+      input: "info numa\nquit\n",
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(out).toMatch(/node 0 cpus: 0 1 2 3\s/);
+    expect(out).toMatch(/node 1 cpus:\s*\n/);
   });
 });
