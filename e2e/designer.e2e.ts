@@ -2,13 +2,14 @@
 // (page.mouse and page.keyboard: real events, no store calls), each fixed and kept fixed here:
 // Ctrl-Z after a canvas drag while a size field still had the focus, guest boxes whose links to
 // their host nodes crossed, Space on a guest box just tabbed to, and the unassigned vCPUs said to
-// be "in no node" where QEMU 7.2 puts them on guest node 0 (run here on the exported line).
+// be "in no node" where QEMU 7.2 puts them on guest node 0 (run here on the exported line), and
+// pins drawn on the canvas that the exported QEMU line leaves out without a word.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import type { Locator, Page } from "playwright-core";
-import { chooseTarget, startHarness, SHOTS, type Harness } from "./harness";
+import { chooseTarget, planInBar, startHarness, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -171,5 +172,33 @@ describe("designing on the canvas, as a demanding user", () => {
     });
     expect(out).toMatch(/node 0 cpus: 0 1 2 3\s/);
     expect(out).toMatch(/node 1 cpus:\s*\n/);
+  });
+
+  it("the pins drawn on the canvas are not on a QEMU line: the panel says so and offers the launch script, which pins every vCPU", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:bm-standard2-52", '[data-node="1"]');
+    await page.click("text=new");
+    const note = page.locator('[data-testid="pins-left-out"]');
+    expect(await note.count()).toBe(0);
+    // the planner pins each guest node's vCPUs node-wide: strips on the canvas, nothing on the line
+    await planInBar(page, { mem: "256G", vcpus: 104, threads: 16 });
+    await expect.poll(() => page.locator('[data-guest-box="1"]').getAttribute("data-vcpus")).toBe("26-51,78-103");
+    await expect.poll(() => note.count()).toBe(1);
+    expect(await note.innerText()).toContain("leaves out the pins of 104 vCPUs");
+    expect(await cmdline()).not.toContain("taskset");
+    await page.screenshot({ path: join(SHOTS, "designer-pins-left-out.png") });
+    await note.locator("button").click();
+    expect(await page.locator('select[aria-label="export format"]').inputValue()).toBe("launch");
+    const script = await cmdline();
+    expect(script).toContain("vcpu_cpus[0]=0-25,52-77");
+    expect(script).toContain("vcpu_cpus[103]=26-51,78-103");
+    expect(script).toContain("taskset");
+    expect(await note.count()).toBe(0);
+    // the script as shown parses as bash
+    execFileSync("bash", ["-n"], { input: script.replace(/\u00a0/g, " ") });
+    // no pins, no note
+    await page.selectOption('select[aria-label="export format"]', "qemu");
+    await page.locator('input[type="radio"][value="none"]').check();
+    await expect.poll(() => note.count()).toBe(0);
   });
 });
