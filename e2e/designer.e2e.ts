@@ -201,4 +201,20 @@ describe("designing on the canvas, as a demanding user", () => {
     await page.locator('input[type="radio"][value="none"]').check();
     await expect.poll(() => note.count()).toBe(0);
   });
+
+  it("a refused pin mode's error goes with the layout it was about: 'new' clears it (it stayed over the next target's empty layout)", async () => {
+    const page = h.page;
+    await epycWithGuestNodes([0], 16);
+    // 16 vCPUs in guest node 0 on a 12-PU host node: one PU per vCPU is refused, with its reason
+    await page.locator('[data-guest-box="-1"]').focus();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.press("0");
+    await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-15");
+    await page.locator('input[type="radio"][value="cpu"]').click();
+    const alert = page.locator('.message[role="alert"]');
+    await expect.poll(() => alert.innerText()).toContain("guest node 0 has 16 vCPUs but host node 0 has 12 CPUs");
+    await chooseTarget(page, "sample:cxl-4node", '[data-node="3"]');
+    await page.click("text=new");
+    await expect.poll(() => alert.count()).toBe(0);
+  });
 });
