@@ -130,6 +130,18 @@ describe("designing on the canvas, as a demanding user", () => {
     await page.keyboard.press("0");
     await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-2");
     expect(await box(-1).getAttribute("data-vcpus")).toBe("3-7");
+    // Ctrl-A takes the rest, 0 sends them: the box empties and goes, and the focus goes with the vCPUs
+    // to guest node 0's box (it fell to the page, and a keyboard user had to Tab from the top again)
+    await page.keyboard.press("Control+a");
+    await page.keyboard.press("0");
+    await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-7");
+    expect(await box(-1).count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-guest-box"))).toBe("0");
+    // and the keyboard goes on from there: Space selects, Enter opens the menu
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Enter");
+    await page.locator('.canvas-menu[role="menu"]').waitFor();
+    await page.keyboard.press("Escape");
   });
 
   it("the vCPUs no guest node names are drawn where QEMU 7.2 puts them, on guest node 0 (the box said 'in no node'); QEMU's info numa on the exported line agrees", async () => {

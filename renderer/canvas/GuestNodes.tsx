@@ -317,8 +317,11 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       const to = layout.nodes.findIndex((n, i) => (n.nodeid ?? i) === Number(e.key));
       if (to >= 0) {
         e.preventDefault();
+        // the unassigned box emptied is gone after this edit, and the focus with it: it goes to the box they went to
+        const emptied = box.index === -1 && order.every((v) => selection.includes(v));
         moveVcpus(selection, to);
         setSel([]);
+        if (emptied) requestAnimationFrame(() => layer.current?.querySelector<SVGGElement>(`[data-guest-box="${to}"]`)?.focus());
       }
     } else if (e.key === "Enter" || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
       e.preventDefault();
