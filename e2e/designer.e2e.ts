@@ -224,7 +224,9 @@ describe("designing on the canvas, as a demanding user", () => {
     await expect.poll(() => box(0).getAttribute("data-vcpus")).toBe("0-15");
     await page.locator('input[type="radio"][value="cpu"]').click();
     const alert = page.locator('.message[role="alert"]');
-    await expect.poll(() => alert.innerText()).toContain("guest node 0 has 16 vCPUs but host node 0 has 12 CPUs");
+    await expect
+      .poll(() => alert.innerText())
+      .toContain("one PU per vCPU: guest node 0 has 16 vCPUs but host node 0 has 12 CPUs, so vCPUs would share PUs; give fewer vCPUs, reserve fewer CPUs, or pin node-wide");
     await chooseTarget(page, "sample:cxl-4node", '[data-node="3"]');
     await page.click("text=new");
     await expect.poll(() => alert.count()).toBe(0);
