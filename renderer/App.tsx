@@ -37,7 +37,9 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
-      if ((e.target as HTMLElement).closest("input, textarea")) return;
+      // a field being typed in keeps the browser's own undo of its text; a field showing what is
+      // applied (ValidatedInput's data-applied) does not, so a drag on the canvas after Enter is undone
+      if ((e.target as HTMLElement).closest("input:not([data-applied]), textarea")) return;
       e.preventDefault();
       if (e.shiftKey) redo();
       else undo();

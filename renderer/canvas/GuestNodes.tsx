@@ -20,6 +20,7 @@ import type { Layout } from "../../shared/layout/schema";
 import { CARD_FONT, clipText, type HostGeometry } from "../../shared/topology/box-geometry";
 import { formatIdList } from "../../shared/cpulist/cpulist";
 import { GUEST_HEAD, GUEST_PAD, VCPU_H, VCPU_W, hitTest, lassoVcpus, linkPath, nearestCard, type GuestBox, type GuestGeometry, type Hit, type Point } from "../../shared/layout/guest-geometry";
+import { nodeOfUnnamedVcpus } from "../../shared/layout/unnamed-vcpus";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
 import { pinHit, puRects } from "../../shared/pin/pin-geometry";
 import { vcpuHostSets } from "../../shared/pin/resolve";
@@ -62,6 +63,12 @@ function exactPins(layout: Layout): Map<number, number> {
  */
 const byIndex = (boxes: GuestBox[]) => boxes.slice().sort((a, b) => (a.index === -1 ? 1 : b.index === -1 ? -1 : a.index - b.index));
 
+// what the unassigned box says: with guest nodes QEMU does not leave these vCPUs on no node, it puts them on
+// guest node 0 (shared/layout/unnamed-vcpus.ts, measured on QEMU 7.2); short enough for the narrowest box
+const unnamedDetail = (layout: Layout, n: number) => {
+  const i = nodeOfUnnamedVcpus(layout);
+  return i === undefined ? `${n} from -smp, in no node` : `QEMU: guest node ${layout.nodes[i]?.nodeid ?? i}`;
+};
 const boxName = (i: number, layout?: Layout) => (i === -1 ? "unassigned vCPUs" : `guest node ${layout?.nodes[i]?.nodeid ?? i}`);
 
 /**
@@ -299,9 +306,12 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       return;
     }
     const here = at >= 0 ? order[at]! : undefined;
-    if (e.key === " " && here !== undefined) {
+    if (e.key === " ") {
+      // a box just tabbed to has no cursor yet: Space starts it on the first vCPU, as an arrow does (it did nothing, and the page scrolled)
       e.preventDefault();
-      clickVcpu(here, box, { shift: false, ctrl: true });
+      const v = here ?? order[0]!;
+      setCursor({ box: box.index, vcpu: v });
+      clickVcpu(v, box, { shift: false, ctrl: true });
     } else if (e.key === "a" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       setSel([...new Set([...selection, ...order])]);
@@ -312,8 +322,11 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       const to = layout.nodes.findIndex((n, i) => (n.nodeid ?? i) === Number(e.key));
       if (to >= 0) {
         e.preventDefault();
+        // the unassigned box emptied is gone after this edit, and the focus with it: it goes to the box they went to
+        const emptied = box.index === -1 && order.every((v) => selection.includes(v));
         moveVcpus(selection, to);
         setSel([]);
+        if (emptied) requestAnimationFrame(() => layer.current?.querySelector<SVGGElement>(`[data-guest-box="${to}"]`)?.focus());
       }
     } else if (e.key === "Enter" || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
       e.preventDefault();
@@ -401,7 +414,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
             title={box.index === -1 ? "unassigned vCPUs" : `guest node ${node?.nodeid ?? box.index}`}
             detail={
               box.index === -1
-                ? `${box.cells.length} from -smp, in no node`
+                ? unnamedDetail(layout, box.cells.length)
                 : `${backend ? backend.size : (node?.mem ?? "no memory")}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}`
             }
             selectedKey={mine.join(",")}
@@ -536,7 +549,7 @@ const GuestBoxView = memo(
         data-vcpus={list}
         tabIndex={0}
         role="group"
-        aria-label={`${title}: vCPUs ${list || "none"}${box.index >= 0 ? `; ${detail}` : ""}. Arrows move, Space selects, a digit moves the selection to that guest node, Enter opens the menu`}
+        aria-label={`${title}: vCPUs ${list || "none"}; ${detail}. Arrows move, Space selects, a digit moves the selection to that guest node, Enter opens the menu`}
         onPointerDown={onBoxDown}
         onKeyDown={(e) => onBoxKey(e, box)}
         onContextMenu={(e) => onMenu(e, undefined, box)}
@@ -570,6 +583,7 @@ const GuestBoxView = memo(
               {title}
             </text>
             <text x={GUEST_PAD} y={27} className="guest-detail muted">
+              {shownDetail !== detail ? <title>{detail}</title> : null}
               {shownDetail}
             </text>
           </>

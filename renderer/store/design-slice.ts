@@ -116,7 +116,8 @@ export function designSlice({ api, set, get, commit }: SliceDeps, initial: Layou
     },
     newLayout() {
       commit(freshLayout());
-      set({ importDiagnostics: [] });
+      // a message about the layout just replaced (a refused pin mode, an import's note) is not about this one
+      set({ importDiagnostics: [], message: undefined });
     },
     bind: (id, node) => get().edit((l) => bindBackendAndPins(l, id, node, get().host)),
     threadBudget: (node, n) => get().edit((l) => applyThreadBudget(l, node, n, get().host)),

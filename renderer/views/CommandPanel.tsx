@@ -10,6 +10,8 @@ import { isBehind } from "../store/shown";
 import { generateArgv, generateScript, generateShellLine } from "../../shared/qemu/generate";
 import { exportLibvirt } from "../../shared/export/libvirt";
 import { lineExportRefusal } from "../../shared/export/line-bound";
+import { exportLaunchScript } from "../../shared/export/launch-script";
+import { pinsLeftOut } from "../../shared/export/pins-left-out";
 import { layoutToText } from "../../shared/layout/load";
 import { labelAt } from "../../shared/layout/label";
 import { downloadText } from "./download";
@@ -19,11 +21,12 @@ import { fixesFor, type Fix } from "../../shared/layout/fixes";
 import { pinFocusOf } from "../../shared/pin/focus";
 import { revealElement } from "./reveal-element";
 
-type Format = "qemu" | "sh" | "json" | "libvirt" | "argv";
+type Format = "qemu" | "sh" | "launch" | "json" | "libvirt" | "argv";
 
 const FILES: Record<Format, [string, string]> = {
   qemu: ["qemu-command.txt", "text/plain"],
   sh: ["run-qemu.sh", "text/x-shellscript"],
+  launch: ["launch-qemu.sh", "text/x-shellscript"],
   json: ["layout.numadesk.json", "application/json"],
   libvirt: ["numa.xml", "application/xml"],
   argv: ["argv.json", "application/json"],
@@ -61,6 +64,8 @@ export function CommandPanel() {
           return generateShellLine(layout);
         case "sh":
           return generateScript(layout);
+        case "launch":
+          return exportLaunchScript(layout).script;
         case "json":
           return layoutToText(layout);
         case "libvirt":
@@ -72,6 +77,8 @@ export function CommandPanel() {
       return `cannot write this layout: ${(e as Error).message}`;
     }
   }, [layout, format, refused]);
+  // the canvas draws pins that a QEMU line cannot carry: said beside the line, not left for the user to find out
+  const leftOut = useMemo(() => (format === "qemu" || format === "sh" || format === "argv" ? pinsLeftOut(layout) : undefined), [layout, format]);
   const diagnostics = useDiagnostics();
   // the one-click fixes, worked out once per list (Diagnostics is drawn again when the panels fall a frame behind)
   const fixes = useMemo(() => new Map(diagnostics.map((d) => [d, fixesFor(d, layout, host)])), [diagnostics, layout, host]);
@@ -84,6 +91,7 @@ export function CommandPanel() {
           <select aria-label="export format" value={format} onChange={(e) => setFormat(e.target.value as Format)}>
             <option value="qemu">QEMU command line</option>
             <option value="sh">shell script</option>
+            <option value="launch">launch script (pins every thread)</option>
             <option value="argv">argv (JSON)</option>
             <option value="json">layout JSON</option>
             <option value="libvirt">libvirt XML</option>
@@ -149,6 +157,14 @@ export function CommandPanel() {
             ) : null}
           </div>
         </form>
+      ) : null}
+      {leftOut ? (
+        <p className="pins-left-out" data-testid="pins-left-out">
+          {leftOut}{" "}
+          <button type="button" onClick={() => setFormat("launch")}>
+            show the launch script
+          </button>
+        </p>
       ) : null}
       <pre className="cmdline" data-testid="cmdline">
         {withCommaBreaks(text)}

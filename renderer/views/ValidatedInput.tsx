@@ -48,6 +48,9 @@ export function ValidatedInput({ value, label, check, apply, className, placehol
         aria-label={label}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? id : undefined}
+        // the field shows what is applied: Ctrl-Z here is the app's undo (App.tsx), not the browser's
+        // undo of this field's typing, which would bring back an old text and apply it on blur (live fields make no undo steps: theirs stays the browser's)
+        data-applied={!live && text === value ? "" : undefined}
         placeholder={placeholder}
         title={title}
         onChange={(e) => {

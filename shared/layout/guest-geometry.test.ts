@@ -138,3 +138,27 @@ describe("links", () => {
     expect(points[3]!.y).toBeGreaterThan(node3.y + node3.h);
   });
 });
+
+describe("guest boxes in a row follow their host cards left to right", () => {
+  // four host nodes drawn two by two, as the EPYC's packages are at the canvas's fit: 0 over 2, 1 over 3
+  const card = (os: number, x: number, y: number) => ({ node: { os }, x, y, w: 150, h: 150 });
+  const host = { width: 700, height: 320, cards: [card(0, 0, 0), card(1, 170, 0), card(2, 0, 170), card(3, 170, 170)] } as unknown as Parameters<typeof guestGeometry>[1];
+  const layoutOn = (hostNodes: number[]) => ({
+    ...emptyLayout("4G"),
+    nodes: hostNodes.map((_, i) => ({ nodeid: i, cpus: String(i), memdev: `m${i}` })),
+    backends: hostNodes.map((n, i) => ({ type: "ram" as const, id: `m${i}`, size: "1G", hostNodes: String(n), policy: "bind" as const })),
+  });
+  const leftToRight = (hostNodes: number[]) =>
+    guestGeometry(layoutOn(hostNodes), host)
+      .boxes.sort((a, b) => a.x - b.x)
+      .map((b) => b.index);
+
+  it("guest nodes on host nodes 0, 2, 1, 3 (read order 0, 1, 2, 3) draw as 0, 1, 2, 3: their links cannot cross", () => {
+    // host node 2 is under host node 0: guest node 1 goes beside guest node 0, not after guest node 2
+    expect(leftToRight([0, 2, 1, 3])).toEqual([0, 1, 2, 3]);
+  });
+
+  it("one guest node per host node: those of the left column (host nodes 0 and 2) come first, then the right's", () => {
+    expect(leftToRight([0, 1, 2, 3])).toEqual([0, 2, 1, 3]);
+  });
+});

@@ -81,22 +81,26 @@ export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" |
   // as many columns as share the width fairly among the boxes, within MAX_COLS
   const perBox = (width - GUEST_GAP * Math.max(0, lists.length - 1)) / Math.max(1, lists.length);
   const fitCols = Math.floor((perBox - 2 * GUEST_PAD + VCPU_GAP) / (VCPU_W + VCPU_GAP));
-  // boxes in the order their host cards are read (top to bottom, left to right; unbound ones last), so with rows as wide as the
-  // host's columns each box sits under its card's column: the same order as the guest nodes' when the host is drawn in node order
+  // boxes in the order their host cards are read (top to bottom, left to right; unbound ones last), cut into rows as wide as the
+  // host's columns, so each box sits about under its card's column: the same order as the guest nodes' when the host is drawn in node order
   const cardAt = new Map((host.cards ?? []).map((c) => [c.node.os, c]));
   const place = (l: (typeof lists)[number]) => {
     const c = l.hostNodes.length ? cardAt.get(l.hostNodes[0]!) : undefined;
     return c ? [Math.round(c.y), c.x] : [Infinity, Infinity];
   };
-  const ordered = lists
-    .map((l, i) => ({ l, i, at: place(l) }))
-    .sort((a, b) => a.at[0]! - b.at[0]! || a.at[1]! - b.at[1]! || a.i - b.i)
-    .map((o) => o.l);
-  const items = ordered.map((l) => boxFor(l.index, l.vcpus, Math.max(4, Math.min(MAX_COLS, fitCols, Math.max(1, l.vcpus.length))), l.hostNodes));
   // a row holds at most as many boxes as the host has columns of cards (four at least): with one
   // box per host node, guest node i then sits about under host node i's column and its link
   // rises instead of crossing the canvas (the EPYC's 8 nodes in 2 packages of 4)
   const perRow = Math.max(4, new Set((host.cards ?? []).map((c) => Math.round(c.x))).size);
+  const read = lists.map((l, i) => ({ l, i, at: place(l) })).sort((a, b) => a.at[0]! - b.at[0]! || a.at[1]! - b.at[1]! || a.i - b.i);
+  // inside a row, left to right as their cards are: guest nodes on the EPYC's nodes 0, 2, 4 and 6
+  // (read order 0, 4, 2, 6: 2 and 6 are the second card row) would else draw as 0, 2, 1, 3 with
+  // crossing links; sorted by the card's column, then its row, the links cannot cross
+  const ordered = read
+    .flatMap((_, i) => (i % perRow === 0 ? [read.slice(i, i + perRow).sort((a, b) => a.at[1]! - b.at[1]! || a.at[0]! - b.at[0]! || a.i - b.i)] : []))
+    .flat()
+    .map((o) => o.l);
+  const items = ordered.map((l) => boxFor(l.index, l.vcpus, Math.max(4, Math.min(MAX_COLS, fitCols, Math.max(1, l.vcpus.length))), l.hostNodes));
   const at = [...items.flatMap((_, i) => (i % perRow === 0 ? [items.slice(i, i + perRow)] : [])).entries()].flatMap(([row, chunk]) =>
     wrapRows(chunk, width, GUEST_GAP).placed.map((p) => Object.assign(p, { row })),
   );

@@ -36,4 +36,18 @@ describe("pinning edits", () => {
     const cleared = setPinList({ ...planned(), pinning: { emulator: "5" } }, "emulator", "");
     expect(cleared.ok && cleared.layout.pinning).toBeUndefined();
   });
+
+  it("a refused mode is said in the pinning panel's words, with what to do, not the CLI's (--pin cpu, --reserve)", () => {
+    // 2 vCPUs in guest node 0 on host node 0; all but 1 of its 52 CPUs reserved for the host
+    const l = planned();
+    const node0 = seed.nodes.find((n) => n.id === 0)!.cpus;
+    const reserved = setPinList(l, "reserved", node0.slice(1).join(","));
+    if (!reserved.ok) throw new Error(reserved.error);
+    const r = setPinMode(reserved.layout, seed, "cpu");
+    if (r.ok) throw new Error("not refused");
+    expect(r.error).toMatch(
+      /^one PU per vCPU: guest node 0 has \d+ vCPUs but host node 0 has 1 CPU not reserved for the host, so vCPUs would share PUs; give fewer vCPUs, reserve fewer CPUs, or pin node-wide$/,
+    );
+    expect(r.error).not.toContain("--");
+  });
 });

@@ -21,6 +21,14 @@ export function pinModeOf(layout: Layout): PinMode {
   return pins.every((p) => p.vcpus !== undefined && idList(p.hostCpus).length === 1) ? "cpu" : "node";
 }
 
+/** planPins speaks the CLI's words (--pin cpu, --reserve, --nodes); the pinning panel's are its modes and "reserved for the host". */
+const panelWords = (text: string) =>
+  text
+    .replace(/^--pin (cpu|node): /, "")
+    .replace(/ (left )?after --reserve/, " not reserved for the host")
+    .replace(/ \(--pin node\)/, "")
+    .replace(/, or leave the node out with --nodes/, ", or bind the guest node to another host node");
+
 /** Re-pin every guest node's vCPUs in `mode`, on the host node its memory is bound to. */
 export function setPinMode(layout: Layout, host: HostTopology, mode: PinMode): PinEdit {
   const reserve = idList(layout.pinning?.reserved);
@@ -35,7 +43,7 @@ export function setPinMode(layout: Layout, host: HostTopology, mode: PinMode): P
   const keep = { ...(layout.pinning?.process ? { process: layout.pinning.process } : {}) };
   delete l.pinning;
   const r = planPins(host, l, hostNodes, { pin: mode, reserve, ...(layout.pinning?.smt === "core" ? { smt: "core" as const } : {}) });
-  if (!r.ok) return { ok: false, error: r.message };
+  if (!r.ok) return { ok: false, error: `${mode === "cpu" ? "one PU per vCPU" : "node-wide"}: ${panelWords(r.message)}; ${panelWords(r.fix)}` };
   if (Object.keys(keep).length > 0) l.pinning = { ...(l.pinning ?? {}), ...keep };
   if (l.pinning && Object.keys(l.pinning).length === 0) delete l.pinning;
   return { ok: true, layout: l };

@@ -105,7 +105,7 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
     if (pus.length < vcpus.length) {
       return {
         ok: false,
-        message: `--pin cpu: guest node ${nodeId} has ${vcpus.length} vCPUs but host node ${hostNode.id} has ${pus.length} ${onePerCore ? "cores" : "CPUs"}${reserved.size ? " left after --reserve" : ""}, so vCPUs would share PUs`,
+        message: `--pin cpu: guest node ${nodeId} has ${vcpus.length} vCPUs but host node ${hostNode.id} has ${pus.length} ${onePerCore ? "core" : "CPU"}${pus.length === 1 ? "" : "s"}${reserved.size ? " left after --reserve" : ""}, so vCPUs would share PUs`,
         fix: "give fewer vCPUs, reserve fewer CPUs, or pin node-wide (--pin node)",
       };
     }
