@@ -21,8 +21,9 @@ export const CARD_HEAD = 42;
 /** memory bar and its legend (total/free, what the layout binds, over-commit); a fourth line for nodes with huge-page pools */
 export const MEM_H = 60;
 export const HUGE_LINE = 14;
-/** a row per PCI device on a node (attach it to the guest from there), two lines (address and kind; the model) so a narrow card still names the device; at most PCI_ROWS_MAX, the last "+N more" */
-export const PCI_LINE = 28;
+/** a row per PCI device on a node (attach it to the guest from there), two lines (address and kind; the model) so a narrow card still names the device; at most PCI_ROWS_MAX, the last "+N more". Its text is the card's small
+ * text (CARD_FONT): at 10 units it was 8 px on a host with devices fitted at about 0.8 */
+export const PCI_LINE = 32;
 export const PCI_ROWS_MAX = 8;
 export const pciRowCount = (devices: number) => Math.min(devices, PCI_ROWS_MAX);
 /** an L3 group's frame around its cores: padding and its label line */

@@ -1,0 +1,265 @@
+// What a trainer projects, round 4, measured on the rendered page in real Chromium: in dark mode
+// every node colour's card border and chip stands out from what it sits on (3:1 or more, on the
+// screenshot's pixels); the pins legend lays its items out beside its label at every size; the
+// canvas's "+ guest node" and "⚙ emulator" chips share one type size; PCI rows are the card's
+// small text size and 9 px or more at the fit on every sample at 1280×800.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { chooseTarget, planInBar, startHarness, SHOTS, type Harness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.page.locator("svg.host-svg").waitFor();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const SAMPLES = [
+  ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
+  ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
+  ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
+  ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
+  ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
+] as const;
+
+/**
+ * The contrast of each element's left edge against what is just outside it, on the screenshot's
+ * pixels: along a line across its left (or top) edge, from 2 px outside to 1 px inside it, the pixel that differs most from the one outside (a 2-unit border at 0.8 zoom is under 2 px,
+ * so its middle pixel is what the eye sees; 1 px inside at most, so a chip's text is not taken for its edge). WCAG's ratio of
+ * relative luminances. Only elements wholly in the window (the screenshot is the window).
+ */
+async function edgeContrast(page: Page, selector: string, side: "left" | "top"): Promise<Array<{ what: string; ratio: number; outside: number[]; edge: number[] }>> {
+  const edges = await page.locator(selector).evaluateAll(
+    (els, side) =>
+      els
+        .map((e) => {
+          const r = e.getBoundingClientRect();
+          const what =
+            e.closest("[data-chip]")?.getAttribute("data-chip") ??
+            e.closest("[data-node]")?.getAttribute("data-node") ??
+            e.closest("[data-guest-box]")?.getAttribute("data-guest-box") ??
+            e.textContent?.trim() ??
+            "?";
+          return { what, x: r.left, y: r.top + r.height / 2, cx: r.left + r.width / 2, top: r.top, inView: r.top > 4 && r.bottom < innerHeight - 4, side };
+        })
+        .filter((e) => e.inView),
+    side,
+  );
+  const png = (await page.screenshot()).toString("base64");
+  return page.evaluate(
+    async ({ png, edges }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${png}`;
+      await img.decode();
+      const c = document.createElement("canvas");
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext("2d")!;
+      ctx.drawImage(img, 0, 0);
+      const lum = (rgb: number[]) => {
+        const [r, g, b] = rgb.map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const at = (x: number, y: number) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+      const ratio = (a: number[], b: number[]) => {
+        const [la, lb] = [lum(a), lum(b)];
+        return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+      };
+      return edges.map((e) => {
+        // across the left edge at mid-height, or across the top edge at mid-width (a chip's text is too near its left end)
+        const along = e.side === "left" ? (k: number) => at(Math.round(e.x) + k, Math.round(e.y)) : (k: number) => at(Math.round(e.cx), Math.round(e.top) + k);
+        const outside = along(-4);
+        let best = { ratio: 1, edge: outside };
+        for (let k = -2; k <= 1; k++) {
+          const p = along(k);
+          const r = ratio(p, outside);
+          if (r > best.ratio) best = { ratio: r, edge: p };
+        }
+        return { what: e.what, outside, ...best };
+      });
+    },
+    { png, edges },
+  );
+}
+
+describe("dark mode", () => {
+  it("every node colour's card border, chip and guest box frame stands out from what it sits on (3:1 or more on the screenshot's pixels), the dark ones (blue, wine, brown) too", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => (window as any).__numadesk.getState().setTheme("dark"));
+    try {
+      // EPYC: eight nodes, so all eight palette colours
+      await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+      await planInBar(page, { mem: "128G", vcpus: 48, threads: 16 });
+      await expect.poll(() => page.locator("svg.host-svg .chip-svg:not(.more)").count()).toBe(8);
+      await page.waitForTimeout(300);
+      const cards = await edgeContrast(page, "svg.host-svg .node-card .card-bg", "left");
+      const chips = await edgeContrast(page, "svg.host-svg .chip-svg:not(.more) rect", "top");
+      const frames = await edgeContrast(page, "svg.host-svg [data-guest-box] .guest-frame", "left");
+      // the layout panel's chips and rows carry the same colours (the first guest rows are on screen)
+      const rowChips = await edgeContrast(page, ".guest-nodes .chip", "top");
+      const rowBars = await edgeContrast(page, ".guest-nodes .guest-node", "left");
+      expect(cards.length).toBe(8);
+      expect(chips.length).toBe(8);
+      expect(frames.length).toBe(8);
+      expect(rowChips.length).toBeGreaterThan(3);
+      expect(rowBars.length).toBeGreaterThan(3);
+      const all = [
+        ...cards.map((c) => ({ ...c, what: `card ${c.what}` })),
+        ...chips,
+        ...frames.map((c) => ({ ...c, what: `guest box ${c.what}` })),
+        ...rowChips,
+        ...rowBars.map((c) => ({ ...c, what: `guest row ${c.what.slice(0, 12)}` })),
+      ];
+      console.log(`dark edges: ${all.map((c) => `${c.what} ${c.ratio.toFixed(1)}`).join(", ")}`);
+      for (const c of all) expect(c.ratio, `${c.what}: ${c.edge} on ${c.outside}`).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: join(SHOTS, "dark-edges-epyc-1280.png") });
+    } finally {
+      await page.evaluate(() => (window as any).__numadesk.getState().setTheme("light"));
+    }
+  });
+
+  it("a node's colour keeps its meaning: in dark mode the wine node's card, chip and plot colour are the same hue as in light mode", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+    await planInBar(page, { mem: "128G", vcpus: 48, threads: 16 });
+    await expect.poll(() => page.locator("svg.host-svg .chip-svg:not(.more)").count()).toBe(8);
+    const hueOf = async () =>
+      page.evaluate(() => {
+        // the hue (degrees) of a computed colour, read back through a canvas
+        const hue = (css: string) => {
+          const c = document.createElement("canvas").getContext("2d")!;
+          c.fillStyle = css;
+          c.fillRect(0, 0, 1, 1);
+          const [r, g, b] = Array.from(c.getImageData(0, 0, 1, 1).data).map((v) => v / 255);
+          const max = Math.max(r!, g!, b!);
+          const min = Math.min(r!, g!, b!);
+          const d = max - min;
+          const h = max === r ? ((g! - b!) / d) % 6 : max === g ? (b! - r!) / d + 2 : (r! - g!) / d + 4;
+          return Math.round(((h * 60 + 360) % 360) / 5) * 5;
+        };
+        const card = document.querySelector('[data-node="6"] .card-bg')!;
+        const chip = document.querySelector('[data-chip="ram-node6"] rect')!;
+        return { border: hue(getComputedStyle(card).stroke), chip: hue(getComputedStyle(chip).fill) };
+      });
+    const light = await hueOf();
+    await page.evaluate(() => (window as any).__numadesk.getState().setTheme("dark"));
+    try {
+      await page.waitForTimeout(100);
+      const dark = await hueOf();
+      expect(Math.abs(dark.border - light.border), JSON.stringify({ light, dark })).toBeLessThanOrEqual(10);
+      expect(Math.abs(dark.chip - light.chip), JSON.stringify({ light, dark })).toBeLessThanOrEqual(10);
+    } finally {
+      await page.evaluate(() => (window as any).__numadesk.getState().setTheme("light"));
+    }
+  });
+});
+
+describe("the pins legend", () => {
+  it.each([
+    [1280, 800],
+    [1920, 1080],
+    [2560, 1440],
+    [1000, 800],
+  ])("at %i×%i lays its items out beside its 'Pins:' label (a wrapped item starts under the first item, not at the left edge), each item whole and inside the legend", async (width, height) => {
+    const page = h.page;
+    await page.setViewportSize({ width, height });
+    for (const [name] of [SAMPLES[0], SAMPLES[4]]) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      await page.waitForTimeout(200);
+      const legend = await page.locator(".pin-legend").evaluate((p) => {
+        const box = p.getBoundingClientRect();
+        const label = p.querySelector(".legend-text")!.getBoundingClientRect();
+        const items = Array.from(p.querySelectorAll(".pin-legend-item")).map((i) => {
+          const r = i.getBoundingClientRect();
+          return { text: i.textContent ?? "", left: r.left, right: r.right, top: r.top, width: r.width, scroll: (i as HTMLElement).scrollWidth, client: (i as HTMLElement).clientWidth };
+        });
+        return { box: { left: box.left, right: box.right }, label: { left: label.left, right: label.right }, items };
+      });
+      expect(legend.items.length).toBe(3);
+      const first = legend.items[0]!;
+      for (const it of legend.items) {
+        const what = `${name} ${width}: "${it.text}"`;
+        // beside the label, never back at the legend's left edge
+        expect(it.left, what).toBeGreaterThan(legend.label.right);
+        // the first item of a new line starts where the first item starts
+        const line = legend.items.filter((o) => Math.abs(o.top - it.top) <= 2);
+        if (it.top > first.top + 2 && it === line[0]) expect(Math.abs(it.left - first.left), what).toBeLessThanOrEqual(1);
+        expect(it.right, what).toBeLessThanOrEqual(legend.box.right + 0.5);
+        expect(it.scroll, what).toBeLessThanOrEqual(it.client + 1);
+      }
+    }
+    if (width === 1280) await page.locator(".pin-legend").screenshot({ path: join(SHOTS, "pin-legend-1280.png") });
+  });
+});
+
+/** The rendered size (CSS px) and weight of the first text matching `selector` in the canvas. */
+function textLook(page: Page, selector: string) {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((t) => {
+      const el = t as SVGTextElement;
+      const cs = getComputedStyle(el);
+      return { px: parseFloat(cs.fontSize) * (el.getScreenCTM()?.a ?? 0), units: parseFloat(cs.fontSize), weight: cs.fontWeight };
+    });
+}
+
+describe("one type scale on the canvas", () => {
+  it("'+ guest node' and the '⚙ emulator' chip beside it are drawn at one size and weight, the card's small text size", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const [name, plan] of [SAMPLES[3], SAMPLES[0]]) {
+      await chooseTarget(page, `sample:${name}`, `svg.host-svg[aria-label^="${name}:"]`);
+      await planInBar(page, plan);
+      await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(plan.vcpus);
+      const add = await textLook(page, "svg.host-svg .guest-new text");
+      const emulator = await textLook(page, "svg.host-svg .thread-chip text");
+      const legend = await textLook(page, "svg.host-svg .mem-legend");
+      expect(add.units, name).toBe(emulator.units);
+      expect(add.weight, name).toBe(emulator.weight);
+      expect(add.units, name).toBe(legend.units);
+    }
+  });
+});
+
+describe("PCI rows", () => {
+  it("are the card's small text size (as its memory legend), 9 px or more at the fit, whole enough to name the model, on the GPU/NIC host at 1280×800 with no layout, planned, and planned for the whole host", async () => {
+    const page = h.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await chooseTarget(page, "sample:xeon-2node-gpu-nic", `svg.host-svg [data-node="1"] .pci-row[data-device="0000:81:00.0"]`);
+    const seen: string[] = [];
+    for (const state of ["empty", "planned", "whole host"] as const) {
+      if (state === "empty") await page.evaluate(() => (window as any).__numadesk.getState().newLayout());
+      if (state === "planned") await planInBar(page, { mem: "16G", vcpus: 16, threads: 8 });
+      if (state === "whole host") await planInBar(page, { mem: "48G", vcpus: 32, threads: 32 });
+      await page.waitForTimeout(300); // the fit
+      const legend = await textLook(page, "svg.host-svg .mem-legend");
+      const rows = await page.locator("svg.host-svg .pci-row text").evaluateAll((ts) =>
+        (ts as SVGTextElement[]).map((t) => {
+          const cs = getComputedStyle(t);
+          return { text: t.textContent ?? "", units: parseFloat(cs.fontSize), px: parseFloat(cs.fontSize) * (t.getScreenCTM()?.a ?? 0) };
+        }),
+      );
+      expect(rows.length, state).toBeGreaterThan(9);
+      const min = Math.min(...rows.map((r) => r.px));
+      seen.push(`${state} ${min.toFixed(1)} px`);
+      for (const r of rows) {
+        expect(r.units, `${state}: "${r.text}"`).toBe(legend.units);
+        expect(r.px, `${state}: "${r.text}"`).toBeGreaterThanOrEqual(9);
+      }
+      const models = rows.map((r) => r.text).join(" | ");
+      for (const m of ["Tesla M2075", "I350 Gigabit", "Radeon HD 7970", "MGA G200eW"]) expect(models, state).toContain(m);
+    }
+    console.log(`PCI rows at 1280×800: ${seen.join("; ")}`);
+    await page.locator('[data-node="1"]').screenshot({ path: join(SHOTS, "pci-rows-12-xeon-node1-1280.png") });
+  });
+});
