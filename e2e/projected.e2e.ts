@@ -32,7 +32,7 @@ const SAMPLES = [
  * so its middle pixel is what the eye sees; 1 px inside at most, so a chip's text is not taken for its edge). WCAG's ratio of
  * relative luminances. Only elements wholly in the window (the screenshot is the window).
  */
-async function edgeContrast(page: Page, selector: string, side: "left" | "top"): Promise<Array<{ what: string; ratio: number; outside: number[]; edge: number[] }>> {
+async function edgeContrast(page: Page, selector: string, side: "left" | "top", onCanvas = false): Promise<Array<{ what: string; ratio: number; outside: number[]; edge: number[] }>> {
   const edges = await page.locator(selector).evaluateAll(
     (els, side) =>
       els
@@ -51,7 +51,7 @@ async function edgeContrast(page: Page, selector: string, side: "left" | "top"):
   );
   const png = (await page.screenshot()).toString("base64");
   return page.evaluate(
-    async ({ png, edges }) => {
+    async ({ png, edges, onCanvas }) => {
       const img = new Image();
       img.src = `data:image/png;base64,${png}`;
       await img.decode();
@@ -75,7 +75,9 @@ async function edgeContrast(page: Page, selector: string, side: "left" | "top"):
       return edges.map((e) => {
         // across the left edge at mid-height, or across the top edge at mid-width (a chip's text is too near its left end)
         const along = e.side === "left" ? (k: number) => at(Math.round(e.x) + k, Math.round(e.y)) : (k: number) => at(Math.round(e.cx), Math.round(e.top) + k);
-        const outside = along(-4);
+        // what it sits on: the pixel 4 px outside, or for a guest box the canvas itself (a link passing beside a box is not its background)
+        const frame = document.querySelector(".canvas-frame")!.getBoundingClientRect();
+        const outside = onCanvas ? at(Math.round(frame.left + 4), Math.round(frame.bottom - 4)) : along(-4);
         let best = { ratio: 1, edge: outside };
         for (let k = -2; k <= 1; k++) {
           const p = along(k);
@@ -85,7 +87,7 @@ async function edgeContrast(page: Page, selector: string, side: "left" | "top"):
         return { what: e.what, outside, ...best };
       });
     },
-    { png, edges },
+    { png, edges, onCanvas },
   );
 }
 
@@ -102,7 +104,7 @@ describe("dark mode", () => {
       await page.waitForTimeout(300);
       const cards = await edgeContrast(page, "svg.host-svg .node-card .card-bg", "left");
       const chips = await edgeContrast(page, "svg.host-svg .chip-svg:not(.more) rect", "top");
-      const frames = await edgeContrast(page, "svg.host-svg [data-guest-box] .guest-frame", "left");
+      const frames = await edgeContrast(page, "svg.host-svg [data-guest-box] .guest-frame", "left", true);
       // the layout panel's chips and rows carry the same colours (the first guest rows are on screen)
       const rowChips = await edgeContrast(page, ".guest-nodes .chip", "top");
       const rowBars = await edgeContrast(page, ".guest-nodes .guest-node", "left");
@@ -126,37 +128,50 @@ describe("dark mode", () => {
     }
   });
 
-  it("a node's colour keeps its meaning: in dark mode the wine node's card, chip and plot colour are the same hue as in light mode", async () => {
+  it("a node's colour keeps its meaning in dark mode: each card border keeps its light-mode hue, and the eight stay apart from each other (blue from sky blue, wine from pink)", async () => {
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
     await planInBar(page, { mem: "128G", vcpus: 48, threads: 16 });
     await expect.poll(() => page.locator("svg.host-svg .chip-svg:not(.more)").count()).toBe(8);
-    const hueOf = async () =>
-      page.evaluate(() => {
-        // the hue (degrees) of a computed colour, read back through a canvas
-        const hue = (css: string) => {
+    // each card border's computed colour in OKLab (through a canvas, so any CSS colour syntax reads as sRGB)
+    const borders = () =>
+      page.locator("svg.host-svg .node-card .card-bg").evaluateAll((rs) =>
+        rs.map((r) => {
           const c = document.createElement("canvas").getContext("2d")!;
-          c.fillStyle = css;
+          c.fillStyle = getComputedStyle(r).stroke;
           c.fillRect(0, 0, 1, 1);
-          const [r, g, b] = Array.from(c.getImageData(0, 0, 1, 1).data).map((v) => v / 255);
-          const max = Math.max(r!, g!, b!);
-          const min = Math.min(r!, g!, b!);
-          const d = max - min;
-          const h = max === r ? ((g! - b!) / d) % 6 : max === g ? (b! - r!) / d + 2 : (r! - g!) / d + 4;
-          return Math.round(((h * 60 + 360) % 360) / 5) * 5;
-        };
-        const card = document.querySelector('[data-node="6"] .card-bg')!;
-        const chip = document.querySelector('[data-chip="ram-node6"] rect')!;
-        return { border: hue(getComputedStyle(card).stroke), chip: hue(getComputedStyle(chip).fill) };
-      });
-    const light = await hueOf();
+          const [R, G, B] = Array.from(c.getImageData(0, 0, 1, 1).data)
+            .slice(0, 3)
+            .map((v) => {
+              const s = v / 255;
+              return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+            });
+          const l = Math.cbrt(0.4122214708 * R! + 0.5363325363 * G! + 0.0514459929 * B!);
+          const m = Math.cbrt(0.2119034982 * R! + 0.6806995451 * G! + 0.1073969566 * B!);
+          const s = Math.cbrt(0.0883024619 * R! + 0.2817188376 * G! + 0.6299787005 * B!);
+          const lab = [0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s, 1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s, 0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s];
+          return { node: (r.closest("[data-node]") as SVGGElement).dataset.node!, lab, hue: ((Math.atan2(lab[2]!, lab[1]!) * 180) / Math.PI + 360) % 360 };
+        }),
+      );
+    const light = await borders();
     await page.evaluate(() => (window as any).__numadesk.getState().setTheme("dark"));
     try {
       await page.waitForTimeout(100);
-      const dark = await hueOf();
-      expect(Math.abs(dark.border - light.border), JSON.stringify({ light, dark })).toBeLessThanOrEqual(10);
-      expect(Math.abs(dark.chip - light.chip), JSON.stringify({ light, dark })).toBeLessThanOrEqual(10);
+      const dark = await borders();
+      expect(dark.length).toBe(8);
+      for (const [i, d] of dark.entries()) {
+        const turn = Math.abs(d.hue - light[i]!.hue);
+        expect(Math.min(turn, 360 - turn), `node ${d.node}'s hue`).toBeLessThanOrEqual(8);
+      }
+      const gaps: string[] = [];
+      for (let i = 0; i < dark.length; i++)
+        for (let j = i + 1; j < dark.length; j++) {
+          const [a, b] = [dark[i]!.lab, dark[j]!.lab];
+          const de = Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+          if (de < 0.08) gaps.push(`nodes ${dark[i]!.node} and ${dark[j]!.node}: ΔE ${de.toFixed(3)}`);
+        }
+      expect(gaps, "dark-mode borders too alike (OKLab ΔE under 0.08)").toEqual([]);
     } finally {
       await page.evaluate(() => (window as any).__numadesk.getState().setTheme("light"));
     }
