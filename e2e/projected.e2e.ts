@@ -2,7 +2,7 @@
 // every node colour's card border and chip stands out from what it sits on (3:1 or more, on the
 // screenshot's pixels); the pins legend lays its items out beside its label at every size; the
 // canvas's "+ guest node" and "⚙ emulator" chips share one type size; PCI rows are the card's
-// small text size and 9 px or more at the fit on every sample at 1280×800.
+// small text size, 9 px or more at the fit, their models whole, the chips clear of them.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -271,8 +271,17 @@ describe("PCI rows", () => {
         expect(r.units, `${state}: "${r.text}"`).toBe(legend.units);
         expect(r.px, `${state}: "${r.text}"`).toBeGreaterThanOrEqual(9);
       }
-      const models = rows.map((r) => r.text).join(" | ");
-      for (const m of ["Tesla M2075", "I350 Gigabit", "Radeon HD 7970", "MGA G200eW"]) expect(models, state).toContain(m);
+      // the models a person recognises whole (not "I350 Gigabit Network Connecti…"), and the kind whole ("Ethernet", not "Ether…")
+      const texts = rows.map((r) => r.text);
+      for (const m of ["Tesla M2075", "I350 Gigabit Network Connection", "Radeon HD 7970/8970 OEM / R9 280X", "MGA G200eW WPCM450", "81:00.0 · Ethernet"])
+        expect(texts, state).toContainEqual(expect.stringMatching(new RegExp(`^${m.replace(/[/.]/g, "\\$&")}( · .*)?$`)));
+      // the chips under the rows do not touch the last row
+      const gap = await page.locator('[data-node="1"]').evaluate((card) => {
+        const rowsBottom = Math.max(...Array.from(card.querySelectorAll(".pci-row text")).map((t) => t.getBoundingClientRect().bottom));
+        const chipTop = Math.min(...Array.from(card.querySelectorAll(".chip-svg rect")).map((t) => t.getBoundingClientRect().top));
+        return chipTop - rowsBottom;
+      });
+      if (state !== "empty") expect(gap, `${state}: room between the last PCI row and the chips`).toBeGreaterThanOrEqual(3);
     }
     console.log(`PCI rows at 1280×800: ${seen.join("; ")}`);
     await page.locator('[data-node="1"]').screenshot({ path: join(SHOTS, "pci-rows-12-xeon-node1-1280.png") });
