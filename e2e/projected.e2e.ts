@@ -193,14 +193,25 @@ describe("the pins legend", () => {
       const legend = await page.locator(".pin-legend").evaluate((p) => {
         const box = p.getBoundingClientRect();
         const label = p.querySelector(".legend-text")!.getBoundingClientRect();
+        // where the label's text and the first item's text are drawn (their glyphs, not their boxes)
+        const glyphs = (e: Element) => {
+          const t = Array.from(e.childNodes).find((n) => n.nodeType === 3 && n.textContent!.trim())!;
+          const r = document.createRange();
+          r.selectNodeContents(t);
+          const b = r.getBoundingClientRect();
+          return (b.top + b.bottom) / 2;
+        };
+        const middles = { label: glyphs(p.querySelector(".legend-text")!), first: glyphs(p.querySelector(".pin-legend-item")!) };
         const items = Array.from(p.querySelectorAll(".pin-legend-item")).map((i) => {
           const r = i.getBoundingClientRect();
           return { text: i.textContent ?? "", left: r.left, right: r.right, top: r.top, width: r.width, scroll: (i as HTMLElement).scrollWidth, client: (i as HTMLElement).clientWidth };
         });
-        return { box: { left: box.left, right: box.right }, label: { left: label.left, right: label.right }, items };
+        return { box: { left: box.left, right: box.right }, label: { left: label.left, right: label.right }, items, middles };
       });
       expect(legend.items.length).toBe(3);
       const first = legend.items[0]!;
+      // "Pins:" on the first item's line, its text level with the item's
+      expect(Math.abs(legend.middles.label - legend.middles.first), `${name} ${width}: ${JSON.stringify(legend.middles)}`).toBeLessThanOrEqual(1.5);
       for (const it of legend.items) {
         const what = `${name} ${width}: "${it.text}"`;
         // beside the label, never back at the legend's left edge
@@ -285,5 +296,52 @@ describe("PCI rows", () => {
     }
     console.log(`PCI rows at 1280×800: ${seen.join("; ")}`);
     await page.locator('[data-node="1"]').screenshot({ path: join(SHOTS, "pci-rows-12-xeon-node1-1280.png") });
+  });
+});
+
+describe("the page's columns", () => {
+  /** every panel's box, and how far the page scrolls sideways */
+  const panels = () =>
+    h.page.evaluate(() => {
+      const box = (s: string) => JSON.parse(JSON.stringify(document.querySelector(s)!.getBoundingClientRect())) as DOMRect;
+      return {
+        canvas: box(".host-canvas"),
+        layout: box(".layout-panel"),
+        command: box(".command-panel"),
+        run: box(".run-panel"),
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      };
+    });
+
+  it.each([
+    [1280, 800],
+    [1920, 1080],
+    [2560, 1440],
+  ])("at %i×%i the command line sits beside a canvas much taller than the guest layout (no empty column there), and under it when the layout is as tall", async (width, height) => {
+    const page = h.page;
+    await page.setViewportSize({ width, height });
+    // two guest nodes on the GPU/NIC host: the canvas is far taller than the layout
+    await chooseTarget(page, "sample:xeon-2node-gpu-nic", `svg.host-svg[aria-label^="xeon-2node-gpu-nic:"]`);
+    await planInBar(page, { mem: "16G", vcpus: 16, threads: 8 });
+    await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(16);
+    await page.waitForTimeout(300);
+    let p = await panels();
+    expect(p.canvas.height - p.layout.height, "the canvas is the taller").toBeGreaterThan(300);
+    expect(p.command.left, JSON.stringify(p)).toBeGreaterThanOrEqual(p.canvas.right);
+    // right under the layout panel (the grid's gap), and beside the canvas
+    expect(p.command.top - p.layout.bottom, JSON.stringify(p)).toBeLessThanOrEqual(20);
+    expect(p.command.top).toBeLessThan(p.canvas.bottom);
+    expect(p.overflow).toBeLessThanOrEqual(0);
+    if (width === 1280) await page.screenshot({ path: join(SHOTS, "columns-xeon-1280.png"), fullPage: true });
+    // eight guest nodes on EPYC at 1280: the layout is as tall as the canvas, the command line goes under the canvas
+    if (width === 1280) {
+      await chooseTarget(page, "sample:epyc-7451-8node", `svg.host-svg[aria-label^="epyc-7451-8node:"]`);
+      await planInBar(page, { mem: "128G", vcpus: 48, threads: 16 });
+      await expect.poll(() => page.locator("svg.host-svg .vcpu text").count()).toBe(48);
+      await page.waitForTimeout(300);
+      p = await panels();
+      expect(p.command.left, JSON.stringify(p)).toBeLessThan(p.canvas.right);
+      expect(p.command.top, JSON.stringify(p)).toBeGreaterThanOrEqual(p.canvas.bottom);
+    }
   });
 });
