@@ -56,9 +56,13 @@ function plotText(canvas: Locator) {
   });
 }
 
+/** Launch the layout and wait for its run to end and join the history (the status still says the last run's "done" just after the click). */
 async function launchAndWait(page: Page) {
+  const history = page.locator('[data-testid="history"] li');
+  const before = await history.count();
   await page.click("button.primary:has-text('launch')");
   const status = page.locator('[data-testid="run-status"]');
+  await expect.poll(() => history.count(), { timeout: 120_000 }).toBe(before + 1);
   await expect.poll(() => status.getAttribute("data-status"), { timeout: 120_000 }).toMatch(/^(done|failed|cancelled)$/);
   expect(await status.getAttribute("data-status"), await page.locator(".run-panel").innerText()).toBe("done");
 }
@@ -83,9 +87,12 @@ describe("the run panel", () => {
     await planInBar(page, { mem: "512M", vcpus: 2, threads: 1 });
     await launchAndWait(page);
     const boxes = page.locator('[data-testid="history"] input[type="checkbox"]');
-    await expect.poll(() => boxes.count()).toBeGreaterThanOrEqual(2);
-    await boxes.nth(0).check();
-    await boxes.nth(1).check();
+    expect(await boxes.count()).toBe(2);
+    // ticking loads the run's record first, then shows it ticked
+    for (const k of [0, 1]) {
+      await boxes.nth(k).click();
+      await expect.poll(() => boxes.nth(k).isChecked(), { timeout: 30_000 }).toBe(true);
+    }
     await expect.poll(() => page.locator(".compare .plot canvas").count(), { timeout: 30_000 }).toBe(2);
     await page.locator(".compare").scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);

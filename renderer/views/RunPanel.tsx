@@ -82,7 +82,7 @@ export function RunPanel() {
   const later = why && runShown && !(nothingPreallocated && !errors && qemu?.available) ? why : undefined;
 
   return (
-    <section className="panel run-panel" aria-label="run">
+    <section className={`panel run-panel${compare.length > 0 ? " comparing" : ""}`} aria-label="run">
       {/* the run's own view; a comparison goes beside it (styles.css: the panel then spans the page) */}
       <div className="run-main">
         <header>
