@@ -233,6 +233,9 @@ describe("the app in Chromium against the real backend", () => {
       new MutationObserver(() => {
         const step = document.querySelector('[data-testid="lab-progress"]')?.getAttribute("data-step");
         if (step && seen.at(-1) !== step) seen.push(step);
+        // the boot line as shown, and its tooltip
+        const line = document.querySelector('[data-testid="lab-progress"] span');
+        if (step === "boot" && line) Object.assign(window, { __bootLine: { text: line.textContent, title: line.getAttribute("title") } });
         // what the status says while the lab boots: not "preallocating" (nothing is yet)
         const phase = document.querySelector('[data-testid="run-status"]')?.getAttribute("data-phase");
         if (step && phase && !bootPhases.includes(phase)) bootPhases.push(phase);
@@ -252,6 +255,11 @@ describe("the app in Chromium against the real backend", () => {
     const steps = (await h.page.evaluate(() => (window as unknown as { __labSteps: string[] }).__labSteps)) as string[];
     // in order (a step shorter than a frame may not be drawn), the last one the boot
     expect(steps.at(-1)).toBe("boot");
+    // one clean line: no raw QEMU assertion, no word cut short; when KVM failed, QEMU's words are in its tooltip
+    const bootLine = (await h.page.evaluate(() => (window as unknown as { __bootLine: { text: string; title: string | null } }).__bootLine))!;
+    expect(bootLine.text).toMatch(/^7\/7 · booting the lab \(2 nodes, (TCG|KVM): .+\)$/);
+    expect(bootLine.text).not.toMatch(/Assertion|\.\.\/|\n/);
+    if (bootLine.text.includes("KVM did not boot")) expect(bootLine.title).toMatch(/qemu-system-x86_64: /);
     const positions = steps.map((s) => LAB_PREP_STEPS.indexOf(s as LabPrepStep));
     expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
     expect(await h.page.locator('[data-testid="lab-progress"]').count()).toBe(0);

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 /** The plot's marks per touch_pages thread: tid → count, off-node count, sum of x (px), sum of rows. */
 async function marks(): Promise<Map<number, { n: number; off: number; sx: number; rows: number }>> {
-  const text = (await h.page.locator(".run-panel > .plot canvas").first().getAttribute("data-marks")) ?? "";
+  const text = (await h.page.locator(".run-panel .run-main > .plot canvas").first().getAttribute("data-marks")) ?? "";
   return new Map(
     text
       .split(" ")
@@ -149,7 +149,7 @@ describe("replays and recordings", () => {
     const rows = h.page.locator('[data-testid="history"] li');
     await expect.poll(() => rows.filter({ hasText: "eight times slower" }).count(), { timeout: 10_000 }).toBe(1);
     const status = h.page.locator('[data-testid="run-status"]');
-    const canvas = h.page.locator(".run-panel > .plot canvas").first();
+    const canvas = h.page.locator(".run-panel .run-main > .plot canvas").first();
     const replay = async (title: string | RegExp) => {
       await h.page.selectOption('select[aria-label="replay speed"]', "10");
       await rows.filter({ hasText: title }).first().locator("button:has-text('replay')").click();

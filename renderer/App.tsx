@@ -1,7 +1,7 @@
 // The window: target bar on top, host canvas and guest layout side by side, command line and
 // run view below.
 
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useApp } from "./views/useApp";
 import { TargetBar } from "./views/TargetBar";
 import { HostCanvas } from "./views/HostCanvas";
@@ -11,6 +11,7 @@ import { PinningPanel } from "./views/PinningPanel";
 import { RunPanel } from "./views/RunPanel";
 import { QemuPanel } from "./views/QemuPanel";
 import { Presenter } from "./views/Presenter";
+import { useColumnFill } from "./views/use-column-fill";
 
 /** how long a note stays on screen */
 const INFO_MS = 8000;
@@ -25,6 +26,9 @@ export function App() {
     const t = setTimeout(dismiss, INFO_MS);
     return () => clearTimeout(t);
   }, [message, dismiss]);
+  // the command line beside a tall canvas instead of an empty column (use-column-fill.ts)
+  const main = useRef<HTMLElement>(null);
+  useColumnFill(main);
   const undo = useApp((s) => s.undo);
   const redo = useApp((s) => s.redo);
   const recovery = useApp((s) => s.recovery);
@@ -76,7 +80,7 @@ export function App() {
           </button>
         </div>
       ) : null}
-      <main>
+      <main ref={main}>
         <HostCanvas />
         <LayoutPanel />
         <CommandPanel />

@@ -218,7 +218,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
           // a lab run from the app is small; a stuck boot gives up instead of hanging the app
           timeoutMs: 180_000,
           onEvent: (e) => {
-            if (e.type === "progress") emit({ runId, type: "progress", step: e.step, text: e.text, stepIndex: e.stepIndex, steps: e.steps });
+            if (e.type === "progress") emit({ runId, type: "progress", step: e.step, text: e.text, stepIndex: e.stepIndex, steps: e.steps, ...(e.detail ? { detail: e.detail } : {}) });
             else if (e.type === "booted") emit({ runId, type: "status", text: `lab booted in ${(e.ms / 1000).toFixed(1)} s` });
             else if (e.type === "begin") {
               const job = jobs.find((j) => j.label === e.label);

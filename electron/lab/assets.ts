@@ -17,7 +17,8 @@ import { resourcePath } from "../files/resources";
 import type { LabPrepStep } from "../../shared/lab/prepare-steps";
 
 /** Told as each step of the preparation starts, and what it is doing (downloading, compiling). */
-export type LabSay = (step: LabPrepStep, text: string) => void;
+/** a step and its line; `detail` is the whole of what the line sums up (QEMU's words), for a tooltip */
+export type LabSay = (step: LabPrepStep, text: string, detail?: string) => void;
 
 export class LabSetupError extends Error {
   override name = "LabSetupError";

@@ -3,10 +3,11 @@
 // between KVM and TCG (a short probe boot, cached).
 
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { LAB_CPUS, type LabNodes } from "../../shared/lab/topology";
+import { kvmReason } from "../../shared/lab/kvm-reason";
 import { parseLabLine, type LabLine } from "../../shared/lab/protocol";
 import { formatIdList } from "../../shared/cpulist/cpulist";
 import { formatSize, MiB } from "../../shared/size/size";
@@ -104,8 +105,8 @@ export function bootGuest(
   });
 }
 
-/** KVM if a short probe boot reaches the guest's /init quickly, else TCG; the answer is cached. */
-export async function chooseAccel(assets: LabAssets, wanted: "auto" | Accel | undefined, say: (s: string) => void): Promise<{ accel: Accel; why: string }> {
+/** KVM if a short probe boot reaches the guest's /init quickly, else TCG; the answer is cached. `why` is one line; `detail`, when KVM failed, is what QEMU printed. */
+export async function chooseAccel(assets: LabAssets, wanted: "auto" | Accel | undefined, say: (s: string) => void): Promise<{ accel: Accel; why: string; detail?: string }> {
   if (wanted === "tcg") return { accel: "tcg", why: "TCG was asked for" };
   try {
     accessSync("/dev/kvm", constants.R_OK | constants.W_OK);
@@ -115,10 +116,11 @@ export async function chooseAccel(assets: LabAssets, wanted: "auto" | Accel | un
   }
   if (wanted === "kvm") return { accel: "kvm", why: "KVM was asked for" };
   const key = createHash("sha256").update(`${assets.kernel}|${assets.initramfs}|${assets.qemu}`).digest("hex").slice(0, 12);
-  const cache = join(labCacheDir(), `kvm-probe-${key}.json`);
+  // v2: the reason is one clean line and QEMU's words are kept apart (v1 kept QEMU's last line cut at 120 characters)
+  const cache = join(labCacheDir(), `kvm-probe-v2-${key}.json`);
   if (existsSync(cache)) {
-    const c = JSON.parse(readFileSync(cache, "utf8")) as { accel: Accel; why: string };
-    return { accel: c.accel, why: `${c.why} (probed before)` };
+    const c = JSON.parse(readFileSync(cache, "utf8")) as { accel: Accel; why: string; detail?: string };
+    return { accel: c.accel, why: `${c.why} (probed before)`, ...(c.detail ? { detail: c.detail } : {}) };
   }
   say("probing KVM with a short boot");
   let hello = false;
@@ -132,13 +134,12 @@ export async function chooseAccel(assets: LabAssets, wanted: "auto" | Accel | un
     { timeoutMs: 20_000 },
   );
   const ms = performance.now() - t0;
+  const failed = kvmReason(r.stderr, r);
   const result =
     hello && r.code === 0
       ? { accel: "kvm" as const, why: `KVM booted the lab kernel in ${(ms / 1000).toFixed(1)} s` }
-      : {
-          accel: "tcg" as const,
-          why: `KVM did not boot the lab kernel (${r.timedOut ? "no answer in 20 s" : (r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`).slice(0, 120)}); this is usual under nested or software KVM`,
-        };
+      : { accel: "tcg" as const, why: `KVM did not boot the lab kernel: ${failed.short} (usual under nested or software KVM)`, detail: failed.detail };
+  mkdirSync(labCacheDir(), { recursive: true });
   writeFileSync(cache, JSON.stringify(result));
   return result;
 }

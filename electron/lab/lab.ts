@@ -81,7 +81,7 @@ function memPerNode(jobs: LabJob[]): number {
 }
 
 export async function runLab(opts: LabOptions): Promise<LabResult> {
-  const say: LabSay = (step, text) => opts.onEvent?.({ type: "progress", ...labProgress(step, text) });
+  const say: LabSay = (step, text, detail) => opts.onEvent?.({ type: "progress", ...labProgress(step, text, detail) });
   say("check", `checking ${opts.jobs.length === 1 ? "the layout" : `${opts.jobs.length} layouts`} against the lab's ${opts.nodes} nodes`);
   if (opts.nodes !== 2 && opts.nodes !== 4) throw new RunRefused("the lab has 2 or 4 NUMA nodes");
   if (opts.jobs.length === 0) throw new RunRefused("nothing to run in the lab");
@@ -95,9 +95,9 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
   const qemu = await probeQemu(opts.qemu);
   const assets = await ensureLabAssets(opts.qemu, say);
   say("accel", "choosing KVM or TCG for the lab");
-  const { accel, why } = await chooseAccel(assets, opts.accel ?? "auto", (text) => say("accel", text));
+  const { accel, why, detail } = await chooseAccel(assets, opts.accel ?? "auto", (text) => say("accel", text));
   if (opts.signal?.aborted) throw new RunRefused("the lab run was cancelled");
-  say("boot", `booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`);
+  say("boot", `booting the lab (${opts.nodes} nodes, ${accel.toUpperCase()}: ${why})`, detail);
 
   // the jobs' command lines first, checked like any run's: nothing else reaches the guest's QEMU
   const prepared = opts.jobs.map((job, i) => ({ job, run: prepareRunArgs(job.layout, { qmpSocket: `/tmp/qmp-${i}.sock`, nameThreads: qemu.features.debugThreadsNeeded }) }));

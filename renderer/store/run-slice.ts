@@ -126,7 +126,7 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
           return;
         }
         case "progress":
-          set({ run: { ...run, runId: e.runId, statusText: e.text, progress: { step: e.step, text: e.text, stepIndex: e.stepIndex, steps: e.steps } } });
+          set({ run: { ...run, runId: e.runId, statusText: e.text, progress: { step: e.step, text: e.text, stepIndex: e.stepIndex, steps: e.steps, ...(e.detail ? { detail: e.detail } : {}) } } });
           return;
         case "status":
           set({ run: { ...run, runId: e.runId, statusText: e.text, progress: undefined } });

@@ -6,7 +6,7 @@
 
 import { useRef } from "react";
 import type { CardGeo } from "../../shared/topology/box-geometry";
-import { CARD_PAD, clipText, PCI_LINE, PCI_ROWS_MAX } from "../../shared/topology/box-geometry";
+import { CARD_FONT, CARD_PAD, clipText, PCI_LINE, PCI_ROWS_MAX } from "../../shared/topology/box-geometry";
 import type { PciDevice } from "../../shared/topology/schema";
 import { pciDeviceLine, pciKind, pciModel, pciVendorShort } from "../../shared/topology/format-pci";
 import { attachDevice, detachDevice, homeGuestNode } from "../../shared/layout/device-edits";
@@ -14,8 +14,9 @@ import { GuestMenu, type MenuItem } from "../canvas/GuestMenu";
 import { useApp } from "./useApp";
 import { useCanvasMenu } from "../canvas/use-canvas-menu";
 
-const FONT = 10;
-const BUTTON_W = 52;
+/** the card's small text, as its memory legend (10 was about 8 px at a 0.8 fit) */
+const FONT = CARD_FONT;
+const BUTTON_W = 60;
 
 const fit = (text: string, width: number) => clipText(text, width, FONT);
 
@@ -104,11 +105,11 @@ function CardDevices({ card }: { card: CardGeo }) {
           >
             <title>{pciDeviceLine(d)}</title>
             <rect className="pci-row-bg" x={CARD_PAD - 2} y={y + 1} width={w + 4} height={PCI_LINE - 2} rx={3} />
-            <text className="pci-head" x={CARD_PAD} y={y + 11} style={{ fontSize: FONT }}>
+            <text className="pci-head" x={CARD_PAD} y={y + 13} style={{ fontSize: FONT }}>
               {rowHead(d, w - BUTTON_W - 6)}
             </text>
             {/* the model on a line of its own, the card's whole width: "Tesla M2075", "I350 Gigabit Network Connection" */}
-            <text className="pci-model" x={CARD_PAD} y={y + 24} style={{ fontSize: FONT }}>
+            <text className="pci-model" x={CARD_PAD} y={y + 28} style={{ fontSize: FONT }}>
               {fit(pciModel(d), w)}
             </text>
             <g
@@ -121,8 +122,8 @@ function CardDevices({ card }: { card: CardGeo }) {
                 else attach(d);
               }}
             >
-              <rect x={CARD_PAD + w - BUTTON_W} y={y + 2} width={BUTTON_W} height={14} rx={6} />
-              <text x={CARD_PAD + w - BUTTON_W / 2} y={y + 11} textAnchor="middle" style={{ fontSize: FONT }}>
+              <rect x={CARD_PAD + w - BUTTON_W} y={y + 2} width={BUTTON_W} height={16} rx={7} />
+              <text x={CARD_PAD + w - BUTTON_W / 2} y={y + 14} textAnchor="middle" style={{ fontSize: FONT }}>
                 {label}
               </text>
             </g>
@@ -133,7 +134,7 @@ function CardDevices({ card }: { card: CardGeo }) {
         <text
           className="pci-more"
           x={CARD_PAD}
-          y={card.pciY + shown.length * PCI_LINE + 11}
+          y={card.pciY + shown.length * PCI_LINE + 13}
           tabIndex={0}
           style={{ fontSize: FONT, fill: "var(--muted)" }}
           onClick={(e) =>

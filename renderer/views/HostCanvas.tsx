@@ -352,7 +352,7 @@ const CardStatic = memo(function CardStatic({ card, color, labels }: { card: Car
   const text = useMemo(() => ({ __html: labels ? puLabels(card, inkOn(color)) : "" }), [card, color, labels]);
   return (
     <>
-      <rect width={card.w} height={card.h} rx={8} className="card-bg" style={{ stroke: color }}>
+      <rect width={card.w} height={card.h} rx={8} className="card-bg" style={{ "--node": color } as React.CSSProperties}>
         <title>{`node ${node.os}: ${node.memoryOnly ? "memory only" : card.cores.map((c) => c.title).join("; ")}`}</title>
       </rect>
       <rect width={card.w} height={5} rx={2} className="card-band" style={{ fill: color }} />
@@ -484,7 +484,7 @@ function Chips({ card, host, layout, ids, selected, onSelect }: { card: CardGeo;
         return (
           <g key={c.id} transform={`translate(${c.x},${c.y})`} className={`chip-svg${selected === c.id ? " selected" : ""}`} data-chip={c.id} onClick={() => onSelect(c.id)}>
             <title>{`${c.id}: ${b.size}${b.hostNodes ? `, host-nodes=${b.hostNodes}` : ""}${b.policy ? `, policy=${b.policy}` : ""}`}</title>
-            <rect width={c.w} height={CHIP_H} rx={CHIP_H / 2} style={{ fill }} />
+            <rect width={c.w} height={CHIP_H} rx={CHIP_H / 2} style={{ fill, "--node": fill } as React.CSSProperties} />
             <text x={c.w / 2} y={CHIP_H / 2 + 4} textAnchor="middle" style={{ fill: inkOn(fill), fontSize: CHIP_FONT }}>
               {c.text}
             </text>

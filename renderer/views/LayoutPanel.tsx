@@ -16,7 +16,7 @@ import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layo
 
 /** A chip in its node's colour, with dark text where the colour is light. */
 function chipStyle(color: string): React.CSSProperties {
-  return { background: color, color: inkOn(color) };
+  return { background: color, color: inkOn(color), "--node": color } as React.CSSProperties;
 }
 
 function drag(item: DragItem) {
@@ -274,7 +274,7 @@ function GuestRowView({ index: i, node: n, backend: b, threads, color, selected,
   const selectEl = useApp((s) => s.select);
   const size = b ? parseSize(b.size) : undefined;
   return (
-    <li className="guest-node" data-guest-node={n.nodeid ?? i} style={color ? { borderLeftColor: color } : undefined}>
+    <li className="guest-node" data-guest-node={n.nodeid ?? i} style={color ? ({ "--node": color } as React.CSSProperties) : undefined}>
       <div className="row">
         <strong>guest node {n.nodeid ?? i}</strong>
         <span className="muted">vCPUs {n.cpus ?? "none"}</span>

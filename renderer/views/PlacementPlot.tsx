@@ -45,7 +45,10 @@ const tallyText = (m: MarkTally) =>
     .map(([tid, v]) => `${tid}:${v.n}:${v.off}:${v.sx.toFixed(1)}:${v.rows}`)
     .join(" ");
 
-export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label, markMs, domainMs, fontPx = 11 }: PlotProps) {
+/** the plot's text in the run panel: 13 px in the text colour (11 px grey did not read from the back of a room; presenter mode passes 14-18) */
+const PLOT_FONT = 13;
+
+export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 720, height = 260, label, markMs, domainMs, fontPx = PLOT_FONT }: PlotProps) {
   const LEFT = Math.round((84 * fontPx) / 11);
   const BOTTOM = Math.round((22 * fontPx) / 11);
   const tally = useRef<MarkTally>(new Map());
@@ -123,7 +126,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         ctx.textAlign = "left";
         if (count > 0) ctx.fillText(`node ${node.os}`, 4, y + (count * rowH) / 2 + 4);
         if (count > 0 && rowH < 9) {
-          ctx.fillStyle = muted;
+          ctx.fillStyle = fg;
           ctx.textAlign = "right";
           const first = pus.find((p) => p.nodeIndex === node.index)?.pu;
           const lastPu = [...pus].reverse().find((p) => p.nodeIndex === node.index)?.pu;
@@ -134,7 +137,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         y += count * rowH;
       }
       if (rowH >= 9) {
-        ctx.fillStyle = muted;
+        ctx.fillStyle = fg;
         ctx.textAlign = "right";
         ctx.font = `${Math.min(fontPx, Math.floor(rowH) - 1)}px system-ui, sans-serif`;
         pus.forEach((p, i) => ctx.fillText(`cpu ${p.pu}`, LEFT - 4, 6 + i * rowH + rowH / 2 + 4));
@@ -151,7 +154,7 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         ctx.lineTo(LEFT + plotW, Math.round(y) + 0.5);
         ctx.stroke();
       }
-      ctx.fillStyle = muted;
+      ctx.fillStyle = fg;
       ctx.textAlign = "center";
       // round ticks (d3's 1-2-5 steps); the last label ends at the axis' end instead of past it
       const ticks = scaleLinear()
@@ -271,6 +274,9 @@ export function PlacementPlot({ host, layout, samples, count, width: maxWidth = 
         data-mark-ms={markMs}
         data-domain-ms={domainMs}
         data-host={host.name}
+        data-font-px={fontPx}
+        data-left={LEFT}
+        data-bottom={BOTTOM}
         data-bands={machine.nodes
           .filter((x) => x.puCount > 0)
           .map((x) => `${x.os}:${x.puCount}`)

@@ -82,80 +82,86 @@ export function RunPanel() {
   const later = why && runShown && !(nothingPreallocated && !errors && qemu?.available) ? why : undefined;
 
   return (
-    <section className="panel run-panel" aria-label="run">
-      <header>
-        <h2>{lab ? `Run in the lab (${target?.nodes} virtual nodes)` : "Run on this host"}</h2>
-        <div className="row">
-          <button type="button" className="primary" disabled={Boolean(why) || busy} title={why} onClick={() => void launch()}>
-            {lab ? "launch in the lab" : "launch"}
-          </button>
-          {lab ? (
-            <button type="button" disabled={busy || !qemu?.available} onClick={() => void runLabDemo()} title="the same backend on the last node, without and with a thread-context, side by side">
-              demo: without and with thread-context
+    <section className={`panel run-panel${compare.length > 0 ? " comparing" : ""}`} aria-label="run">
+      {/* the run's own view; a comparison goes beside it (styles.css: the panel then spans the page) */}
+      <div className="run-main">
+        <header>
+          <h2>{lab ? `Run in the lab (${target?.nodes} virtual nodes)` : "Run on this host"}</h2>
+          <div className="row">
+            <button type="button" className="primary" disabled={Boolean(why) || busy} title={why} onClick={() => void launch()}>
+              {lab ? "launch in the lab" : "launch"}
             </button>
-          ) : null}
-          {target?.kind === "host" && exactMode?.available ? (
-            <label className="small" title="watch QEMU's threads through the scheduler's tracepoints: every switch and migration, instead of sampling /proc at 200 Hz; the record says if it fell back">
-              <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} aria-label="exact mode" /> exact mode
-            </label>
-          ) : null}
-          {busy ? (
-            <button type="button" onClick={() => void cancelRun()}>
-              {replay ? "stop replay" : "cancel"}
-            </button>
-          ) : null}
-          {replay ? (
-            <span className="badge" data-testid="replay-badge">
-              replay {replay.speed}×
+            {lab ? (
+              <button type="button" disabled={busy || !qemu?.available} onClick={() => void runLabDemo()} title="the same backend on the last node, without and with a thread-context, side by side">
+                demo: without and with thread-context
+              </button>
+            ) : null}
+            {target?.kind === "host" && exactMode?.available ? (
+              <label
+                className="small"
+                title="watch QEMU's threads through the scheduler's tracepoints: every switch and migration, instead of sampling /proc at 200 Hz; the record says if it fell back"
+              >
+                <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} aria-label="exact mode" /> exact mode
+              </label>
+            ) : null}
+            {busy ? (
+              <button type="button" onClick={() => void cancelRun()}>
+                {replay ? "stop replay" : "cancel"}
+              </button>
+            ) : null}
+            {replay ? (
+              <span className="badge" data-testid="replay-badge">
+                replay {replay.speed}×
+              </span>
+            ) : null}
+            <span className={`status phase-${(phase ?? "idle").replace(/ /g, "-")}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
+              {phase ? <b>{phase}</b> : null}
+              {elapsed !== undefined && phase ? <span data-testid="run-elapsed"> · {elapsedText(elapsed)}</span> : null}
+              {preallocMs !== undefined && run.status !== "cancelled" ? ` · preallocated in ${(preallocMs / 1000).toFixed(2)} s` : ""}
             </span>
-          ) : null}
-          <span className={`status phase-${(phase ?? "idle").replace(/ /g, "-")}`} data-testid="run-status" data-status={run.status} data-phase={phase}>
-            {phase ? <b>{phase}</b> : null}
-            {elapsed !== undefined && phase ? <span data-testid="run-elapsed"> · {elapsedText(elapsed)}</span> : null}
-            {preallocMs !== undefined && run.status !== "cancelled" ? ` · preallocated in ${(preallocMs / 1000).toFixed(2)} s` : ""}
-          </span>
-        </div>
-      </header>
-      {hint && !busy ? <p className="muted">{hint}</p> : null}
-      {lab && !why && !busy && run.status === "idle" ? (
-        <p className="muted">The lab boots a small Linux guest with {target?.nodes} NUMA nodes under QEMU (a few seconds) and runs the layout with this host&apos;s QEMU inside it.</p>
-      ) : null}
-      {busy && run.progress ? <LabProgressLine progress={run.progress} /> : null}
-      {busy && run.statusText && !run.progress ? (
-        <p className="muted" data-testid="run-status-text">
-          {run.statusText}
-        </p>
-      ) : null}
-      {run.error ? <p className="error-line">{run.error}</p> : null}
-      {run.diagnostics?.length ? (
-        <ul className="diagnostics">
-          {run.diagnostics.map((d, i) => (
-            <li key={i} className={d.severity}>
-              <code>{d.code}</code> {d.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {runHost && shownTitle && (run.samples.length > 0 || busy) && !(busy && run.statusText && !run.progress) ? (
-        <h4 className="run-shown" data-testid="run-title">
-          {shownTitle}
-        </h4>
-      ) : null}
-      {runHost ? <RunProgress run={run} layout={run.record?.layout ?? run.layout ?? layout} host={runHost} /> : null}
-      {runHost && (run.samples.length > 0 || busy) ? (
-        <PlacementPlot
-          host={runHost}
-          layout={run.record?.layout ?? run.layout ?? layout}
-          samples={run.samples}
-          count={run.sampleCount ?? run.samples.length}
-          {...(preallocMs !== undefined && run.status !== "cancelled" ? { markMs: preallocMs } : {})}
-        />
-      ) : null}
-      {run.record ? <RunSummary record={run.record} /> : null}
-      {run.record?.pinning ? <RunPinning report={run.record.pinning} /> : null}
-      {later && !busy ? <p className="muted">To launch the layout being edited: {later.charAt(0).toLowerCase() + later.slice(1)}</p> : null}
+          </div>
+        </header>
+        {hint && !busy ? <p className="muted">{hint}</p> : null}
+        {lab && !why && !busy && run.status === "idle" ? (
+          <p className="muted">The lab boots a small Linux guest with {target?.nodes} NUMA nodes under QEMU (a few seconds) and runs the layout with this host&apos;s QEMU inside it.</p>
+        ) : null}
+        {busy && run.progress ? <LabProgressLine progress={run.progress} /> : null}
+        {busy && run.statusText && !run.progress ? (
+          <p className="muted" data-testid="run-status-text">
+            {run.statusText}
+          </p>
+        ) : null}
+        {run.error ? <p className="error-line">{run.error}</p> : null}
+        {run.diagnostics?.length ? (
+          <ul className="diagnostics">
+            {run.diagnostics.map((d, i) => (
+              <li key={i} className={d.severity}>
+                <code>{d.code}</code> {d.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {runHost && shownTitle && (run.samples.length > 0 || busy) && !(busy && run.statusText && !run.progress) ? (
+          <h4 className="run-shown" data-testid="run-title">
+            {shownTitle}
+          </h4>
+        ) : null}
+        {runHost ? <RunProgress run={run} layout={run.record?.layout ?? run.layout ?? layout} host={runHost} /> : null}
+        {runHost && (run.samples.length > 0 || busy) ? (
+          <PlacementPlot
+            host={runHost}
+            layout={run.record?.layout ?? run.layout ?? layout}
+            samples={run.samples}
+            count={run.sampleCount ?? run.samples.length}
+            {...(preallocMs !== undefined && run.status !== "cancelled" ? { markMs: preallocMs } : {})}
+          />
+        ) : null}
+        {run.record ? <RunSummary record={run.record} /> : null}
+        {run.record?.pinning ? <RunPinning report={run.record.pinning} /> : null}
+        {later && !busy ? <p className="muted">To launch the layout being edited: {later.charAt(0).toLowerCase() + later.slice(1)}</p> : null}
 
-      <History />
+        <History />
+      </div>
       {compare.length > 0 ? <Comparison runs={compare} /> : null}
     </section>
   );

@@ -12,8 +12,10 @@ export interface LabProgress {
   /** 1-based position of the step in LAB_PREP_STEPS */
   stepIndex: number;
   steps: number;
+  /** the whole of what `text` sums up in one line (QEMU's words when KVM failed), for a tooltip */
+  detail?: string;
 }
 
-export function labProgress(step: LabPrepStep, text: string): LabProgress {
-  return { step, text, stepIndex: LAB_PREP_STEPS.indexOf(step) + 1, steps: LAB_PREP_STEPS.length };
+export function labProgress(step: LabPrepStep, text: string, detail?: string): LabProgress {
+  return { step, text, stepIndex: LAB_PREP_STEPS.indexOf(step) + 1, steps: LAB_PREP_STEPS.length, ...(detail ? { detail } : {}) };
 }

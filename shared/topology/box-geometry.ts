@@ -10,6 +10,7 @@ import { formatIdList } from "../cpulist/cpulist";
 import { humanSize } from "../size/size";
 import { plural } from "../text/plural";
 import { wrapRows } from "./wrap-rows";
+import { pciModel } from "./format-pci";
 
 export const PU_W = 24;
 export const PU_H = 17;
@@ -21,9 +22,18 @@ export const CARD_HEAD = 42;
 /** memory bar and its legend (total/free, what the layout binds, over-commit); a fourth line for nodes with huge-page pools */
 export const MEM_H = 60;
 export const HUGE_LINE = 14;
-/** a row per PCI device on a node (attach it to the guest from there), two lines (address and kind; the model) so a narrow card still names the device; at most PCI_ROWS_MAX, the last "+N more" */
-export const PCI_LINE = 28;
+/** a row per PCI device on a node (attach it to the guest from there), two lines (address and kind; the model) so a narrow card still names the device; at most PCI_ROWS_MAX, the last "+N more". Its text is the card's small
+ * text (CARD_FONT): at 10 units it was 8 px on a host with devices fitted at about 0.8 */
+export const PCI_LINE = 32;
 export const PCI_ROWS_MAX = 8;
+/**
+ * A card with devices is as wide as its longest model name up to this (canvas units): at the
+ * 184-unit minimum the GPU/NIC sample read "I350 Gigabit Network Connecti…" and "81:00.0 · Ether…".
+ * Longer names (Intel's chipset parts, 300+) still end in "…", whole in the row's tooltip.
+ */
+export const PCI_TEXT_MAX = 240;
+/** room between the last device row and the chips below it (they touched) */
+export const PCI_GAP = 6;
 export const pciRowCount = (devices: number) => Math.min(devices, PCI_ROWS_MAX);
 /** an L3 group's frame around its cores: padding and its label line */
 export const L3_PAD = 3;
@@ -190,10 +200,11 @@ export function cardContent(node: NodeBox, collapse: boolean): Omit<CardGeo, "x"
     gridW = placed.w;
     gridH = placed.h;
   }
-  const w = Math.max(CARD_MIN_W, titleW, gridW + 2 * CARD_PAD);
+  const pciW = node.pci ? Math.min(PCI_TEXT_MAX, Math.max(...node.pci.slice(0, PCI_ROWS_MAX).map((d) => textWidth(pciModel(d), CARD_FONT)))) + 2 * CARD_PAD : 0;
+  const w = Math.max(CARD_MIN_W, titleW, gridW + 2 * CARD_PAD, pciW);
   const memY = CARD_HEAD + gridH + (cores.length ? 10 : 0);
   const pciAt = memY + MEM_H + (node.hugepages.length ? HUGE_LINE : 0);
-  const chipsY = pciAt + (node.pci ? PCI_LINE * pciRowCount(node.pci.length) : 0);
+  const chipsY = pciAt + (node.pci ? PCI_LINE * pciRowCount(node.pci.length) + PCI_GAP : 0);
   return { node, w, h: chipsY + CHIP_ROWS * (CHIP_H + CHIP_GAP) + CARD_PAD - CHIP_GAP, cores, memY, chipsY, l3, ...(node.pci ? { pciY: pciAt } : {}) };
 }
 
