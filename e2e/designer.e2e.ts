@@ -8,8 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import type { Locator, Page } from "playwright-core";
-import { chooseTarget, planInBar, startHarness, SHOTS, type Harness } from "./harness";
+import { drag, centre, chooseTarget, planInBar, startHarness, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,22 +23,6 @@ afterAll(async () => {
 const cmdline = () => h.page.locator('[data-testid="cmdline"]').innerText();
 const hostCard = (n: number) => h.page.locator(`[data-node="${n}"] .card-bg`);
 const box = (i: number) => h.page.locator(`[data-guest-box="${i}"]`);
-
-async function centre(l: Locator): Promise<{ x: number; y: number }> {
-  await l.scrollIntoViewIfNeeded();
-  const b = await l.boundingBox();
-  if (!b) throw new Error(`not on screen: ${l}`);
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-}
-
-/** Press, move in steps (past the click slop), release: a drag as a hand makes it. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 8, from.y + 8, { steps: 3 });
-  await page.mouse.move(to.x, to.y, { steps: 10 });
-  await page.mouse.up();
-}
 
 /** A new layout on the EPYC sample with `vcpus` vCPUs and one guest node dragged onto each of `hostNodes`. */
 async function epycWithGuestNodes(hostNodes: number[], vcpus: number) {

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Locator, Page } from "playwright-core";
-import { chooseTarget, startHarness, ROOT, SHOTS, type Harness } from "./harness";
+import type { Page } from "playwright-core";
+import { drag, centre, chooseTarget, startHarness, ROOT, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,22 +21,6 @@ afterAll(async () => {
 
 const cmdline = () => h.page.locator('[data-testid="cmdline"]').innerText();
 const words = (line: string) => line.replace(/\\\n/g, " ").split(/\s+/).filter(Boolean);
-
-async function centre(l: Locator): Promise<{ x: number; y: number }> {
-  await l.scrollIntoViewIfNeeded();
-  const b = await l.boundingBox();
-  if (!b) throw new Error(`not on screen: ${l}`);
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-}
-
-/** Press, move in steps (past the click slop), release: a drag as a hand makes it. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 8, from.y + 8, { steps: 3 });
-  await page.mouse.move(to.x, to.y, { steps: 10 });
-  await page.mouse.up();
-}
 
 async function click(page: Page, at: { x: number; y: number }, ...keys: Array<"Shift" | "Control">) {
   for (const k of keys) await page.keyboard.down(k);

@@ -1,7 +1,7 @@
 // The real thing for end-to-end tests: the backend over HTTP (browser mode) serving the
 // built renderer, and Debian's Chromium driven by playwright-core (no browser download).
 
-import { chromium, _electron, type Browser, type ElectronApplication, type Page } from "playwright-core";
+import { chromium, _electron, type Browser, type ElectronApplication, type Locator, type Page } from "playwright-core";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -159,4 +159,21 @@ export function pictureProblems(page: Page): Promise<{ overflow: number; chipsOu
     }
     return { overflow: doc.scrollWidth - doc.clientWidth, chipsOutside };
   });
+}
+
+/** The middle of an element, scrolled into view first (where a hand would press it). */
+export async function centre(l: Locator): Promise<{ x: number; y: number }> {
+  await l.scrollIntoViewIfNeeded();
+  const b = await l.boundingBox();
+  if (!b) throw new Error(`not on screen: ${l}`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Press, move in steps (past the click slop), release: a drag as a hand makes it. */
+export async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, steps = 10) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 8, from.y + 8, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps });
+  await page.mouse.up();
 }

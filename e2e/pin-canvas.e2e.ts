@@ -8,8 +8,8 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import type { Locator, Page } from "playwright-core";
-import { chooseTarget, pictureProblems, planInBar, startHarness, SHOTS, type Harness } from "./harness";
+import type { Locator } from "playwright-core";
+import { drag, chooseTarget, pictureProblems, planInBar, startHarness, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -46,21 +46,12 @@ const mid = (b: { x: number; y: number; width: number; height: number }) => ({ x
 const puLabel = (pu: number) => h.page.locator(`svg.host-svg .pu-label[data-pu="${pu}"]`);
 const vcpuCell = (v: number) => h.page.locator(`[data-vcpu="${v}"]`);
 
-/** Press, move in steps (past the click slop), release: a drag as a hand makes it. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 8, from.y + 8, { steps: 3 });
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
-
 describe("pinning on the canvas, with the real mouse", () => {
   it("vCPU 0 dragged onto PU 5 is pinned there: the export says so and its tag is drawn inside PU 5's cell", async () => {
     const page = h.page;
     const before = await vcpupins();
     expect(before.get(0)).toBe("0-25,52-77");
-    await drag(page, mid(await box(vcpuCell(0))), mid(await box(puLabel(5))));
+    await drag(page, mid(await box(vcpuCell(0))), mid(await box(puLabel(5))), 12);
     await expect.poll(async () => (await vcpupins()).get(0)).toBe("5");
     // the rest of guest node 0 keeps its node-wide pin
     expect((await vcpupins()).get(1)).toBe("0-25,52-77");
@@ -85,7 +76,7 @@ describe("pinning on the canvas, with the real mouse", () => {
     const page = h.page;
     const chip = page.locator('[data-thread-chip="emulator"]');
     expect(await chip.getAttribute("data-pus")).toBe("");
-    await drag(page, mid(await box(chip)), mid(await box(page.locator('[data-node="1"] .card-title'))));
+    await drag(page, mid(await box(chip)), mid(await box(page.locator('[data-node="1"] .card-title'))), 12);
     await expect.poll(exported).toContain("<emulatorpin cpuset='26-51,78-103'/>");
     expect((await chip.getAttribute("data-pus"))!.split(",").map(Number)).toHaveLength(52);
     // hovering the chip outlines its PUs
@@ -151,7 +142,7 @@ describe("pinning on the canvas, with the real mouse", () => {
 
   it("a vCPU dropped on the other node's PU gives PIN001; clicking it outlines vCPU and PU; its fix mends it", async () => {
     const page = h.page;
-    await drag(page, mid(await box(vcpuCell(2))), mid(await box(puLabel(30))));
+    await drag(page, mid(await box(vcpuCell(2))), mid(await box(puLabel(30))), 12);
     await expect.poll(async () => (await vcpupins()).get(2)).toBe("30");
     const pin1 = page.locator("[data-testid=diagnostics] li[data-code=PIN001]");
     await pin1.waitFor();
@@ -172,9 +163,9 @@ describe("pinning on the canvas, with the real mouse", () => {
   it("a guest node dragged onto the other host node takes its vCPU pins with its memory", async () => {
     const page = h.page;
     // vCPU 0 on a PU of its own again (the PIN001 fix made guest node 0's pin node-wide)
-    await drag(page, mid(await box(vcpuCell(0))), mid(await box(puLabel(5))));
+    await drag(page, mid(await box(vcpuCell(0))), mid(await box(puLabel(5))), 12);
     await expect.poll(async () => (await vcpupins()).get(0)).toBe("5");
-    await drag(page, mid(await box(page.locator('[data-guest-head="0"]'))), mid(await box(page.locator('[data-node="1"] .card-title'))));
+    await drag(page, mid(await box(page.locator('[data-guest-head="0"]'))), mid(await box(page.locator('[data-node="1"] .card-title'))), 12);
     await expect.poll(exported).toMatch(/<memnode cellid='0' mode='strict' nodeset='1'\/>|nodeset='1'/);
     const pins = await vcpupins();
     // vCPU 0's own PU moved to node 1 too; the rest of guest node 0 runs on node 1's CPUs
