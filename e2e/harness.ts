@@ -177,3 +177,37 @@ export async function drag(page: Page, from: { x: number; y: number }, to: { x: 
   await page.mouse.move(to.x, to.y, { steps });
   await page.mouse.up();
 }
+
+/** The screenshot's RGB at each point (CSS px in the window, rounded), read in the page from the PNG Chromium made. */
+export async function screenshotPixels(page: Page, points: ReadonlyArray<{ x: number; y: number }>): Promise<number[][]> {
+  const png = (await page.screenshot()).toString("base64");
+  return page.evaluate(
+    async ({ png, points }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${png}`;
+      await img.decode();
+      const c = document.createElement("canvas");
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext("2d")!;
+      ctx.drawImage(img, 0, 0);
+      return points.map((p) => Array.from(ctx.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data.slice(0, 3)));
+    },
+    { png, points },
+  );
+}
+
+/** WCAG's relative luminance of an sRGB colour (0-255 channels). */
+export function luminance(rgb: readonly number[]): number {
+  const [r, g, b] = rgb.map((v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/** WCAG's contrast ratio of two sRGB colours. */
+export function contrastRatio(a: readonly number[], b: readonly number[]): number {
+  const [la, lb] = [luminance(a), luminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}

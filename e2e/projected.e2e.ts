@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { chooseTarget, planInBar, startHarness, SHOTS, type Harness } from "./harness";
+import { chooseTarget, contrastRatio, planInBar, screenshotPixels, startHarness, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -49,46 +49,26 @@ async function edgeContrast(page: Page, selector: string, side: "left" | "top", 
         .filter((e) => e.inView),
     side,
   );
-  const png = (await page.screenshot()).toString("base64");
-  return page.evaluate(
-    async ({ png, edges, onCanvas }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${png}`;
-      await img.decode();
-      const c = document.createElement("canvas");
-      c.width = img.width;
-      c.height = img.height;
-      const ctx = c.getContext("2d")!;
-      ctx.drawImage(img, 0, 0);
-      const lum = (rgb: number[]) => {
-        const [r, g, b] = rgb.map((v) => {
-          const s = v / 255;
-          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-        });
-        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-      };
-      const at = (x: number, y: number) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
-      const ratio = (a: number[], b: number[]) => {
-        const [la, lb] = [lum(a), lum(b)];
-        return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-      };
-      return edges.map((e) => {
-        // across the left edge at mid-height, or across the top edge at mid-width (a chip's text is too near its left end)
-        const along = e.side === "left" ? (k: number) => at(Math.round(e.x) + k, Math.round(e.y)) : (k: number) => at(Math.round(e.cx), Math.round(e.top) + k);
-        // what it sits on: the pixel 4 px outside, or for a guest box the canvas itself (a link passing beside a box is not its background)
-        const frame = document.querySelector(".canvas-frame")!.getBoundingClientRect();
-        const outside = onCanvas ? at(Math.round(frame.left + 4), Math.round(frame.bottom - 4)) : along(-4);
-        let best = { ratio: 1, edge: outside };
-        for (let k = -2; k <= 1; k++) {
-          const p = along(k);
-          const r = ratio(p, outside);
-          if (r > best.ratio) best = { ratio: r, edge: p };
-        }
-        return { what: e.what, outside, ...best };
-      });
-    },
-    { png, edges, onCanvas },
-  );
+  // what a guest box sits on: the canvas itself, 4 px inside the frame's lower left corner (a link passing beside a box is not its background)
+  const frame = await page.locator(".canvas-frame").evaluate((f) => {
+    const r = f.getBoundingClientRect();
+    return { x: r.left + 4, y: r.bottom - 4 };
+  });
+  // across the left edge at mid-height, or across the top edge at mid-width (a chip's text is too near its left end): 4 px outside, then 2 px outside to 1 px inside
+  const OFFSETS = [-4, -2, -1, 0, 1];
+  const along = (e: (typeof edges)[number], k: number) => (e.side === "left" ? { x: Math.round(e.x) + k, y: Math.round(e.y) } : { x: Math.round(e.cx), y: Math.round(e.top) + k });
+  const pixels = await screenshotPixels(page, [frame, ...edges.flatMap((e) => OFFSETS.map((k) => along(e, k)))]);
+  const canvasBg = pixels[0]!;
+  return edges.map((e, i) => {
+    const [out, ...across] = pixels.slice(1 + i * OFFSETS.length, 1 + (i + 1) * OFFSETS.length);
+    const outside = onCanvas ? canvasBg : out!;
+    let best = { ratio: 1, edge: outside };
+    for (const p of across) {
+      const r = contrastRatio(p, outside);
+      if (r > best.ratio) best = { ratio: r, edge: p };
+    }
+    return { what: e.what, outside, ...best };
+  });
 }
 
 describe("dark mode", () => {

@@ -10,7 +10,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { chooseTarget, planInBar, startHarness, SHOTS, type Harness } from "./harness";
+import { chooseTarget, contrastRatio, planInBar, screenshotPixels, startHarness, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -616,39 +616,18 @@ describe("dark mode", () => {
           };
         }),
       );
-      const png = (await page.screenshot()).toString("base64");
-      const contrasts = await page.evaluate(
-        async ({ png, points }) => {
-          const img = new Image();
-          img.src = `data:image/png;base64,${png}`;
-          await img.decode();
-          const c = document.createElement("canvas");
-          c.width = img.width;
-          c.height = img.height;
-          const ctx = c.getContext("2d")!;
-          ctx.drawImage(img, 0, 0);
-          const lum = (rgb: number[]) => {
-            const [r, g, b] = rgb.map((v) => {
-              const s = v / 255;
-              return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-            });
-            return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-          };
-          const frame = document.querySelector(".canvas-frame")!.getBoundingClientRect();
-          const bgAt = Array.from(ctx.getImageData(Math.round(frame.left + 4), Math.round(frame.bottom - 4), 1, 1).data.slice(0, 3));
-          const lb = lum(bgAt);
-          return points.map((p) => {
-            const ratios = p.at.map((q) => {
-              const px = Array.from(ctx.getImageData(Math.round(q.x), Math.round(q.y), 1, 1).data.slice(0, 3));
-              const l = lum(px);
-              return (Math.max(l, lb) + 0.05) / (Math.min(l, lb) + 0.05);
-            });
-            ratios.sort((a, b) => a - b);
-            return { link: p.link, ratio: ratios[1]!, bg: bgAt };
-          });
-        },
-        { png, points },
-      );
+      // the canvas's own background, 4 px inside the frame's lower left corner
+      const frame = await page.locator(".canvas-frame").evaluate((f) => {
+        const r = f.getBoundingClientRect();
+        return { x: r.left + 4, y: r.bottom - 4 };
+      });
+      const pixels = await screenshotPixels(page, [frame, ...points.flatMap((p) => p.at)]);
+      const bgAt = pixels[0]!;
+      const contrasts = points.map((p, i) => {
+        const ratios = pixels.slice(1 + i * 3, 4 + i * 3).map((px) => contrastRatio(px, bgAt));
+        ratios.sort((a, b) => a - b);
+        return { link: p.link, ratio: ratios[1]!, bg: bgAt };
+      });
       console.log(`dark link contrast: ${contrasts.map((c) => `${c.link} ${c.ratio.toFixed(1)}`).join(", ")}`);
       for (const c of contrasts) expect(c.ratio, `link ${c.link} on ${c.bg}`).toBeGreaterThanOrEqual(3);
       await page.screenshot({ path: join(SHOTS, "links-dark-epyc-1280.png") });
