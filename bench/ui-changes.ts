@@ -1,7 +1,8 @@
 // The changes the UI bench and its profiler make, as one function run in the page (passed to
 // page.evaluate, so it uses nothing from outside it): first renders of each host (no host,
 // then a fresh copy of it), drops (rebind ram-node0 between host nodes 0 and 1, the layout
-// changing once), and pointer moves while dragging vCPU 0 (only the preview follows). Each is
+// changing once), and pointer moves while dragging vCPU 0 (only the preview follows), then moves
+// of that drag that change its drop target (host node 2 ↔ 3: the drop mark is drawn). Each is
 // logged through globalThis.__frames (frame-trace.ts) for the trace to be read against.
 
 import type { HostTopology } from "../shared/topology/schema";
@@ -52,6 +53,18 @@ export async function uiChanges({ hosts, layout, n }: { hosts: Array<{ label: st
     window.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15)));
     await settle();
     F.end("move", i);
+  }
+  // pointer moves that change the drop target: from host node 2 to host node 3 and back, each
+  // move drawing the drop mark on the other card (the guest layer is drawn again, not only moved)
+  const cards = [2, 3].map((k) => document.querySelector(`[data-node="${k}"]`));
+  if (cards.every((c) => c !== null)) {
+    for (let i = 0; i < n; i++) {
+      const b = cards[i % 2]!.getBoundingClientRect();
+      F.start("retarget", i);
+      window.dispatchEvent(new PointerEvent("pointermove", { bubbles: true, clientX: b.x + b.width / 2, clientY: b.y + b.height / 2, button: 0, pointerId: 1, isPrimary: true }));
+      await settle();
+      F.end("retarget", i);
+    }
   }
   window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
   window.dispatchEvent(new PointerEvent("pointerup", at(0)));

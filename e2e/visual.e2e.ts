@@ -332,7 +332,7 @@ describe("the drag ghost", () => {
     await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
     await page.mouse.down();
     await page.mouse.move(b.x + b.width / 2 + 30, b.y - 40, { steps: 6 });
-    const ghost = page.locator(".drag-ghost text");
+    const ghost = page.locator(".drag-ghost");
     await expect.poll(() => ghost.textContent()).toBe("guest node 5");
     await page.keyboard.press("Escape");
     await page.mouse.up();

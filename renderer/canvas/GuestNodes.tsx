@@ -12,8 +12,8 @@
 // Shift+arrows extend, a digit sends the selection (or the node) to that node, Enter or the
 // context-menu key opens the same menu a right-click opens.
 
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useApp } from "../views/useApp";
+import { memo, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { StoreContext, useApp } from "../views/useApp";
 import { inkOn, nodeColor, nodesColor } from "../views/palette";
 import type { HostTopology } from "../../shared/topology/schema";
 import type { Layout } from "../../shared/layout/schema";
@@ -26,6 +26,7 @@ import { pinHit, puRects } from "../../shared/pin/pin-geometry";
 import { vcpuHostSets } from "../../shared/pin/resolve";
 import { useCanvasMenu } from "./use-canvas-menu";
 import { sameCells } from "./guest-geometry-of";
+import { DragMarks, ghostRoom, ghostTransform, type DropMark } from "./DragMarks";
 
 /** a press that moves less than this (CSS px) is a click */
 const DRAG_SLOP = 4;
@@ -119,7 +120,8 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const [drag, setDrag] = useState<Drag | undefined>();
   const { menu, openMenu, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
-  const ghost = useRef<SVGGElement>(null);
+  const ghost = useRef<HTMLDivElement>(null);
+  const store = useContext(StoreContext);
   // vCPUs pinned to one host CPU: their cells carry a mark and say where (the host's tag may be too small for its number)
   const exact = useMemo(() => exactPins(layout), [layout]);
 
@@ -191,11 +193,12 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       const was = current;
       current = current ? { ...current, at: p } : start(p);
       if (!current) return;
-      // a move that keeps the drop target only moves the ghost: its transform is set here, with
-      // no render of the layer (a drag frame of a 1024-PU host stays a transform; npm run bench -- ui)
+      // a move that keeps the drop target only moves the preview: its transform is set here, with
+      // no render of the layer (a drag frame of a 1024-PU host stays a transform; DragMarks.tsx)
       const now = current.kind === "lasso" ? "" : dropTarget(current, p, geometry, guest);
-      if (was && current.kind !== "lasso" && now === target && ghost.current) {
-        ghost.current.setAttribute("transform", ghostAt(p));
+      if (was && current.kind !== "lasso" && now === target && ghost.current && frame.current && store) {
+        const { room, size } = ghostRoom(frame.current, ghost.current);
+        ghost.current.style.transform = ghostTransform(p, store.getState().canvasView, room, size);
         return;
       }
       target = now;
@@ -434,8 +437,15 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
         );
       })}
       <NewNodeHandle x={addAt.x} y={addAt.y} w={addAt.w} h={addAt.h} onDown={stable.onNewDown} onKey={stable.onNewKey} onMenu={stable.onNewMenu} />
-      {over?.kind === "host" && drag ? <HostDropMark geometry={geometry} node={over.node} pin={drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined} /> : null}
-      {drag && drag.kind !== "lasso" ? <Ghost drag={drag} name={drag.kind === "guest" ? boxName(drag.index, layout) : undefined} at={ghost} /> : null}
+      {drag && drag.kind !== "lasso" ? (
+        <DragMarks
+          frame={frame}
+          at={drag.at}
+          text={ghostText(drag, layout)}
+          mark={over?.kind === "host" ? dropMarkOf(geometry, over.node, drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined) : undefined}
+          ghost={ghost}
+        />
+      ) : null}
       {drag?.kind === "lasso" ? (
         <rect className="lasso" x={Math.min(drag.from.x, drag.at.x)} y={Math.min(drag.from.y, drag.at.y)} width={Math.abs(drag.at.x - drag.from.x)} height={Math.abs(drag.at.y - drag.from.y)} />
       ) : null}
@@ -482,11 +492,12 @@ const NewNodeHandle = memo(function NewNodeHandle({
   );
 });
 
-function HostDropMark({ geometry, node, pin }: { geometry: HostGeometry; node: number; pin: ReturnType<typeof pinHit> }) {
+/** The host node's card, or the PU a drop of vCPUs would pin them to. */
+function dropMarkOf(geometry: HostGeometry, node: number, pin: ReturnType<typeof pinHit>): DropMark | undefined {
   const r = pin?.kind === "pu" ? puRects(geometry).get(pin.pu) : undefined;
-  if (r) return <rect className="host-drop-mark pin-drop-mark" data-drop-pu={r.os} x={r.x - 2} y={r.y - 2} width={r.w + 4} height={r.h + 4} rx={3} />;
+  if (r) return { rect: r, pu: r.os };
   const c = geometry.cards.find((x) => x.node.os === node);
-  return c ? <rect className="host-drop-mark" data-drop-node={node} x={c.x - 3} y={c.y - 3} width={c.w + 6} height={c.h + 6} rx={10} /> : null;
+  return c ? { rect: c, node } : undefined;
 }
 
 /** Where a drag would drop, as a key: the layer draws again only when it changes (the drop mark, a box's highlight). */
@@ -496,21 +507,10 @@ function dropTarget(d: Exclude<Drag, { kind: "lasso" }>, p: Point, geometry: Hos
   return JSON.stringify([hit, pin]);
 }
 
-const ghostAt = (p: Point) => `translate(${p.x + 10},${p.y + 10})`;
-
-/** What follows the pointer during a drag: moved by its transform alone while the drop target stays (see press). */
-function Ghost({ drag, name, at }: { drag: Exclude<Drag, { kind: "lasso" }>; name?: string; at: React.RefObject<SVGGElement | null> }) {
-  // a guest node is called by its nodeid, as its box and the command line call it (not its place in the list)
-  const text = drag.kind === "vcpus" ? `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}` : drag.kind === "guest" ? (name ?? "guest node") : "+ guest node";
-  const w = Math.min(260, 16 + text.length * 6.6);
-  return (
-    <g className="drag-ghost" ref={at} transform={ghostAt(drag.at)} pointerEvents="none">
-      <rect width={w} height={22} rx={11} />
-      <text x={w / 2} y={15} textAnchor="middle">
-        {text}
-      </text>
-    </g>
-  );
+/** What the preview says: the vCPUs dragged, or the guest node by its nodeid (as its box and the command line call it, not its place in the list). */
+function ghostText(drag: Exclude<Drag, { kind: "lasso" }>, layout: Layout): string {
+  if (drag.kind === "vcpus") return `${drag.vcpus.length} vCPU${drag.vcpus.length === 1 ? "" : "s"} · ${formatIdList(drag.vcpus)}`;
+  return drag.kind === "guest" ? boxName(drag.index, layout) : "+ guest node";
 }
 
 interface BoxProps {

@@ -12,6 +12,7 @@ import { pinHit, pinOverlay, puRects, threadChips, type ThreadChip } from "../..
 import { addIothread, type PinTarget, type ThreadRef } from "../../shared/pin/edits";
 import { GuestMenu, type MenuItem } from "./GuestMenu";
 import { useCanvasMenu } from "./use-canvas-menu";
+import { DragMarks, type DropMark } from "./DragMarks";
 
 const DRAG_SLOP = 4;
 
@@ -35,6 +36,7 @@ export function ThreadChips({ host, geometry, guest, frame }: Props) {
   const [drag, setDrag] = useState<{ chip: ThreadChip; at: Point } | undefined>();
   const { menu, openMenu: openAt, closeMenu } = useCanvasMenu(frame);
   const layer = useRef<SVGGElement>(null);
+  const ghost = useRef<HTMLDivElement>(null);
 
   const toDrawing = (clientX: number, clientY: number): Point => {
     const ctm = layer.current?.getScreenCTM();
@@ -100,7 +102,9 @@ export function ThreadChips({ host, geometry, guest, frame }: Props) {
   };
 
   const over = drag ? targetAt(drag.at) : undefined;
-  const overRect = over && "pu" in over ? puRects(geometry).get(over.pu) : over ? geometry.cards.find((c) => c.node.os === over.node) : undefined;
+  const overPu = over && "pu" in over ? puRects(geometry).get(over.pu) : undefined;
+  const overCard = over && "node" in over ? geometry.cards.find((c) => c.node.os === over.node) : undefined;
+  const mark: DropMark | undefined = overPu ? { rect: overPu, pu: overPu.os } : overCard ? { rect: overCard, node: overCard.node.os } : undefined;
   return (
     <g className="thread-chips" ref={layer}>
       {chips.map((c) => (
@@ -129,15 +133,7 @@ export function ThreadChips({ host, geometry, guest, frame }: Props) {
           </text>
         </g>
       ))}
-      {overRect ? <rect className="host-drop-mark pin-drop-mark" x={overRect.x - 2} y={overRect.y - 2} width={overRect.w + 4} height={overRect.h + 4} rx={4} /> : null}
-      {drag ? (
-        <g className="drag-ghost" transform={`translate(${drag.at.x + 10},${drag.at.y + 10})`} pointerEvents="none">
-          <rect width={drag.chip.w} height={22} rx={11} />
-          <text x={drag.chip.w / 2} y={15} textAnchor="middle">
-            {name(drag.chip)}
-          </text>
-        </g>
-      ) : null}
+      {drag ? <DragMarks frame={frame} at={drag.at} text={name(drag.chip)} mark={mark} ghost={ghost} /> : null}
       {menu ? <GuestMenu frame={frame} x={menu.x} y={menu.y} title={menu.title} items={menu.items} onClose={closeMenu} /> : null}
     </g>
   );
