@@ -1,7 +1,8 @@
 // What a drag shows while it is under way, with real mouse events (page.mouse): the preview
 // that follows the pointer and the dashed mark on the host node or PU it would drop on. They
 // are HTML over the canvas (renderer/canvas/DragMarks.tsx), so each is checked against what the
-// SVG draws: the mark frames the card (or PU cell) it names, the preview stays inside the canvas
+// SVG draws: the mark frames the card, guest box or PU cell it names (for a backend chip's
+// drag and drop too), the preview stays inside the canvas
 // at its right edge, both follow a zoom, and both are gone after Escape.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,5 +79,47 @@ describe("a drag's preview and drop mark", () => {
     await page.keyboard.press("Escape");
     await page.mouse.up();
     expect(await page.locator(".drag-marks").count()).toBe(0);
+  });
+
+  it("frame the guest node's box that dragged vCPUs would join", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:epyc-7451-8node", '[data-node="7"]');
+    await planInBar(page, { mem: "16G", vcpus: 16, threads: 8 });
+    await expect.poll(() => page.locator('[data-guest-box="2"]').count()).toBe(1);
+    const from = await centre(page.locator('[data-vcpu="0"]').first());
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    const target = page.locator('[data-guest-box="2"] .guest-frame');
+    const b = (await target.boundingBox())!;
+    await page.mouse.move(b.x + b.width - 8, b.y + b.height - 6, { steps: 10 });
+    const mark = page.locator(".drag-marks .drop-mark");
+    await expect.poll(() => mark.getAttribute("data-drop-guest")).toBe("2");
+    const m = margins((await mark.boundingBox())!, b);
+    expect(Math.min(...m), `mark margins ${m}`).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...m), `mark margins ${m}`).toBeLessThanOrEqual(6);
+    await page.mouse.up();
+    expect(await page.locator(".drag-marks").count()).toBe(0);
+    await expect.poll(() => page.locator('[data-guest-box="2"]').getAttribute("data-vcpus")).toContain("0");
+  });
+
+  it("frame the host node card a backend chip is dragged over (the browser's own drag and drop), and go with the drop", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:epyc-7451-8node", '[data-node="7"]');
+    await planInBar(page, { mem: "16G", vcpus: 16, threads: 8 });
+    const chip = page.locator('[data-backend="ram-node0"]');
+    await chip.scrollIntoViewIfNeeded();
+    await chip.hover();
+    await page.mouse.down();
+    const card = (await page.locator('[data-node="5"] .card-bg').boundingBox())!;
+    await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2, { steps: 10 });
+    const mark = page.locator(".drag-marks .drop-mark");
+    await expect.poll(() => mark.getAttribute("data-drop-node")).toBe("5");
+    const m = margins((await mark.boundingBox())!, card);
+    expect(Math.min(...m), `mark margins ${m}`).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...m), `mark margins ${m}`).toBeLessThanOrEqual(6);
+    await page.screenshot({ path: join(SHOTS, "drag-marks-chip.png") });
+    await page.mouse.up();
+    await expect.poll(() => page.locator(".drag-marks").count()).toBe(0);
+    await expect.poll(() => page.locator('[data-node="5"] [data-chip="ram-node0"]').count()).toBe(1);
   });
 });

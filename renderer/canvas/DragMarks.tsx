@@ -1,5 +1,5 @@
 // What a drag shows over the canvas: the preview that follows the pointer and the mark on the
-// host node (or PU) it would drop on. HTML over the SVG, in a portal into the canvas frame, for
+// host node, PU or guest node it would drop on. HTML over the SVG, in a portal into the canvas frame, for
 // speed: Chromium repaints the canvas's SVG as a whole when anything in it changes (about 2.5 ms
 // for the 1024-PU host), so a mark drawn in the SVG made every pointer move that changed the drop
 // target repaint the whole drawing. Here a new target redraws this small overlay only, and a move
@@ -19,13 +19,15 @@ export interface DrawingRect {
   h: number;
 }
 
-/** Where a drop would land, drawn as a dashed frame: a host node's card, or one PU when vCPUs would be pinned there. */
+/** Where a drop would land, drawn as a dashed frame: a host node's card, a guest node's box, or one PU when vCPUs would be pinned there. */
 export interface DropMark {
   rect: DrawingRect;
   /** the host node a drop there binds or pins to */
   node?: number;
   /** the PU a drop there pins to, one vCPU each */
   pu?: number;
+  /** the guest node (its index in the layout) that dropped vCPUs would join */
+  guest?: number;
 }
 
 /** the preview sits this far (CSS px) right of and below the pointer, clear of the cursor */
@@ -54,20 +56,22 @@ export function ghostRoom(frame: HTMLElement, ghost: HTMLElement) {
 
 interface Props {
   frame: React.RefObject<HTMLDivElement | null>;
-  /** the preview's text; none while no preview is shown */
-  text?: string;
-  /** where the pointer is, in drawing units */
-  at: Point;
   mark?: DropMark;
-  /** the preview's element, for the moves that keep the drop target to move by its transform */
-  ghost: React.RefObject<HTMLDivElement | null>;
+  /** the preview that follows the pointer; none where the browser draws its own (a chip's drag and drop) */
+  preview?: {
+    text: string;
+    /** where the pointer is, in drawing units */
+    at: Point;
+  };
+  /** the preview's element, for the moves that keep the drop target to move it by its transform */
+  previewRef?: React.RefObject<HTMLDivElement | null>;
 }
 
-export function DragMarks({ frame, text, at, mark, ghost }: Props) {
+export function DragMarks({ frame, mark, preview, previewRef }: Props) {
   const t = useApp((s) => s.canvasView);
   const el = frame.current;
   if (!el) return null;
-  // the mark's frame is 3 drawing units outside the card (2 outside a PU), as the cards' own spacing allows
+  // the mark's frame is 3 drawing units outside the card or box (2 outside a PU), as the cards' own spacing allows
   const pad = mark?.pu !== undefined ? 2 : 3;
   return createPortal(
     <div className="drag-marks" aria-hidden="true">
@@ -76,6 +80,7 @@ export function DragMarks({ frame, text, at, mark, ghost }: Props) {
           className={`drop-mark${mark.pu !== undefined ? " pin" : ""}`}
           data-drop-node={mark.pu === undefined ? mark.node : undefined}
           data-drop-pu={mark.pu}
+          data-drop-guest={mark.guest}
           style={{
             left: (mark.rect.x - pad) * t.k + t.x,
             top: (mark.rect.y - pad) * t.k + t.y,
@@ -85,9 +90,9 @@ export function DragMarks({ frame, text, at, mark, ghost }: Props) {
           }}
         />
       ) : null}
-      {text !== undefined ? (
-        <div className="drag-ghost" ref={ghost} style={{ transform: ghostTransform(at, t, { w: el.clientWidth, h: el.clientHeight }, ghostSize(text)) }}>
-          {text}
+      {preview ? (
+        <div className="drag-ghost" ref={previewRef} style={{ transform: ghostTransform(preview.at, t, { w: el.clientWidth, h: el.clientHeight }, ghostSize(preview.text)) }}>
+          {preview.text}
         </div>
       ) : null}
     </div>,

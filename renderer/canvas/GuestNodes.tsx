@@ -426,7 +426,6 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
               .map((c) => `${c.vcpu}:${exact.get(c.vcpu)}`)
               .join(",")}
             cursor={cursor?.box === box.index ? cursor.vcpu : undefined}
-            dropOver={over?.kind === "guest" && over.index === box.index && drag?.kind === "vcpus"}
             onCellDown={stable.onCellDown}
             onBoxDown={stable.onBoxDown}
             onBoxKey={stable.onBoxKey}
@@ -440,10 +439,15 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       {drag && drag.kind !== "lasso" ? (
         <DragMarks
           frame={frame}
-          at={drag.at}
-          text={ghostText(drag, layout)}
-          mark={over?.kind === "host" ? dropMarkOf(geometry, over.node, drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined) : undefined}
-          ghost={ghost}
+          mark={
+            over?.kind === "host"
+              ? dropMarkOf(geometry, over.node, drag.kind === "vcpus" ? pinHit(drag.at, geometry) : undefined)
+              : over?.kind === "guest" && drag.kind === "vcpus"
+                ? guestMarkOf(guest, over.index)
+                : undefined
+          }
+          preview={{ text: ghostText(drag, layout), at: drag.at }}
+          previewRef={ghost}
         />
       ) : null}
       {drag?.kind === "lasso" ? (
@@ -500,6 +504,12 @@ function dropMarkOf(geometry: HostGeometry, node: number, pin: ReturnType<typeof
   return c ? { rect: c, node } : undefined;
 }
 
+/** The guest node's box that dropped vCPUs would join (the unassigned box too). */
+function guestMarkOf(guest: GuestGeometry, index: number): DropMark | undefined {
+  const b = guest.boxes.find((x) => x.index === index);
+  return b ? { rect: b, guest: index } : undefined;
+}
+
 /** Where a drag would drop, as a key: the layer draws again only when it changes (the drop mark, a box's highlight). */
 function dropTarget(d: Exclude<Drag, { kind: "lasso" }>, p: Point, geometry: HostGeometry, guest: GuestGeometry): string {
   const hit = hitTest(p, geometry, guest);
@@ -523,7 +533,6 @@ interface BoxProps {
   /** "vcpu:cpu,…" for this box's vCPUs pinned to one host CPU, as a string for the same reason */
   pinsKey: string;
   cursor: number | undefined;
-  dropOver: boolean;
   onCellDown(e: React.PointerEvent, vcpu: number, box: GuestBox): void;
   onBoxDown(e: React.PointerEvent): void;
   onBoxKey(e: React.KeyboardEvent, box: GuestBox): void;
@@ -533,14 +542,14 @@ interface BoxProps {
 }
 
 const GuestBoxView = memo(
-  function GuestBoxView({ box, color, title, detail, selectedKey, pinsKey, cursor, dropOver, onCellDown, onBoxDown, onBoxKey, onHeadDown, onHeadKey, onMenu }: BoxProps) {
+  function GuestBoxView({ box, color, title, detail, selectedKey, pinsKey, cursor, onCellDown, onBoxDown, onBoxKey, onHeadDown, onHeadKey, onMenu }: BoxProps) {
     const ink = color ? inkOn(color) : undefined;
     const list = formatIdList(box.cells.map((c) => c.vcpu));
     // "256G → host nodes 0,2,5,7" may be wider than a box: clipped with "…", the whole of it in its title
     const shownDetail = clipText(detail, box.w - 2 * GUEST_PAD, CARD_FONT);
     return (
       <g
-        className={`guest-box${box.index === -1 ? " unassigned" : ""}${dropOver ? " drop-over" : ""}${color ? " coloured" : ""}`}
+        className={`guest-box${box.index === -1 ? " unassigned" : ""}${color ? " coloured" : ""}`}
         transform={`translate(${box.x},${box.y})`}
         // the box's colour and its ink, as two custom properties its frame, head and cells take
         // in the stylesheet: a rebind that recolours a box writes one style, not one per vCPU cell
@@ -593,15 +602,7 @@ const GuestBoxView = memo(
     );
   },
   // handlers change every render of the layer; the picture depends only on these
-  (a, b) =>
-    a.box === b.box &&
-    a.color === b.color &&
-    a.title === b.title &&
-    a.detail === b.detail &&
-    a.selectedKey === b.selectedKey &&
-    a.pinsKey === b.pinsKey &&
-    a.cursor === b.cursor &&
-    a.dropOver === b.dropOver,
+  (a, b) => a.box === b.box && a.color === b.color && a.title === b.title && a.detail === b.detail && a.selectedKey === b.selectedKey && a.pinsKey === b.pinsKey && a.cursor === b.cursor,
 );
 
 /**

@@ -133,7 +133,7 @@ export function ThreadChips({ host, geometry, guest, frame }: Props) {
           </text>
         </g>
       ))}
-      {drag ? <DragMarks frame={frame} at={drag.at} text={name(drag.chip)} mark={mark} ghost={ghost} /> : null}
+      {drag ? <DragMarks frame={frame} mark={mark} preview={{ text: name(drag.chip), at: drag.at }} previewRef={ghost} /> : null}
       {menu ? <GuestMenu frame={frame} x={menu.x} y={menu.y} title={menu.title} items={menu.items} onClose={closeMenu} /> : null}
     </g>
   );

@@ -22,6 +22,7 @@ import { guestGeometry, LINK_ROOM, VCPU_H, VCPU_W } from "../../shared/layout/gu
 import { cellFont, digitsOf } from "../canvas/label-size";
 import { smpMaxCpus } from "../../shared/qemu/prealloc";
 import { GuestLayer } from "../canvas/GuestLayer";
+import { DragMarks } from "../canvas/DragMarks";
 import { guestFootprint, guestGeometryOf } from "../canvas/guest-geometry-of";
 import { PinLegend, PinToggle } from "../canvas/PinLegend";
 import { CARD_FONT, CARD_PAD, CHIP_FONT, CHIP_H, PU_H, PU_W, CORE_PAD, clipText, hostGeometry, memoryOnlyNote, packChips, type CardGeo, type HostGeometry } from "../../shared/topology/box-geometry";
@@ -157,7 +158,7 @@ export function HostCanvas() {
         >
           <rect className="canvas-bg" width="100%" height="100%" />
           <Viewport>
-            {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} /> : null}
+            {host && geometry ? <HostDrawing host={host} geometry={geometry} labels={labels} frame={frameRef} /> : null}
             {host && geometry ? <GuestLayer host={host} geometry={geometry} frame={frameRef} /> : null}
           </Viewport>
         </svg>
@@ -192,7 +193,7 @@ function Viewport({ children }: { children: React.ReactNode }) {
   );
 }
 
-const HostDrawing = memo(function HostDrawing({ host, geometry, labels }: { host: HostTopology; geometry: HostGeometry; labels: boolean }) {
+const HostDrawing = memo(function HostDrawing({ host, geometry, labels, frame }: { host: HostTopology; geometry: HostGeometry; labels: boolean; frame: React.RefObject<HTMLDivElement | null> }) {
   const layout = useApp((s) => s.layout);
   const selected = useApp((s) => s.selected);
   const bind = useApp((s) => s.bind);
@@ -200,6 +201,7 @@ const HostDrawing = memo(function HostDrawing({ host, geometry, labels }: { host
   const selectEl = useApp((s) => s.select);
   const use = useApp((s) => memoryUseOf(s));
   const [over, setOver] = useState<number | undefined>();
+  const overCard = over === undefined ? undefined : geometry.cards.find((c) => c.node.os === over);
 
   const onDrop = useCallback(
     (node: number, e: React.DragEvent) => {
@@ -233,7 +235,6 @@ const HostDrawing = memo(function HostDrawing({ host, geometry, labels }: { host
             use={u}
             contexts={contexts.join(", ")}
             selected={selected !== undefined && u.backends.includes(selected) ? selected : undefined}
-            over={over === card.node.os}
             labels={labels}
             setOver={setOver}
             onDrop={onDrop}
@@ -241,6 +242,8 @@ const HostDrawing = memo(function HostDrawing({ host, geometry, labels }: { host
           />
         );
       })}
+      {/* the card a chip or thread budget would drop on, drawn over the canvas (DragMarks.tsx): the drawing is not painted again as the drag passes cards */}
+      {overCard ? <DragMarks frame={frame} mark={{ rect: overCard, node: overCard.node.os }} /> : null}
     </g>
   );
 });
@@ -267,7 +270,6 @@ interface NodeCardProps {
   use: NodeMemoryUse;
   contexts: string;
   selected: string | undefined;
-  over: boolean;
   labels: boolean;
   setOver(node: number | undefined): void;
   onDrop(node: number, e: React.DragEvent): void;
@@ -304,7 +306,6 @@ const NodeCard = memo(
     a.host === b.host &&
     a.contexts === b.contexts &&
     a.selected === b.selected &&
-    a.over === b.over &&
     a.labels === b.labels &&
     a.setOver === b.setOver &&
     a.onDrop === b.onDrop &&
@@ -312,13 +313,13 @@ const NodeCard = memo(
     cardLayoutKey(a) === cardLayoutKey(b),
 );
 
-function NodeCardView({ card, host, layout, use, contexts, selected, over, labels, setOver, onDrop, onSelect }: NodeCardProps) {
+function NodeCardView({ card, host, layout, use, contexts, selected, labels, setOver, onDrop, onSelect }: NodeCardProps) {
   const node = card.node;
   const color = nodeColor(node.index);
   return (
     <g
       transform={`translate(${card.x},${card.y})`}
-      className={`node-card${over ? " drop-over" : ""}`}
+      className="node-card"
       data-node={node.os}
       onDragOver={(e) => {
         e.preventDefault();
