@@ -132,6 +132,12 @@ export function RunPanel() {
           </p>
         ) : null}
         {run.error ? <p className="error-line">{run.error}</p> : null}
+        {run.error && run.errorDetail ? (
+          <details className="error-detail">
+            <summary>what QEMU said</summary>
+            <pre>{run.errorDetail}</pre>
+          </details>
+        ) : null}
         {run.diagnostics?.length ? (
           <ul className="diagnostics">
             {run.diagnostics.map((d, i) => (
