@@ -117,9 +117,9 @@ describe("the NUMA lab", () => {
   // MSR 0x10a to 0x69" and glibc's assertion; the run used to end on that assertion line as it was
   it.skipIf(!kvmUsable)("a lab guest that does not boot says why in one line, QEMU's words whole in the detail (the real QEMU under KVM)", LAB, async () => {
     const [job] = demoJobs(2);
-    const out = await runLab({ nodes: 2, jobs: [job!], accel: "kvm", timeoutMs: LIMIT }).then(
+    const out: Awaited<ReturnType<typeof runLab>> | Error = await runLab({ nodes: 2, jobs: [job!], accel: "kvm", timeoutMs: LIMIT }).then(
       (r) => r,
-      (e: unknown) => e,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
     );
     if (!(out instanceof Error)) {
       // KVM boots the lab here: nothing failed to say
