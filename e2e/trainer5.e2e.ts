@@ -180,6 +180,35 @@ describe("what a trainer projects, round 5", () => {
     expect(await pu.innerText()).toBe("PUs");
     expect(await pu.getAttribute("title")).toMatch(/^PU: processing unit, one hardware thread/);
   });
+
+  it("on a one-node, two-CPU host the emulator's chip, on a row of its own under '+ guest node', is inside the canvas at 1280 and 1920", { timeout: 60_000 }, async () => {
+    const page = h.page;
+    // numactl -H of a small VM (this machine's shape): one node, CPUs 0-1
+    const numactl = ["available: 1 nodes (0)", "node 0 cpus: 0 1", "node 0 size: 15842 MB", "node 0 free: 10123 MB", "node distances:", "node   0 ", "  0:  10 ", ""].join("\n");
+    expect(await page.evaluate((t) => (window as any).__numadesk.getState().importTopologyText(t), numactl)).toBe(true);
+    await page.locator('svg.host-svg[aria-label^="imported numactl"]').waitFor();
+    await planInBar(page, { mem: "512M", vcpus: 2, threads: 2 });
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(400);
+      const g = await page.evaluate(() => {
+        const svg = document.querySelector("svg.host-svg")!.getBoundingClientRect();
+        const add = document.querySelector("svg.host-svg [data-guest-new]")!.getBoundingClientRect();
+        const chips = Array.from(document.querySelectorAll("svg.host-svg [data-thread-chip]")).map((c) => c.getBoundingClientRect());
+        return { svg: svg.toJSON() as DOMRect, add: add.toJSON() as DOMRect, chips: chips.map((c) => c.toJSON() as DOMRect) };
+      });
+      expect(g.chips.length).toBeGreaterThan(0);
+      // the case: the chip wrapped under "+ guest node"
+      expect(g.chips[0]!.top, `${width}: ${JSON.stringify(g)}`).toBeGreaterThan(g.add.bottom - 1);
+      for (const c of g.chips) {
+        expect(c.bottom, `${width}: the chip's bottom against the canvas's`).toBeLessThanOrEqual(g.svg.bottom + 0.5);
+        expect(c.right).toBeLessThanOrEqual(g.svg.right + 0.5);
+      }
+    }
+  });
 });
 
 /** Panels in main with an empty column beside them: in one column, and less than half their height beside other panels (the grid's gaps between those count as covered). */
