@@ -271,6 +271,15 @@ describe("beside a comparison", () => {
         .map((td) => td.textContent),
     );
     expect(wrapped, "values broken over two lines").toEqual([]);
+    // the comparison's command lines wrap between options and words, as the command panel's (they broke anywhere: "host-nod" / "es=1")
+    for (const k of [0, 1]) {
+      const ends = await softBreaks(page, `[data-testid="compare-argv"] >> nth=${k}`);
+      expect(ends.length, "the argv wraps somewhere (else this checks nothing)").toBeGreaterThan(0);
+      expect(
+        ends.filter((c) => c !== "," && c !== " "),
+        `compare argv ${k}: wrapped lines ended on ${JSON.stringify(ends)}`,
+      ).toEqual([]);
+    }
     let off = 0;
     for (const [name, plan] of SAMPLES) {
       await sample(page, name);

@@ -2,6 +2,7 @@
 // summary, the run history, and runs side by side.
 
 import { useApp } from "./useApp";
+import { withCommaBreaks } from "./line-breaks";
 import { useDiagnostics } from "./useDiagnostics";
 import { blocksRun } from "../../shared/run/gate";
 import { PlacementPlot } from "./PlacementPlot";
@@ -433,7 +434,7 @@ function Comparison({ runs }: { runs: RunRecord[] }) {
               <pre className="argv" data-testid="compare-argv">
                 {argvDiff(r.argv, pair[1 - i]!.argv).map((p, k) => (
                   <span key={k} className={p.changed ? "changed" : undefined}>
-                    {p.text}{" "}
+                    {withCommaBreaks(p.text)}{" "}
                   </span>
                 ))}
               </pre>
