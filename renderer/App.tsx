@@ -29,6 +29,8 @@ export function App() {
   // the command line beside a tall canvas instead of an empty column (use-column-fill.ts)
   const main = useRef<HTMLElement>(null);
   useColumnFill(main);
+  // a comparison spans the page under the command line; with the command line under the canvas it spans too (styles.css)
+  const comparing = useApp((s) => s.compare.length > 0);
   const undo = useApp((s) => s.undo);
   const redo = useApp((s) => s.redo);
   const recovery = useApp((s) => s.recovery);
@@ -80,7 +82,7 @@ export function App() {
           </button>
         </div>
       ) : null}
-      <main ref={main}>
+      <main ref={main} data-comparing={comparing ? "" : undefined}>
         <HostCanvas />
         <LayoutPanel />
         <CommandPanel />

@@ -57,7 +57,7 @@ export interface Backend {
 
 /** Why a run did not happen, for the UI: refused (with diagnostics), unavailable, or a bug. */
 function runError(e: unknown): ApiError {
-  if (e instanceof RunRefused) return { code: "refused", message: e.message, diagnostics: e.diagnostics };
+  if (e instanceof RunRefused) return { code: "refused", message: e.message, diagnostics: e.diagnostics, ...(e.detail ? { detail: e.detail } : {}) };
   if (e instanceof LabSetupError || e instanceof QemuNotFound) return { code: "unavailable", message: e.message };
   return { code: "internal", message: (e as Error).message };
 }

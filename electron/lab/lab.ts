@@ -32,6 +32,7 @@ import { probeQemu } from "../qemu/discover";
 import { RunRefused } from "../qemu/launch";
 import { createOwnedDir, sweepStaleDirs } from "../run/owned-dirs";
 import { labProgress, type LabProgress } from "../../shared/lab/prepare-steps";
+import { labBootFailure } from "../../shared/lab/boot-failure";
 import { labPinLines } from "../../shared/lab/pins";
 import { judgeThread } from "../../shared/run/pin-report";
 
@@ -203,12 +204,11 @@ export async function runLab(opts: LabOptions): Promise<LabResult> {
       );
     }
     if (records.length < opts.jobs.length) {
-      const why = con.errors.length
-        ? con.errors.join("; ")
-        : bootMs === 0
-          ? `the lab guest did not boot (${r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`})`
-          : "the lab guest stopped before every job ran";
-      throw new RunRefused(why);
+      if (con.errors.length) throw new RunRefused(con.errors.join("; "));
+      if (bootMs > 0) throw new RunRefused("the lab guest stopped before every job ran");
+      // one line saying why (shared/lab/boot-failure.ts); QEMU's and the console's words whole beside it
+      const failed = labBootFailure(r.stderr, r.code, consoleTail);
+      throw new RunRefused(failed.short, [], failed.detail);
     }
     return { records, topology: con.topology, accel, accelWhy: why, bootMs, totalMs: performance.now() - t0, kernel: assets.kernelSource, ...(peakRssBytes ? { peakRssBytes } : {}) };
   } finally {

@@ -39,6 +39,8 @@ export class RunRefused extends Error {
   constructor(
     message: string,
     readonly diagnostics: Diagnostic[] = [],
+    /** what QEMU itself said, whole, when the message is a one-line summary of it */
+    readonly detail?: string,
   ) {
     super(message);
   }

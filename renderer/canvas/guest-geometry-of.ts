@@ -6,6 +6,7 @@
 import { guestGeometry, type GuestBox, type GuestGeometry, type VcpuCell } from "../../shared/layout/guest-geometry";
 import type { HostGeometry } from "../../shared/topology/box-geometry";
 import type { Layout } from "../../shared/layout/schema";
+import { threadChips } from "../../shared/pin/pin-geometry";
 
 let last: { layout: Layout; host: HostGeometry; result: GuestGeometry } | undefined;
 
@@ -43,5 +44,16 @@ function keepUnchanged(prev: GuestGeometry, next: GuestGeometry): GuestGeometry 
 
 /** What a fit of the canvas depends on: the guest's size in steps of `step` (a box more or less), not every moved vCPU. */
 export function guestFootprint(guest: GuestGeometry, step: number): string {
-  return `${Math.ceil(guest.height / step)}:${guest.boxes.length}:${guest.width}`;
+  return `${Math.ceil((guest.height + chipsBelow(guest)) / step)}:${guest.boxes.length}:${guest.width}`;
+}
+
+/**
+ * How far the emulator's chip reaches under the guest row: where "+ guest node" leaves no room beside
+ * it (a one-node host), ThreadChips draws the chip on a row of its own, which the fit left out — on
+ * a 2-PU host at 1280 and 1920 the chip was cut in half by the canvas's edge. Measured on an unpinned
+ * emulator's chip ("→ any CPU"); I/O threads' chips are not counted.
+ */
+function chipsBelow(guest: GuestGeometry): number {
+  const [chip] = threadChips({ threads: [{ kind: "emulator", id: "emulator", pus: undefined }] }, guest);
+  return chip ? Math.max(0, chip.y + chip.h - (guest.top + guest.height)) : 0;
 }

@@ -6,6 +6,7 @@
 
 import { select, type Selection } from "d3-selection";
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from "d3-zoom";
+import { TITLE_FONT } from "../../shared/topology/box-geometry";
 
 export interface ViewTransform {
   k: number;
@@ -16,8 +17,17 @@ export interface ViewTransform {
 export const IDENTITY: ViewTransform = { k: 1, x: 0, y: 0 };
 export const MIN_SCALE = 0.1;
 export const MAX_SCALE = 8;
-/** fitting never blows a small host up beyond this */
-export const MAX_FIT_SCALE = 1.35;
+/** the page's body text (styles.css --fs-base) */
+const PAGE_TEXT_PX = 14;
+/**
+ * How far a fit may blow a small host up, from what its text then looks like: until the drawing's
+ * biggest text (node titles and package labels, TITLE_FONT units) is twice the page's body text.
+ * Past that a card's words outgrow every heading around the canvas and read as a poster, not
+ * labels. It was a fixed 1.35, which at 2560×1440 left the 16-PU hosts in 60 % of the panel's
+ * width with 17 px titles.
+ */
+export const MAX_FIT_TEXT_PX = 2 * PAGE_TEXT_PX;
+export const MAX_FIT_SCALE = MAX_FIT_TEXT_PX / TITLE_FONT;
 
 /** The transform that shows `content` whole and centred in a `view`-sized viewport, with a margin. */
 export function fitTransform(content: { width: number; height: number }, view: { width: number; height: number }, margin = 8): ViewTransform {

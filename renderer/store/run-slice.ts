@@ -180,7 +180,7 @@ export function runSlice({ api, set, get }: SliceDeps): RunSlice {
           return;
         }
         case "failed":
-          set({ run: { ...run, status: "failed", error: e.error.message, endedAt: Date.now() } });
+          set({ run: { ...run, status: "failed", error: e.error.message, ...(e.error.detail ? { errorDetail: e.error.detail } : {}), endedAt: Date.now() } });
           return;
       }
     },

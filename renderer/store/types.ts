@@ -28,6 +28,8 @@ export interface RunState {
   startedAt?: number;
   record?: RunRecord;
   error?: string;
+  /** what QEMU said, whole, when `error` sums it up in one line (a lab guest that did not boot) */
+  errorDetail?: string;
   diagnostics?: Diagnostic[];
   /** what the lab is doing (booting, which job) */
   statusText?: string;

@@ -4,6 +4,7 @@
 
 import { useMemo, useState } from "react";
 import { useApp } from "./useApp";
+import { withCommaBreaks } from "./line-breaks";
 import { predictionOf, type diagnosticsOf } from "../store/store";
 import { useDiagnostics } from "./useDiagnostics";
 import { isBehind } from "../store/shown";
@@ -188,14 +189,6 @@ export function CommandPanel() {
       />
     </section>
   );
-}
-
-/**
- * A long `-object …,prealloc-context=tc0` wraps after a comma, between its properties, not inside
- * one ("prea|lloc-context"): a break opportunity (<wbr>, no character when copied) after every comma.
- */
-function withCommaBreaks(text: string): React.ReactNode[] {
-  return text.split(",").flatMap((part, i) => (i === 0 ? [part] : [",", <wbr key={i} />, part]));
 }
 
 /** The line of the pasted text that holds a problem, its token marked. */

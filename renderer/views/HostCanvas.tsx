@@ -121,8 +121,8 @@ export function HostCanvas() {
           {host ? host.name : "Host"}{" "}
           {host ? (
             <small>
-              {machineOf(host).packages.length} package{machineOf(host).packages.length === 1 ? "" : "s"} · {host.nodes.length} node{host.nodes.length === 1 ? "" : "s"} · {host.cpus.length} PU
-              {host.cpus.length === 1 ? "" : "s"}
+              {machineOf(host).packages.length} package{machineOf(host).packages.length === 1 ? "" : "s"} · {host.nodes.length} node{host.nodes.length === 1 ? "" : "s"} · {host.cpus.length}{" "}
+              <abbr title={PU_MEANS}>PU{host.cpus.length === 1 ? "" : "s"}</abbr>
             </small>
           ) : null}
         </h2>
@@ -339,6 +339,8 @@ function NodeCardView({ card, host, layout, use, contexts, selected, labels, set
 
 /** PU numbers are drawn only when they come out at least this many CSS pixels tall: smaller is not text, only cost. */
 const MIN_LABEL_PX = 5.5;
+/** hwloc's word, unexplained on screen until now: what a PU is, for the title's "104 PUs" */
+const PU_MEANS = "PU: processing unit, one hardware thread (what Linux numbers as a CPU; two per core with SMT)";
 const LABEL_FONT = 10;
 /** a vCPU number's size when the fit draws it readable anyway */
 const VCPU_FONT = 11;

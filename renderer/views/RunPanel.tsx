@@ -2,6 +2,7 @@
 // summary, the run history, and runs side by side.
 
 import { useApp } from "./useApp";
+import { withCommaBreaks } from "./line-breaks";
 import { useDiagnostics } from "./useDiagnostics";
 import { blocksRun } from "../../shared/run/gate";
 import { PlacementPlot } from "./PlacementPlot";
@@ -132,6 +133,12 @@ export function RunPanel() {
           </p>
         ) : null}
         {run.error ? <p className="error-line">{run.error}</p> : null}
+        {run.error && run.errorDetail ? (
+          <details className="error-detail">
+            <summary>what QEMU said</summary>
+            <pre>{run.errorDetail}</pre>
+          </details>
+        ) : null}
         {run.diagnostics?.length ? (
           <ul className="diagnostics">
             {run.diagnostics.map((d, i) => (
@@ -427,7 +434,7 @@ function Comparison({ runs }: { runs: RunRecord[] }) {
               <pre className="argv" data-testid="compare-argv">
                 {argvDiff(r.argv, pair[1 - i]!.argv).map((p, k) => (
                   <span key={k} className={p.changed ? "changed" : undefined}>
-                    {p.text}{" "}
+                    {withCommaBreaks(p.text)}{" "}
                   </span>
                 ))}
               </pre>

@@ -10,6 +10,14 @@ import { downloadText } from "./download";
 import { countField, sizeField } from "../../shared/layout/fields";
 import { recentLayouts, rememberLayout } from "./recent";
 
+/** "plan for me"'s fields as typed */
+interface PlanFields {
+  mem: string;
+  vcpus: string;
+  threads: string;
+}
+const PLAN_DEFAULTS: PlanFields = { mem: "4G", vcpus: "4", threads: "4" };
+
 export function TargetBar() {
   const target = useApp((s) => s.target);
   const samples = useApp((s) => s.samples);
@@ -35,8 +43,14 @@ export function TargetBar() {
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
   const markSaved = useApp((s) => s.markSaved);
-  // the three fields as typed: a count is checked, not coerced (clearing vCPUs once made it 1, so typing 8 gave 18)
-  const [req, setReq] = useState({ mem: "4G", vcpus: "4", threads: "4" });
+  const value = target?.kind === "sample" ? `sample:${target.name}` : target?.kind === "host" ? "host" : target?.kind === "lab" ? `lab:${target.nodes}` : "imported";
+  // the three fields as typed: a count is checked, not coerced (clearing vCPUs once made it 1, so typing 8 gave 18).
+  // They belong to the target they were typed for: a new target starts from the defaults (256G and 104
+  // vCPUs typed for the seed host stayed in the bar on a 16-PU host), and going back finds them again
+  const [reqs, setReqs] = useState<Record<string, PlanFields>>({});
+  const reqKey = `${value}|${target?.name ?? ""}`;
+  const req = reqs[reqKey] ?? PLAN_DEFAULTS;
+  const setReq = (r: PlanFields) => setReqs((all) => ({ ...all, [reqKey]: r }));
   const memCheck = sizeField(req.mem, "M");
   const memError = memCheck.ok ? undefined : memCheck.error;
   // the planner's own bounds (shared/plan/planner.ts): 1–4096 vCPUs, 0–65536 threads
@@ -49,7 +63,6 @@ export function TargetBar() {
   const fileRef = useRef<HTMLInputElement>(null);
   const [recent, setRecent] = useState(() => (typeof localStorage === "undefined" ? [] : recentLayouts()));
 
-  const value = target?.kind === "sample" ? `sample:${target.name}` : target?.kind === "host" ? "host" : target?.kind === "lab" ? `lab:${target.nodes}` : "imported";
   return (
     <header className="topbar">
       <h1>Numadesk</h1>

@@ -179,6 +179,8 @@ export const apiErrorSchema = z
     code: z.enum(["bad-request", "refused", "not-found", "unavailable", "internal"]),
     message: z.string(),
     diagnostics: z.array(z.object({ code: z.string(), severity: z.enum(["error", "warning", "hint"]), message: z.string(), fix: z.string(), at: z.unknown().optional() })).optional(),
+    /** what QEMU said, whole, when the message sums it up in one line (a lab guest that did not boot) */
+    detail: z.string().optional(),
   })
   .strict();
 export type ApiError = z.infer<typeof apiErrorSchema>;

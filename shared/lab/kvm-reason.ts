@@ -15,7 +15,8 @@ export interface KvmReason {
 }
 
 export const SHORT_MAX = 80;
-const DETAIL_MAX = 2000;
+/** the most of QEMU's words kept for a tooltip or details */
+export const DETAIL_MAX = 2000;
 
 /** At most `max` characters, cut between words with "…" (never inside a word). */
 export function wholeWords(text: string, max: number): string {
@@ -44,12 +45,22 @@ function said(line: string): Said {
 
 /** The reason KVM did not boot the lab's kernel, from the probe's exit and QEMU's stderr. */
 export function kvmReason(stderr: string, exit: { code: number | null; timedOut: boolean }): KvmReason {
+  if (exit.timedOut) return { short: "the guest did not answer in 20 s", detail: qemuSaid(stderr).detail };
+  return qemuStopReason(stderr, exit.code);
+}
+
+/** QEMU's stderr as lines, and whole (bounded) for a tooltip or details. */
+export function qemuSaid(stderr: string): { lines: string[]; detail: string } {
   const lines = printable(stderr)
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
-  const detail = wholeWords(lines.join("\n"), DETAIL_MAX);
-  if (exit.timedOut) return { short: "the guest did not answer in 20 s", detail };
+  return { lines, detail: wholeWords(lines.join("\n"), DETAIL_MAX) };
+}
+
+/** Why QEMU stopped, in one line, from its stderr and exit code (null: killed by a signal). */
+export function qemuStopReason(stderr: string, code: number | null): KvmReason {
+  const { lines, detail } = qemuSaid(stderr);
   const all = lines.map(said);
   // QEMU's error says why; an assertion only says where it stopped; warnings (too many vCPUs for KVM's
   // recommendation, a NIC with no peer) are not why it failed
@@ -61,6 +72,6 @@ export function kvmReason(stderr: string, exit: { code: number | null; timedOut:
   }
   const where = all.find((s) => s.kind === "assertion");
   if (where) return { short: wholeWords(`QEMU stopped on an internal check in ${where.text}`, SHORT_MAX), detail };
-  if (exit.code === null) return { short: "QEMU was stopped by a signal", detail };
-  return { short: `QEMU exited with status ${exit.code}`, detail };
+  if (code === null) return { short: "QEMU was stopped by a signal", detail };
+  return { short: `QEMU exited with status ${code}`, detail };
 }

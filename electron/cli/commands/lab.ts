@@ -123,6 +123,8 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof RunRefused) {
       for (const d of sortDiagnostics(e.diagnostics)) io.err(formatDiagnostic(d, undefined) + "\n");
+      // the one-line reason last; what QEMU and the guest said, whole, before it
+      if (e.detail) io.err(`${e.detail}\n`);
       throw new InputError(e.message);
     }
     if (e instanceof LabSetupError || e instanceof QemuNotFound) throw new InputError(e.message);
