@@ -20,6 +20,7 @@ import { CheckedQemu } from "./CheckedQemu";
 import { fixesFor, type Fix } from "../../shared/layout/fixes";
 import { pinFocusOf } from "../../shared/pin/focus";
 import { revealElement } from "./reveal-element";
+import { CommaBreakText } from "./CommaBreakText";
 
 type Format = "qemu" | "sh" | "launch" | "json" | "libvirt" | "argv";
 
@@ -166,9 +167,7 @@ export function CommandPanel() {
           </button>
         </p>
       ) : null}
-      <pre className="cmdline" data-testid="cmdline">
-        {withCommaBreaks(text)}
-      </pre>
+      <CommaBreakText className="cmdline" testId="cmdline" text={text} />
       {prediction ? (
         <p className="prediction" data-testid="prediction" title="the preallocation model (shared/model/prealloc-model.ts); numadesk calibrate fits it to this host">
           {prediction}
@@ -188,14 +187,6 @@ export function CommandPanel() {
       />
     </section>
   );
-}
-
-/**
- * A long `-object …,prealloc-context=tc0` wraps after a comma, between its properties, not inside
- * one ("prea|lloc-context"): a break opportunity (<wbr>, no character when copied) after every comma.
- */
-function withCommaBreaks(text: string): React.ReactNode[] {
-  return text.split(",").flatMap((part, i) => (i === 0 ? [part] : [",", <wbr key={i} />, part]));
 }
 
 /** The line of the pasted text that holds a problem, its token marked. */
