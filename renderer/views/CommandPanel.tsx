@@ -2,7 +2,7 @@
 // or paste one to import. Diagnostics below it, errors first; clicking one selects the
 // element it is about.
 
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useApp } from "./useApp";
 import { predictionOf, type diagnosticsOf } from "../store/store";
 import { useDiagnostics } from "./useDiagnostics";
@@ -47,10 +47,15 @@ export function CommandPanel() {
   const [pasting, setPasting] = useState(false);
   const [pasted, setPasted] = useState("");
   const [failed, setFailed] = useState<Diagnostic[] | undefined>();
+  const toggle = useRef<HTMLButtonElement>(null);
   const runImport = (partial: boolean) => {
     const r = importCommandLine(pasted, { partial });
     if (r.ok) {
       setFailed(undefined);
+      // focus back on "import…" before the form goes: Chromium removing the focused button with the
+      // form laid out the whole page inside React's commit (1.2-3.6 s of a 2048-backend paste), and
+      // again after it
+      toggle.current?.focus();
       setPasting(false);
     } else setFailed(r.diagnostics);
   };
@@ -112,7 +117,7 @@ export function CommandPanel() {
           <button type="button" disabled={refused !== undefined} onClick={() => downloadText(FILES[format][0], FILES[format][1], text)}>
             save
           </button>
-          <button type="button" onClick={() => setPasting(!pasting)} aria-expanded={pasting}>
+          <button type="button" ref={toggle} onClick={() => setPasting(!pasting)} aria-expanded={pasting}>
             import…
           </button>
         </div>
