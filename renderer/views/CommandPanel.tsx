@@ -61,13 +61,22 @@ export function CommandPanel() {
   };
 
   // a command line too long to paste back is not offered (shared/export/line-bound.ts)
-  const refused = useMemo(() => (format === "json" || format === "libvirt" ? undefined : lineExportRefusal(layout)), [layout, format]);
+  // the QEMU line is written once and its length checked from it (a 2048-backend line took 0.1-0.2 s each time)
+  const line = useMemo(() => {
+    if (format !== "qemu") return undefined;
+    try {
+      return generateShellLine(layout);
+    } catch {
+      return undefined;
+    }
+  }, [layout, format]);
+  const refused = useMemo(() => (format === "json" || format === "libvirt" ? undefined : lineExportRefusal(layout, line)), [layout, format, line]);
   const text = useMemo(() => {
     if (refused) return `not written: ${refused}`;
     try {
       switch (format) {
         case "qemu":
-          return generateShellLine(layout);
+          return line ?? generateShellLine(layout);
         case "sh":
           return generateScript(layout);
         case "launch":
@@ -82,7 +91,7 @@ export function CommandPanel() {
     } catch (e) {
       return `cannot write this layout: ${(e as Error).message}`;
     }
-  }, [layout, format, refused]);
+  }, [layout, format, refused, line]);
   // the canvas draws pins that a QEMU line cannot carry: said beside the line, not left for the user to find out
   const leftOut = useMemo(() => (format === "qemu" || format === "sh" || format === "argv" ? pinsLeftOut(layout) : undefined), [layout, format]);
   const diagnostics = useDiagnostics();
