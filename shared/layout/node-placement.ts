@@ -39,17 +39,16 @@ interface Group {
 }
 
 /** The node whose CPUs touch the backend's pages: its prealloc-context's node when that is one node, else its first host node. */
-function touchNode(b: Backend, layout: Layout, nodes: number[]): number | undefined {
-  const tc = b.preallocContext ? layout.threadContexts.find((t) => t.id === b.preallocContext) : undefined;
+function touchNode(b: Backend, contexts: ReadonlyMap<string, Layout["threadContexts"][number]>, nodes: number[]): number | undefined {
+  const tc = b.preallocContext ? contexts.get(b.preallocContext) : undefined;
   const affinity = idList(tc?.nodeAffinity);
   if (affinity.length === 1) return affinity[0];
   return idList(b.hostNodes)[0] ?? nodes[0];
 }
 
 /** The nodes a backend may use, nearest to `from` first (host distances; ties by node id). */
-function nearestFirst(host: HostTopology, nodes: number[], from: number | undefined): number[] {
-  const at = host.nodes.findIndex((n) => n.id === from);
-  const position = new Map(host.nodes.map((n, i) => [n.id, i]));
+function nearestFirst(host: HostTopology, position: ReadonlyMap<number, number>, nodes: number[], from: number | undefined): number[] {
+  const at = from === undefined ? -1 : (position.get(from) ?? -1);
   const distance = (id: number) => (at < 0 ? 0 : (host.distances[at]?.[position.get(id) ?? -1] ?? 255));
   return [...nodes].sort((a, b) => (a === from ? -1 : b === from ? 1 : distance(a) - distance(b) || a - b));
 }
@@ -63,6 +62,18 @@ export function placeOrdinaryMemory(layout: Layout, host: HostTopology): Ordinar
   const later = new Map<number, number>();
   const add = (m: Map<number, number>, node: number, bytes: number) => m.set(node, (m.get(node) ?? 0) + bytes);
   const drawn = (b: Backend) => !b.hugetlb && idList(b.hostNodes).some((id) => known.has(id));
+  // contexts by id, the first of a repeated id as QEMU's lookup finds it (4096 backends × 4096 contexts otherwise)
+  const contexts = new Map<string, Layout["threadContexts"][number]>();
+  for (const t of layout.threadContexts) if (!contexts.has(t.id)) contexts.set(t.id, t);
+  const position = new Map(host.nodes.map((n, i) => [n.id, i]));
+  // one order per node set and touching node: thousands of backends share a few
+  const orders = new Map<string, number[]>();
+  const orderOf = (nodes: number[], from: number | undefined) => {
+    const key = `${nodes.join(",")}@${from ?? ""}`;
+    let order = orders.get(key);
+    if (!order) orders.set(key, (order = nearestFirst(host, position, nodes, from)));
+    return order;
+  };
 
   // preallocated backends first, as groups that share a node order (a flow's sources)
   const groups: Group[] = [];
@@ -73,13 +84,14 @@ export function placeOrdinaryMemory(layout: Layout, host: HostTopology): Ordinar
     const nodes = pageNodes(b, host);
     if (nodes.length === 0) continue;
     const interleave = b.policy === "interleave" ? idList(b.hostNodes).filter((id) => known.has(id)) : undefined;
-    const order = nearestFirst(host, nodes, touchNode(b, layout, nodes));
+    const order = orderOf(nodes, touchNode(b, contexts, nodes));
     const key = `${order.join(",")}|${interleave?.join(",") ?? ""}`;
     const g = byKey.get(key);
-    if (g !== undefined) groups[g]!.bytes += backendBytes(b);
+    const bytes = backendBytes(b);
+    if (g !== undefined) groups[g]!.bytes += bytes;
     else {
       byKey.set(key, groups.length);
-      groups.push({ order, bytes: backendBytes(b), interleave });
+      groups.push({ order, bytes, interleave });
       flow.push(new Map());
     }
   }
@@ -109,7 +121,8 @@ export function placeOrdinaryMemory(layout: Layout, host: HostTopology): Ordinar
   }
   // what is left: move other groups' pages along augmenting paths (node → group with pages there → another of its nodes)
   for (const g of fillOrder) {
-    while (left[g]! > 0) {
+    // each pass saturates a node or empties a group's share on a node (Edmonds-Karp: O(nodes × edges) passes); the bound only guards against float residue
+    for (let pass = 0; left[g]! >= 1 && pass < 4 * (groups.length + 1) * (host.nodes.length + 1) + 64; pass++) {
       const path = augmentingPath(g, groups, flow, spare);
       if (!path) break;
       let amount = Math.min(left[g]!, spare.get(path.end)!);
@@ -124,7 +137,7 @@ export function placeOrdinaryMemory(layout: Layout, host: HostTopology): Ordinar
       flow[g]!.set(path.start, (flow[g]!.get(path.start) ?? 0) + amount);
       left[g]! -= amount;
     }
-    if (left[g]! > 0) add(over, groups[g]!.order[0]!, left[g]!);
+    if (left[g]! >= 1) add(over, groups[g]!.order[0]!, left[g]!);
   }
   flow.forEach((f) => f.forEach((bytes, node) => add(placed, node, bytes)));
 
@@ -132,7 +145,7 @@ export function placeOrdinaryMemory(layout: Layout, host: HostTopology): Ordinar
   for (const b of layout.backends) {
     if (!drawn(b) || countsAgainstFree(b, host)) continue;
     const nodes = idList(b.hostNodes).filter((id) => known.has(id));
-    const order = b.policy === "interleave" ? nodes : nearestFirst(host, nodes, touchNode(b, layout, nodes));
+    const order = b.policy === "interleave" ? nodes : orderOf(nodes, touchNode(b, contexts, nodes));
     let rest = backendBytes(b);
     const portions = b.policy === "interleave" ? order.map(() => rest / order.length) : undefined;
     order.forEach((node, i) => {
