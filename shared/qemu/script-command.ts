@@ -80,6 +80,12 @@ function segments(text: string): Segment[] {
 }
 
 const QEMU_VARIABLE = /^\$\{?QEMU\}?$/;
+// a command that may run QEMU: its binary's name or the launch script's variable somewhere in it
+const QEMU_WORD = /qemu|kvm|\$\{?QEMU\}?/;
+// the assignments a launch script gives its binary and pins in
+const SCRIPT_ASSIGNMENT = /^(QEMU=|vcpu_cpus\[|emulator_cpus=|io_cpus\[)/;
+/** More commands than any script Numadesk writes (a launch script of 4096 vCPUs has about 4200): not read as one. */
+const MAX_COMMANDS = 20_000;
 
 /** The index of a command's program word, past assignments, exec/env/time and a taskset; the words it skipped. */
 function programAt(words: readonly string[]): number {
@@ -108,13 +114,20 @@ const LAUNCH_TAIL = /^-chardev$|^pipe,id=numadesk-mon,path=|^-mon$|^chardev=numa
  * command, or lines that are options on their own: a line written without `\`, read as before).
  */
 export function scriptCommand(text: string): ScriptCommand | undefined {
-  const cmds = segments(text).map((s) => ({ ...s, tokens: tokenize(text.slice(s.start, s.end)).tokens }));
-  const nonEmpty = cmds.filter((c) => c.tokens.length > 0);
-  if (nonEmpty.length < 2) return undefined;
+  // one scan of the text; words are split only in the commands that can matter (a pasted line of
+  // 30 000 options is one command and is not split twice)
+  const segs = segments(text);
+  if (segs.length < 2 || segs.length > MAX_COMMANDS) return undefined;
+  const raw = (s: Segment) => text.slice(s.start, s.end).trimStart();
   // a line that starts with an option belongs to the command above it: not a script
-  if (nonEmpty.some((c) => c.tokens[0]!.text.startsWith("-"))) return undefined;
-  const qemu = nonEmpty.find((c) => isQemu(c.tokens[programAt(c.tokens.map((t) => t.text))]?.text));
+  if (segs.some((s) => raw(s).startsWith("-"))) return undefined;
+  const withTokens = (s: Segment) => ({ ...s, tokens: tokenize(text.slice(s.start, s.end)).tokens });
+  const qemu = segs
+    .filter((s) => QEMU_WORD.test(raw(s)))
+    .map(withTokens)
+    .find((c) => isQemu(c.tokens[programAt(c.tokens.map((t) => t.text))]?.text));
   if (!qemu) return undefined;
+  const cmds = segs.filter((s) => SCRIPT_ASSIGNMENT.test(raw(s))).map(withTokens);
 
   // blanked by UTF-16 unit, as token offsets count
   const units = text.split("");
