@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { benchProbe, benchProbeLive } from "./probe.bench";
 import { benchSampler } from "./sampler.bench";
 import { benchUi, type FrameStats } from "./ui.bench";
+import { benchPaste } from "./paste.bench";
 import { benchPrealloc, formatBenchReport } from "../electron/bench/prealloc";
 import { readSysfs } from "../electron/probe/sysfs";
 import { prettyJson } from "../shared/json/pretty";
@@ -65,6 +66,17 @@ if (want("ui")) {
   console.log(
     `ui: live plot with ${u.livePlot.rateHz.toFixed(0)} Hz × 64 threads: ${u.livePlot.fps.toFixed(1)} fps, longest frame ${u.livePlot.longestFrameMs.toFixed(1)} ms, ${u.livePlot.samples} samples; target ${u.livePlot.target}`,
   );
+}
+if (want("paste")) {
+  const p = await benchPaste();
+  results.paste = p;
+  console.log(`paste: ${p.method}, ${p.runs} runs each; baseline ${p.baseline}; load average ${p.loadAverage.min.toFixed(1)}–${p.loadAverage.max.toFixed(1)}`);
+  for (const s of p.sizes) {
+    const old = s.old ? ` against ${s.old.all.median.toFixed(0)} ms (CPU ${s.old.frameCpu.median.toFixed(0)}): ${(s.now.all.median / s.old.all.median).toFixed(2)}× the baseline` : "";
+    console.log(
+      `paste: ${s.backends} backends (${s.words} words): ${s.now.all.median.toFixed(0)} ms (${s.now.all.min.toFixed(0)}–${s.now.all.max.toFixed(0)}; frame CPU ${s.now.frameCpu.median.toFixed(0)})${old}`,
+    );
+  }
 }
 if (want("prealloc")) {
   const r = await benchPrealloc({

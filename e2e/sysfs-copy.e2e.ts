@@ -37,5 +37,23 @@ describe("a sysfs copy opened in the app", () => {
       `opened on ${dir}, the target it was saved for. the sysfs copy ${dir} does not say everything, so Numadesk took defaults: node/node1/meminfo is missing: its memory is taken as 0`,
     );
     await h.page.locator('[data-node="1"]').waitFor();
+    // the message goes; the top bar keeps the note beside the target for as long as it is open
+    await h.page.getByRole("button", { name: "dismiss this message" }).click();
+    await expect.poll(() => status.count()).toBe(0);
+    const lacks = h.page.getByTestId("target-lacks");
+    expect(await lacks.locator("summary").getAttribute("aria-label")).toBe("1 default: what the target's source does not say");
+    expect((await lacks.locator("summary").textContent())?.trim()).toBe("⚠ 1");
+    const list = lacks.getByRole("note");
+    expect(await list.isVisible()).toBe(false);
+    await lacks.locator("summary").click();
+    expect(await list.isVisible()).toBe(true);
+    expect(await list.locator("p").innerText()).toBe(`the sysfs copy ${dir} does not say everything, so Numadesk took defaults:`);
+    expect(await list.locator("li").allInnerTexts()).toEqual(["node/node1/meminfo is missing: its memory is taken as 0"]);
+    // nothing spills sideways at 1280 px with the note open
+    await h.page.setViewportSize({ width: 1280, height: 800 });
+    expect(await h.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // a sample says everything: no note
+    await h.page.selectOption('select[aria-label="target host"]', "sample:bm-standard2-52");
+    await expect.poll(() => lacks.count()).toBe(0);
   }, 60_000);
 });

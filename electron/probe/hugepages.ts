@@ -7,14 +7,21 @@ import { join } from "node:path";
 import type { HugepagePool, HugetlbfsMount } from "../../shared/topology/schema";
 import { parseSize } from "../../shared/size/size";
 import { LIVE, readText, type SysfsReader } from "./sysfs-attr";
+import type { SysfsLacks } from "./sysfs-lacks";
 
-export function readHugepagePools(dir: string, r: SysfsReader = LIVE): HugepagePool[] {
+/** `lacks`: a copy's count that is missing or not a number is taken as 0 and said there. */
+export function readHugepagePools(dir: string, r: SysfsReader = LIVE, lacks?: SysfsLacks): HugepagePool[] {
   const out: HugepagePool[] = [];
   for (const name of r.entries(dir)) {
     const m = /^hugepages-(\d{1,12})kB$/.exec(name);
     if (!m) continue;
     r.realFolder(join(dir, name));
-    const at = (f: string) => r.int(join(dir, name, f)) ?? 0;
+    const at = (f: string) => {
+      const v = r.int(join(dir, name, f));
+      if (v !== undefined && v >= 0) return v;
+      lacks?.note(`kernel/mm/hugepages/${name}/${f}`, undefined, `${v === undefined ? "is missing or not a number" : "is negative"}: taken as 0`, r.text(join(dir, name, f)));
+      return 0;
+    };
     out.push({ pageSize: Number(m[1]) * 1024, total: at("nr_hugepages"), free: at("free_hugepages"), reserved: at("resv_hugepages"), surplus: at("surplus_hugepages") });
   }
   return out.sort((a, b) => a.pageSize - b.pageSize).slice(0, 16);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { PciDevice } from "../../shared/topology/schema";
 import { pciClassName } from "../../shared/pci/classes";
 import { LIVE, type SysfsReader } from "./sysfs-attr";
+import type { SysfsLacks } from "./sysfs-lacks";
 import { cachedPciNames, forgetPciNames, type PciNames } from "./pci-ids";
 
 const ADDRESS = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
@@ -35,7 +36,8 @@ export function forgetPciIdentities(): void {
 }
 
 /** undefined when the tree has no bus/pci/devices folder (a copy of devices/system only) */
-export function readPciDevices(dir: string, names?: PciNames | null, r: SysfsReader = LIVE): PciDevice[] | undefined {
+/** `lacks`: a copy's device whose identity or node cannot be read is said there, with the file. */
+export function readPciDevices(dir: string, names?: PciNames | null, r: SysfsReader = LIVE, lacks?: SysfsLacks): PciDevice[] | undefined {
   const listed = r.entries(dir);
   if (listed.length === 0) return undefined;
   // only the live /sys keeps identities: a copy handed to us is read afresh each time
@@ -48,9 +50,20 @@ export function readPciDevices(dir: string, names?: PciNames | null, r: SysfsRea
     const d = join(dir, address);
     // sysfs makes each entry a link to the device's folder: in a copy it must stay inside and not lead back up
     r.linkedFolder(d);
-    const id = live ? keptIdentity(d) : readIdentity(d, undefined, r);
+    const id = live
+      ? keptIdentity(d)
+      : readIdentity(
+          d,
+          undefined,
+          r,
+          lacks ? (file, text) => lacks.note(`bus/pci/devices/${address}/${file}`, undefined, `${text === undefined ? "is missing" : "is not a hex id"}: the device is left out`, text) : undefined,
+        );
     if (!id) continue;
     const node = r.int(join(d, "numa_node"));
+    if (node === undefined || node < -1 || node > 65535) {
+      const text = r.text(join(d, "numa_node"));
+      lacks?.note(`bus/pci/devices/${address}/numa_node`, undefined, `${text === undefined ? "is missing" : "is not a node number"}: the device's node is taken as unknown`, text);
+    }
     const dev: PciDevice = { address, classCode: id.classCode, vendor: id.vendor, device: id.device, numaNode: node !== undefined && node >= 0 && node <= 65535 ? node : -1 };
     const driver = r.linkName(join(d, "driver"));
     if (driver !== undefined && driver.length <= 256) dev.driver = driver;
@@ -76,12 +89,16 @@ function keptIdentity(d: string): Identity | undefined {
   return id;
 }
 
-function readIdentity(d: string, ino: number | undefined, r: SysfsReader = LIVE): Identity | undefined {
+function readIdentity(d: string, ino: number | undefined, r: SysfsReader = LIVE, bad?: (file: string, text: string | undefined) => void): Identity | undefined {
   const classCode = r.hex(join(d, "class"));
   const vendor = r.hex(join(d, "vendor"));
   const device = r.hex(join(d, "device"));
-  if (classCode === undefined || vendor === undefined || device === undefined || vendor > 0xffff || device > 0xffff || classCode > 0xffffff) return undefined;
-  return { ino: ino ?? -1, classCode, vendor, device };
+  const wrong = classCode === undefined || classCode > 0xffffff ? "class" : vendor === undefined || vendor > 0xffff ? "vendor" : device === undefined || device > 0xffff ? "device" : undefined;
+  if (wrong !== undefined) {
+    bad?.(wrong, r.text(join(d, wrong)));
+    return undefined;
+  }
+  return { ino: ino ?? -1, classCode: classCode!, vendor: vendor!, device: device! };
 }
 
 /** Class names always, vendor and device names from pci.ids where it has them (in place). */

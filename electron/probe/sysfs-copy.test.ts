@@ -177,6 +177,90 @@ describe("what a sysfs copy lacks is said, naming the file", () => {
   });
 });
 
+describe("caches, PCI devices and host-wide huge-page counts a copy gets wrong are said too", () => {
+  /** The tiny host with one L3 per package, a NIC on node 1 and a 2 MiB pool, all as the kernel writes them. */
+  const fullHost = () => {
+    const root = tinyHost();
+    const put = (rel: string, text: string) => {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    for (const c of [0, 1, 2, 3]) {
+      const d = `devices/system/cpu/cpu${c}/cache/index3`;
+      put(`${d}/level`, "3\n");
+      put(`${d}/type`, "Unified\n");
+      put(`${d}/size`, "32768K\n");
+      put(`${d}/shared_cpu_list`, c < 2 ? "0-1\n" : "2-3\n");
+    }
+    const nic = "bus/pci/devices/0000:3b:00.0";
+    put(`${nic}/class`, "0x020000\n");
+    put(`${nic}/vendor`, "0x8086\n");
+    put(`${nic}/device`, "0x1572\n");
+    put(`${nic}/numa_node`, "1\n");
+    for (const [f, v] of [
+      ["nr_hugepages", "8"],
+      ["free_hugepages", "8"],
+      ["resv_hugepages", "0"],
+      ["surplus_hugepages", "0"],
+    ])
+      put(`kernel/mm/hugepages/hugepages-2048kB/${f}`, `${v}\n`);
+    return { root, put };
+  };
+
+  it("the whole copy says nothing is missing, and reads its L3s, NIC and pool", () => {
+    const { root } = fullHost();
+    const t = readSysfs({ root });
+    expect(t.source.lacks).toBeUndefined();
+    expect(t.caches?.map((c) => [c.level, c.size, c.cpus])).toEqual([
+      [3, 32 * 2 ** 20, [0, 1]],
+      [3, 32 * 2 ** 20, [2, 3]],
+    ]);
+    expect(t.pciDevices?.map((d) => [d.address, d.numaNode])).toEqual([["0000:3b:00.0", 1]]);
+    expect(t.hugepagePools?.map((p) => [p.pageSize, p.total])).toEqual([[2 * 2 ** 20, 8]]);
+  });
+
+  it("a cache level, type, size or CPU list that is not what the kernel writes: the default, said with the file", () => {
+    const { root, put } = fullHost();
+    put("devices/system/cpu/cpu0/cache/index3/size", "lots\n");
+    put("devices/system/cpu/cpu1/cache/index3/type", "Victim\n");
+    put("devices/system/cpu/cpu2/cache/index3/level", "9\n");
+    rmSync(join(root, "devices/system/cpu/cpu3/cache/index3/shared_cpu_list"));
+    expect(lacksOf(root)).toEqual([
+      "cpu/cpu0/cache/index3/size reads 'lots', is not a size in K, M or G: the cache's size is taken as 0",
+      "cpu/cpu1/cache/index3/type reads 'Victim', is not Data, Instruction or Unified: the cache is left out",
+      "cpu/cpu2/cache/index3/level reads '9', is not a cache level (1-4): the cache is left out",
+      "cpu/cpu3/cache/index3/shared_cpu_list is missing or not a CPU list: the cache is taken as the CPU's alone",
+    ]);
+  });
+
+  it("a PCI device without a readable class or with a bad numa_node: left out or node unknown, said with its address", () => {
+    const { root, put } = fullHost();
+    put("bus/pci/devices/0000:3b:00.0/numa_node", "one\n");
+    put("bus/pci/devices/0000:5e:00.0/class", "display\n");
+    put("bus/pci/devices/0000:5e:00.0/vendor", "0x10de\n");
+    put("bus/pci/devices/0000:5e:00.0/device", "0x1eb8\n");
+    put("bus/pci/devices/0000:5e:00.0/numa_node", "0\n");
+    const t = readSysfs({ root });
+    expect(t.pciDevices?.map((d) => [d.address, d.numaNode])).toEqual([["0000:3b:00.0", -1]]);
+    expect(t.source.lacks).toEqual([
+      "bus/pci/devices/0000:3b:00.0/numa_node reads 'one', is not a node number: the device's node is taken as unknown",
+      "bus/pci/devices/0000:5e:00.0/class reads 'display', is not a hex id: the device is left out",
+    ]);
+  });
+
+  it("a host-wide huge-page count missing or not a number: 0, said with the file", () => {
+    const { root, put } = fullHost();
+    put("kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "-3\n");
+    rmSync(join(root, "kernel/mm/hugepages/hugepages-2048kB/resv_hugepages"));
+    const t = readSysfs({ root });
+    expect(t.hugepagePools?.[0]).toMatchObject({ free: 0, reserved: 0, total: 8 });
+    expect(t.source.lacks).toEqual([
+      "kernel/mm/hugepages/hugepages-2048kB/free_hugepages reads '-3', is negative: taken as 0",
+      "kernel/mm/hugepages/hugepages-2048kB/resv_hugepages is missing or not a number: taken as 0",
+    ]);
+  });
+});
+
 describe("a sysfs copy is read only inside its folder, without loops", () => {
   const refused = (root: string, message: RegExp) => {
     const t0 = Date.now();

@@ -216,13 +216,13 @@ export function readSysfs(opts: SysfsOptions = {}): HostTopology {
     distances,
   };
   // Host resources (issue 15): only what the tree has, so old copies read as before.
-  const pools = readHugepagePools(join(root, "kernel/mm/hugepages"), r);
+  const pools = readHugepagePools(join(root, "kernel/mm/hugepages"), r, lacks);
   if (pools.length > 0) topology.hugepagePools = pools;
   const mountsFile = opts.procMounts ?? (named === "/sys" ? "/proc/mounts" : undefined);
   if (mountsFile !== undefined) topology.hugetlbfs = readHugetlbfsMounts(mountsFile, pools);
-  const caches = readCaches(cpuRoot, cpuIds, r);
+  const caches = readCaches(cpuRoot, cpuIds, r, lacks);
   if (caches.length > 0) topology.caches = caches;
-  const pci = readPciDevices(join(root, "bus/pci/devices"), undefined, r);
+  const pci = readPciDevices(join(root, "bus/pci/devices"), undefined, r, lacks);
   if (pci !== undefined) topology.pciDevices = pci;
   const said = lacks.lines();
   if (said.length > 0) topology.source.lacks = said;

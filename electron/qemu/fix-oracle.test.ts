@@ -29,6 +29,16 @@ const CASES: Array<{ code: string; line: string; refused?: true }> = [
     line: `${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0-1,memdev=a -object thread-context,id=t0,node-affinity=7 -object memory-backend-ram,id=a,size=256M,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=t0`,
     refused: true,
   },
+  // cpu-affinity naming a CPU the host lacks: refused ("Setting CPU affinity failed"); beside an online one QEMU starts, the checker refuses by policy
+  {
+    code: "NUMA011",
+    line: `${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0-1,memdev=a -object thread-context,id=t0,cpu-affinity=4095 -object memory-backend-ram,id=a,size=256M,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=t0`,
+    refused: true,
+  },
+  {
+    code: "NUMA011",
+    line: `${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0-1,memdev=a -object thread-context,id=t0,cpu-affinity=0,cpu-affinity=4095 -object memory-backend-ram,id=a,size=256M,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=2,prealloc-context=t0`,
+  },
   {
     code: "NUMA023",
     line: `${Q} -m 256M -smp 2 -numa node,nodeid=0,cpus=0-1,memdev=a -object thread-context,id=t0,node-affinity=0 -object memory-backend-ram,id=a,size=256M,host-nodes=0,policy=bind,prealloc=on,prealloc-threads=1,prealloc-context=t0`,

@@ -2,7 +2,7 @@
 // or paste one to import. Diagnostics below it, errors first; clicking one selects the
 // element it is about.
 
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useApp } from "./useApp";
 import { withCommaBreaks } from "./line-breaks";
 import { predictionOf, type diagnosticsOf } from "../store/store";
@@ -21,6 +21,7 @@ import { CheckedQemu } from "./CheckedQemu";
 import { fixesFor, type Fix } from "../../shared/layout/fixes";
 import { pinFocusOf } from "../../shared/pin/focus";
 import { revealElement } from "./reveal-element";
+import { CommaBreakText } from "./CommaBreakText";
 
 type Format = "qemu" | "sh" | "launch" | "json" | "libvirt" | "argv";
 
@@ -47,22 +48,36 @@ export function CommandPanel() {
   const [pasting, setPasting] = useState(false);
   const [pasted, setPasted] = useState("");
   const [failed, setFailed] = useState<Diagnostic[] | undefined>();
+  const toggle = useRef<HTMLButtonElement>(null);
   const runImport = (partial: boolean) => {
     const r = importCommandLine(pasted, { partial });
     if (r.ok) {
       setFailed(undefined);
+      // focus back on "import…" before the form goes: Chromium removing the focused button with the
+      // form laid out the whole page inside React's commit (1.2-3.6 s of a 2048-backend paste), and
+      // again after it
+      toggle.current?.focus();
       setPasting(false);
     } else setFailed(r.diagnostics);
   };
 
   // a command line too long to paste back is not offered (shared/export/line-bound.ts)
-  const refused = useMemo(() => (format === "json" || format === "libvirt" ? undefined : lineExportRefusal(layout)), [layout, format]);
+  // the QEMU line is written once and its length checked from it (a 2048-backend line took 0.1-0.2 s each time)
+  const line = useMemo(() => {
+    if (format !== "qemu") return undefined;
+    try {
+      return generateShellLine(layout);
+    } catch {
+      return undefined;
+    }
+  }, [layout, format]);
+  const refused = useMemo(() => (format === "json" || format === "libvirt" ? undefined : lineExportRefusal(layout, line)), [layout, format, line]);
   const text = useMemo(() => {
     if (refused) return `not written: ${refused}`;
     try {
       switch (format) {
         case "qemu":
-          return generateShellLine(layout);
+          return line ?? generateShellLine(layout);
         case "sh":
           return generateScript(layout);
         case "launch":
@@ -77,7 +92,7 @@ export function CommandPanel() {
     } catch (e) {
       return `cannot write this layout: ${(e as Error).message}`;
     }
-  }, [layout, format, refused]);
+  }, [layout, format, refused, line]);
   // the canvas draws pins that a QEMU line cannot carry: said beside the line, not left for the user to find out
   const leftOut = useMemo(() => (format === "qemu" || format === "sh" || format === "argv" ? pinsLeftOut(layout) : undefined), [layout, format]);
   const diagnostics = useDiagnostics();
@@ -112,7 +127,7 @@ export function CommandPanel() {
           <button type="button" disabled={refused !== undefined} onClick={() => downloadText(FILES[format][0], FILES[format][1], text)}>
             save
           </button>
-          <button type="button" onClick={() => setPasting(!pasting)} aria-expanded={pasting}>
+          <button type="button" ref={toggle} onClick={() => setPasting(!pasting)} aria-expanded={pasting}>
             import…
           </button>
         </div>
@@ -167,9 +182,7 @@ export function CommandPanel() {
           </button>
         </p>
       ) : null}
-      <pre className="cmdline" data-testid="cmdline">
-        {withCommaBreaks(text)}
-      </pre>
+      <CommaBreakText className="cmdline" testId="cmdline" text={text} />
       {prediction ? (
         <p className="prediction" data-testid="prediction" title="the preallocation model (shared/model/prealloc-model.ts); numadesk calibrate fits it to this host">
           {prediction}

@@ -95,6 +95,9 @@ const SmpField = memo(function SmpField({ field: f }: { field: (typeof SMP_FIELD
 const hostNodeIds = (s: { shown: { host?: { nodes: Array<{ id: number }> } } }) => s.shown.host?.nodes.map((n) => n.id).join(",") ?? "";
 const idsOf = (text: string) => (text === "" ? [] : text.split(",").map(Number));
 
+/** Past this many rows, rows off screen are not laid out until scrolled to (styles.css, `.guest-nodes.many`). */
+const MANY_ROWS = 64;
+
 /**
  * The guest nodes' rows. They show the layout as the side panels do (`s.shown`, a frame behind
  * the canvas on a big host, renderer/store/shown.ts); every edit from them is computed from the
@@ -107,10 +110,12 @@ function GuestList() {
   const ids = useApp(hostNodeIds);
   const hostNodes = useMemo(() => idsOf(ids), [ids]);
   const cpus = host ? onlineCpuCount(host) : undefined;
+  // one lookup table, not a search of every backend per row (2048 rows × 2048 backends after a big paste)
+  const backends = useMemo(() => firstById(layout.backends), [layout.backends]);
   return (
-    <ol className="guest-nodes">
+    <ol className={layout.nodes.length > MANY_ROWS ? "guest-nodes many" : "guest-nodes"}>
       {layout.nodes.map((n, i) => {
-        const b = layout.backends.find((x) => x.id === n.memdev);
+        const b = n.memdev === undefined ? undefined : backends.get(n.memdev);
         const t = b && b.prealloc ? preallocThreads(b, layout, cpus) : undefined;
         return (
           <GuestRow
@@ -332,6 +337,13 @@ function GuestRowView({ index: i, node: n, backend: b, threads, color, selected,
       )}
     </li>
   );
+}
+
+/** Backends by id; the first of a repeated id, as QEMU's memdev= finds it (`find` did the same). */
+function firstById(backends: readonly Backend[]): Map<string, Backend> {
+  const m = new Map<string, Backend>();
+  for (const b of backends) if (!m.has(b.id)) m.set(b.id, b);
+  return m;
 }
 
 /** The error of a field check, or undefined when the text is valid. */

@@ -9,6 +9,7 @@ import { onlineCpuCount } from "../../shared/topology/query";
 import { downloadText } from "./download";
 import { countField, sizeField } from "../../shared/layout/fields";
 import { recentLayouts, rememberLayout } from "./recent";
+import { TargetLacks } from "./TargetLacks";
 
 /** "plan for me"'s fields as typed */
 interface PlanFields {
@@ -96,6 +97,7 @@ export function TargetBar() {
           <option value="import">import a topology…</option>
         </select>
       </label>
+      <TargetLacks />
       <form
         className="plan"
         aria-label="plan for me"

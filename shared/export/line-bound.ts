@@ -11,9 +11,10 @@ import { generateArgv, generateShellLine } from "../qemu/generate";
 import { MAX_COMMAND_TEXT, MAX_COMMAND_WORDS } from "../qemu/tokenize";
 
 /** Why the layout's command line cannot be exported (it could not be pasted back), or undefined when it can. */
-export function lineExportRefusal(layout: Layout): string | undefined {
+/** `shellLine`: the layout's generateShellLine, when the caller has written it already. */
+export function lineExportRefusal(layout: Layout, shellLine?: string): string | undefined {
   const words = generateArgv(layout).length;
-  const chars = words > MAX_COMMAND_WORDS ? 0 : generateShellLine(layout).length;
+  const chars = words > MAX_COMMAND_WORDS ? 0 : (shellLine ?? generateShellLine(layout)).length;
   if (words <= MAX_COMMAND_WORDS && chars <= MAX_COMMAND_TEXT) return undefined;
   const size = words > MAX_COMMAND_WORDS ? `${words} words, more than the ${MAX_COMMAND_WORDS}` : `${chars} characters, more than the ${MAX_COMMAND_TEXT}`;
   return `this layout's command line has ${size} Numadesk reads back from a paste, so it could not be imported again: save the layout as a file (layout JSON keeps every element), or make it smaller`;

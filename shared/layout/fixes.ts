@@ -209,6 +209,7 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
     case "NUMA011": {
       const el = d.at?.element;
       const tc = el?.kind === "threadContext" ? layout.threadContexts.find((t) => t.id === el.id) : undefined;
+      if (tc && host && d.at?.path?.endsWith("cpuAffinity")) return cpuAffinityFix(tc, layout, host);
       const nodes = ids(tc?.nodeAffinity);
       if (!tc || !host || nodes.length !== 1) return undefined;
       // a node the host lacks (QEMU 7.2: "The nodes select no CPUs"): the node with CPUs nearest
@@ -266,4 +267,35 @@ export function fixFor(d: Diagnostic, layout: Layout, host?: HostTopology): Fix 
     default:
       return pinFixFor(d, layout, host);
   }
+}
+
+/**
+ * NUMA011 for cpu-affinity= naming absent or offline CPUs. Some online: keep those (QEMU 7.2
+ * starts with the rest and runs the threads there, so the line then says what happens). None:
+ * QEMU refuses ("Setting CPU affinity failed: Invalid argument"); the online CPUs of the node
+ * the named CPUs belong to, or, for CPUs the host lacks, of the node with CPUs nearest the
+ * memory the context preallocates (as the node-affinity case picks), else the first with CPUs.
+ */
+function cpuAffinityFix(tc: Layout["threadContexts"][number], layout: Layout, host: HostTopology): Fix | undefined {
+  const online = new Set(host.cpus.filter((c) => c.online).map((c) => c.id));
+  const named = ids(tc.cpuAffinity);
+  const kept = named.filter((c) => online.has(c));
+  const set = (cpus: number[]) => (l0: Layout) => {
+    const l = structuredClone(l0);
+    l.threadContexts.find((t) => t.id === tc.id)!.cpuAffinity = formatIdList(cpus);
+    return l;
+  };
+  if (kept.length > 0) return { label: `keep ${tc.id} on its online CPUs (${formatIdList(kept)})`, apply: set(kept) };
+  const nodeOfCpu = new Map(host.cpus.map((c) => [c.id, c.node]));
+  const homes = [...new Set(named.map((c) => nodeOfCpu.get(c)).filter((n): n is number => n !== undefined))];
+  const served = layout.backends.filter((b) => b.preallocContext === tc.id).map(boundNode);
+  const memory = served.length > 0 && served.every((n) => n === served[0] && n !== undefined && nodeById(host, n)) ? served[0]! : undefined;
+  const from = homes.length === 1 ? homes[0]! : memory;
+  const target = from !== undefined ? preallocNode(host, from) : host.nodes.find((n) => onlineCpusOf(host, n).length > 0)?.id;
+  const node = target === undefined ? undefined : nodeById(host, target);
+  const cpus = node ? onlineCpusOf(host, node) : [];
+  if (cpus.length === 0) return undefined;
+  const why =
+    homes.length === 1 ? (homes[0] === target ? "the online CPUs of its node" : "its node's nearest with online CPUs") : memory !== undefined ? "nearest its memory" : "the host's first with CPUs";
+  return { label: `put ${tc.id} on node ${target}'s online CPUs (${formatIdList(cpus)}), ${why}`, apply: set(cpus) };
 }

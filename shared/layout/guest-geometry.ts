@@ -68,8 +68,11 @@ function boxFor(index: number, vcpus: number[], cols: number, hostNodes: number[
 /** The guest row under the host drawing: boxes left to right, wrapping at the host's width (or four boxes' width, if wider) and after as many boxes as the host has columns of cards. */
 export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" | "height"> & Partial<Pick<HostGeometry, "cards">>): GuestGeometry {
   const top = host.height + LINK_ROOM;
+  // backends by id, the first of a repeated id as `find` gave: one lookup per node, not a search (2048 pasted nodes)
+  const byId = new Map<string, (typeof layout.backends)[number]>();
+  for (const b of layout.backends) if (!byId.has(b.id)) byId.set(b.id, b);
   const lists: Array<{ index: number; vcpus: number[]; hostNodes: number[] }> = layout.nodes.map((n, index) => {
-    const b = n.memdev ? layout.backends.find((x) => x.id === n.memdev) : undefined;
+    const b = n.memdev ? byId.get(n.memdev) : undefined;
     return { index, vcpus: ids(n.cpus), hostNodes: b ? backendNodes(b) : [] };
   });
   const free = unassignedVcpus(layout);
@@ -106,8 +109,14 @@ export function guestGeometry(layout: Layout, host: Pick<HostGeometry, "width" |
   );
   // rows stacked: each chunk wrapped on its own (a very narrow host may still wrap inside one), then shifted under the last
   let rowTop = 0;
+  const byRow = new Map<number, typeof at>();
+  for (const p of at) {
+    const row = byRow.get(p.row);
+    if (row) row.push(p);
+    else byRow.set(p.row, [p]);
+  }
   for (let r = 0, i = 0; i < at.length; r++) {
-    const inRow = at.filter((p) => p.row === r);
+    const inRow = byRow.get(r) ?? [];
     for (const p of inRow) p.y += rowTop;
     rowTop = Math.max(...inRow.map((p) => p.y + p.h)) + GUEST_GAP;
     i += inRow.length;

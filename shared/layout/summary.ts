@@ -6,6 +6,7 @@ import { preallocThreads, smpCpus, smpMaxCpus } from "../qemu/prealloc";
 import { plural } from "../text/plural";
 import { consoleWords } from "./guest-console";
 import { printableLine } from "../text/printable";
+import { ENV_ASSIGNMENT } from "../qemu/options";
 
 // a line with 100 000 -S options is not a summary
 const MAX_OTHER_OPTIONS = 40;
@@ -13,8 +14,10 @@ const MAX_OTHER_OPTIONS = 40;
 export function summarizeLayout(layout: Layout, hostOnlineCpus?: number): string {
   const lines: string[] = [];
   if (layout.title) lines.push(layout.title);
-  const env = (layout.qemu?.prefix ?? []).filter((w) => w.includes("="));
-  const words = (layout.qemu?.prefix ?? []).filter((w) => !w.includes("="));
+  // NAME=value words are the environment; numactl's --membind=0 is a word of the command
+  const isEnv = (w: string) => ENV_ASSIGNMENT.test(w);
+  const env = (layout.qemu?.prefix ?? []).filter(isEnv);
+  const words = (layout.qemu?.prefix ?? []).filter((w) => !isEnv(w));
   const bin = [...words, layout.qemu?.binary ?? "(no binary)"].join(" ") + (env.length ? ` (with ${env.length} environment variable${env.length === 1 ? "" : "s"})` : "");
   const mem = layout.memory ? parseSize(layout.memory.size, "M") : undefined;
   const memText = layout.memory ? `-m ${layout.memory.size}${mem?.ok ? ` (${humanSize(mem.bytes)})` : ""}` : "no -m (QEMU default 128 MiB)";

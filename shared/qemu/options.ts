@@ -58,6 +58,32 @@ export function takesArgument(name: string): boolean {
 /** Words that may stand before the QEMU binary in a pasted line. */
 export const PREFIX_WORDS = new Set(["time", "exec", "env", "nohup", "sudo", "command"]);
 
+// numactl 2.0's options that take their value as the next word (getopt_long: -m 0, --membind 0)
+const NUMACTL_VALUE_OPTIONS = new Set([
+  "-m",
+  "--membind",
+  "-N",
+  "--cpunodebind",
+  "-C",
+  "--physcpubind",
+  "-i",
+  "--interleave",
+  "-p",
+  "--preferred",
+  "-P",
+  "--preferred-many",
+  "-w",
+  "--weighted-interleave",
+]);
+
+/** The index after `numactl` and its options (the first word that is not one is the program). */
+export function numactlEnd(words: readonly string[], at: number): number {
+  let i = at + 1;
+  while (i < words.length && words[i]!.startsWith("-") && words[i] !== "--") {
+    i += NUMACTL_VALUE_OPTIONS.has(words[i]!) ? 2 : 1;
+  }
+  return words[i] === "--" ? i + 1 : i;
+}
 export const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 export function looksLikeQemuBinary(word: string): boolean {

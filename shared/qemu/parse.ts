@@ -4,12 +4,13 @@
 
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { emptyLayout, layoutSchema, type Layout, type PassthroughArg } from "../layout/schema";
-import { lineColumn, tokenize, type Token } from "./tokenize";
+import { lineColumn, MAX_COMMAND_TEXT, tokenize, type Token } from "./tokenize";
+import { applyLaunchPins, scriptCommand } from "./script-command";
 import { OPTION_ALIASES, SPECS, type ElementKind, type ElementSpec } from "./elements";
 import { closest, readFromSplit, splitValue, type ReadProblem, type SplitValue } from "./codec";
 import { readTaskset, startsTaskset } from "../pin/taskset";
 import { readConsoleOption } from "../layout/guest-console";
-import { ENV_ASSIGNMENT, looksLikeQemuBinary, optionName, OTHER_OBJECT_TYPES, PREFIX_WORDS, takesArgument } from "./options";
+import { ENV_ASSIGNMENT, looksLikeQemuBinary, numactlEnd, optionName, OTHER_OBJECT_TYPES, PREFIX_WORDS, takesArgument } from "./options";
 
 export interface ParseResult {
   layout: Layout;
@@ -32,7 +33,9 @@ const LIBVIRT_LOG_HEADER = /^\d{4}-\d\d-\d\d[ T][^\n]*: starting up[^\n]*\n/gm;
 export function parseCommandLine(input: string): ParseResult {
   // a byte-order mark from an editor is no part of the first word; a space keeps every span
   const text = input.replace(/^\ufeff/, " ").replace(LIBVIRT_LOG_HEADER, (m) => " ".repeat(m.length - 1) + "\n");
-  const { tokens, diagnostics } = tokenize(text);
+  // a saved shell or launch script: only its QEMU command is read (its other lines blanked, offsets kept)
+  const script = text.length <= MAX_COMMAND_TEXT ? scriptCommand(text) : undefined;
+  const { tokens, diagnostics } = tokenize(script ? script.text : text);
   const layout: Layout = emptyLayout();
   delete layout.memory;
   const diag = (d: Omit<Diagnostic, "at">, tok?: Token, tokenIndex?: number, path?: string) => {
@@ -64,6 +67,16 @@ export function parseCommandLine(input: string): ParseResult {
         prefix.push(...tokens.slice(i, t.next).map((x) => x.text));
       }
       i = t.next;
+      continue;
+    }
+    if (binary === undefined && w === "numactl") {
+      // numactl and its options run QEMU under a memory/CPU policy: kept as written, before the binary
+      const next = numactlEnd(
+        tokens.map((x) => x.text),
+        i,
+      );
+      prefix.push(...tokens.slice(i, next).map((x) => x.text));
+      i = next;
       continue;
     }
     if (binary === undefined && (ENV_ASSIGNMENT.test(w) || PREFIX_WORDS.has(w))) {
@@ -144,6 +157,10 @@ export function parseCommandLine(input: string): ParseResult {
     }
     k += 2;
   }
+  // a launch script runs "$QEMU" (its default is the binary) and pins every thread from its own lists
+  if (script?.binary !== undefined) layout.qemu = { ...layout.qemu, binary: script.binary };
+  if (script?.pins) applyLaunchPins(layout, script.pins);
+  if (script?.title !== undefined) layout.title = script.title;
   // Anything the schema would refuse (a vCPU count of a billion, 5000 guest nodes) is said
   // here, with the token, rather than when the layout is saved.
   const checked = layoutSchema.safeParse(layout);

@@ -279,7 +279,8 @@ export function planCommand(args: string[], io: Io): number {
     smt: { type: "string" },
     "mirror-smp": { type: "boolean" },
   });
-  const qemu = qemuOption(values);
+  // without --qemu/--qemu-version, the installed QEMU's version, as check does: a plan for QEMU 9.0 or later splits a node's backends
+  const { said, ...qemu } = checkedQemu(values);
   const pin = oneOf(values.pin as string | undefined, PIN_MODES, "node", "--pin");
   const smt = oneOf(values.smt as string | undefined, ["siblings", "core"] as const, "siblings", "--smt");
   let reserve: number[] | undefined;
@@ -319,13 +320,14 @@ export function planCommand(args: string[], io: Io): number {
     return EXIT_INPUT;
   }
   const diags = checkLayout(r.layout, { host, ...(qemu.version ? { qemu } : {}) });
-  const predicted = predictionFor(r.layout, host, values as Record<string, unknown>, qemu.version);
+  const predicted = predictionFor(r.layout, host, values as Record<string, unknown>, said.from === "installed" ? undefined : qemu.version);
   if (values.json) {
-    io.out(prettyJson({ host: host.name, layout: r.layout, notes: r.notes, diagnostics: diags, predictedSeconds: predicted.predictedSeconds, prediction: predicted.prediction }) + "\n");
+    io.out(prettyJson({ host: host.name, qemu: said, layout: r.layout, notes: r.notes, diagnostics: diags, predictedSeconds: predicted.predictedSeconds, prediction: predicted.prediction }) + "\n");
     return hasErrors(diags) ? EXIT_INPUT : EXIT_OK;
   }
   writeLayout(r.layout, format, io);
   for (const n of r.notes) io.err(`note: ${n}\n`);
+  io.err(`${printableLine(said.line.replace(/^checked /, "planned and checked "))}\n`);
   io.err(`${predicted.line}\n`);
   printDiagnostics(io, diags, r.layout);
   if (diags.length > 0) io.err(`plan on ${host.name}: ${summaryLine(diags)}\n`);
