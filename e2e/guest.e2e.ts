@@ -47,7 +47,8 @@ describe("the guest on the canvas, with the real mouse", () => {
       await drag(page, await centre(page.locator("[data-guest-new]")), await centre(hostCard(n)));
       await expect.poll(() => box(n).count()).toBe(1);
     }
-    expect(await cmdline()).toContain("-object memory-backend-ram,id=ram-node1,size=1G,host-nodes=1,policy=bind");
+    // the two share the new layout's -m 1G (shared/layout/memory-share.ts)
+    expect(await cmdline()).toContain("-object memory-backend-ram,id=ram-node1,size=512M,host-nodes=1,policy=bind");
     // the links: each guest node to its host node, in that node's colour
     for (const n of [0, 1]) {
       const link = page.locator(`[data-link="${n}-${n}"]`);

@@ -29,8 +29,8 @@ import { sameCells } from "./guest-geometry-of";
 
 /** a press that moves less than this (CSS px) is a click */
 const DRAG_SLOP = 4;
-/** the size a guest node made by a drop starts with (edited in the guest layout panel) */
-export const NEW_NODE_SIZE = "1G";
+/** a guest node made by a drop shares -m (shared/layout/memory-share.ts); its size is edited in the guest layout panel */
+const NEW_NODE_SIZE = undefined;
 
 type Drag = { kind: "vcpus"; vcpus: number[]; at: Point } | { kind: "guest"; index: number; at: Point } | { kind: "new"; at: Point } | { kind: "lasso"; from: Point; at: Point; base: number[] };
 

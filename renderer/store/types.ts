@@ -121,7 +121,8 @@ export interface AppActions extends PinActions {
   /** one -smp property as typed; empty unsets it */
   setSmp(field: SmpField, text: string): string | undefined;
   /** a new guest node bound to a host node, with `vcpus` more vCPUs or exactly these ones */
-  addNode(hostNode: number, size: string, vcpus: number | readonly number[]): void;
+  /** without a size the new node shares -m (shared/layout/memory-share.ts), and the app says what it got */
+  addNode(hostNode: number, size: string | undefined, vcpus: number | readonly number[]): void;
   /** a guest node dragged onto a host node: its backend and thread-context follow */
   moveGuest(index: number, hostNode: number): void;
   /** vCPUs dragged onto a guest node */

@@ -12,6 +12,7 @@ import { onlineCpuCount } from "../../shared/topology/query";
 import { backendColor, inkOn } from "./palette";
 import { ValidatedInput } from "./ValidatedInput";
 import { ConsoleControl } from "./ConsoleControl";
+import { guestNodeVcpusText } from "../../shared/layout/unnamed-vcpus";
 import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layout/fields";
 
 /** A chip in its node's colour, with dark text where the colour is light. */
@@ -116,6 +117,7 @@ function GuestList() {
           <GuestRow
             key={`${n.nodeid ?? i}-${n.memdev ?? ""}`}
             index={i}
+            vcpusText={guestNodeVcpusText(layout, i)}
             node={n}
             backend={b}
             threads={t?.effective}
@@ -140,8 +142,9 @@ const Tools = memo(function Tools() {
   const budgetCheck = countField(budgetText, { min: 0, max: 64, what: "threads per backend" });
   const budget = budgetCheck.ok ? (budgetCheck.value ?? 0) : undefined;
   const [budgetNode, setBudgetNode] = useState(0);
-  const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: "2" });
-  const newSizeError = err(sizeField(newNode.size));
+  // an empty memory field: the new node shares -m, as a canvas drop does (shared/layout/memory-share.ts)
+  const [newNode, setNewNode] = useState({ host: 0, size: "", vcpus: "2" });
+  const newSizeError = newNode.size.trim() === "" ? undefined : err(sizeField(newNode.size));
   const newVcpusError = err(countField(newNode.vcpus, { min: 0, max: 512, what: "vCPUs of the new guest node" }));
   return (
     <div className="tools">
@@ -198,7 +201,7 @@ const Tools = memo(function Tools() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!newSizeError && !newVcpusError) addNode(newNode.host, newNode.size, Number(newNode.vcpus));
+          if (!newSizeError && !newVcpusError) addNode(newNode.host, newNode.size.trim() || undefined, Number(newNode.vcpus));
         }}
       >
         <span>add guest node on host node</span>
@@ -214,6 +217,8 @@ const Tools = memo(function Tools() {
           <input
             className="size"
             aria-label="memory of the new guest node"
+            placeholder="share of -m"
+            title="empty: it takes what -m leaves, or all guest nodes share -m evenly; a size: -m becomes the guest nodes' sum"
             aria-invalid={newSizeError ? true : undefined}
             value={newNode.size}
             onChange={(e) => setNewNode({ ...newNode, size: e.target.value })}
@@ -246,6 +251,8 @@ const Tools = memo(function Tools() {
 
 interface RowProps {
   index: number;
+  /** its vCPUs as QEMU will have them (guestNodeVcpusText) */
+  vcpusText: string;
   node: Layout["nodes"][number];
   backend: Backend | undefined;
   threads: number | undefined;
@@ -259,6 +266,7 @@ const GuestRow = memo(
   GuestRowView,
   (a, b) =>
     a.index === b.index &&
+    a.vcpusText === b.vcpusText &&
     a.threads === b.threads &&
     a.color === b.color &&
     a.selected === b.selected &&
@@ -266,7 +274,7 @@ const GuestRow = memo(
     JSON.stringify([a.node, a.backend]) === JSON.stringify([b.node, b.backend]),
 );
 
-function GuestRowView({ index: i, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
+function GuestRowView({ index: i, vcpusText, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
   const bind = useApp((s) => s.bind);
   const resize = useApp((s) => s.resize);
   const removeNode = useApp((s) => s.removeNode);
@@ -277,7 +285,9 @@ function GuestRowView({ index: i, node: n, backend: b, threads, color, selected,
     <li className="guest-node" data-guest-node={n.nodeid ?? i} style={color ? ({ "--node": color } as React.CSSProperties) : undefined}>
       <div className="row">
         <strong>guest node {n.nodeid ?? i}</strong>
-        <span className="muted">vCPUs {n.cpus ?? "none"}</span>
+        <span className="muted" data-vcpus-text="">
+          vCPUs {vcpusText}
+        </span>
         <span className="spacer" />
         <button type="button" onClick={() => splitNode(i)} title="split into two nodes on the same host node">
           split
