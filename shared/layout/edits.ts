@@ -37,7 +37,7 @@ function ids(text: string | undefined): number[] {
   return r && r.ok ? r.ids : [];
 }
 
-function freeId(l: Layout, base: string): string {
+export function freeId(l: Layout, base: string): string {
   const used = new Set([...l.backends.map((b) => b.id), ...l.threadContexts.map((t) => t.id)]);
   if (!used.has(base)) return base;
   for (let i = 1; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
@@ -52,7 +52,7 @@ function ensureContext(l: Layout, node: number): ThreadContext {
 }
 
 /** Drop contexts that no backend uses any more (ones the user wrote by hand stay if used). */
-function pruneContexts(l: Layout) {
+export function pruneContexts(l: Layout) {
   const used = new Set(l.backends.map((b) => b.preallocContext).filter(Boolean));
   l.threadContexts = l.threadContexts.filter((t) => used.has(t.id));
 }
