@@ -15,6 +15,7 @@ import type { ViewTransform } from "../canvas/zoom-controller";
 import type { ModelParams } from "../../shared/model/prealloc-model";
 import type { LabProgress } from "../../shared/lab/prepare-steps";
 import type { PinActions, PinState } from "./pin-types";
+import type { GuestNodeActions } from "./guest-node-slice";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
@@ -89,7 +90,7 @@ export interface AppState extends PinState {
   presenting?: RunRecord[];
 }
 
-export interface AppActions extends PinActions {
+export interface AppActions extends PinActions, GuestNodeActions {
   init(): Promise<void>;
   loadQemus(): Promise<void>;
   /** the model's parameters for the target chosen now */

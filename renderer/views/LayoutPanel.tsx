@@ -5,13 +5,13 @@
 import { memo, useMemo, useState } from "react";
 import { emptyLayout, type Backend, type Layout } from "../../shared/layout/schema";
 import { useApp, DND_TYPE, type DragItem } from "./useApp";
-import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize, parseSize } from "../../shared/size/size";
 import { preallocThreads } from "../../shared/qemu/prealloc";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { backendColor, inkOn } from "./palette";
 import { ValidatedInput } from "./ValidatedInput";
 import { ConsoleControl } from "./ConsoleControl";
+import { HostNodesField } from "./HostNodesField";
 import { guestNodeVcpusText } from "../../shared/layout/unnamed-vcpus";
 import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layout/fields";
 
@@ -318,19 +318,7 @@ function GuestRowView({ index: i, vcpusText, node: n, backend: b, threads, color
             size
             <ValidatedInput className="size" value={b.size} label={`size of ${b.id}`} check={(t) => err(sizeField(t))} apply={(t) => resize(b.id, t)} />
           </label>
-          <label>
-            host node
-            <select aria-label={`host node of ${b.id}`} value={idList(b.hostNodes)[0] ?? ""} onChange={(e) => bind(b.id, Number(e.target.value))}>
-              <option value="" disabled>
-                –
-              </option>
-              {hostNodes.map((h) => (
-                <option key={h} value={h}>
-                  {h}
-                </option>
-              ))}
-            </select>
-          </label>
+          <HostNodesField index={i} backend={b} hostNodes={hostNodes} />
           <span className="muted">
             {size?.ok ? humanSize(size.bytes) : b.size}
             {threads ? ` · ${threads} thread${threads === 1 ? "" : "s"}` : " · not preallocated"}
