@@ -217,7 +217,7 @@ const Tools = memo(function Tools() {
           <input
             className="size"
             aria-label="memory of the new guest node"
-            placeholder="share of -m"
+            placeholder="auto"
             title="empty: it takes what -m leaves, or all guest nodes share -m evenly; a size: -m becomes the guest nodes' sum"
             aria-invalid={newSizeError ? true : undefined}
             value={newNode.size}
