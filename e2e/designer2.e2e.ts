@@ -6,10 +6,13 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { drag, centre, chooseTarget, startHarness, SHOTS, type Harness } from "./harness";
+import { drag, centre, chooseTarget, planInBar, startHarness, ROOT, SHOTS, type Harness } from "./harness";
+import { setAppRoot } from "../electron/files/resources";
 
 let h: Harness;
 beforeAll(async () => {
+  // this checkout's samples (a worktree's node_modules link would find another checkout's)
+  setAppRoot(ROOT);
   h = await startHarness();
   // "new" over a changed layout asks first
   h.page.on("dialog", (d) => void d.accept());
@@ -240,5 +243,31 @@ describe("the canvas designer's open gaps, as a demanding user meets them", () =
     expect(over, bar ?? "").not.toBeNull();
     expect(said, item).not.toBeNull();
     expect(Math.abs(Number(over![1]) - (Number(said![1]) - Number(said![2])))).toBeLessThan(1);
+  });
+
+  it("an attached NIC shows on its guest node's box and row, and the line puts it on that node (pxb numa_node); given to another node, all three follow", async () => {
+    const page = h.page;
+    const NIC = "0000:81:00.0";
+    await chooseTarget(page, "sample:xeon-2node-gpu-nic", `svg.host-svg [data-node="1"] .pci-row[data-device="${NIC}"]`);
+    await planInBar(page, { mem: "4G", vcpus: 8, threads: 4 });
+    await expect.poll(cmdline).toContain("ram-node1");
+    const attach = page.locator(`svg.host-svg .pci-row[data-device="${NIC}"] .pci-attach`);
+    const at = await centre(attach);
+    await page.mouse.click(at.x, at.y);
+    const detail = (i: number) => head(i).locator(".guest-detail").textContent();
+    const row = (i: number) => page.locator(`[data-guest-node="${i}"] [data-guest-devices]`);
+    await expect.poll(() => detail(1)).toContain("⇄ 81:00.0 Ethernet");
+    expect(await detail(0)).not.toContain("⇄");
+    expect(await row(1).innerText()).toMatch(/^devices 0000:81:00\.0 \(Ethernet · .+\): on expander bridge pxb-node1, numa_node=1$/);
+    const line = await cmdline();
+    expect(line).toMatch(/-device pxb(-pcie)?,id=pxb-node1,bus_nr=128,numa_node=1,bus=pci(e)?\.0/);
+    expect(line).toMatch(new RegExp(`-device vfio-pci,host=${NIC},id=hostdev0,bus=(pxb-node1|rp-hostdev0)`));
+    await page.screenshot({ path: join(SHOTS, "designer2-device-on-guest-node.png") });
+    // given to guest node 0 in the list under the canvas: box, row and line follow
+    await page.selectOption(`.attached-devices li[data-device="${NIC}"] select`, "0");
+    await expect.poll(() => detail(0)).toContain("⇄ 81:00.0 Ethernet");
+    expect(await detail(1)).not.toContain("⇄");
+    expect(await row(1).count()).toBe(0);
+    await expect.poll(cmdline).toMatch(/id=pxb-node0,bus_nr=128,numa_node=0/);
   });
 });

@@ -27,6 +27,9 @@ import { vcpuHostSets } from "../../shared/pin/resolve";
 import { useCanvasMenu } from "./use-canvas-menu";
 import { sameCells } from "./guest-geometry-of";
 import { guestTitleMenu, useGuestTitleActions } from "./guest-title-menu";
+import { guestBoxDevices } from "../../shared/layout/guest-devices";
+
+const withSpace = (t: string) => (t ? ` · ${t}` : "");
 
 /** a press that moves less than this (CSS px) is a click */
 const DRAG_SLOP = 4;
@@ -420,7 +423,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
             detail={
               box.index === -1
                 ? unnamedDetail(layout, box.cells.length)
-                : `${backend ? backend.size : (node?.mem ?? "no memory")}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}`
+                : `${backend ? backend.size : (node?.mem ?? "no memory")}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}${withSpace(guestBoxDevices(layout, box.index, host))}`
             }
             selectedKey={mine.join(",")}
             pinsKey={box.cells

@@ -13,6 +13,7 @@ import { ValidatedInput } from "./ValidatedInput";
 import { ConsoleControl } from "./ConsoleControl";
 import { HostNodesField } from "./HostNodesField";
 import { guestNodeVcpusText } from "../../shared/layout/unnamed-vcpus";
+import { guestPanelDevices } from "../../shared/layout/guest-devices";
 import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layout/fields";
 
 /** A chip in its node's colour, with dark text where the colour is light. */
@@ -118,6 +119,7 @@ function GuestList() {
             key={`${n.nodeid ?? i}-${n.memdev ?? ""}`}
             index={i}
             vcpusText={guestNodeVcpusText(layout, i)}
+            devices={guestPanelDevices(layout, i, host)}
             node={n}
             backend={b}
             threads={t?.effective}
@@ -253,6 +255,8 @@ interface RowProps {
   index: number;
   /** its vCPUs as QEMU will have them (guestNodeVcpusText) */
   vcpusText: string;
+  /** the host devices it holds and where the line puts them (guest-devices.ts) */
+  devices: string;
   node: Layout["nodes"][number];
   backend: Backend | undefined;
   threads: number | undefined;
@@ -267,6 +271,7 @@ const GuestRow = memo(
   (a, b) =>
     a.index === b.index &&
     a.vcpusText === b.vcpusText &&
+    a.devices === b.devices &&
     a.threads === b.threads &&
     a.color === b.color &&
     a.selected === b.selected &&
@@ -274,7 +279,7 @@ const GuestRow = memo(
     JSON.stringify([a.node, a.backend]) === JSON.stringify([b.node, b.backend]),
 );
 
-function GuestRowView({ index: i, vcpusText, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
+function GuestRowView({ index: i, vcpusText, devices, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
   const bind = useApp((s) => s.bind);
   const resize = useApp((s) => s.resize);
   const removeNode = useApp((s) => s.removeNode);
@@ -328,6 +333,11 @@ function GuestRowView({ index: i, vcpusText, node: n, backend: b, threads, color
       ) : (
         <div className="muted">{n.memdev ? `memdev ${n.memdev} (missing)` : "no memory backend"}</div>
       )}
+      {devices ? (
+        <div className="muted small" data-guest-devices="">
+          {devices}
+        </div>
+      ) : null}
     </li>
   );
 }
