@@ -270,4 +270,16 @@ describe("the canvas designer's open gaps, as a demanding user meets them", () =
     expect(await row(1).count()).toBe(0);
     await expect.poll(cmdline).toMatch(/id=pxb-node0,bus_nr=128,numa_node=0/);
   });
+
+  it("the three thread numbers tell one story: threads/VM 16 in the bar, 8 on each backend's row, and the panel's line says 8 + 8 = 16 but 8 at once with QEMU 7.2", async () => {
+    const page = h.page;
+    await chooseTarget(page, "sample:bm-standard2-52", '[data-node="1"]');
+    await planInBar(page, { mem: "256G", vcpus: 104, threads: 16 });
+    const story = page.locator('[data-testid="thread-story"]');
+    await expect.poll(() => story.innerText()).toContain("preallocation threads: ram-node0 8 + ram-node1 8 = 16 in all; at most 8 run at once: QEMU 7.2");
+    expect(await story.innerText()).toContain('The bar\'s threads/VM is what "plan for me" shares out among the backends');
+    // each row says its 8
+    for (const n of [0, 1]) expect(await page.locator(`[data-guest-node="${n}"]`).innerText()).toContain("8 threads");
+    await page.screenshot({ path: join(SHOTS, "designer2-thread-story.png") });
+  });
 });

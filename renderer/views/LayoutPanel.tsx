@@ -12,6 +12,7 @@ import { backendColor, inkOn } from "./palette";
 import { ValidatedInput } from "./ValidatedInput";
 import { ConsoleControl } from "./ConsoleControl";
 import { HostNodesField } from "./HostNodesField";
+import { ThreadStory } from "./ThreadStory";
 import { guestNodeVcpusText } from "../../shared/layout/unnamed-vcpus";
 import { guestPanelDevices } from "../../shared/layout/guest-devices";
 import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layout/fields";
@@ -38,6 +39,7 @@ export function LayoutPanel() {
       <SizeRow />
       {empty ? <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p> : null}
       <GuestList />
+      <ThreadStory />
       <Tools />
     </section>
   );
