@@ -156,7 +156,8 @@ describe("designing on the canvas, as a demanding user", () => {
     const tiny = argv.slice(1).map((a) =>
       a
         .replace(/^\d+G$/, "256M")
-        .replace(/size=\d+G/, "size=128M")
+        // the two guest nodes share the new layout's -m 1G: 512M each (shared/layout/memory-share.ts)
+        .replace(/size=\d+[GM]/, "size=128M")
         .replace(/,host-nodes=\d+,policy=bind/, ""),
     );
     expect(tiny).toContain("-numa");

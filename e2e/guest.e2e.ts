@@ -47,7 +47,8 @@ describe("the guest on the canvas, with the real mouse", () => {
       await drag(page, await centre(page.locator("[data-guest-new]")), await centre(hostCard(n)));
       await expect.poll(() => box(n).count()).toBe(1);
     }
-    expect(await cmdline()).toContain("-object memory-backend-ram,id=ram-node1,size=1G,host-nodes=1,policy=bind");
+    // the two share the new layout's -m 1G (shared/layout/memory-share.ts)
+    expect(await cmdline()).toContain("-object memory-backend-ram,id=ram-node1,size=512M,host-nodes=1,policy=bind");
     // the links: each guest node to its host node, in that node's colour
     for (const n of [0, 1]) {
       const link = page.locator(`[data-link="${n}-${n}"]`);
@@ -161,7 +162,10 @@ describe("the guest on the canvas, with the real mouse", () => {
     await page.focus('[data-guest-head="0"]');
     await page.keyboard.press("Enter");
     await menu.waitFor();
-    expect(await menu.locator("button").allInnerTexts()).toEqual(["bind its memory to host node 0", "bind its memory to host node 1"]);
+    // where its memory goes first, then the rest of the title's menu (renderer/canvas/guest-title-menu.ts)
+    const items = await menu.locator("button").allInnerTexts();
+    expect(items.slice(0, 3)).toEqual(["bind its memory to host node 0", "bind its memory to host node 1", "also bind its memory to host node 1 (host-nodes=0-1)"]);
+    expect(items).toContain("remove guest node 0 and ram-node0");
     await page.keyboard.press("Escape");
     expect(await menu.count()).toBe(0);
   });

@@ -3,11 +3,14 @@
 
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
+import { MenuField, type MenuFieldSpec } from "./MenuField";
 
 export interface MenuItem {
   label: string;
   disabled?: boolean;
   run(): void;
+  /** an item that takes a value: choosing it opens a field in the menu (MenuField.tsx) */
+  field?: MenuFieldSpec;
 }
 
 interface Props {
@@ -23,6 +26,7 @@ const MARGIN = 4;
 
 export function GuestMenu({ frame, x, y, title, items, onClose }: Props) {
   const ref = useRef<HTMLDivElement>(null);
+  const [editing, setEditing] = useState<string | undefined>();
   useEffect(() => {
     ref.current?.querySelector<HTMLButtonElement>("button:not(:disabled)")?.focus();
     const away = (e: PointerEvent) => {
@@ -60,20 +64,25 @@ export function GuestMenu({ frame, x, y, title, items, onClose }: Props) {
     <div className="canvas-menu" role="menu" aria-label={title} ref={ref} style={{ left: Math.max(MARGIN, Math.min(x, width - 280)), top, maxHeight }} onKeyDown={onKey}>
       <div className="canvas-menu-title">{title}</div>
       {items.length === 0 ? <div className="muted">nothing to do here</div> : null}
-      {items.map((it) => (
-        <button
-          key={it.label}
-          type="button"
-          role="menuitem"
-          disabled={it.disabled}
-          onClick={() => {
-            onClose();
-            it.run();
-          }}
-        >
-          {it.label}
-        </button>
-      ))}
+      {items.map((it) =>
+        it.field && editing === it.label ? (
+          <MenuField key={it.label} field={it.field} onDone={onClose} />
+        ) : (
+          <button
+            key={it.label}
+            type="button"
+            role="menuitem"
+            disabled={it.disabled}
+            onClick={() => {
+              if (it.field) return setEditing(it.label);
+              onClose();
+              it.run();
+            }}
+          >
+            {it.label}
+          </button>
+        ),
+      )}
     </div>,
     frame.current,
   );

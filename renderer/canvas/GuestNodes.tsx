@@ -27,11 +27,15 @@ import { vcpuHostSets } from "../../shared/pin/resolve";
 import { useCanvasMenu } from "./use-canvas-menu";
 import { sameCells } from "./guest-geometry-of";
 import { DragMarks, ghostRoom, ghostTransform, type DropMark } from "./DragMarks";
+import { guestTitleMenu, useGuestTitleActions } from "./guest-title-menu";
+import { guestBoxDevices } from "../../shared/layout/guest-devices";
+
+const withSpace = (t: string) => (t ? ` · ${t}` : "");
 
 /** a press that moves less than this (CSS px) is a click */
 const DRAG_SLOP = 4;
-/** the size a guest node made by a drop starts with (edited in the guest layout panel) */
-export const NEW_NODE_SIZE = "1G";
+/** a guest node made by a drop shares -m (shared/layout/memory-share.ts); its size is edited in the guest layout panel */
+const NEW_NODE_SIZE = undefined;
 
 type Drag = { kind: "vcpus"; vcpus: number[]; at: Point } | { kind: "guest"; index: number; at: Point } | { kind: "new"; at: Point } | { kind: "lasso"; from: Point; at: Point; base: number[] };
 
@@ -114,6 +118,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
   const say = useApp((s) => s.say);
   const pinVcpus = useApp((s) => s.pinVcpus);
   const setVcpuSelection = useApp((s) => s.setVcpuSelection);
+  const titleActions = useGuestTitleActions();
   const [sel, setSel] = useState<number[]>([]);
   const [anchor, setAnchor] = useState<number | undefined>();
   const [cursor, setCursor] = useState<{ box: number; vcpu: number } | undefined>();
@@ -162,7 +167,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     setSel([]);
   };
 
-  const drop = (d: Drag, p: Point) => {
+  const drop = (d: Drag, p: Point, shift = false) => {
     const hit = hitTest(p, geometry, guest);
     const pin = d.kind === "vcpus" && hit.kind !== "guest" ? pinHit(p, geometry) : undefined;
     if (d.kind === "vcpus" && pin) {
@@ -170,7 +175,8 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       setSel([]);
     } else if (d.kind === "vcpus") sendVcpus(d.vcpus, hit, p);
     else if (d.kind === "guest") {
-      if (hit.kind === "host") moveGuest(d.index, hit.node);
+      // Shift-drop: its memory also on that host node (host-nodes=0-1)
+      if (hit.kind === "host") (shift ? titleActions.spanGuest : moveGuest)(d.index, hit.node);
       else if (hit.kind === "empty") say("info", `drop ${boxName(d.index, layout)} on a host node to bind its memory there`);
     } else if (d.kind === "new") {
       const os = hit.kind === "host" ? hit.node : hit.kind === "empty" ? emptyHostNode(p) : undefined;
@@ -211,7 +217,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
       setDrag(undefined);
       if (!current) return click();
       if (current.kind === "lasso") return;
-      drop(current, toDrawing(ev.clientX, ev.clientY));
+      drop(current, toDrawing(ev.clientX, ev.clientY), ev.shiftKey);
     };
     const cancel = (ev: KeyboardEvent) => {
       if (ev.key !== "Escape") return;
@@ -282,10 +288,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     for (const n of host.nodes) if (n.cpus.length) items.push({ label: `pin ${what} to host node ${n.id}'s CPUs (node-wide)`, run: () => (pinVcpus(vcpus, { node: n.id }), setSel([])) });
     return items;
   };
-  const guestMenu = (index: number): MenuItem[] => {
-    const now = guest.boxes.find((b) => b.index === index)?.hostNodes ?? [];
-    return host.nodes.map((n) => ({ label: `bind its memory to host node ${n.id}`, disabled: now.length === 1 && now[0] === n.id, run: () => moveGuest(index, n.id) }));
-  };
+  const guestMenu = (index: number): MenuItem[] => guestTitleMenu(index, layout, host, guest.boxes.find((b) => b.index === index)?.hostNodes ?? [], titleActions);
   const newMenu = (): MenuItem[] => host.nodes.map((n) => ({ label: `add a guest node on host node ${n.id}`, run: () => addNode(n.id, NEW_NODE_SIZE, []) }));
   const elementAt = (el: Element) => {
     const r = el.getBoundingClientRect();
@@ -338,7 +341,12 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
     }
   };
   const onHeadKey = (e: React.KeyboardEvent, index: number) => {
-    if (/^\d$/.test(e.key) && host.nodes.some((n) => n.id === Number(e.key))) {
+    // Shift+digit (by the key's place: Shift+1 types "!"): its memory also on that host node
+    const shifted = e.shiftKey && /^Digit\d$/.test(e.code) ? Number(e.code.slice(5)) : undefined;
+    if (shifted !== undefined && host.nodes.some((n) => n.id === shifted)) {
+      e.preventDefault();
+      titleActions.spanGuest(index, shifted);
+    } else if (/^\d$/.test(e.key) && host.nodes.some((n) => n.id === Number(e.key))) {
       e.preventDefault();
       moveGuest(index, Number(e.key));
     } else if (e.key === "Enter" || e.key === " " || e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
@@ -418,7 +426,7 @@ export function GuestNodes({ host, geometry, guest, layout, frame }: Props) {
             detail={
               box.index === -1
                 ? unnamedDetail(layout, box.cells.length)
-                : `${backend ? backend.size : (node?.mem ?? "no memory")}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}`
+                : `${backend ? backend.size : (node?.mem ?? "no memory")}${box.hostNodes.length ? ` → host node${box.hostNodes.length > 1 ? "s" : ""} ${formatIdList(box.hostNodes)}` : backend ? " · not bound" : ""}${withSpace(guestBoxDevices(layout, box.index, host))}`
             }
             selectedKey={mine.join(",")}
             pinsKey={box.cells
@@ -570,7 +578,7 @@ const GuestBoxView = memo(
             tabIndex={0}
             role="button"
             data-guest-head={box.index}
-            aria-label={`${title}: drag onto a host node to bind its memory there, or press the host node's number`}
+            aria-label={`${title}: drag onto a host node to bind its memory there (Shift: also there), or press the host node's number (Shift+number: also there); Enter opens its menu`}
             onPointerDown={(e) => {
               e.stopPropagation();
               onHeadDown(e, box.index);

@@ -6,6 +6,7 @@ import { parseCommandLine } from "../../shared/qemu/parse";
 import { planLayout } from "../../shared/plan/planner";
 import { layoutToText, loadLayoutText } from "../../shared/layout/load";
 import { addGuestNode, applyThreadBudget, bindBackendAndPins, moveGuestNode, moveVcpus, removeGuestNode, setBackendSize, splitGuestNode } from "../../shared/layout/edits";
+import { shareNote, shareOfMemory } from "../../shared/layout/memory-share";
 import { setMemorySize, setSmpField, sizeField } from "../../shared/layout/fields";
 import { ApiFailure } from "../../shared/api/contract";
 import { lacksNote } from "../../shared/topology/lacks-note";
@@ -139,7 +140,14 @@ export function designSlice({ api, set, get, commit }: SliceDeps, initial: Layou
       commit(r.value);
       return undefined;
     },
-    addNode: (node, size, vcpus) => get().edit((l) => addGuestNode(l, node, size, vcpus)),
+    addNode(node, size, vcpus) {
+      const before = get().layout;
+      get().edit((l) => addGuestNode(l, node, size, vcpus));
+      const after = get().layout;
+      if (size !== undefined || after === before) return;
+      const added = after.nodes[after.nodes.length - 1];
+      get().say("info", shareNote(shareOfMemory(before), `guest node ${added?.nodeid ?? after.nodes.length - 1}`, after.memory?.size));
+    },
     moveGuest: (i, node) => get().edit((l) => moveGuestNode(l, i, node, get().host)),
     moveVcpus: (vcpus, to) => get().edit((l) => moveVcpus(l, vcpus, to)),
     removeNode: (i) => get().edit((l) => removeGuestNode(l, i)),

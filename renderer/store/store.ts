@@ -13,6 +13,7 @@ import { designSlice, freshLayout } from "./design-slice";
 import { runSlice } from "./run-slice";
 import { uiSlice } from "./ui-slice";
 import { pinSlice } from "./pin-slice";
+import { guestNodeSlice } from "./guest-node-slice";
 import { followShown } from "./shown";
 
 export type { AppActions, AppState, RunState, TargetKind } from "./types";
@@ -35,6 +36,7 @@ export function createAppStore(api: Api) {
       ...runSlice(deps),
       ...uiSlice(deps),
       ...pinSlice(deps),
+      ...guestNodeSlice(deps),
       shown: { layout: initial },
       async init() {
         const [samples, qemu] = await Promise.all([api.listSamples({}).catch(() => []), api.qemuInfo({}).catch(() => ({ available: false, error: "unknown" }))]);

@@ -15,6 +15,7 @@ import type { ViewTransform } from "../canvas/zoom-controller";
 import type { ModelParams } from "../../shared/model/prealloc-model";
 import type { LabProgress } from "../../shared/lab/prepare-steps";
 import type { PinActions, PinState } from "./pin-types";
+import type { GuestNodeActions } from "./guest-node-slice";
 
 export type TargetKind = "host" | "sample" | "imported" | "lab";
 
@@ -91,7 +92,7 @@ export interface AppState extends PinState {
   presenting?: RunRecord[];
 }
 
-export interface AppActions extends PinActions {
+export interface AppActions extends PinActions, GuestNodeActions {
   init(): Promise<void>;
   loadQemus(): Promise<void>;
   /** the model's parameters for the target chosen now */
@@ -123,7 +124,8 @@ export interface AppActions extends PinActions {
   /** one -smp property as typed; empty unsets it */
   setSmp(field: SmpField, text: string): string | undefined;
   /** a new guest node bound to a host node, with `vcpus` more vCPUs or exactly these ones */
-  addNode(hostNode: number, size: string, vcpus: number | readonly number[]): void;
+  /** without a size the new node shares -m (shared/layout/memory-share.ts), and the app says what it got */
+  addNode(hostNode: number, size: string | undefined, vcpus: number | readonly number[]): void;
   /** a guest node dragged onto a host node: its backend and thread-context follow */
   moveGuest(index: number, hostNode: number): void;
   /** vCPUs dragged onto a guest node */

@@ -10,6 +10,7 @@ import { scaleLinear } from "d3-scale";
 import { useApp, DND_TYPE, StoreContext, type DragItem } from "./useApp";
 import { backendColor, inkOn, nodeColor, OFF_NODE } from "./palette";
 import { machineOf, memoryUseOf } from "../store/store";
+import { overText } from "../../shared/layout/node-memory";
 import { createZoomController, fitTransform, MAX_FIT_SCALE, type ZoomController } from "../canvas/zoom-controller";
 import type { HostTopology } from "../../shared/topology/schema";
 import { CardResources, UnplacedDevices } from "./CardResources";
@@ -289,7 +290,7 @@ function cardLayoutKey(p: NodeCardProps): string {
 function cardKeyOf(p: NodeCardProps): string {
   const u = p.use;
   // plain concatenation: every card's key is made on every edit (8 cards on the bench host)
-  let key = `${u.bound}|${u.free}|${u.over}|`;
+  let key = `${u.bound}|${u.free}|${u.over}|${u.setOver ?? ""}|${u.overNodes ?? ""}|`;
   for (const h of u.huge) key += `${h.pageSize}:${h.bound}:${h.free}:${h.over};`;
   for (const id of u.backends) {
     const b = p.layout.backends.find((x) => x.id === id);
@@ -442,8 +443,9 @@ function MemoryBar({ card, use, color }: { card: CardGeo; use: NodeMemoryUse; co
   const hugeBound = use.huge.reduce((a, u) => a + u.bound, 0);
   // line 2: what this layout binds here, and by how much it does not fit (ordinary and huge pages)
   const bound = use.bound > 0 || hugeBound > 0 ? `${humanSize(use.bound + hugeBound)}${hugeBound > 0 ? ` (${humanSize(hugeBound)} huge)` : ""}` : "nothing";
-  const overBytes = use.over + hugeOver;
-  const over = overBytes > 0 ? `${humanSize(overBytes)} more than is free` : "";
+  // red when NUMA013 says this node (or a set it is in) is short, as the words say; the red part of the bar is what is placed nowhere, on its nearest node
+  const overBytes = (use.setOver ?? use.over) + hugeOver;
+  const over = overText(use);
   // line 3: the node's huge-page pools
   const huge = node.hugepages.map((h) => `${humanSize(h.pageSize)} pages ${h.free}/${h.total} free`).join(" · ");
   // on a narrow card (3 cores) the pool says its free pages only, not "1000/1024 f…"; the total is in the title

@@ -5,13 +5,16 @@
 import { memo, useMemo, useState } from "react";
 import { emptyLayout, type Backend, type Layout } from "../../shared/layout/schema";
 import { useApp, DND_TYPE, type DragItem } from "./useApp";
-import { idList } from "../../shared/cpulist/cpulist";
 import { humanSize, parseSize } from "../../shared/size/size";
 import { preallocThreads } from "../../shared/qemu/prealloc";
 import { onlineCpuCount } from "../../shared/topology/query";
 import { backendColor, inkOn } from "./palette";
 import { ValidatedInput } from "./ValidatedInput";
 import { ConsoleControl } from "./ConsoleControl";
+import { HostNodesField } from "./HostNodesField";
+import { ThreadStory } from "./ThreadStory";
+import { guestNodeVcpusText } from "../../shared/layout/unnamed-vcpus";
+import { guestPanelDevices } from "../../shared/layout/guest-devices";
 import { countField, memoryText, sizeField, SMP_FIELDS } from "../../shared/layout/fields";
 
 /** A chip in its node's colour, with dark text where the colour is light. */
@@ -36,6 +39,7 @@ export function LayoutPanel() {
       <SizeRow />
       {empty ? <p className="empty">No guest nodes yet. Use “Plan for me”, import a command line, or add a node below.</p> : null}
       <GuestList />
+      <ThreadStory />
       <Tools />
     </section>
   );
@@ -121,6 +125,8 @@ function GuestList() {
           <GuestRow
             key={`${n.nodeid ?? i}-${n.memdev ?? ""}`}
             index={i}
+            vcpusText={guestNodeVcpusText(layout, i)}
+            devices={guestPanelDevices(layout, i, host)}
             node={n}
             backend={b}
             threads={t?.effective}
@@ -145,8 +151,9 @@ const Tools = memo(function Tools() {
   const budgetCheck = countField(budgetText, { min: 0, max: 64, what: "threads per backend" });
   const budget = budgetCheck.ok ? (budgetCheck.value ?? 0) : undefined;
   const [budgetNode, setBudgetNode] = useState(0);
-  const [newNode, setNewNode] = useState({ host: 0, size: "1G", vcpus: "2" });
-  const newSizeError = err(sizeField(newNode.size));
+  // an empty memory field: the new node shares -m, as a canvas drop does (shared/layout/memory-share.ts)
+  const [newNode, setNewNode] = useState({ host: 0, size: "", vcpus: "2" });
+  const newSizeError = newNode.size.trim() === "" ? undefined : err(sizeField(newNode.size));
   const newVcpusError = err(countField(newNode.vcpus, { min: 0, max: 512, what: "vCPUs of the new guest node" }));
   return (
     <div className="tools">
@@ -203,7 +210,7 @@ const Tools = memo(function Tools() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!newSizeError && !newVcpusError) addNode(newNode.host, newNode.size, Number(newNode.vcpus));
+          if (!newSizeError && !newVcpusError) addNode(newNode.host, newNode.size.trim() || undefined, Number(newNode.vcpus));
         }}
       >
         <span>add guest node on host node</span>
@@ -219,6 +226,8 @@ const Tools = memo(function Tools() {
           <input
             className="size"
             aria-label="memory of the new guest node"
+            placeholder="auto"
+            title="empty: it takes what -m leaves, or all guest nodes share -m evenly; a size: -m becomes the guest nodes' sum"
             aria-invalid={newSizeError ? true : undefined}
             value={newNode.size}
             onChange={(e) => setNewNode({ ...newNode, size: e.target.value })}
@@ -251,6 +260,10 @@ const Tools = memo(function Tools() {
 
 interface RowProps {
   index: number;
+  /** its vCPUs as QEMU will have them (guestNodeVcpusText) */
+  vcpusText: string;
+  /** the host devices it holds and where the line puts them (guest-devices.ts) */
+  devices: string;
   node: Layout["nodes"][number];
   backend: Backend | undefined;
   threads: number | undefined;
@@ -264,6 +277,8 @@ const GuestRow = memo(
   GuestRowView,
   (a, b) =>
     a.index === b.index &&
+    a.vcpusText === b.vcpusText &&
+    a.devices === b.devices &&
     a.threads === b.threads &&
     a.color === b.color &&
     a.selected === b.selected &&
@@ -271,7 +286,7 @@ const GuestRow = memo(
     JSON.stringify([a.node, a.backend]) === JSON.stringify([b.node, b.backend]),
 );
 
-function GuestRowView({ index: i, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
+function GuestRowView({ index: i, vcpusText, devices, node: n, backend: b, threads, color, selected, hostNodes }: RowProps) {
   const bind = useApp((s) => s.bind);
   const resize = useApp((s) => s.resize);
   const removeNode = useApp((s) => s.removeNode);
@@ -282,7 +297,9 @@ function GuestRowView({ index: i, node: n, backend: b, threads, color, selected,
     <li className="guest-node" data-guest-node={n.nodeid ?? i} style={color ? ({ "--node": color } as React.CSSProperties) : undefined}>
       <div className="row">
         <strong>guest node {n.nodeid ?? i}</strong>
-        <span className="muted">vCPUs {n.cpus ?? "none"}</span>
+        <span className="muted" data-vcpus-text="">
+          vCPUs {vcpusText}
+        </span>
         <span className="spacer" />
         <button type="button" onClick={() => splitNode(i)} title="split into two nodes on the same host node">
           split
@@ -313,19 +330,7 @@ function GuestRowView({ index: i, node: n, backend: b, threads, color, selected,
             size
             <ValidatedInput className="size" value={b.size} label={`size of ${b.id}`} check={(t) => err(sizeField(t))} apply={(t) => resize(b.id, t)} />
           </label>
-          <label>
-            host node
-            <select aria-label={`host node of ${b.id}`} value={idList(b.hostNodes)[0] ?? ""} onChange={(e) => bind(b.id, Number(e.target.value))}>
-              <option value="" disabled>
-                –
-              </option>
-              {hostNodes.map((h) => (
-                <option key={h} value={h}>
-                  {h}
-                </option>
-              ))}
-            </select>
-          </label>
+          <HostNodesField index={i} backend={b} hostNodes={hostNodes} />
           <span className="muted">
             {size?.ok ? humanSize(size.bytes) : b.size}
             {threads ? ` · ${threads} thread${threads === 1 ? "" : "s"}` : " · not preallocated"}
@@ -335,6 +340,11 @@ function GuestRowView({ index: i, node: n, backend: b, threads, color, selected,
       ) : (
         <div className="muted">{n.memdev ? `memdev ${n.memdev} (missing)` : "no memory backend"}</div>
       )}
+      {devices ? (
+        <div className="muted small" data-guest-devices="">
+          {devices}
+        </div>
+      ) : null}
     </li>
   );
 }

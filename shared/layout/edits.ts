@@ -8,6 +8,7 @@ import { formatSize, parseSize } from "../size/size";
 import { nearestCpuNode, nodeById, onlineCpusOf } from "../topology/query";
 import { movePinsWithNode } from "../pin/follow";
 import { copyData } from "./copy";
+import { shareOfMemory } from "./memory-share";
 
 /**
  * The node whose CPUs should preallocate memory bound to `node`: itself, or for a memory-only
@@ -36,7 +37,7 @@ function ids(text: string | undefined): number[] {
   return r && r.ok ? r.ids : [];
 }
 
-function freeId(l: Layout, base: string): string {
+export function freeId(l: Layout, base: string): string {
   const used = new Set([...l.backends.map((b) => b.id), ...l.threadContexts.map((t) => t.id)]);
   if (!used.has(base)) return base;
   for (let i = 1; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
@@ -51,7 +52,7 @@ function ensureContext(l: Layout, node: number): ThreadContext {
 }
 
 /** Drop contexts that no backend uses any more (ones the user wrote by hand stay if used). */
-function pruneContexts(l: Layout) {
+export function pruneContexts(l: Layout) {
   const used = new Set(l.backends.map((b) => b.preallocContext).filter(Boolean));
   l.threadContexts = l.threadContexts.filter((t) => used.has(t.id));
 }
@@ -142,11 +143,23 @@ function syncSmp(l: Layout) {
   if (need > have || !l.smp) l.smp = { ...(l.smp ?? {}), cpus: Math.max(need, l.smp?.cpus ?? 0) };
 }
 
-/** A new guest node with its own backend bound to a host node; `vcpus` more vCPUs after the highest one, or exactly these vCPUs (taken from the nodes that had them). */
-export function addGuestNode(layout: Layout, hostNode: number, size: string, vcpus: number | readonly number[]): Layout {
+/**
+ * A new guest node with its own backend bound to a host node; `vcpus` more vCPUs after the highest one, or exactly these vCPUs (taken from the nodes that had them).
+ * With a size, -m becomes the nodes' sum; without one (a canvas drop), the node shares -m (shared/layout/memory-share.ts) and -m is kept.
+ */
+export function addGuestNode(layout: Layout, hostNode: number, size: string | undefined, vcpus: number | readonly number[]): Layout {
   if (typeof vcpus !== "number") {
     const added = addGuestNode(layout, hostNode, size, 0);
     return vcpus.length ? moveVcpus(added, vcpus, added.nodes.length - 1) : added;
+  }
+  if (size === undefined) {
+    const share = shareOfMemory(layout);
+    const added = addGuestNode(layout, hostNode, share.size, vcpus);
+    if (share.kind === "sum") return added;
+    // the node was added with the size -m leaves (or its even share): the others take theirs, and -m is as typed
+    if (share.kind === "even") share.sizes.forEach((s, i) => (added.backends.find((b) => b.id === added.nodes[i]!.memdev)!.size = s));
+    added.memory = { ...added.memory, size: share.memory };
+    return added;
   }
   const l = clone(layout);
   const nodeid = l.nodes.length === 0 ? 0 : Math.max(...l.nodes.map((n, i) => n.nodeid ?? i)) + 1;

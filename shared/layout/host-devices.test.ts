@@ -27,7 +27,9 @@ describe("host devices in a layout", () => {
 
   it("export as -device vfio-pci,host=ADDR and as libvirt <hostdev>", () => {
     const argv = generateArgv(withDevice(1));
-    expect(argv.slice(-2)).toEqual(["-device", "vfio-pci,host=0000:81:00.0,id=nic0"]);
+    // on guest node 1 through an expander bridge (shared/qemu/device-placement.ts; no -machine: QEMU's pc)
+    expect(argv.slice(-4)).toEqual(["-device", "pxb,id=pxb-node1,bus_nr=128,numa_node=1,bus=pci.0", "-device", "vfio-pci,host=0000:81:00.0,id=nic0,bus=pxb-node1"]);
+    expect(generateArgv(withDevice()).slice(-2)).toEqual(["-device", "vfio-pci,host=0000:81:00.0,id=nic0"]);
     const x = exportLibvirt(withDevice(1));
     expect(x.xml).toContain("<hostdev mode='subsystem' type='pci' managed='yes'>\n    <source><address domain='0x0000' bus='0x81' slot='0x00' function='0x0'/></source>");
     expect(x.notes.join()).toContain("0000:81:00.0 (node 1)");

@@ -32,7 +32,7 @@ describe("pinning edits", () => {
     expect(setPinList(planned(), "emulator", "3-1")).toMatchObject({ ok: false });
     const l = planned();
     delete l.backends[0]!.policy;
-    expect(setPinMode(l, seed, "node")).toMatchObject({ ok: false, error: expect.stringMatching(/not bound to one host node/) });
+    expect(setPinMode(l, seed, "node")).toMatchObject({ ok: false, error: expect.stringMatching(/not bound to a host node/) });
     const cleared = setPinList({ ...planned(), pinning: { emulator: "5" } }, "emulator", "");
     expect(cleared.ok && cleared.layout.pinning).toBeUndefined();
   });

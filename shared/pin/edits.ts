@@ -4,11 +4,12 @@
 // follow their guest node's memory: a guest node is pinned to the host node its backend is bound to.
 
 import type { Layout } from "../layout/schema";
-import type { HostNode, HostTopology } from "../topology/schema";
+import type { HostTopology } from "../topology/schema";
 import { formatIdList, idList, parseIdList } from "../cpulist/cpulist";
 import { nodeById, onlineCpusOf } from "../topology/query";
 import { memoryNodesOf } from "../validate/rules/pinning";
-import { coreOrderedCpus, planPins, type PinMode } from "./plan-pins";
+import { coreOrderedCpus, planPins, type GuestHost, type PinMode } from "./plan-pins";
+import { spanNodes } from "./span-pins";
 import { withoutCpus } from "./fixes";
 import type { VcpuPin } from "./schema";
 
@@ -32,11 +33,13 @@ const panelWords = (text: string) =>
 /** Re-pin every guest node's vCPUs in `mode`, on the host node its memory is bound to. */
 export function setPinMode(layout: Layout, host: HostTopology, mode: PinMode): PinEdit {
   const reserve = idList(layout.pinning?.reserved);
-  const hostNodes: HostNode[] = [];
+  const hostNodes: GuestHost[] = [];
   for (const [i, n] of layout.nodes.entries()) {
     const mem = memoryNodesOf(layout, n.nodeid ?? i);
-    const h = mem?.length === 1 ? nodeById(host, mem[0]!) : undefined;
-    if (!h && mode !== "none") return { ok: false, error: `guest node ${n.nodeid ?? i}'s memory is not bound to one host node: bind it first, then pin its vCPUs there` };
+    // a guest node whose memory spans host nodes (host-nodes=0-1) is pinned across them (plan-pins.ts spanBlocks)
+    const span = mem && mem.length > 1 ? spanNodes(host, mem) : undefined;
+    const h = span ?? (mem?.length === 1 ? nodeById(host, mem[0]!) : undefined);
+    if (!h && mode !== "none") return { ok: false, error: `guest node ${n.nodeid ?? i}'s memory is not bound to a host node: bind it first, then pin its vCPUs there` };
     if (h) hostNodes.push(h);
   }
   const l: Layout = structuredClone(layout);

@@ -8,7 +8,7 @@ import type { Layout } from "../layout/schema";
 import type { HostNode, HostTopology } from "../topology/schema";
 import { formatIdList, idList } from "../cpulist/cpulist";
 import { cpuById, onlineCpusOf } from "../topology/query";
-import type { SmtPolicy } from "./schema";
+import type { SmtPolicy, VcpuPin } from "./schema";
 import { nodeL3Groups, placeOnGroups } from "./l3-fit";
 
 export const PIN_MODES = ["cpu", "node", "none"] as const;
@@ -67,8 +67,32 @@ export function mirrorHostSmp(host: HostTopology, layout: Layout, hostNodes: Hos
   return { ok: true, notes: [`guest -smp mirrors the host: ${sockets} socket${sockets > 1 ? "s" : ""} (one per guest node) × ${cores} cores × ${threads} threads`] };
 }
 
-/** Pin each guest node's vCPUs to host node hostNodes[g]. */
-export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode[], req: PinRequest): PinStep {
+/**
+ * A guest node's vCPUs split among the host nodes its memory spans (host-nodes=0-1): contiguous
+ * blocks in vCPU order, one per host node in the order given, as even as can be (the first
+ * blocks one larger), so each node's CPUs run a share of the vCPUs and the kernel's bind policy
+ * fills each node's memory from the vCPUs on it. One rule for the planner's pins, the pin modes
+ * and a guest node given a further host node on the canvas (shared/pin/span-pins.ts).
+ */
+export function spanBlocks<T>(vcpus: readonly T[], nodes: number): T[][] {
+  const each = Math.floor(vcpus.length / nodes);
+  const extra = vcpus.length - each * nodes;
+  const out: T[][] = [];
+  let at = 0;
+  for (let k = 0; k < nodes; k++) {
+    const n = each + (k < extra ? 1 : 0);
+    out.push(vcpus.slice(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+/** A guest node's host nodes: one, or the nodes its memory spans. */
+export type GuestHost = HostNode | readonly HostNode[];
+const nodesOf = (h: GuestHost): readonly HostNode[] => (Array.isArray(h) ? h : [h as HostNode]);
+
+/** Pin each guest node's vCPUs to host node hostNodes[g] (or, for a guest node spanning several, to theirs: spanBlocks). */
+export function planPins(host: HostTopology, layout: Layout, hostNodes: GuestHost[], req: PinRequest): PinStep {
   const mode = req.pin ?? "node";
   const reserved = new Set(req.reserve ?? []);
   const notes: string[] = [];
@@ -83,10 +107,17 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
   const used = new Set<number>();
   const onL3 = l3Sets(host, layout, hostNodes, reserved, mode === "cpu" && req.smt === "core", notes);
   for (const [g, guest] of layout.nodes.entries()) {
-    const hostNode = hostNodes[g]!;
     const vcpus = idList(guest.cpus);
     if (vcpus.length === 0) continue;
     const nodeId = guest.nodeid ?? g;
+    const span = nodesOf(hostNodes[g]!);
+    if (span.length > 1) {
+      const r = pinSpan(host, span, vcpus, nodeId, mode, reserved, req.smt === "core", used);
+      if (!r.ok) return r;
+      pinning.vcpus!.push(...r.pins);
+      continue;
+    }
+    const hostNode = span[0]!;
     if (mode === "node") {
       const cpus = onL3.get(g) ?? onlineCpusOf(host, hostNode).filter((c) => !reserved.has(c));
       if (cpus.length === 0)
@@ -118,7 +149,7 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
     pinning.dedicated = true;
     pinning.smt = req.smt ?? "siblings";
     // the emulator gets what the vCPUs leave on the chosen nodes, never a reserved CPU
-    const spare = [...new Set(hostNodes)].flatMap((n) => onlineCpusOf(host, n)).filter((c) => !used.has(c) && !reserved.has(c));
+    const spare = [...new Set(hostNodes.flatMap(nodesOf))].flatMap((n) => onlineCpusOf(host, n)).filter((c) => !used.has(c) && !reserved.has(c));
     if (spare.length > 0) pinning.emulator = formatIdList(spare);
     else notes.push("every CPU of the chosen nodes runs a vCPU: the emulator thread is not pinned, so it competes with vCPUs (give fewer vCPUs to keep a CPU for it)");
   }
@@ -132,9 +163,10 @@ export function planPins(host: HostTopology, layout: Layout, hostNodes: HostNode
  * that fills the whole host node keeps the node-wide set). In cpu mode with one PU per core a
  * group counts its cores. A note says where they do not fit.
  */
-function l3Sets(host: HostTopology, layout: Layout, hostNodes: HostNode[], reserved: ReadonlySet<number>, onePerCore: boolean, notes: string[]): Map<number, number[]> {
+function l3Sets(host: HostTopology, layout: Layout, hostNodes: GuestHost[], reserved: ReadonlySet<number>, onePerCore: boolean, notes: string[]): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  for (const hostNode of new Set(hostNodes)) {
+  // a guest node spanning several host nodes is pinned across them (pinSpan), not into one node's L3 groups
+  for (const hostNode of new Set(hostNodes.filter((h): h is HostNode => !Array.isArray(h)))) {
     const groups = nodeL3Groups(host, hostNode.id);
     if (!groups) continue;
     const guests = layout.nodes.map((n, g) => ({ g, id: n.nodeid ?? g, vcpus: idList(n.cpus).length })).filter(({ g, vcpus }) => hostNodes[g] === hostNode && vcpus > 0);
@@ -164,4 +196,45 @@ function l3Sets(host: HostTopology, layout: Layout, hostNodes: HostNode[], reser
     notes.push(`host node ${hostNode.id} has ${groups.length} L3 groups: ${shown} (the fewest whole groups that hold ${guests.length > 1 ? "each" : "its vCPUs"})`);
   }
   return out;
+}
+
+/**
+ * A guest node spanning several host nodes: node-wide, the union of their usable CPUs; one PU
+ * per vCPU, spanBlocks' blocks each on its node's free PUs in core order, refused when a node
+ * has fewer free PUs than its block (vCPUs would share PUs). `used` collects the PUs given.
+ */
+export function pinSpan(
+  host: HostTopology,
+  span: readonly HostNode[],
+  vcpus: readonly number[],
+  nodeId: number,
+  mode: Exclude<PinMode, "none">,
+  reserved: ReadonlySet<number>,
+  onePerCore: boolean,
+  used: Set<number>,
+): { ok: true; pins: VcpuPin[] } | { ok: false; message: string; fix: string } {
+  const ids = formatIdList(span.map((n) => n.id));
+  if (mode === "node") {
+    const cpus = span.flatMap((n) => onlineCpusOf(host, n)).filter((c) => !reserved.has(c));
+    if (cpus.length === 0) return { ok: false, message: `host nodes ${ids} have no CPU left for guest node ${nodeId}'s vCPUs${reserved.size ? " after --reserve" : ""}`, fix: "reserve fewer CPUs" };
+    return { ok: true, pins: [{ node: nodeId, hostCpus: formatIdList(cpus) }] };
+  }
+  const pins: VcpuPin[] = [];
+  const blocks = spanBlocks(vcpus, span.length);
+  for (const [k, block] of blocks.entries()) {
+    const node = span[k]!;
+    const pus = coreOrderedCpus(host, node, reserved, onePerCore).filter((c) => !used.has(c));
+    if (pus.length < block.length) {
+      return {
+        ok: false,
+        message: `--pin cpu: guest node ${nodeId} spans host nodes ${ids}, and its vCPUs ${formatIdList(block)} go on host node ${node.id}, which has ${pus.length} ${onePerCore ? "core" : "CPU"}${pus.length === 1 ? "" : "s"}${reserved.size ? " left after --reserve" : ""}, so vCPUs would share PUs`,
+        fix: "give fewer vCPUs, reserve fewer CPUs, or pin node-wide (--pin node)",
+      };
+    }
+    block.forEach((v, i) => {
+      pins.push({ vcpus: String(v), hostCpus: String(pus[i]) });
+      used.add(pus[i]!);
+    });
+  }
+  return { ok: true, pins };
 }

@@ -9,7 +9,7 @@ import { patchElement, readFromText, renderElement } from "./codec";
 import { shellQuote } from "./tokenize";
 import { optionName, takesArgument } from "./options";
 import { tasksetWords } from "../pin/taskset";
-import { vfioDeviceValue } from "../layout/host-devices";
+import { placeHostDevices } from "./device-placement";
 import { displayTokens, monitorTokens } from "../layout/guest-console";
 
 export const DEFAULT_BINARY = "qemu-system-x86_64";
@@ -68,7 +68,8 @@ function layoutItems(layout: Layout): Item[] {
   for (const t of layout.threadContexts) add("threadContext", t);
   for (const b of layout.backends) add("backend", b);
   for (const t of layout.iothreads ?? []) add("iothread", t);
-  for (const d of layout.hostDevices ?? []) items.push({ kind: "hostDevice", at: undefined, tokens: () => ["-device", vfioDeviceValue(d)] });
+  // each on its guest node through an expander bridge (device-placement.ts)
+  for (const words of placeHostDevices(layout).args) items.push({ kind: "hostDevice", at: undefined, tokens: () => words });
   return items;
 }
 
