@@ -4,7 +4,6 @@
 
 import { useMemo, useRef, useState } from "react";
 import { useApp } from "./useApp";
-import { withCommaBreaks } from "./line-breaks";
 import { predictionOf, type diagnosticsOf } from "../store/store";
 import { useDiagnostics } from "./useDiagnostics";
 import { isBehind } from "../store/shown";

@@ -1,5 +1,6 @@
 // Where a QEMU command line may wrap on screen: after a comma (between an option's properties) or
-// at a space, not inside a word. Used by the command panel and the comparison's command lines.
+// at a space, not inside a word. Used by the command panel (CommaBreakText.tsx, which writes the
+// same pieces into its <pre> by hand) and the comparison's command lines.
 
 import type React from "react";
 
@@ -11,20 +12,30 @@ import type React from "react";
  * NOBR_MAX words keeps only the commas' breaks (a span per word would cost its paste's frame).
  */
 export function withCommaBreaks(text: string): React.ReactNode[] {
-  const whole = text.length <= NOBR_MAX * 8;
+  const whole = keepsWords(text);
   return text.split(",").flatMap((part, i) => {
-    const words: React.ReactNode[] = whole
-      ? part.split(/(\S*[-/]\S*)/).map((w, k) =>
-          k % 2 === 1 && w ? (
-            <span key={`${i}.${k}`} className="nobr">
-              {w}
-            </span>
-          ) : (
-            w
-          ),
-        )
-      : [part];
+    const words: React.ReactNode[] = wordsOf(part, whole).map(([w, nobr], k) =>
+      nobr ? (
+        <span key={`${i}.${k}`} className="nobr">
+          {w}
+        </span>
+      ) : (
+        w
+      ),
+    );
     return i === 0 ? words : [",", <wbr key={i} />, ...words];
   });
 }
 const NOBR_MAX = 4000;
+
+/** whether a line is short enough for its hyphenated words to be kept whole */
+export const keepsWords = (text: string) => text.length <= NOBR_MAX * 8;
+
+/** The words of the text between two commas, each with whether it is kept whole (it holds a hyphen or a slash). */
+export function wordsOf(part: string, whole: boolean): Array<[string, boolean]> {
+  if (!whole) return part ? [[part, false]] : [];
+  return part
+    .split(/(\S*[-/]\S*)/)
+    .map((w, k): [string, boolean] => [w, k % 2 === 1])
+    .filter(([w]) => w !== "");
+}
