@@ -21,6 +21,12 @@ afterAll(async () => {
 type Box = { x: number; y: number; width: number; height: number };
 /** how far (px) each edge of `outer` lies outside `inner`: all ≥ 0 when it frames it */
 const margins = (outer: Box, inner: Box) => [inner.x - outer.x, inner.y - outer.y, outer.x + outer.width - (inner.x + inner.width), outer.y + outer.height - (inner.y + inner.height)];
+/** `mark` frames `inner` closely: every edge outside it, none more than 6 px away */
+function expectFramed(mark: Box, inner: Box) {
+  const m = margins(mark, inner);
+  expect(Math.min(...m), `mark margins ${m}`).toBeGreaterThanOrEqual(0);
+  expect(Math.max(...m), `mark margins ${m}`).toBeLessThanOrEqual(6);
+}
 
 describe("a drag's preview and drop mark", () => {
   it("frame the host node card, then the PU, under the pointer; the preview stays inside the canvas at its right edge; Escape removes both", async () => {
@@ -37,9 +43,7 @@ describe("a drag's preview and drop mark", () => {
     await page.mouse.move(card.x + card.width - 6, card.y + card.height - 8, { steps: 10 });
     const mark = page.locator(".drag-marks .drop-mark");
     await expect.poll(() => mark.getAttribute("data-drop-node")).toBe("3");
-    const m = margins((await mark.boundingBox())!, card);
-    expect(Math.min(...m), `mark margins ${m}`).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...m), `mark margins ${m}`).toBeLessThanOrEqual(6);
+    expectFramed((await mark.boundingBox())!, card);
 
     // node 3's card is the rightmost of the top row: a preview right of the pointer would leave the canvas
     const frame = (await page.locator(".canvas-frame").boundingBox())!;
@@ -94,9 +98,7 @@ describe("a drag's preview and drop mark", () => {
     await page.mouse.move(b.x + b.width - 8, b.y + b.height - 6, { steps: 10 });
     const mark = page.locator(".drag-marks .drop-mark");
     await expect.poll(() => mark.getAttribute("data-drop-guest")).toBe("2");
-    const m = margins((await mark.boundingBox())!, b);
-    expect(Math.min(...m), `mark margins ${m}`).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...m), `mark margins ${m}`).toBeLessThanOrEqual(6);
+    expectFramed((await mark.boundingBox())!, b);
     await page.mouse.up();
     expect(await page.locator(".drag-marks").count()).toBe(0);
     await expect.poll(() => page.locator('[data-guest-box="2"]').getAttribute("data-vcpus")).toContain("0");
@@ -114,9 +116,7 @@ describe("a drag's preview and drop mark", () => {
     await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2, { steps: 10 });
     const mark = page.locator(".drag-marks .drop-mark");
     await expect.poll(() => mark.getAttribute("data-drop-node")).toBe("5");
-    const m = margins((await mark.boundingBox())!, card);
-    expect(Math.min(...m), `mark margins ${m}`).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...m), `mark margins ${m}`).toBeLessThanOrEqual(6);
+    expectFramed((await mark.boundingBox())!, card);
     await page.screenshot({ path: join(SHOTS, "drag-marks-chip.png") });
     await page.mouse.up();
     await expect.poll(() => page.locator(".drag-marks").count()).toBe(0);

@@ -12,6 +12,15 @@ import { serve, type RunningServer } from "../electron/server/server";
 export const ROOT = join(import.meta.dirname, "..");
 export const SHOTS = join(ROOT, "test-results");
 
+/** A layout worth looking at on each bundled sample (every node used, memory bound, threads placed), as the picture tests and `npm run screenshots` plan it; the EPYC sample is the biggest: 8 nodes, 96 PUs. */
+export const SAMPLE_PLANS = [
+  ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
+  ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
+  ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
+  ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
+  ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
+] as const;
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** The Electron binary, when this machine has one (ELECTRON_PATH, or the installed package's). */

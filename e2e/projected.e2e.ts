@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { chooseTarget, contrastRatio, planInBar, screenshotPixels, startHarness, SHOTS, type Harness } from "./harness";
+import { chooseTarget, contrastRatio, planInBar, SAMPLE_PLANS, screenshotPixels, startHarness, SHOTS, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,13 +18,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const SAMPLES = [
-  ["epyc-7451-8node", { mem: "128G", vcpus: 48, threads: 16 }],
-  ["bm-standard2-52", { mem: "256G", vcpus: 104, threads: 16 }],
-  ["cxl-4node", { mem: "96G", vcpus: 16, threads: 8 }],
-  ["hp-dl585-4socket", { mem: "32G", vcpus: 8, threads: 8 }],
-  ["xeon-2node-gpu-nic", { mem: "16G", vcpus: 16, threads: 8 }],
-] as const;
+const SAMPLES = SAMPLE_PLANS;
 
 /**
  * The contrast of each element's left edge against what is just outside it, on the screenshot's

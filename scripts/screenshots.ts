@@ -6,7 +6,7 @@
 
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { chooseTarget, pictureProblems, planInBar, startHarness, ROOT, SHOTS } from "../e2e/harness";
+import { chooseTarget, pictureProblems, planInBar, startHarness, ROOT, SAMPLE_PLANS, SHOTS } from "../e2e/harness";
 import type { PlanRequest } from "../shared/plan/planner";
 
 const SIZES: Array<[number, number]> = [
@@ -15,14 +15,8 @@ const SIZES: Array<[number, number]> = [
   [2560, 1440],
 ];
 const THEMES = ["light", "dark"] as const;
-/** a layout worth looking at on each sample: every node used, memory bound, threads placed */
-const PLANS: Record<string, Omit<PlanRequest, "nodes">> = {
-  "bm-standard2-52": { mem: "256G", vcpus: 104, threads: 16 },
-  "cxl-4node": { mem: "96G", vcpus: 16, threads: 8 },
-  "epyc-7451-8node": { mem: "128G", vcpus: 48, threads: 16 },
-  "hp-dl585-4socket": { mem: "32G", vcpus: 8, threads: 8 },
-  "xeon-2node-gpu-nic": { mem: "16G", vcpus: 16, threads: 8 },
-};
+/** a layout worth looking at on each sample (the e2e picture tests plan the same) */
+const PLANS: Record<string, Omit<PlanRequest, "nodes">> = Object.fromEntries(SAMPLE_PLANS);
 /** the README's pictures (few: the seed host as the front picture, the biggest sample small and dark) */
 const README_SHOTS = [
   { sample: "bm-standard2-52", width: 1920, theme: "light", file: "docs/app-canvas.png" },
